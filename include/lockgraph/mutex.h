@@ -1,0 +1,152 @@
+// Instrumented drop-in replacements for the standard mutexes.
+//
+// lockgraph::mutex, recursive_mutex, timed_mutex, recursive_timed_mutex, shared_mutex and
+// shared_timed_mutex have the interface of their std counterparts, so std::lock_guard,
+// std::unique_lock, std::shared_lock, std::scoped_lock, std::lock and std::condition_variable_any
+// work with them, plus an optional name shown in reports: `lockgraph::mutex accounts{"accounts"}`.
+//
+// Defining LOCKGRAPH_DISABLE turns each into its std type (with the name constructor kept), so
+// release builds pay nothing.
+#pragma once
+
+#include <chrono>
+#include <mutex>
+#include <shared_mutex>
+
+#include "lockgraph/runtime.h"
+
+namespace lockgraph {
+
+#ifndef LOCKGRAPH_DISABLE
+
+namespace detail {
+
+// Why return addresses: a call site must be told apart without unwinding on the hot path.
+#define LOCKGRAPH_CALL_SITE() __builtin_return_address(0)
+
+template <class Std>
+concept has_timed = requires(Std m) { m.try_lock_for(std::chrono::seconds(0)); };
+template <class Std>
+concept has_shared = requires(Std m) { m.lock_shared(); };
+template <class Std>
+concept has_shared_timed = requires(Std m) { m.try_lock_shared_for(std::chrono::seconds(0)); };
+
+// One template serves every wrapper: the std type supplies the locking, the runtime hears of it.
+// Methods the std type lacks are removed by their requires-clauses, so each wrapper's interface is
+// exactly its std type's.
+template <class Std, trace::LockKind Kind>
+class instrumented_lock {
+ public:
+  instrumented_lock() noexcept : id_(rt::lock_created(Kind, nullptr, LOCKGRAPH_CALL_SITE())) {}
+  explicit instrumented_lock(const char* name) noexcept
+      : id_(rt::lock_created(Kind, name, LOCKGRAPH_CALL_SITE())) {}
+  ~instrumented_lock() { rt::lock_destroyed(id_); }
+  instrumented_lock(const instrumented_lock&) = delete;
+  instrumented_lock& operator=(const instrumented_lock&) = delete;
+
+  void lock() {
+    impl_.lock();
+    rt::lock_acquired(id_, 0, LOCKGRAPH_CALL_SITE());
+  }
+  bool try_lock() { return noted(impl_.try_lock(), trace::flag::kTry, LOCKGRAPH_CALL_SITE()); }
+  // The release is recorded before the real unlock, so the next owner's acquisition follows it.
+  void unlock() {
+    rt::lock_released(id_);
+    impl_.unlock();
+  }
+
+  template <class Rep, class Period>
+  bool try_lock_for(const std::chrono::duration<Rep, Period>& d)
+    requires has_timed<Std>
+  {
+    return noted(impl_.try_lock_for(d), trace::flag::kTimed, LOCKGRAPH_CALL_SITE());
+  }
+  template <class Clock, class Duration>
+  bool try_lock_until(const std::chrono::time_point<Clock, Duration>& t)
+    requires has_timed<Std>
+  {
+    return noted(impl_.try_lock_until(t), trace::flag::kTimed, LOCKGRAPH_CALL_SITE());
+  }
+
+  void lock_shared()
+    requires has_shared<Std>
+  {
+    impl_.lock_shared();
+    rt::lock_acquired(id_, trace::flag::kShared, LOCKGRAPH_CALL_SITE());
+  }
+  bool try_lock_shared()
+    requires has_shared<Std>
+  {
+    return noted(impl_.try_lock_shared(), trace::flag::kShared | trace::flag::kTry,
+                 LOCKGRAPH_CALL_SITE());
+  }
+  void unlock_shared()
+    requires has_shared<Std>
+  {
+    rt::lock_released(id_);
+    impl_.unlock_shared();
+  }
+  template <class Rep, class Period>
+  bool try_lock_shared_for(const std::chrono::duration<Rep, Period>& d)
+    requires has_shared_timed<Std>
+  {
+    return noted(impl_.try_lock_shared_for(d), trace::flag::kShared | trace::flag::kTimed,
+                 LOCKGRAPH_CALL_SITE());
+  }
+  template <class Clock, class Duration>
+  bool try_lock_shared_until(const std::chrono::time_point<Clock, Duration>& t)
+    requires has_shared_timed<Std>
+  {
+    return noted(impl_.try_lock_shared_until(t), trace::flag::kShared | trace::flag::kTimed,
+                 LOCKGRAPH_CALL_SITE());
+  }
+
+  // The id this lock has in the trace.
+  rt::LockId trace_id() const noexcept { return id_; }
+
+ private:
+  bool noted(bool acquired, std::uint32_t flags, const void* site) {
+    if (acquired)
+      rt::lock_acquired(id_, flags, site);
+    else
+      rt::lock_try_failed(id_, flags, site);
+    return acquired;
+  }
+
+  Std impl_;
+  rt::LockId id_;
+};
+
+}  // namespace detail
+
+using mutex = detail::instrumented_lock<std::mutex, trace::LockKind::kMutex>;
+using recursive_mutex =
+    detail::instrumented_lock<std::recursive_mutex, trace::LockKind::kRecursiveMutex>;
+using timed_mutex = detail::instrumented_lock<std::timed_mutex, trace::LockKind::kTimedMutex>;
+using recursive_timed_mutex =
+    detail::instrumented_lock<std::recursive_timed_mutex, trace::LockKind::kRecursiveTimedMutex>;
+using shared_mutex = detail::instrumented_lock<std::shared_mutex, trace::LockKind::kSharedMutex>;
+using shared_timed_mutex =
+    detail::instrumented_lock<std::shared_timed_mutex, trace::LockKind::kSharedTimedMutex>;
+
+#else  // LOCKGRAPH_DISABLE: the std types, keeping the name constructor so code compiles unchanged.
+
+namespace detail {
+template <class Std>
+class named : public Std {
+ public:
+  named() = default;
+  explicit named(const char*) noexcept {}
+};
+}  // namespace detail
+
+using mutex = detail::named<std::mutex>;
+using recursive_mutex = detail::named<std::recursive_mutex>;
+using timed_mutex = detail::named<std::timed_mutex>;
+using recursive_timed_mutex = detail::named<std::recursive_timed_mutex>;
+using shared_mutex = detail::named<std::shared_mutex>;
+using shared_timed_mutex = detail::named<std::shared_timed_mutex>;
+
+#endif
+
+}  // namespace lockgraph

@@ -1,0 +1,71 @@
+// The runtime's entry points: what an instrumented lock or thread tells the recorder.
+//
+// The lock wrappers (mutex.h), the thread wrapper (thread.h) and the LD_PRELOAD interposer call
+// these; a user calls them only to instrument a home-made primitive. Every function may be called
+// from any thread, at any time of the process's life (including static construction and
+// destruction), and never throws.
+#pragma once
+
+#include <cstdint>
+
+#include "lockgraph/trace_format.h"
+
+// Exported from the runtime library, which hides everything else.
+#define LOCKGRAPH_API __attribute__((visibility("default")))
+
+namespace lockgraph::rt {
+
+using LockId = std::uint64_t;
+using ThreadId = std::uint32_t;
+
+// A new lock exists. Returns its id: unique in the process and never reused, unlike its address.
+// `name` may be null; it is copied. `caller` identifies the creation site (a return address).
+LOCKGRAPH_API LockId lock_created(trace::LockKind kind, const char* name, const void* caller) noexcept;
+
+// The lock `id` is being destroyed.
+LOCKGRAPH_API void lock_destroyed(LockId id) noexcept;
+
+// The calling thread now holds `id`. `flags` are trace::flag bits (try, shared, timed); `caller`
+// identifies the call site. On a lock chain this thread has seen before this touches only
+// thread-local data: no lock of ours, no allocation, no stack unwinding.
+LOCKGRAPH_API void lock_acquired(LockId id, std::uint32_t flags, const void* caller) noexcept;
+
+// A try_lock (or a timed lock) of `id` by the calling thread gave up without the lock.
+LOCKGRAPH_API void lock_try_failed(LockId id, std::uint32_t flags, const void* caller) noexcept;
+
+// The calling thread is about to release `id` (or one shared hold of it).
+LOCKGRAPH_API void lock_released(LockId id) noexcept;
+
+// Thread lifecycle. A parent calls thread_forking() before it creates a thread and passes the
+// ticket to the child, which calls thread_started() first thing; whoever joins calls
+// thread_joined() with the child's id after the join returned.
+struct ThreadTicket {
+  ThreadId child = 0;
+  ThreadId parent = 0;
+  std::uint32_t parent_segment = 0;
+};
+LOCKGRAPH_API ThreadTicket thread_forking() noexcept;
+LOCKGRAPH_API void thread_started(const ThreadTicket& ticket) noexcept;
+LOCKGRAPH_API void thread_joined(ThreadId child) noexcept;
+
+// The calling thread's id in the trace (1 for the first thread that used the runtime).
+LOCKGRAPH_API ThreadId current_thread_id() noexcept;
+
+// Names the calling thread in the trace; the name is copied.
+LOCKGRAPH_API void set_thread_name(const char* name) noexcept;
+
+// Writes every buffered record to the trace file now.
+LOCKGRAPH_API void flush() noexcept;
+
+}  // namespace lockgraph::rt
+
+namespace lockgraph {
+// Names the calling thread in reports.
+inline void set_thread_name(const char* name) noexcept {
+#ifndef LOCKGRAPH_DISABLE
+  rt::set_thread_name(name);
+#else
+  (void)name;
+#endif
+}
+}  // namespace lockgraph

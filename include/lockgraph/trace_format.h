@@ -1,0 +1,72 @@
+// The trace file contract between the runtime (writer) and the analyzer (reader).
+//
+// A trace is JSON Lines: one self-delimiting JSON object per line, appended in chunks, so a file cut
+// at any byte is readable up to its last complete line. The first line is the header; every other
+// line carries its record kind in the key "k". docs/trace-format.md describes every field.
+//
+// Compatibility: readers refuse a different major version with a clear message; a newer minor version
+// may add record kinds and fields, which readers of an older minor skip with a warning.
+#pragma once
+
+#include <cstdint>
+
+namespace lockgraph::trace {
+
+inline constexpr const char* kMagic = "lockgraph-trace";
+inline constexpr int kVersionMajor = 1;
+inline constexpr int kVersionMinor = 0;
+
+// Record kinds: the value of "k" on each line.
+namespace kind {
+inline constexpr const char* kHeader = "header";          // magic, version, pid, mode, exe
+inline constexpr const char* kModule = "module";          // id, path, base, size: frames are module+offset
+inline constexpr const char* kStack = "stack";            // id, frames [[module, offset], ...]
+inline constexpr const char* kLock = "lock";              // id, kind, name, s (creation stack), t
+inline constexpr const char* kLockDestroy = "lock_end";   // id, t
+inline constexpr const char* kThread = "thread";          // t, parent, pseg, name
+inline constexpr const char* kThreadName = "thread_name"; // t, name
+inline constexpr const char* kThreadEnd = "thread_end";   // t, seg
+inline constexpr const char* kJoin = "join";              // t (joiner), joined, seg (joiner's new segment)
+inline constexpr const char* kChain = "chain";            // id, t, seg, l, f, s, held [[lock, stack, flags]...]
+inline constexpr const char* kCount = "count";            // t, c [[chain, delta], ...]
+inline constexpr const char* kAcquire = "acq";            // full mode: q (sequence), t, c (chain)
+inline constexpr const char* kRelease = "rel";            // full mode: q, t, l
+inline constexpr const char* kTryFail = "tryfail";        // full mode: q, t, l, s
+inline constexpr const char* kEnd = "end";                // reason: the process finished writing
+}  // namespace kind
+
+// Bits of the "f" (flags) field of an acquisition.
+namespace flag {
+inline constexpr std::uint32_t kTry = 1u << 0;        // try_lock / try_lock_for: it never waits
+inline constexpr std::uint32_t kShared = 1u << 1;     // reader (shared) acquisition
+inline constexpr std::uint32_t kReentrant = 1u << 2;  // recursive re-acquisition of a held lock
+inline constexpr std::uint32_t kTimed = 1u << 3;      // timed wait: gives up after a deadline
+}  // namespace flag
+
+// Lock kinds, as written in the "kind" field of a lock record.
+enum class LockKind : std::uint8_t {
+  kMutex,
+  kRecursiveMutex,
+  kTimedMutex,
+  kRecursiveTimedMutex,
+  kSharedMutex,
+  kSharedTimedMutex,
+};
+
+inline constexpr const char* lock_kind_name(LockKind kind) {
+  switch (kind) {
+    case LockKind::kMutex: return "mutex";
+    case LockKind::kRecursiveMutex: return "recursive_mutex";
+    case LockKind::kTimedMutex: return "timed_mutex";
+    case LockKind::kRecursiveTimedMutex: return "recursive_timed_mutex";
+    case LockKind::kSharedMutex: return "shared_mutex";
+    case LockKind::kSharedTimedMutex: return "shared_timed_mutex";
+  }
+  return "unknown";
+}
+
+inline constexpr bool lock_kind_is_recursive(LockKind kind) {
+  return kind == LockKind::kRecursiveMutex || kind == LockKind::kRecursiveTimedMutex;
+}
+
+}  // namespace lockgraph::trace

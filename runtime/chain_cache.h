@@ -1,0 +1,95 @@
+// The per-thread chain cache (lockdep's chain-key idea): every distinct (held chain, new lock,
+// call site, segment) this thread has recorded, keyed by a 64-bit hash.
+//
+// Only its owning thread inserts; other threads read counts at exit under the owner's buffer
+// flag. A hit costs one probe sequence and a relaxed counter increment. The table grows (on the
+// slow path that records a new chain) instead of filling up, so no chain is ever dropped.
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <memory>
+
+namespace lockgraph::rt {
+
+struct ChainEntry {
+  std::uint64_t key = 0;             // 0 = empty slot
+  std::uint64_t chain_id = 0;        // id of the chain record in the trace
+  std::uint32_t stack_id = 0;        // stack captured when the chain was first seen (0: none)
+  std::atomic<std::uint64_t> count{0};  // acquisitions on this chain so far
+  std::uint64_t reported = 0;        // part of count already written to the trace
+};
+
+class ChainCache {
+ public:
+  ChainCache() { reset(1024); }
+
+  // The entry for `key`, or null. `key` must not be 0.
+  ChainEntry* find(std::uint64_t key) noexcept {
+    for (std::size_t i = key & mask_;; i = (i + 1) & mask_) {
+      ChainEntry& slot = slots_[i];
+      if (slot.key == key) return &slot;
+      if (slot.key == 0) return nullptr;
+    }
+  }
+
+  // Inserts `key` (absent) and returns its entry. May grow the table, invalidating pointers.
+  ChainEntry* insert(std::uint64_t key) {
+    if ((size_ + 1) * 2 > capacity_) grow();
+    ++size_;
+    return place(key);
+  }
+
+  template <class Visit>
+  void for_each(Visit&& visit) {
+    for (std::size_t i = 0; i < capacity_; ++i)
+      if (slots_[i].key != 0) visit(slots_[i]);
+  }
+
+  void clear() { reset(1024); }
+
+ private:
+  ChainEntry* place(std::uint64_t key) {
+    std::size_t i = key & mask_;
+    while (slots_[i].key != 0) i = (i + 1) & mask_;
+    slots_[i].key = key;
+    return &slots_[i];
+  }
+  void reset(std::size_t capacity) {
+    slots_ = std::make_unique<ChainEntry[]>(capacity);
+    capacity_ = capacity;
+    mask_ = capacity - 1;
+    size_ = 0;
+  }
+  void grow() {
+    std::unique_ptr<ChainEntry[]> old = std::move(slots_);
+    std::size_t old_capacity = capacity_;
+    std::size_t old_size = size_;
+    reset(old_capacity * 2);
+    size_ = old_size;
+    for (std::size_t i = 0; i < old_capacity; ++i) {
+      if (old[i].key == 0) continue;
+      ChainEntry* moved = place(old[i].key);
+      moved->chain_id = old[i].chain_id;
+      moved->stack_id = old[i].stack_id;
+      moved->count.store(old[i].count.load(std::memory_order_relaxed), std::memory_order_relaxed);
+      moved->reported = old[i].reported;
+    }
+  }
+
+  std::unique_ptr<ChainEntry[]> slots_;
+  std::size_t capacity_ = 0;
+  std::size_t mask_ = 0;
+  std::size_t size_ = 0;
+};
+
+// Mixes a value into a running hash (splitmix64 finaliser); never returns 0.
+inline std::uint64_t hash_mix(std::uint64_t seed, std::uint64_t value) noexcept {
+  std::uint64_t x = seed ^ (value + 0x9e3779b97f4a7c15ULL + (seed << 6) + (seed >> 2));
+  x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ULL;
+  x = (x ^ (x >> 27)) * 0x94d049bb133111ebULL;
+  x ^= x >> 31;
+  return x == 0 ? 1 : x;
+}
+
+}  // namespace lockgraph::rt

@@ -1,0 +1,156 @@
+// The lock path: what every instrumented acquisition and release costs.
+//
+// Fast path (a chain this thread has seen): hash the held chain with the new lock and call site,
+// find it in the thread's chain cache, bump its count, push the hold. Thread-local only: no lock
+// of ours, no allocation, no unwinding. Slow path (a new chain): capture and intern the stack and
+// append one chain record, which carries everything the analyzer needs for the lock-order edges.
+#include <atomic>
+
+#include "lockgraph/runtime.h"
+#include "options.h"
+#include "record_builder.h"
+#include "reentry_guard.h"
+#include "stack_depot.h"
+#include "thread_state.h"
+#include "trace_writer.h"
+
+namespace lockgraph::rt {
+namespace {
+
+std::atomic<LockId> g_next_lock_id{1};
+std::atomic<std::uint64_t> g_next_chain_id{1};
+std::atomic<std::uint64_t> g_next_sequence{1};  // full mode: orders events across threads
+
+constexpr std::uint64_t kCreationSiteTag = 0xc7ea7e5173ULL;
+
+std::uint64_t chain_key(const ThreadState& ts, LockId lock, std::uint32_t flags,
+                        const void* caller) {
+  std::uint64_t key = hash_mix(ts.top_chain_hash(), lock);
+  key = hash_mix(key, reinterpret_cast<std::uintptr_t>(caller));
+  return hash_mix(key, flags | (std::uint64_t{ts.segment} << 32));
+}
+
+// Slow path. Caller holds the buffer guard.
+ChainEntry* record_new_chain(ThreadState& ts, std::uint64_t key, LockId lock, std::uint32_t flags) {
+  ChainEntry* entry = ts.chains.insert(key);
+  entry->chain_id = g_next_chain_id.fetch_add(1, std::memory_order_relaxed);
+  entry->stack_id = capture_and_intern_stack(ts.buffer);
+  RecordBuilder record(ts.buffer, trace::kind::kChain);
+  record.num("id", entry->chain_id)
+      .num("t", ts.tid)
+      .num("seg", ts.segment)
+      .num("l", lock)
+      .num("f", flags)
+      .num("s", entry->stack_id)
+      .open_array("held");
+  for (const HeldLock& h : ts.held) record.array_tuple(h.lock, h.stack_id, h.flags, true);
+  record.close_array().end();
+  return entry;
+}
+
+// The stack where locks are created at `caller`, captured once per call site and thread.
+std::uint32_t creation_stack(ThreadState& ts, const void* caller) {
+  std::uint64_t key = hash_mix(kCreationSiteTag, reinterpret_cast<std::uintptr_t>(caller));
+  if (ChainEntry* known = ts.chains.find(key)) return known->stack_id;
+  ChainEntry* entry = ts.chains.insert(key);
+  entry->stack_id = capture_and_intern_stack(ts.buffer);
+  return entry->stack_id;
+}
+
+void append_event(ThreadState& ts, const char* kind, const char* field, std::uint64_t value) {
+  {
+    BufferGuard guard(ts);
+    RecordBuilder(ts.buffer, kind)
+        .num("q", g_next_sequence.fetch_add(1, std::memory_order_relaxed))
+        .num("t", ts.tid)
+        .num(field, value)
+        .end();
+  }
+  flush_if_needed(ts);
+}
+
+}  // namespace
+
+LockId lock_created(trace::LockKind kind, const char* name, const void* caller) noexcept {
+  LockId id = g_next_lock_id.fetch_add(1, std::memory_order_relaxed);
+  ReentryGuard reentry;
+  if (!reentry) return id;
+  ThreadState* ts = current_thread_state();
+  if (!ts) return id;
+  {
+    BufferGuard guard(*ts);
+    std::uint32_t stack = creation_stack(*ts, caller);
+    RecordBuilder record(ts->buffer, trace::kind::kLock);
+    record.num("id", id).str("kind", trace::lock_kind_name(kind));
+    if (name && *name) record.str("name", name);
+    record.num("s", stack).num("t", ts->tid).end();
+  }
+  flush_if_needed(*ts);
+  return id;
+}
+
+void lock_destroyed(LockId id) noexcept {
+  ReentryGuard reentry;
+  if (!reentry) return;
+  ThreadState* ts = current_thread_state();
+  if (!ts) return;
+  {
+    BufferGuard guard(*ts);
+    RecordBuilder(ts->buffer, trace::kind::kLockDestroy).num("id", id).num("t", ts->tid).end();
+  }
+  flush_if_needed(*ts);
+}
+
+void lock_acquired(LockId id, std::uint32_t flags, const void* caller) noexcept {
+  ReentryGuard reentry;
+  if (!reentry) return;
+  ThreadState* ts = current_thread_state();
+  if (!ts) return;
+  if (HeldLock* held = ts->find_held(id)) {  // re-entrant: no new order, no new event
+    ++held->recursion;
+    return;
+  }
+  std::uint64_t key = chain_key(*ts, id, flags, caller);
+  ChainEntry* entry = ts->chains.find(key);
+  if (!entry) {
+    {
+      BufferGuard guard(*ts);
+      entry = record_new_chain(*ts, key, id, flags);
+    }
+    flush_if_needed(*ts);
+  }
+  entry->count.store(entry->count.load(std::memory_order_relaxed) + 1, std::memory_order_relaxed);
+  std::uint64_t chain_id = entry->chain_id;
+  ts->held.push_back({id, flags, entry->stack_id, 0, hash_mix(ts->top_chain_hash(), id)});
+  if (options().full_mode()) append_event(*ts, trace::kind::kAcquire, "c", chain_id);
+}
+
+void lock_try_failed(LockId id, std::uint32_t, const void*) noexcept {
+  ReentryGuard reentry;
+  if (!reentry) return;
+  ThreadState* ts = current_thread_state();
+  if (!ts || !options().full_mode()) return;
+  append_event(*ts, trace::kind::kTryFail, "l", id);
+}
+
+void lock_released(LockId id) noexcept {
+  ReentryGuard reentry;
+  if (!reentry) return;
+  ThreadState* ts = current_thread_state();
+  if (!ts) return;
+  for (std::size_t i = ts->held.size(); i-- > 0;) {
+    if (ts->held[i].lock != id) continue;
+    if (ts->held[i].recursion > 0) {
+      --ts->held[i].recursion;
+      return;
+    }
+    ts->held.erase(ts->held.begin() + static_cast<std::ptrdiff_t>(i));
+    // Out-of-order release: the chain hashes above the removed hold change.
+    for (std::size_t j = i; j < ts->held.size(); ++j)
+      ts->held[j].chain_hash = hash_mix(j == 0 ? 0 : ts->held[j - 1].chain_hash, ts->held[j].lock);
+    break;
+  }
+  if (options().full_mode()) append_event(*ts, trace::kind::kRelease, "l", id);
+}
+
+}  // namespace lockgraph::rt

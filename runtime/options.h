@@ -1,0 +1,55 @@
+// Runtime options, read once from LOCKGRAPH_OPTIONS (TSan grammar: "name=value" separated by ':',
+// ' ', ',' or newlines) on top of the weak lockgraph_default_options() hook.
+//
+// One X-macro table generates the struct, the parser and the help=1 text, so an option cannot be
+// documented and forgotten, or parsed and undocumented.
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+// X(type, name, default, description). type is one of: Str, Int, Bool.
+#define LOCKGRAPH_OPTION_TABLE(X)                                                                    \
+  X(Str, trace_path, "lockgraph.%p.lgtrace",                                                       \
+    "Where the trace is written; %p becomes the process id. A directory is created if missing.")     \
+  X(Str, mode, "summary",                                                                            \
+    "summary: each distinct lock chain once with counts. full: also every acquire and release.")     \
+  X(Int, stack_depth, 32, "Frames kept per captured stack (0 disables stack capture).")              \
+  X(Int, flush_interval_ms, 0,                                                                       \
+    "If > 0, buffered records are written at least this often, so SIGKILL loses at most that much.") \
+  X(Bool, enabled, true, "Record anything at all. enabled=0 leaves only the plain locks.")          \
+  X(Int, verbosity, 1, "0: silent. 1: one line naming the trace at exit. 2: debug notes.")           \
+  X(Bool, help, false, "Print every option with its default and exit.")
+
+namespace lockgraph::rt {
+
+struct Options {
+#define LOCKGRAPH_OPTION_FIELD_Str(name, def) std::string name = def;
+#define LOCKGRAPH_OPTION_FIELD_Int(name, def) long name = def;
+#define LOCKGRAPH_OPTION_FIELD_Bool(name, def) bool name = def;
+#define LOCKGRAPH_OPTION_FIELD(type, name, def, desc) LOCKGRAPH_OPTION_FIELD_##type(name, def)
+  LOCKGRAPH_OPTION_TABLE(LOCKGRAPH_OPTION_FIELD)
+#undef LOCKGRAPH_OPTION_FIELD
+#undef LOCKGRAPH_OPTION_FIELD_Str
+#undef LOCKGRAPH_OPTION_FIELD_Int
+#undef LOCKGRAPH_OPTION_FIELD_Bool
+
+  bool full_mode() const { return mode == "full"; }
+};
+
+// Parses `text` over `options`. Unknown names and malformed values are reported in `errors`
+// (one sentence each) and leave the option unchanged.
+void parse_options(std::string_view text, Options& options, std::vector<std::string>& errors);
+
+// The help=1 text: every option, its default and what it does.
+std::string options_help();
+
+// The process's options: defaults, then lockgraph_default_options(), then LOCKGRAPH_OPTIONS.
+// Errors are printed to stderr once. Safe to call from any thread; parsed on first call.
+const Options& options();
+
+// Expands %p in a trace path to the process id.
+std::string expand_trace_path(const std::string& pattern, long pid);
+
+}  // namespace lockgraph::rt

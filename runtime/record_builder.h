@@ -1,0 +1,108 @@
+// Formats one trace record (a JSON object on one line) into a caller's string.
+//
+// Used on the recording paths: it appends into memory the caller already owns and allocates only
+// when that string must grow. Numbers go through std::to_chars; strings are JSON-escaped.
+#pragma once
+
+#include <charconv>
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+namespace lockgraph::rt {
+
+class RecordBuilder {
+ public:
+  // Starts the record {"k":"<kind>" in `out`.
+  RecordBuilder(std::string& out, std::string_view kind) : out_(out) {
+    out_ += "{\"k\":\"";
+    out_ += kind;
+    out_ += '"';
+  }
+
+  RecordBuilder& num(std::string_view key, std::uint64_t value) {
+    field(key);
+    append_number(value);
+    return *this;
+  }
+
+  RecordBuilder& str(std::string_view key, std::string_view value) {
+    field(key);
+    append_string(value);
+    return *this;
+  }
+
+  // Starts an array field; fill it with array_item()/array_pair() then close_array().
+  RecordBuilder& open_array(std::string_view key) {
+    field(key);
+    out_ += '[';
+    first_in_array_ = true;
+    return *this;
+  }
+  RecordBuilder& array_item(std::uint64_t value) {
+    separate_item();
+    append_number(value);
+    return *this;
+  }
+  // Appends [a,b] or [a,b,c] (c omitted when `with_third` is false).
+  RecordBuilder& array_tuple(std::uint64_t a, std::uint64_t b, std::uint64_t c = 0,
+                             bool with_third = false) {
+    separate_item();
+    out_ += '[';
+    append_number(a);
+    out_ += ',';
+    append_number(b);
+    if (with_third) {
+      out_ += ',';
+      append_number(c);
+    }
+    out_ += ']';
+    return *this;
+  }
+  RecordBuilder& close_array() {
+    out_ += ']';
+    return *this;
+  }
+
+  // Closes the record and its line.
+  void end() { out_ += "}\n"; }
+
+ private:
+  void field(std::string_view key) {
+    out_ += ",\"";
+    out_ += key;
+    out_ += "\":";
+  }
+  void separate_item() {
+    if (!first_in_array_) out_ += ',';
+    first_in_array_ = false;
+  }
+  void append_number(std::uint64_t value) {
+    char digits[24];
+    auto result = std::to_chars(digits, digits + sizeof digits, value);
+    out_.append(digits, result.ptr);
+  }
+  void append_string(std::string_view value) {
+    out_ += '"';
+    for (char c : value) {
+      unsigned char u = static_cast<unsigned char>(c);
+      if (c == '"' || c == '\\') {
+        out_ += '\\';
+        out_ += c;
+      } else if (u < 0x20) {
+        static const char hex[] = "0123456789abcdef";
+        out_ += "\\u00";
+        out_ += hex[u >> 4];
+        out_ += hex[u & 15];
+      } else {
+        out_ += c;
+      }
+    }
+    out_ += '"';
+  }
+
+  std::string& out_;
+  bool first_in_array_ = true;
+};
+
+}  // namespace lockgraph::rt

@@ -1,0 +1,72 @@
+// The only file that sees libunwind's headers (/usr/include/libunwind also holds an unwind.h that
+// must not shadow the compiler's for the rest of the runtime).
+#include "stack_capture.h"
+
+#include <dlfcn.h>
+#include <link.h>
+#include <libunwind.h>
+
+namespace lockgraph::rt {
+namespace {
+
+struct AddressRange {
+  std::uintptr_t begin = 0;
+  std::uintptr_t end = 0;
+  bool contains(std::uintptr_t ip) const { return ip >= begin && ip < end; }
+};
+
+// The loaded extent of the object that holds this runtime, found once through the loader.
+AddressRange own_object_range() {
+  static const AddressRange range = [] {
+    AddressRange found;
+    Dl_info info{};
+    if (!::dladdr(reinterpret_cast<void*>(&capture_stack), &info)) return found;
+    struct Query {
+      const void* base;
+      AddressRange* out;
+    } query{info.dli_fbase, &found};
+    ::dl_iterate_phdr(
+        [](dl_phdr_info* phdr, std::size_t, void* data) -> int {
+          auto* q = static_cast<Query*>(data);
+          std::uintptr_t lowest = ~std::uintptr_t{0}, highest = 0;
+          for (int i = 0; i < phdr->dlpi_phnum; ++i) {
+            const auto& segment = phdr->dlpi_phdr[i];
+            if (segment.p_type != PT_LOAD) continue;
+            std::uintptr_t start = phdr->dlpi_addr + segment.p_vaddr;
+            if (start < lowest) lowest = start;
+            if (start + segment.p_memsz > highest) highest = start + segment.p_memsz;
+          }
+          if (reinterpret_cast<std::uintptr_t>(q->base) < lowest ||
+              reinterpret_cast<std::uintptr_t>(q->base) >= highest)
+            return 0;
+          *q->out = {lowest, highest};
+          return 1;
+        },
+        &query);
+    return found;
+  }();
+  return range;
+}
+
+}  // namespace
+
+std::size_t capture_stack(std::uintptr_t* frames, std::size_t max_frames) noexcept {
+  if (max_frames == 0) return 0;
+  const AddressRange own = own_object_range();
+  unw_context_t context;
+  unw_cursor_t cursor;
+  if (unw_getcontext(&context) != 0 || unw_init_local(&cursor, &context) != 0) return 0;
+  std::size_t count = 0;
+  bool in_program = false;
+  while (count < max_frames && unw_step(&cursor) > 0) {
+    unw_word_t ip = 0;
+    if (unw_get_reg(&cursor, UNW_REG_IP, &ip) != 0 || ip == 0) break;
+    // Skip the runtime's own frames, which are all innermost.
+    if (!in_program && own.contains(ip)) continue;
+    in_program = true;
+    frames[count++] = ip;
+  }
+  return count;
+}
+
+}  // namespace lockgraph::rt

@@ -1,0 +1,22 @@
+// The stack depot: each distinct stack is written to the trace once and referred to by a 32-bit
+// id afterwards (sanitizer_common's StackDepot idea). Frames are written as module + offset, with
+// each module's record written before the first stack that uses it, so the analyzer can
+// symbolize offline.
+//
+// Takes a process-wide lock: call it only on slow paths.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <string>
+
+namespace lockgraph::rt {
+
+// Captures the caller's stack (options().stack_depth frames), interns it, and appends any new
+// stack and module records to `records`. Returns the stack id, or 0 when no stack was captured.
+std::uint32_t capture_and_intern_stack(std::string& records) noexcept;
+
+// Forgets every interned stack and module (a fork child writes a new trace file).
+void forget_interned_stacks() noexcept;
+
+}  // namespace lockgraph::rt

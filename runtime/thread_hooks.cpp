@@ -1,0 +1,74 @@
+// Thread lifecycle records: start (with parent and the parent's segment), name, join, end.
+// Segments let the analyzer order events by start/join without a record per event.
+#include "lockgraph/runtime.h"
+#include "record_builder.h"
+#include "reentry_guard.h"
+#include "thread_state.h"
+#include "trace_writer.h"
+
+namespace lockgraph::rt {
+
+ThreadTicket thread_forking() noexcept {
+  ThreadTicket ticket;
+  ticket.child = allocate_thread_id();
+  ReentryGuard reentry;
+  if (!reentry) return ticket;
+  if (ThreadState* parent = current_thread_state()) {
+    ticket.parent = parent->tid;
+    ticket.parent_segment = parent->segment++;
+  }
+  return ticket;
+}
+
+void thread_started(const ThreadTicket& ticket) noexcept {
+  ReentryGuard reentry;
+  if (!reentry) return;
+  ThreadState* ts = adopt_thread_state(ticket.child);
+  if (!ts) return;
+  {
+    BufferGuard guard(*ts);
+    RecordBuilder(ts->buffer, trace::kind::kThread)
+        .num("t", ts->tid)
+        .num("parent", ticket.parent)
+        .num("pseg", ticket.parent_segment)
+        .end();
+  }
+  flush_if_needed(*ts);
+}
+
+void thread_joined(ThreadId child) noexcept {
+  ReentryGuard reentry;
+  if (!reentry || child == 0) return;
+  ThreadState* ts = current_thread_state();
+  if (!ts) return;
+  {
+    BufferGuard guard(*ts);
+    ++ts->segment;
+    RecordBuilder(ts->buffer, trace::kind::kJoin)
+        .num("t", ts->tid)
+        .num("joined", child)
+        .num("seg", ts->segment)
+        .end();
+  }
+  flush_if_needed(*ts);
+}
+
+ThreadId current_thread_id() noexcept {
+  ReentryGuard reentry;
+  ThreadState* ts = reentry ? current_thread_state() : nullptr;
+  return ts ? ts->tid : 0;
+}
+
+void set_thread_name(const char* name) noexcept {
+  ReentryGuard reentry;
+  if (!reentry || !name) return;
+  ThreadState* ts = current_thread_state();
+  if (!ts) return;
+  {
+    BufferGuard guard(*ts);
+    RecordBuilder(ts->buffer, trace::kind::kThreadName).num("t", ts->tid).str("name", name).end();
+  }
+  flush_if_needed(*ts);
+}
+
+}  // namespace lockgraph::rt

@@ -1,0 +1,101 @@
+#include "thread_state.h"
+
+#include "lockgraph/trace_format.h"
+#include "record_builder.h"
+#include "trace_writer.h"
+
+namespace lockgraph::rt {
+namespace {
+
+std::atomic<ThreadState*> g_first_state{nullptr};
+std::atomic<ThreadId> g_next_tid{1};
+
+thread_local ThreadState* tls_state = nullptr;
+thread_local ThreadId tls_tid = 0;  // survives teardown, so a state re-made at exit keeps the id
+
+// Writes the thread's end and releases its memory when the thread exits; the registry node stays
+// for the next thread to reuse.
+void end_thread(ThreadState& state) {
+  {
+    BufferGuard guard(state);
+    RecordBuilder(state.buffer, trace::kind::kThreadEnd)
+        .num("t", state.tid)
+        .num("seg", state.segment)
+        .end();
+  }
+  flush_thread(state);
+  {
+    BufferGuard guard(state);
+    state.held.clear();
+    state.held.shrink_to_fit();
+    state.chains.clear();
+    std::string().swap(state.buffer);
+  }
+  state.live.store(false, std::memory_order_release);
+}
+
+struct ThreadExitHook {
+  ~ThreadExitHook() {
+    if (tls_state) {
+      ThreadState* state = tls_state;
+      tls_state = nullptr;
+      end_thread(*state);
+    }
+  }
+};
+thread_local ThreadExitHook tls_exit_hook;
+
+ThreadState* claim_state() {
+  for (ThreadState* s = g_first_state.load(std::memory_order_acquire); s; s = s->next) {
+    bool expected = false;
+    if (s->live.compare_exchange_strong(expected, true)) return s;
+  }
+  auto* fresh = new ThreadState();
+  fresh->live.store(true);
+  ThreadState* head = g_first_state.load();
+  do {
+    fresh->next = head;
+  } while (!g_first_state.compare_exchange_weak(head, fresh));
+  return fresh;
+}
+
+ThreadState* make_state(ThreadId tid) {
+  if (!recording()) return nullptr;
+  ThreadState* state = claim_state();
+  state->tid = tid;
+  state->segment = 0;
+  state->held.reserve(64);
+  state->buffer.reserve(64 * 1024 + 4096);
+  (void)&tls_exit_hook;  // odr-use: registers the exit hook's destructor for this thread
+  tls_state = state;
+  tls_tid = tid;
+  return state;
+}
+
+}  // namespace
+
+ThreadId allocate_thread_id() noexcept { return g_next_tid.fetch_add(1); }
+
+ThreadState* first_thread_state() noexcept { return g_first_state.load(std::memory_order_acquire); }
+
+ThreadState* current_thread_state() noexcept {
+  if (tls_state) return tls_state;
+  bool first_time = tls_tid == 0;
+  ThreadState* state = make_state(first_time ? allocate_thread_id() : tls_tid);
+  if (state && first_time) {
+    // A thread not started through lockgraph::thread: its parent is unknown.
+    BufferGuard guard(*state);
+    RecordBuilder record(state->buffer, trace::kind::kThread);
+    record.num("t", state->tid).num("parent", 0).num("pseg", 0);
+    if (state->tid == 1) record.str("name", "main");
+    record.end();
+  }
+  return state;
+}
+
+ThreadState* adopt_thread_state(ThreadId tid) noexcept {
+  if (tls_state) return tls_state;
+  return make_state(tid);
+}
+
+}  // namespace lockgraph::rt

@@ -1,0 +1,280 @@
+#include "trace_writer.h"
+
+#include <atomic>
+#include <cerrno>
+#include <chrono>
+#include <csignal>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <fcntl.h>
+#include <pthread.h>
+#include <string>
+#include <sys/stat.h>
+#include <thread>
+#include <unistd.h>
+
+#include "lockgraph/trace_format.h"
+#include "options.h"
+#include "record_builder.h"
+#include "stack_depot.h"
+
+namespace lockgraph::rt {
+namespace {
+
+constexpr std::size_t kFlushThreshold = 64 * 1024;
+constexpr int kFatalSignals[] = {SIGSEGV, SIGABRT, SIGBUS, SIGFPE, SIGTERM, SIGINT};
+
+struct WriterState {
+  std::atomic<int> fd{-1};
+  std::atomic<bool> finalized{false};
+  std::atomic<bool> signal_flush_started{false};
+  std::string path;
+  struct sigaction previous[NSIG];
+};
+
+WriterState& writer() {
+  static WriterState* state = new WriterState();  // never destroyed: used until the very end
+  return *state;
+}
+
+void write_all(int fd, const char* data, std::size_t size) noexcept {
+  while (size > 0) {
+    ssize_t n = ::write(fd, data, size);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      return;  // disk full or closed: nothing sensible left to do from inside a lock call
+    }
+    data += n;
+    size -= static_cast<std::size_t>(n);
+  }
+}
+
+void make_parent_directories(const std::string& path) {
+  for (std::size_t slash = path.find('/', 1); slash != std::string::npos;
+       slash = path.find('/', slash + 1))
+    ::mkdir(path.substr(0, slash).c_str(), 0755);
+}
+
+std::string executable_path() {
+  char buffer[4096];
+  ssize_t n = ::readlink("/proc/self/exe", buffer, sizeof buffer - 1);
+  return n > 0 ? std::string(buffer, static_cast<std::size_t>(n)) : std::string();
+}
+
+void write_header(int fd, long parent_pid) {
+  std::string line;
+  RecordBuilder(line, trace::kind::kHeader)
+      .str("magic", trace::kMagic)
+      .str("version", std::to_string(trace::kVersionMajor) + "." +
+                          std::to_string(trace::kVersionMinor))
+      .num("pid", static_cast<std::uint64_t>(::getpid()))
+      .num("ppid", static_cast<std::uint64_t>(parent_pid))
+      .str("mode", options().mode)
+      .str("exe", executable_path())
+      .num("start_ns", static_cast<std::uint64_t>(
+                           std::chrono::duration_cast<std::chrono::nanoseconds>(
+                               std::chrono::system_clock::now().time_since_epoch())
+                               .count()))
+      .end();
+  write_all(fd, line.data(), line.size());
+}
+
+int open_trace(long parent_pid) {
+  WriterState& w = writer();
+  w.path = expand_trace_path(options().trace_path, ::getpid());
+  make_parent_directories(w.path);
+  int fd = ::open(w.path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_APPEND | O_CLOEXEC, 0644);
+  if (fd < 0) {
+    std::fprintf(stderr, "lockgraph: cannot open trace '%s': %s; recording is off\n",
+                 w.path.c_str(), std::strerror(errno));
+    return -1;
+  }
+  write_header(fd, parent_pid);
+  return fd;
+}
+
+// Count records are formatted into a stack buffer, never the heap: this runs in signal handlers.
+class CountWriter {
+ public:
+  CountWriter(int fd, ThreadId tid) : fd_(fd), tid_(tid) {}
+  ~CountWriter() { finish_record(); }
+  void add(std::uint64_t chain, std::uint64_t delta) {
+    if (pairs_ == 0) start_record();
+    char* p = cursor_;
+    if (pairs_ > 0) *p++ = ',';
+    *p++ = '[';
+    p = std::to_chars(p, end(), chain).ptr;
+    *p++ = ',';
+    p = std::to_chars(p, end(), delta).ptr;
+    *p++ = ']';
+    cursor_ = p;
+    if (++pairs_ == kPairsPerRecord) finish_record();
+  }
+
+ private:
+  static constexpr int kPairsPerRecord = 100;
+  char* end() { return buffer_ + sizeof buffer_; }
+  void start_record() {
+    int n = std::snprintf(buffer_, sizeof buffer_, "{\"k\":\"%s\",\"t\":%u,\"c\":[",
+                          trace::kind::kCount, tid_);
+    cursor_ = buffer_ + n;
+  }
+  void finish_record() {
+    if (pairs_ == 0) return;
+    *cursor_++ = ']';
+    *cursor_++ = '}';
+    *cursor_++ = '\n';
+    write_all(fd_, buffer_, static_cast<std::size_t>(cursor_ - buffer_));
+    pairs_ = 0;
+  }
+  int fd_;
+  ThreadId tid_;
+  int pairs_ = 0;
+  char buffer_[128 + kPairsPerRecord * 44];
+  char* cursor_ = buffer_;
+};
+
+// Caller holds the state's buffer flag.
+void write_state_locked(ThreadState& state, int fd) noexcept {
+  if (!state.buffer.empty()) {
+    write_all(fd, state.buffer.data(), state.buffer.size());
+    state.buffer.clear();
+  }
+  CountWriter counts(fd, state.tid);
+  state.chains.for_each([&](ChainEntry& entry) {
+    std::uint64_t now = entry.count.load(std::memory_order_relaxed);
+    if (now != entry.reported) {
+      counts.add(entry.chain_id, now - entry.reported);
+      entry.reported = now;
+    }
+  });
+}
+
+void write_end_record(int fd, const char* reason) {
+  char line[128];
+  int n = std::snprintf(line, sizeof line, "{\"k\":\"%s\",\"reason\":\"%s\"}\n", trace::kind::kEnd,
+                        reason);
+  write_all(fd, line, static_cast<std::size_t>(n));
+}
+
+void at_exit_flush() {
+  WriterState& w = writer();
+  flush_all();
+  w.finalized.store(true);
+  int fd = w.fd.load();
+  if (fd < 0) return;
+  write_end_record(fd, "exit");
+  if (options().verbosity >= 1)
+    std::fprintf(stderr, "lockgraph: trace written to %s\n", w.path.c_str());
+}
+
+// Fatal signal: write what every thread has, without locks that the interrupted code might hold
+// (a busy buffer is written up to its last complete record), then let the signal do what it does.
+void on_fatal_signal(int sig) {
+  WriterState& w = writer();
+  int fd = w.fd.load();
+  if (fd >= 0 && !w.signal_flush_started.exchange(true)) {
+    for (ThreadState* s = first_thread_state(); s; s = s->next) {
+      if (!s->busy.test_and_set(std::memory_order_acquire)) {
+        write_state_locked(*s, fd);
+        s->busy.clear(std::memory_order_release);
+      } else {
+        write_all(fd, s->buffer.data(), s->committed.load(std::memory_order_relaxed));
+      }
+    }
+    char reason[48];
+    std::snprintf(reason, sizeof reason, "signal %d", sig);
+    write_end_record(fd, reason);
+  }
+  ::sigaction(sig, &w.previous[sig], nullptr);
+  ::raise(sig);
+}
+
+void install_signal_handlers() {
+  WriterState& w = writer();
+  for (int sig : kFatalSignals) {
+    struct sigaction action {};
+    action.sa_handler = on_fatal_signal;
+    sigemptyset(&action.sa_mask);
+    action.sa_flags = SA_RESETHAND | SA_NODEFER;
+    ::sigaction(sig, &action, &w.previous[sig]);
+  }
+}
+
+// fork(): the parent flushes first so the child starts with empty buffers, then the child opens
+// its own trace (its pid differs) and forgets chains and stacks recorded in the parent's file.
+void before_fork() { flush_all(); }
+void in_fork_child() {
+  WriterState& w = writer();
+  int old = w.fd.exchange(-1);
+  if (old >= 0) ::close(old);
+  for (ThreadState* s = first_thread_state(); s; s = s->next) {
+    s->buffer.clear();
+    s->committed.store(0);
+    s->chains.clear();
+    s->busy.clear();
+  }
+  forget_interned_stacks();
+  w.fd.store(open_trace(::getppid()));
+}
+
+void start_periodic_flusher(long interval_ms) {
+  std::thread([interval_ms] {
+    for (;;) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(interval_ms));
+      if (writer().finalized.load()) return;
+      flush_all();
+    }
+  }).detach();
+}
+
+bool start_writer() {
+  const Options& opts = options();
+  if (!opts.enabled) return false;
+  WriterState& w = writer();
+  int fd = open_trace(0);
+  if (fd < 0) return false;
+  w.fd.store(fd);
+  std::atexit(at_exit_flush);
+  std::at_quick_exit(at_exit_flush);
+  install_signal_handlers();
+  ::pthread_atfork(before_fork, nullptr, in_fork_child);
+  if (opts.flush_interval_ms > 0) start_periodic_flusher(opts.flush_interval_ms);
+  return true;
+}
+
+}  // namespace
+
+bool recording() noexcept {
+  static const bool on = start_writer();
+  return on && writer().fd.load(std::memory_order_relaxed) >= 0;
+}
+
+bool finalized() noexcept { return writer().finalized.load(std::memory_order_relaxed); }
+
+void flush_thread(ThreadState& state) noexcept {
+  int fd = writer().fd.load();
+  if (fd < 0) return;
+  BufferGuard guard(state);
+  write_state_locked(state, fd);
+}
+
+void flush_if_needed(ThreadState& state) noexcept {
+  if (state.buffer.size() >= kFlushThreshold || finalized()) flush_thread(state);
+}
+
+void flush_all() noexcept {
+  for (ThreadState* s = first_thread_state(); s; s = s->next) flush_thread(*s);
+}
+
+void write_records(std::string_view records) noexcept {
+  int fd = writer().fd.load();
+  if (fd >= 0) write_all(fd, records.data(), records.size());
+}
+
+void flush() noexcept {
+  if (recording()) flush_all();
+}
+
+}  // namespace lockgraph::rt

@@ -1,0 +1,36 @@
+// The trace file: opened once per process, appended to in whole records, never rewritten.
+//
+// Buffers are written when they fill, when a thread ends, every flush_interval_ms if set, at exit
+// (std::exit, return from main, quick_exit), on fatal signals (SIGSEGV, SIGABRT, SIGBUS, SIGFPE,
+// SIGTERM, SIGINT: the signal then keeps its usual effect) and before fork(). Every write is a
+// whole number of records appended with O_APPEND, so a reader of a file cut anywhere loses at
+// most the last line.
+#pragma once
+
+#include <string_view>
+
+#include "thread_state.h"
+
+namespace lockgraph::rt {
+
+// True when records are being written: enabled and the trace file is open. Starts the writer on
+// first call (reads options, opens the file, writes the header, installs exit and signal handlers).
+bool recording() noexcept;
+
+// Whether the process is past its final flush; records are then written through immediately.
+bool finalized() noexcept;
+
+// After the owner appended to its buffer (guard released): writes it out if it is large or the
+// process is finishing.
+void flush_if_needed(ThreadState& state) noexcept;
+
+// Writes `state`'s buffer and the counts of its chains not yet written.
+void flush_thread(ThreadState& state) noexcept;
+
+// Writes every thread's buffer and counts.
+void flush_all() noexcept;
+
+// Appends whole records straight to the file (used where no thread buffer is at hand).
+void write_records(std::string_view records) noexcept;
+
+}  // namespace lockgraph::rt
