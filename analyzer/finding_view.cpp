@@ -1,0 +1,88 @@
+#include "lockgraph/analysis/finding_view.h"
+
+#include <algorithm>
+#include <cstdio>
+#include <functional>
+
+namespace lockgraph::analysis {
+namespace {
+
+// FNV-1a: stable across runs and platforms, unlike std::hash.
+std::string stable_hash(const std::string& text) {
+  std::uint64_t h = 1469598103934665603ULL;
+  for (unsigned char c : text) {
+    h ^= c;
+    h *= 1099511628211ULL;
+  }
+  char out[17];
+  std::snprintf(out, sizeof out, "%016llx", static_cast<unsigned long long>(h));
+  return out;
+}
+
+std::string base_name(const std::string& path) {
+  auto slash = path.find_last_of('/');
+  return slash == std::string::npos ? path : path.substr(slash + 1);
+}
+
+}  // namespace
+
+LockView view_lock(const Findings& findings, std::uint32_t node, Symbolizer& symbolizer) {
+  const TraceModel& model = *findings.model;
+  const LockNode& n = findings.graph->nodes()[node];
+  const Lock& lock = model.locks[n.members.front()];
+  LockView view;
+  view.node = node;
+  view.id = lock.id;
+  view.name = lock.name;
+  view.kind = lock.kind.empty() ? "lock" : lock.kind;
+  view.members = n.members.size();
+  view.site = symbolizer.user_frame(lock.creation);
+  view.label = !lock.name.empty() ? lock.name : view.kind + "#" + std::to_string(lock.id);
+  return view;
+}
+
+EdgeView view_evidence(const Findings& findings, const Evidence& evidence, Symbolizer& symbolizer) {
+  const TraceModel& model = *findings.model;
+  const LockGraph& graph = *findings.graph;
+  const Chain& chain = model.chains[evidence.chain];
+  const HeldLock& held = chain.held[evidence.held_index];
+  EdgeView edge;
+  edge.from = view_lock(findings, graph.node_of(held.lock), symbolizer).label;
+  edge.to = view_lock(findings, graph.node_of(chain.lock), symbolizer).label;
+  edge.thread = chain.thread;
+  edge.thread_label = model.thread_label(chain.thread);
+  edge.flags = chain.flags;
+  edge.held_flags = held.flags;
+  edge.count = chain.count;
+  for (std::size_t i = 0; i < chain.held.size(); ++i)
+    if (i != evidence.held_index)
+      edge.also_held.push_back(view_lock(findings, graph.node_of(chain.held[i].lock), symbolizer).label);
+  edge.held_stack = symbolizer.stack(held.stack);
+  edge.acquire_stack = symbolizer.stack(chain.stack);
+  edge.held_site = symbolizer.user_frame(held.stack);
+  edge.acquire_site = symbolizer.user_frame(chain.stack);
+  return edge;
+}
+
+CycleView view_cycle(const Findings& findings, const CycleFinding& cycle, Symbolizer& symbolizer) {
+  CycleView view;
+  view.cycle = &cycle;
+  for (std::uint32_t node : cycle.nodes) view.locks.push_back(view_lock(findings, node, symbolizer));
+  for (const Evidence& e : cycle.witness) view.edges.push_back(view_evidence(findings, e, symbolizer));
+  for (const LockView& lock : view.locks) view.chain += lock.label + " --> ";
+  if (!view.locks.empty()) view.chain += view.locks.front().label;
+
+  // The fingerprint must survive rebuilds and reruns: lock names and creation functions and
+  // files (not addresses or line numbers, which move with unrelated edits), sorted.
+  std::vector<std::string> parts;
+  for (const LockView& lock : view.locks)
+    parts.push_back(lock.name + "|" + lock.site.function + "|" + base_name(lock.site.file) + "|" +
+                    lock.kind);
+  std::sort(parts.begin(), parts.end());
+  std::string joined = verdict_name(cycle.verdict);
+  for (const auto& p : parts) joined += "\n" + p;
+  view.fingerprint = stable_hash(joined);
+  return view;
+}
+
+}  // namespace lockgraph::analysis

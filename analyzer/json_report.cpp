@@ -1,0 +1,81 @@
+// The findings as JSON: the format named "lockgraph-findings", described in
+// docs/findings-format.md. Also what --baseline reads back.
+#include "json_views.h"
+#include "lockgraph/analysis/report.h"
+
+namespace lockgraph::analysis {
+namespace {
+
+nlohmann::json lock_json(const LockView& lock) {
+  return {{"id", lock.id},        {"label", lock.label}, {"name", lock.name},
+          {"kind", lock.kind},    {"members", lock.members}, {"site", frame_json(lock.site)}};
+}
+
+nlohmann::json edge_json(const Findings& findings, const EdgeView& e) {
+  const Thread& thread = findings.model->threads[e.thread];
+  return {{"from", e.from},
+          {"to", e.to},
+          {"thread", {{"id", thread.tid}, {"name", thread.name}, {"label", e.thread_label},
+                      {"pid", findings.model->processes[thread.process].pid}}},
+          {"flags", flags_json(e.flags)},
+          {"held_flags", flags_json(e.held_flags)},
+          {"count", e.count},
+          {"also_held", e.also_held},
+          {"held_site", frame_json(e.held_site)},
+          {"acquire_site", frame_json(e.acquire_site)},
+          {"held_stack", stack_json(e.held_stack)},
+          {"acquire_stack", stack_json(e.acquire_stack)}};
+}
+
+}  // namespace
+
+void write_json_report(std::ostream& out, const Report& report) {
+  const Findings& findings = *report.findings;
+  const TraceModel& model = *findings.model;
+  nlohmann::json traces = nlohmann::json::array();
+  for (const Process& p : model.processes)
+    traces.push_back({{"path", p.trace_path}, {"pid", p.pid}, {"exe", p.exe},
+                      {"complete", p.complete}, {"end", p.end_reason}});
+  nlohmann::json verdicts = nlohmann::json::object();
+  for (Verdict v : {Verdict::kDeadlock, Verdict::kSingleThread, Verdict::kGated, Verdict::kOrdered,
+                    Verdict::kTryLock, Verdict::kReaders})
+    verdicts[verdict_name(v)] = findings.count(v);
+
+  nlohmann::json list = nlohmann::json::array();
+  for (const ReportedCycle& c : report.cycles) {
+    if (!report.shows(c)) continue;
+    const CycleView& view = c.view;
+    nlohmann::json locks = nlohmann::json::array(), edges = nlohmann::json::array();
+    for (const LockView& lock : view.locks) locks.push_back(lock_json(lock));
+    for (const EdgeView& e : view.edges) edges.push_back(edge_json(findings, e));
+    list.push_back({{"kind", "lock-order-inversion"},
+                    {"verdict", verdict_name(view.cycle->verdict)},
+                    {"finding", verdict_is_finding(view.cycle->verdict)},
+                    {"fails", c.fails()},
+                    {"reason", view.cycle->reason},
+                    {"chain", view.chain},
+                    {"fingerprint", view.fingerprint},
+                    {"suppressed_by", c.suppressed_by},
+                    {"in_baseline", c.in_baseline},
+                    {"locks", locks},
+                    {"edges", edges}});
+  }
+  nlohmann::json doc = {
+      {"format", kFindingsFormat},
+      {"version", kFindingsVersion},
+      {"traces", traces},
+      {"warnings", model.warnings},
+      {"summary",
+       {{"failing", report.failing()},
+        {"cycles", verdicts},
+        {"cycles_truncated", findings.cycles_truncated},
+        {"suppressed", report.suppressed()},
+        {"baseline_known", report.baseline_known()},
+        {"locks", model.locks.size()},
+        {"threads", model.threads.size()},
+        {"events", model.events}}},
+      {"findings", list}};
+  out << doc.dump(2) << "\n";
+}
+
+}  // namespace lockgraph::analysis

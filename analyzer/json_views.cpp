@@ -1,0 +1,35 @@
+#include "json_views.h"
+
+#include "lockgraph/trace_format.h"
+
+namespace lockgraph::analysis {
+
+nlohmann::json frame_json(const SourceFrame& frame) {
+  nlohmann::json j = {{"function", frame.function}, {"file", frame.file}, {"line", frame.line},
+                      {"module", frame.module}, {"offset", frame.offset}, {"user", frame.user}};
+  return j;
+}
+
+nlohmann::json stack_json(const std::vector<SourceFrame>& stack) {
+  nlohmann::json frames = nlohmann::json::array();
+  for (const SourceFrame& f : stack) frames.push_back(frame_json(f));
+  return frames;
+}
+
+nlohmann::json flags_json(std::uint32_t flags) {
+  nlohmann::json out = nlohmann::json::array();
+  if (flags & trace::flag::kTry) out.push_back("try");
+  if (flags & trace::flag::kShared) out.push_back("shared");
+  if (flags & trace::flag::kTimed) out.push_back("timed");
+  return out;
+}
+
+nlohmann::json sarif_physical_location(const SourceFrame& frame) {
+  if (frame.file.empty()) return nullptr;
+  std::string uri = frame.file.front() == '/' ? "file://" + frame.file : frame.file;
+  nlohmann::json region = {{"startLine", frame.line > 0 ? frame.line : 1}};
+  if (frame.column > 0) region["startColumn"] = frame.column;
+  return {{"artifactLocation", {{"uri", uri}}}, {"region", region}};
+}
+
+}  // namespace lockgraph::analysis

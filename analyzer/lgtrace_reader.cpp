@@ -1,0 +1,244 @@
+#include "lgtrace_reader.h"
+
+#include <algorithm>
+#include <cstdio>
+#include <fstream>
+#include <set>
+
+#include "flat_record.h"
+#include "lockgraph/analysis/trace_error.h"
+#include "lockgraph/trace_format.h"
+#include "model_builder.h"
+
+namespace lockgraph::analysis {
+namespace {
+
+namespace k = trace::kind;
+
+class LgtraceReader {
+ public:
+  LgtraceReader(const std::string& path, TraceModel& model)
+      : path_(path), model_(model),
+        builder_(model, static_cast<std::uint32_t>(model.processes.size())) {
+    model_.processes.emplace_back().trace_path = path;
+  }
+
+  void read() {
+    std::ifstream in(path_, std::ios::binary);
+    if (!in) throw TraceError(path_ + ": cannot open for reading");
+    std::string line;
+    std::uint64_t line_number = 0;
+    std::uint64_t offset = 0;
+    while (std::getline(in, line)) {
+      ++line_number;
+      bool has_newline = !in.eof();
+      std::uint64_t line_offset = offset;
+      offset += line.size() + (has_newline ? 1 : 0);
+      if (line.empty()) continue;
+      std::string problem = parse_flat_record(line, record_);
+      if (!problem.empty()) {
+        if (!has_newline) {  // the last line, cut off mid-record
+          warn(line_number, "the trace ends mid-record at byte " + std::to_string(line_offset) +
+                                " (the process was killed or the file cut); read up to there");
+          break;
+        }
+        fail(line_number, "malformed record: " + problem);
+      }
+      if (line_number == 1)
+        read_header(line_number);
+      else
+        dispatch(line_number);
+      ++model_.events;
+    }
+    if (line_number == 0) throw TraceError(path_ + ": empty file, not a lockgraph trace");
+    finish();
+  }
+
+ private:
+  [[noreturn]] void fail(std::uint64_t line, const std::string& what) {
+    throw TraceError(path_ + ":" + std::to_string(line) + ": " + what);
+  }
+  void warn(std::uint64_t line, const std::string& what) {
+    model_.warnings.push_back(path_ + ":" + std::to_string(line) + ": " + what);
+  }
+
+  std::uint64_t need(std::uint64_t line, std::string_view key) {
+    const std::uint64_t* value = record_.number(key);
+    if (!value) fail(line, "record \"" + kind_ + "\" lacks the number \"" + std::string(key) + "\"");
+    return *value;
+  }
+  std::uint64_t optional(std::string_view key, std::uint64_t fallback = 0) {
+    const std::uint64_t* value = record_.number(key);
+    return value ? *value : fallback;
+  }
+  std::string text(std::string_view key) {
+    const std::string* value = record_.text(key);
+    return value ? *value : std::string();
+  }
+
+  void read_header(std::uint64_t line) {
+    kind_ = text("k");
+    if (kind_ != k::kHeader || text("magic") != trace::kMagic)
+      fail(line, std::string("not a lockgraph trace: the first line must be the header record "
+                             "with magic \"") + trace::kMagic + "\"");
+    std::string version = text("version");
+    int major = std::atoi(version.c_str());
+    if (major != trace::kVersionMajor)
+      fail(line, "trace format version " + version + " is not supported (this analyzer reads " +
+                     std::to_string(trace::kVersionMajor) + ".x)");
+    minor_ = std::atoi(version.substr(version.find('.') + 1).c_str());
+    Process& p = model_.processes.back();
+    p.pid = optional("pid");
+    p.exe = text("exe");
+    p.mode = text("mode");
+  }
+
+  void dispatch(std::uint64_t line) {
+    const std::string* kind = record_.text("k");
+    if (!kind) fail(line, "record lacks its kind \"k\"");
+    kind_ = *kind;
+    if (kind_ == k::kChain) return read_chain(line);
+    if (kind_ == k::kCount) return read_counts(line);
+    if (kind_ == k::kAcquire || kind_ == k::kRelease || kind_ == k::kTryFail) return;
+    if (kind_ == k::kStack) return read_stack(line);
+    if (kind_ == k::kModule) {
+      model_.modules[builder_.module(need(line, "id"))].path = text("path");
+      return;
+    }
+    if (kind_ == k::kLock) return read_lock(line);
+    if (kind_ == k::kLockDestroy) {
+      model_.locks[builder_.lock(need(line, "id"))].destroyed = true;
+      return;
+    }
+    if (kind_ == k::kThread) return read_thread(line);
+    if (kind_ == k::kThreadName) {
+      model_.threads[builder_.thread(need(line, "t"))].name = text("name");
+      return;
+    }
+    if (kind_ == k::kThreadEnd) {
+      Thread& t = model_.threads[builder_.thread(need(line, "t"))];
+      t.ended = true;
+      t.end_segment = std::max(t.end_segment, static_cast<std::uint32_t>(need(line, "seg")));
+      return;
+    }
+    if (kind_ == k::kJoin) {
+      Thread& t = model_.threads[builder_.thread(need(line, "t"))];
+      auto segment = static_cast<std::uint32_t>(need(line, "seg"));
+      t.joins.push_back({segment, need(line, "joined")});
+      t.end_segment = std::max(t.end_segment, segment);
+      return;
+    }
+    if (kind_ == k::kEnd) {
+      Process& p = model_.processes.back();
+      p.complete = true;
+      p.end_reason = text("reason");
+      return;
+    }
+    if (kind_ == k::kHeader) fail(line, "a second header record in one trace");
+    if (unknown_kinds_.insert(kind_).second)
+      warn(line, "unknown record kind \"" + kind_ + "\" skipped" +
+                     (minor_ > trace::kVersionMinor ? " (written by a newer minor version)" : ""));
+  }
+
+  void read_chain(std::uint64_t line) {
+    std::uint64_t raw = need(line, "id");
+    if (builder_.find_chain(raw) >= 0) fail(line, "chain " + std::to_string(raw) + " defined twice");
+    std::uint32_t tid = static_cast<std::uint32_t>(need(line, "t"));
+    Chain chain;
+    chain.thread = builder_.thread(tid);
+    chain.segment = static_cast<std::uint32_t>(need(line, "seg"));
+    Thread& owner = model_.threads[chain.thread];
+    owner.end_segment = std::max(owner.end_segment, chain.segment);
+    chain.lock = builder_.lock(need(line, "l"));
+    chain.flags = static_cast<std::uint32_t>(optional("f"));
+    chain.stack = builder_.stack(optional("s"));
+    if (const auto* held = record_.array("held")) {
+      for (const auto& row : held->rows) {
+        if (row.size() < 2) fail(line, "each \"held\" entry must be [lock, stack, flags]");
+        chain.held.push_back({builder_.lock(row[0]), builder_.stack(row[1]),
+                              static_cast<std::uint32_t>(row.size() > 2 ? row[2] : 0)});
+      }
+    }
+    if (auto early = builder_.early_counts.find(raw); early != builder_.early_counts.end()) {
+      chain.count = early->second;
+      builder_.early_counts.erase(early);
+    }
+    builder_.new_chain(raw) = std::move(chain);
+  }
+
+  void read_counts(std::uint64_t line) {
+    const auto* pairs = record_.array("c");
+    if (!pairs) fail(line, "record \"count\" lacks the array \"c\"");
+    for (const auto& row : pairs->rows) {
+      if (row.size() != 2) fail(line, "each count must be [chain, delta]");
+      std::int64_t chain = builder_.find_chain(row[0]);
+      if (chain >= 0)
+        model_.chains[static_cast<std::size_t>(chain)].count += row[1];
+      else
+        builder_.early_counts[row[0]] += row[1];
+    }
+  }
+
+  void read_stack(std::uint64_t line) {
+    Stack& stack = model_.stacks[builder_.stack(need(line, "id"))];
+    stack.frames.clear();
+    if (const auto* frames = record_.array("frames")) {
+      for (const auto& row : frames->rows) {
+        if (row.size() != 2) fail(line, "each frame must be [module, offset]");
+        Frame f;
+        f.module = builder_.module(row[0]);
+        f.offset = row[1];
+        stack.frames.push_back(std::move(f));
+      }
+    }
+  }
+
+  void read_lock(std::uint64_t line) {
+    Lock& l = model_.locks[builder_.lock(need(line, "id"))];
+    l.kind = text("kind");
+    l.name = text("name");
+    l.creation = builder_.stack(optional("s"));
+    l.defined = true;
+  }
+
+  void read_thread(std::uint64_t line) {
+    Thread& t = model_.threads[builder_.thread(need(line, "t"))];
+    t.parent_tid = optional("parent");
+    t.parent_segment = static_cast<std::uint32_t>(optional("pseg"));
+    t.started_known = true;
+    if (const std::string* name = record_.text("name"); name && t.name.empty()) t.name = *name;
+  }
+
+  void finish() {
+    const Process& p = model_.processes.back();
+    if (!p.complete)
+      model_.warnings.push_back(path_ + ": the trace has no end record: the process did not finish "
+                                        "writing (killed, still running, or the file was cut)");
+    std::size_t undefined = 0;
+    for (const Lock& l : model_.locks)
+      if (l.process == builder_.process() && !l.defined) ++undefined;
+    if (undefined > 0)
+      model_.warnings.push_back(path_ + ": " + std::to_string(undefined) +
+                                " lock(s) are used but their creation was not recorded (created "
+                                "before a fork, or the record was lost)");
+  }
+
+  std::string path_;
+  TraceModel& model_;
+  ModelBuilder builder_;
+  FlatRecord record_;
+  std::string kind_;
+  int minor_ = 0;
+  std::set<std::string> unknown_kinds_;
+};
+
+}  // namespace
+
+bool looks_like_lgtrace(const std::string& first_bytes) {
+  return first_bytes.rfind("{\"k\":\"header\"", 0) == 0 ||
+         (first_bytes.size() > 0 && first_bytes[0] == '{');
+}
+
+void read_lgtrace(const std::string& path, TraceModel& model) { LgtraceReader(path, model).read(); }
+
+}  // namespace lockgraph::analysis

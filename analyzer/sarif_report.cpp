@@ -1,0 +1,72 @@
+// SARIF 2.1.0 for code-scanning services: one result per finding, with a stable
+// partialFingerprint from lock names and creation sites, and one threadFlow per thread showing
+// where it took its held lock and where it waits.
+#include "json_views.h"
+#include "lockgraph/analysis/report.h"
+
+namespace lockgraph::analysis {
+namespace {
+
+nlohmann::json location(const SourceFrame& frame, const std::string& message) {
+  nlohmann::json loc = {{"message", {{"text", message}}}};
+  nlohmann::json physical = sarif_physical_location(frame);
+  if (!physical.is_null()) loc["physicalLocation"] = physical;
+  return loc;
+}
+
+nlohmann::json rules() {
+  return nlohmann::json::array(
+      {{{"id", "lock-order-inversion"},
+        {"name", "LockOrderInversion"},
+        {"shortDescription", {{"text", "Potential deadlock: locks taken in opposite orders"}}},
+        {"fullDescription",
+         {{"text", "Threads that can run at the same time take the same locks in different "
+                   "orders, holding no common lock: a schedule exists in which each waits for "
+                   "the other."}}},
+        {"defaultConfiguration", {{"level", "error"}}}}});
+}
+
+}  // namespace
+
+void write_sarif_report(std::ostream& out, const Report& report) {
+  nlohmann::json results = nlohmann::json::array();
+  for (const ReportedCycle& c : report.cycles) {
+    if (!report.shows(c)) continue;
+    const CycleView& view = c.view;
+    nlohmann::json flows = nlohmann::json::array();
+    for (const EdgeView& e : view.edges) {
+      flows.push_back(
+          {{"message", {{"text", e.thread_label}}},
+           {"locations",
+            nlohmann::json::array(
+                {{{"location", location(e.held_site, e.thread_label + " takes " + e.from)}},
+                 {{"location", location(e.acquire_site, e.thread_label + " waits for " + e.to +
+                                                            " while holding " + e.from)}}})}});
+    }
+    nlohmann::json result = {
+        {"ruleId", "lock-order-inversion"},
+        {"ruleIndex", 0},
+        {"level", verdict_is_finding(view.cycle->verdict) ? "error" : "note"},
+        {"message", {{"text", "Lock-order cycle " + view.chain + ": " +
+                                  verdict_name(view.cycle->verdict) + ". " + view.cycle->reason}}},
+        {"partialFingerprints", {{"lockgraphCycle/v1", view.fingerprint}}},
+        {"codeFlows", nlohmann::json::array({{{"threadFlows", flows}}})}};
+    if (!view.edges.empty())
+      result["locations"] = nlohmann::json::array({location(view.edges.front().acquire_site,
+                                                            "waits here: " + view.chain)});
+    if (!c.suppressed_by.empty())
+      result["suppressions"] = nlohmann::json::array(
+          {{{"kind", "external"}, {"justification", "matched '" + c.suppressed_by + "'"}}});
+    results.push_back(std::move(result));
+  }
+  nlohmann::json doc = {
+      {"$schema", "https://json.schemastore.org/sarif-2.1.0.json"},
+      {"version", "2.1.0"},
+      {"runs", nlohmann::json::array(
+                   {{{"tool", {{"driver", {{"name", "lockgraph"}, {"version", "0.1.0"},
+                                          {"rules", rules()}}}}},
+                     {"results", results}}})}};
+  out << doc.dump(2) << "\n";
+}
+
+}  // namespace lockgraph::analysis

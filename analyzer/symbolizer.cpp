@@ -1,0 +1,170 @@
+#include "lockgraph/analysis/symbolizer.h"
+
+#include <cstdio>
+#include <fstream>
+#include <signal.h>
+#include <spawn.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <nlohmann/json.hpp>
+
+extern char** environ;
+
+namespace lockgraph::analysis {
+namespace {
+
+bool starts_with(const std::string& s, const char* prefix) { return s.rfind(prefix, 0) == 0; }
+
+// Frames that are not the program's own: the wrappers, the standard library, libc.
+bool is_user_frame(const SourceFrame& f) {
+  if (f.file.empty()) return false;
+  if (starts_with(f.file, "/usr/include/") || starts_with(f.file, "/usr/lib/")) return false;
+  if (f.file.find("include/lockgraph/") != std::string::npos) return false;
+  if (starts_with(f.function, "lockgraph::") || starts_with(f.function, "std::")) return false;
+  return true;
+}
+
+}  // namespace
+
+std::string SourceFrame::describe() const {
+  char offset_text[32];
+  std::snprintf(offset_text, sizeof offset_text, "+0x%llx", static_cast<unsigned long long>(offset));
+  std::string where = file.empty() ? module + offset_text : file + ":" + std::to_string(line);
+  return function.empty() ? where : function + " " + where;
+}
+
+struct Symbolizer::Process {
+  pid_t pid = -1;
+  FILE* to = nullptr;
+  FILE* from = nullptr;
+  ~Process() {
+    if (to) std::fclose(to);
+    if (from) std::fclose(from);
+    if (pid > 0) ::waitpid(pid, nullptr, 0);
+  }
+};
+
+Symbolizer::Symbolizer(const TraceModel& model) : model_(model) {}
+Symbolizer::~Symbolizer() = default;
+
+std::vector<SourceFrame> Symbolizer::query(const std::string& module, std::uint64_t offset) {
+  if (!tried_start_) {
+    tried_start_ = true;
+    int in_pipe[2], out_pipe[2];
+    if (::pipe(in_pipe) == 0 && ::pipe(out_pipe) == 0) {
+      posix_spawn_file_actions_t actions;
+      posix_spawn_file_actions_init(&actions);
+      posix_spawn_file_actions_adddup2(&actions, in_pipe[0], 0);
+      posix_spawn_file_actions_adddup2(&actions, out_pipe[1], 1);
+      posix_spawn_file_actions_addclose(&actions, in_pipe[1]);
+      posix_spawn_file_actions_addclose(&actions, out_pipe[0]);
+      const char* candidates[] = {"llvm-symbolizer", "llvm-symbolizer-14"};
+      for (const char* name : candidates) {
+        char* argv[] = {const_cast<char*>(name), const_cast<char*>("--output-style=JSON"),
+                        const_cast<char*>("--inlines"), const_cast<char*>("--demangle"), nullptr};
+        pid_t pid;
+        if (posix_spawnp(&pid, name, &actions, nullptr, argv, environ) == 0) {
+          process_ = std::make_unique<Process>();
+          process_->pid = pid;
+          break;
+        }
+      }
+      posix_spawn_file_actions_destroy(&actions);
+      ::close(in_pipe[0]);
+      ::close(out_pipe[1]);
+      if (process_) {
+        ::signal(SIGPIPE, SIG_IGN);
+        process_->to = ::fdopen(in_pipe[1], "w");
+        process_->from = ::fdopen(out_pipe[0], "r");
+      } else {
+        ::close(in_pipe[1]);
+        ::close(out_pipe[0]);
+      }
+    }
+  }
+  std::vector<SourceFrame> frames;
+  if (!process_ || module.empty()) return frames;
+  // Return addresses point after the call: ask about the call instruction itself.
+  std::fprintf(process_->to, "\"%s\" 0x%llx\n", module.c_str(),
+               static_cast<unsigned long long>(offset > 0 ? offset - 1 : 0));
+  std::fflush(process_->to);
+  std::string line;
+  char buffer[8192];
+  while (std::fgets(buffer, sizeof buffer, process_->from)) {
+    line += buffer;
+    if (!line.empty() && line.back() == '\n') break;
+  }
+  auto answer = nlohmann::json::parse(line, nullptr, false);
+  if (answer.is_discarded() || !answer.contains("Symbol")) return frames;
+  for (const auto& symbol : answer["Symbol"]) {
+    SourceFrame f;
+    f.function = symbol.value("FunctionName", "");
+    f.file = symbol.value("FileName", "");
+    f.line = symbol.value("Line", 0u);
+    f.column = symbol.value("Column", 0u);
+    if (f.function == "??") f.function.clear();
+    if (f.file == "??") f.file.clear();
+    frames.push_back(std::move(f));
+  }
+  return frames;
+}
+
+std::vector<SourceFrame> Symbolizer::resolve(const Frame& frame) {
+  const std::string& module = frame.module < model_.modules.size() ? model_.modules[frame.module].path
+                                                                    : std::string();
+  if (!frame.file.empty()) {  // the trace carried a source position itself
+    SourceFrame f;
+    f.file = frame.file;
+    f.line = frame.line;
+    f.offset = frame.offset;
+    return {f};
+  }
+  auto key = std::make_pair(module, frame.offset);
+  if (auto it = cache_.find(key); it != cache_.end()) return it->second;
+  std::vector<SourceFrame> frames = query(module, frame.offset);
+  if (frames.empty()) frames.emplace_back();
+  for (SourceFrame& f : frames) {
+    f.module = module;
+    f.offset = frame.offset;
+    f.user = is_user_frame(f);
+  }
+  return cache_[key] = frames;
+}
+
+std::vector<SourceFrame> Symbolizer::stack(StackIndex index) {
+  std::vector<SourceFrame> out;
+  if (index == 0 || index >= model_.stacks.size()) return out;
+  for (const Frame& frame : model_.stacks[index].frames) {
+    auto frames = resolve(frame);
+    out.insert(out.end(), frames.begin(), frames.end());
+  }
+  return out;
+}
+
+SourceFrame Symbolizer::user_frame(StackIndex index) {
+  auto frames = stack(index);
+  for (const SourceFrame& f : frames)
+    if (f.user) return f;
+  return frames.empty() ? SourceFrame{} : frames.front();
+}
+
+std::vector<std::pair<std::uint32_t, std::string>> Symbolizer::snippet(const std::string& file,
+                                                                       std::uint32_t line,
+                                                                       std::uint32_t before) {
+  std::vector<std::pair<std::uint32_t, std::string>> out;
+  if (file.empty() || line == 0) return out;
+  auto it = files_.find(file);
+  if (it == files_.end()) {
+    std::vector<std::string> lines;
+    std::ifstream in(file);
+    for (std::string text; std::getline(in, text);) lines.push_back(text);
+    it = files_.emplace(file, std::move(lines)).first;
+  }
+  const auto& lines = it->second;
+  for (std::uint32_t n = line > before ? line - before : 1; n <= line; ++n)
+    if (n <= lines.size()) out.emplace_back(n, lines[n - 1]);
+  return out;
+}
+
+}  // namespace lockgraph::analysis

@@ -1,0 +1,146 @@
+// The report for people. Shape borrowed from the two reports engineers already read: TSan's
+// greppable "WARNING: ... / SUMMARY: ..." lines, and lockdep's "Chain exists of" with its
+// "possible unsafe locking scenario" table, then one stack pair per dependency.
+#include <fmt/format.h>
+
+#include "lockgraph/analysis/report.h"
+#include "lockgraph/trace_format.h"
+
+namespace lockgraph::analysis {
+namespace {
+
+constexpr std::size_t kMaxFramesShown = 8;
+
+struct Style {
+  bool color;
+  std::string red(const std::string& s) const { return color ? "\033[1;31m" + s + "\033[0m" : s; }
+  std::string bold(const std::string& s) const { return color ? "\033[1m" + s + "\033[0m" : s; }
+  std::string dim(const std::string& s) const { return color ? "\033[2m" + s + "\033[0m" : s; }
+};
+
+std::string headline(const CycleFinding& cycle) {
+  if (cycle.verdict == Verdict::kDeadlock)
+    return "lock-order-inversion (potential deadlock)";
+  return fmt::format("lock-order cycle that cannot deadlock ({})", verdict_name(cycle.verdict));
+}
+
+std::string acquisition_word(std::uint32_t flags) {
+  std::string word = (flags & trace::flag::kShared) ? "lock_shared" : "lock";
+  if (flags & trace::flag::kTry) word = "try_" + word;
+  if (flags & trace::flag::kTimed) word = "timed_" + word;
+  return word;
+}
+
+void write_stack(std::ostream& out, const std::vector<SourceFrame>& stack, Symbolizer& symbolizer,
+                 const Style& style) {
+  if (stack.empty()) {
+    out << "      (no stack recorded)\n";
+    return;
+  }
+  // The program's own frames tell the story; wrapper, library and libc frames are counted only.
+  bool any_user = false;
+  for (const SourceFrame& f : stack) any_user |= f.user;
+  std::size_t shown = 0, hidden = 0;
+  for (const SourceFrame& f : stack) {
+    if ((any_user && !f.user) || shown == kMaxFramesShown) {
+      ++hidden;
+      continue;
+    }
+    out << fmt::format("      #{} {}\n", shown, f.describe());
+    if (shown == 0)
+      for (const auto& [number, text] : symbolizer.snippet(f.file, f.line, 1))
+        out << style.dim(fmt::format("        {:>5} {} {}\n", number, number == f.line ? ">" : "|", text));
+    ++shown;
+  }
+  if (hidden > 0) out << style.dim(fmt::format("      ({} library and runtime frames not shown)\n", hidden));
+}
+
+// lockdep's table: one column per thread, each first takes its held lock, then waits.
+void write_scenario(std::ostream& out, const CycleView& view) {
+  const std::size_t n = view.edges.size();
+  constexpr std::size_t kWidth = 34;
+  out << "  Possible unsafe locking scenario:\n\n";
+  std::string header = "        ", rule = "        ";
+  for (const EdgeView& e : view.edges) {
+    header += fmt::format("{:<{}}", e.thread_label, kWidth);
+    rule += fmt::format("{:<{}}", std::string(std::min(e.thread_label.size(), kWidth - 2), '-'), kWidth);
+  }
+  out << header << "\n" << rule << "\n";
+  auto row = [&](std::size_t column, const std::string& text) {
+    out << "        " << std::string(column * kWidth, ' ') << text << "\n";
+  };
+  for (std::size_t i = 0; i < n; ++i)
+    row(i, fmt::format("{}({});", acquisition_word(view.edges[i].held_flags), view.edges[i].from));
+  for (std::size_t i = 0; i < n; ++i)
+    row(i, fmt::format("{}({});  <- waits for {}", acquisition_word(view.edges[i].flags),
+                       view.edges[i].to, view.edges[(i + 1) % n].thread_label));
+  out << "\n";
+}
+
+void write_cycle(std::ostream& out, const ReportedCycle& reported, Symbolizer& symbolizer,
+                 const Style& style) {
+  const CycleView& view = reported.view;
+  const CycleFinding& cycle = *view.cycle;
+  bool finding = verdict_is_finding(cycle.verdict);
+  out << (finding ? style.red("WARNING: lockgraph: " + headline(cycle))
+                  : style.bold("NOTE: lockgraph: " + headline(cycle)))
+      << "\n";
+  if (!reported.suppressed_by.empty())
+    out << "  (suppressed by '" << reported.suppressed_by << "')\n";
+  if (reported.in_baseline) out << "  (known: in the baseline)\n";
+  out << fmt::format("  verdict: {}: {}\n", verdict_name(cycle.verdict), cycle.reason);
+  if (cycle.search_bounded) out << "  (the search for a deadlocking schedule hit its step budget)\n";
+  out << "\n  Chain exists of:\n    " << style.bold(view.chain) << "\n\n";
+  out << "  Locks:\n";
+  for (const LockView& lock : view.locks)
+    out << fmt::format("    {} ({}{}), created at {}\n", lock.label, lock.kind,
+                       lock.members > 1 ? fmt::format(", {} locks grouped", lock.members) : "",
+                       lock.site.describe());
+  out << "\n";
+  if (view.edges.size() >= 2 && finding) write_scenario(out, view);
+  for (const EdgeView& e : view.edges) {
+    out << fmt::format("  {} --> {}: {} took {} while holding {}{}{}\n", e.from, e.to,
+                       e.thread_label, e.to, e.from,
+                       e.also_held.empty() ? "" : fmt::format(" (and {})", fmt::join(e.also_held, ", ")),
+                       e.count > 1 ? fmt::format(", {} times", e.count) : "");
+    out << fmt::format("    {} was taken at:\n", e.from);
+    write_stack(out, e.held_stack, symbolizer, style);
+    out << fmt::format("    {} was taken at:\n", e.to);
+    write_stack(out, e.acquire_stack, symbolizer, style);
+    out << "\n";
+  }
+  if (finding && !view.edges.empty())
+    out << fmt::format("SUMMARY: lockgraph: {} {}\n\n", headline(cycle),
+                       view.edges.front().acquire_site.describe());
+}
+
+}  // namespace
+
+void write_text_report(std::ostream& out, const Report& report, Symbolizer& symbolizer, bool color) {
+  Style style{color};
+  const Findings& findings = *report.findings;
+  for (const auto& warning : findings.model->warnings) out << "lockgraph: warning: " << warning << "\n";
+  if (!findings.model->warnings.empty()) out << "\n";
+  for (const ReportedCycle& cycle : report.cycles)
+    if (report.shows(cycle)) write_cycle(out, cycle, symbolizer, style);
+  if (findings.cycles_truncated)
+    out << fmt::format("lockgraph: cycle enumeration stopped at {} cycles (--max-cycles); there may "
+                       "be more\n", findings.max_cycles);
+  for (const auto& [pattern, hits] : report.suppression_hits)
+    out << fmt::format("lockgraph: suppression '{}' matched {} finding(s)\n", pattern, hits);
+
+  std::size_t others = 0;
+  for (const auto& c : findings.cycles) others += !verdict_is_finding(c.verdict);
+  std::string tail;
+  if (report.suppressed() > 0) tail += fmt::format(", {} suppressed", report.suppressed());
+  if (report.baseline_known() > 0) tail += fmt::format(", {} known from the baseline", report.baseline_known());
+  if (others > 0 && !report.show_all)
+    tail += fmt::format(", {} cycle(s) that cannot deadlock (see --all)", others);
+  out << fmt::format("SUMMARY: lockgraph: {} finding(s): {} potential deadlock(s){}; {} lock(s), "
+                     "{} thread(s), {} process(es)\n",
+                     report.failing(), findings.count(Verdict::kDeadlock), tail,
+                     findings.model->locks.size(), findings.model->threads.size(),
+                     findings.model->processes.size());
+}
+
+}  // namespace lockgraph::analysis

@@ -1,0 +1,56 @@
+// Options every analysing subcommand shares (analyze, dot, report, run), and the step they share:
+// load the traces, analyse, build the report with its triage.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include <CLI/CLI.hpp>
+
+#include "lockgraph/analysis/findings.h"
+#include "lockgraph/analysis/report.h"
+#include "lockgraph/analysis/symbolizer.h"
+
+namespace lockgraph::cli {
+
+// Exit codes (docs/cli.md): 0 clean, 1 findings, 2 usage error, 3 unreadable or corrupt input.
+inline constexpr int kExitClean = 0;
+inline constexpr int kExitFindings = 1;
+inline constexpr int kExitUsage = 2;
+inline constexpr int kExitBadInput = 3;
+
+struct AnalysisArgs {
+  std::vector<std::string> traces;
+  std::string group_by = "instance";
+  bool all = false;
+  std::size_t max_cycles = 100000;
+  std::string suppressions;
+  std::string baseline;
+  int error_exitcode = kExitFindings;
+};
+
+// Registers the shared options on `command`. `with_traces`: the positional TRACE_OR_DIR list.
+void add_analysis_options(CLI::App* command, AnalysisArgs& args, bool with_traces = true);
+
+// Everything an output needs, kept alive together.
+struct Analysis {
+  std::shared_ptr<analysis::TraceModel> model;
+  analysis::Findings findings;
+  std::unique_ptr<analysis::Symbolizer> symbolizer;
+  analysis::Report report;
+};
+
+// Loads, analyses and triages. Throws TraceError (exit 3) or UsageError (exit 2).
+std::unique_ptr<Analysis> run_analysis(const AnalysisArgs& args);
+
+// The exit code for a finished analysis: args.error_exitcode if anything fails, else 0.
+int findings_exit_code(const Analysis& analysis, const AnalysisArgs& args);
+
+// Runs `body`, turning the analyzer's exceptions into messages and exit codes.
+template <class Body>
+int guarded(Body&& body);
+
+}  // namespace lockgraph::cli
+
+#include "guarded.inl"

@@ -1,0 +1,57 @@
+// Findings made presentable: locks with labels and sites, edges with threads and symbolized
+// stacks, the lockdep-style chain text and a stable fingerprint. Text, JSON, SARIF, DOT and HTML
+// are all written from these views, so they cannot disagree.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "lockgraph/analysis/findings.h"
+#include "lockgraph/analysis/symbolizer.h"
+
+namespace lockgraph::analysis {
+
+struct LockView {
+  std::uint32_t node = 0;
+  std::uint64_t id = 0;        // runtime id of the first member lock
+  std::string label;           // the name, else kind#id
+  std::string name;
+  std::string kind;
+  SourceFrame site;            // where it was created (first user frame)
+  std::size_t members = 1;     // locks grouped into this node
+};
+
+struct EdgeView {
+  std::string from;            // lock labels
+  std::string to;
+  ThreadIndex thread = 0;
+  std::string thread_label;
+  std::uint32_t flags = 0;     // of the acquisition of `to`
+  std::uint32_t held_flags = 0;
+  std::uint64_t count = 0;
+  std::vector<std::string> also_held;            // other locks held at the time
+  std::vector<SourceFrame> held_stack;           // where `from` was taken
+  std::vector<SourceFrame> acquire_stack;        // where `to` was taken
+  SourceFrame held_site;                         // first user frame of each
+  SourceFrame acquire_site;
+};
+
+struct CycleView {
+  const CycleFinding* cycle = nullptr;
+  std::vector<LockView> locks;     // in cycle order
+  std::vector<EdgeView> edges;     // edge i: locks[i] -> locks[i+1 mod n]
+  std::string chain;               // "A --> B --> A"
+  std::string fingerprint;         // stable across runs: from lock sites and names
+};
+
+// Builds the view of one cycle (symbolizing its stacks).
+CycleView view_cycle(const Findings& findings, const CycleFinding& cycle, Symbolizer& symbolizer);
+
+// The view of one lock-graph node.
+LockView view_lock(const Findings& findings, std::uint32_t node, Symbolizer& symbolizer);
+
+// The view of one piece of evidence (one acquisition while holding the edge's source).
+EdgeView view_evidence(const Findings& findings, const Evidence& evidence, Symbolizer& symbolizer);
+
+}  // namespace lockgraph::analysis

@@ -1,0 +1,55 @@
+// A report: the findings seen through their views, after triage (suppressions, baseline), and the
+// writers that print it for people (text) and machines (JSON, SARIF).
+#pragma once
+
+#include <ostream>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "lockgraph/analysis/finding_view.h"
+#include "lockgraph/analysis/findings.h"
+
+namespace lockgraph::analysis {
+
+inline constexpr const char* kFindingsFormat = "lockgraph-findings";
+inline constexpr const char* kFindingsVersion = "1.0";
+
+struct ReportedCycle {
+  CycleView view;
+  std::string suppressed_by;  // the suppression pattern that matched, if any
+  bool in_baseline = false;   // present in the --baseline file: known, does not fail
+  bool fails() const {
+    return verdict_is_finding(view.cycle->verdict) && suppressed_by.empty() && !in_baseline;
+  }
+};
+
+struct Report {
+  const Findings* findings = nullptr;
+  std::vector<ReportedCycle> cycles;
+  bool show_all = false;                                     // also cycles that are not findings
+  std::vector<std::pair<std::string, std::size_t>> suppression_hits;  // pattern, matches
+
+  std::size_t failing() const;
+  std::size_t suppressed() const;
+  std::size_t baseline_known() const;
+  // Whether a cycle belongs in the output at all.
+  bool shows(const ReportedCycle& c) const {
+    return show_all || verdict_is_finding(c.view.cycle->verdict);
+  }
+};
+
+// Views every cycle of `findings` (symbolizing what it needs).
+Report build_report(const Findings& findings, Symbolizer& symbolizer, bool show_all);
+
+// Text for people: TSan-style WARNING/SUMMARY lines, the lockdep chain and scenario table, and
+// every edge's stacks with source snippets. Colour only if `color`.
+void write_text_report(std::ostream& out, const Report& report, Symbolizer& symbolizer, bool color);
+
+// JSON (docs/findings-format.md).
+void write_json_report(std::ostream& out, const Report& report);
+
+// SARIF 2.1.0: one result per finding, one threadFlow per thread.
+void write_sarif_report(std::ostream& out, const Report& report);
+
+}  // namespace lockgraph::analysis

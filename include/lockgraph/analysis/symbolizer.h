@@ -1,0 +1,62 @@
+// Offline symbolization of recorded frames (module + offset) to function, file and line.
+//
+// One long-lived `llvm-symbolizer --output-style=JSON` process answers every query; answers are
+// cached per (module, offset). Inlined frames are expanded, so a lock_guard inlined into the
+// caller still shows the caller's line. Without llvm-symbolizer, frames stay module+offset.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "lockgraph/analysis/trace_model.h"
+
+namespace lockgraph::analysis {
+
+struct SourceFrame {
+  std::string function;  // demangled; empty if unknown
+  std::string file;      // empty if unknown
+  std::uint32_t line = 0;
+  std::uint32_t column = 0;
+  std::string module;    // the binary it is in
+  std::uint64_t offset = 0;
+  bool user = true;      // false for lockgraph's wrappers, the standard library and libc
+
+  // "function file:line", or "module+0xoffset" when nothing better is known.
+  std::string describe() const;
+};
+
+class Symbolizer {
+ public:
+  explicit Symbolizer(const TraceModel& model);
+  ~Symbolizer();
+  Symbolizer(const Symbolizer&) = delete;
+  Symbolizer& operator=(const Symbolizer&) = delete;
+
+  // The stack, innermost first, with inlined frames expanded.
+  std::vector<SourceFrame> stack(StackIndex stack);
+
+  // The first frame of the program's own code in the stack (or the innermost one).
+  SourceFrame user_frame(StackIndex stack);
+
+  // Up to `before` lines before `line` of `file` and the line itself, numbered, or empty.
+  std::vector<std::pair<std::uint32_t, std::string>> snippet(const std::string& file,
+                                                             std::uint32_t line,
+                                                             std::uint32_t before);
+
+ private:
+  std::vector<SourceFrame> resolve(const Frame& frame);
+  std::vector<SourceFrame> query(const std::string& module, std::uint64_t offset);
+
+  const TraceModel& model_;
+  struct Process;
+  std::unique_ptr<Process> process_;
+  bool tried_start_ = false;
+  std::map<std::pair<std::string, std::uint64_t>, std::vector<SourceFrame>> cache_;
+  std::map<std::string, std::vector<std::string>> files_;
+};
+
+}  // namespace lockgraph::analysis
