@@ -161,12 +161,33 @@ CycleSearchResult find_elementary_cycles(const Adjacency& graph, std::size_t max
   CycleSearchResult result;
   if (max_cycles == 0) return result;
   Johnson johnson(graph, max_cycles, result);
-  for (const auto& component : strongly_connected_components(graph)) {
-    // A singleton is a cycle only through a self-loop, which the search below also finds.
-    for (std::size_t i = 0; i < component.size(); ++i) {
-      std::vector<std::uint32_t> scope(component.begin() + static_cast<std::ptrdiff_t>(i),
-                                       component.end());
-      if (!johnson.circuits_from(component[i], scope)) return result;
+  // Johnson's outer loop, run inside each component: the least node s of the component's
+  // remaining part starts the search, then s is removed and the rest is split again, so nodes
+  // that can no longer be on a cycle are never searched (a ring of n nodes costs O(n), not O(n^2)).
+  std::vector<std::vector<std::uint32_t>> pending = strongly_connected_components(graph);
+  std::vector<bool> member(graph.size(), false);
+  std::vector<std::uint32_t> local(graph.size(), 0);  // node -> index in the split subgraph
+  while (!pending.empty()) {
+    std::vector<std::uint32_t> component = std::move(pending.back());
+    pending.pop_back();
+    std::uint32_t start = component.front();  // components are sorted
+    bool self_loop = std::find(graph[start].begin(), graph[start].end(), start) != graph[start].end();
+    if (component.size() == 1 && !self_loop) continue;
+    if (!johnson.circuits_from(start, component)) return result;
+    // Split what remains without `start` into its components.
+    for (std::uint32_t v : component) member[v] = true;
+    member[start] = false;
+    std::vector<std::uint32_t> rest(component.begin() + 1, component.end());
+    Adjacency sub(rest.size());
+    for (std::uint32_t i = 0; i < rest.size(); ++i) local[rest[i]] = i;
+    for (std::uint32_t i = 0; i < rest.size(); ++i)
+      for (std::uint32_t w : graph[rest[i]])
+        if (member[w]) sub[i].push_back(local[w]);
+    for (std::uint32_t v : component) member[v] = false;
+    for (auto& part : strongly_connected_components(sub)) {
+      for (auto& v : part) v = rest[v];
+      std::sort(part.begin(), part.end());
+      pending.push_back(std::move(part));
     }
   }
   return result;

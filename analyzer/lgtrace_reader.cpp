@@ -51,6 +51,9 @@ class LgtraceReader {
       ++model_.events;
     }
     if (line_number == 0) throw TraceError(path_ + ": empty file, not a lockgraph trace");
+    if (!header_read_)
+      throw TraceError(path_ + ":1: the trace ends inside its header record (cut at byte " +
+                       std::to_string(offset) + "): nothing to read");
     finish();
   }
 
@@ -87,6 +90,7 @@ class LgtraceReader {
       fail(line, "trace format version " + version + " is not supported (this analyzer reads " +
                      std::to_string(trace::kVersionMajor) + ".x)");
     minor_ = std::atoi(version.substr(version.find('.') + 1).c_str());
+    header_read_ = true;
     Process& p = model_.processes.back();
     p.pid = optional("pid");
     p.exe = text("exe");
@@ -229,6 +233,7 @@ class LgtraceReader {
   FlatRecord record_;
   std::string kind_;
   int minor_ = 0;
+  bool header_read_ = false;
   std::set<std::string> unknown_kinds_;
 };
 

@@ -19,6 +19,7 @@ bool starts_with(const std::string& s, const char* prefix) { return s.rfind(pref
 // Frames that are not the program's own: the wrappers, the standard library, libc.
 bool is_user_frame(const SourceFrame& f) {
   if (f.file.empty()) return false;
+  if (starts_with(f.module, "/lib/") || starts_with(f.module, "/usr/lib/")) return false;
   if (starts_with(f.file, "/usr/include/") || starts_with(f.file, "/usr/lib/")) return false;
   if (f.file.find("include/lockgraph/") != std::string::npos) return false;
   if (starts_with(f.function, "lockgraph::") || starts_with(f.function, "std::")) return false;

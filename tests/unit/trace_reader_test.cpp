@@ -1,0 +1,120 @@
+// Bad input gets a clear error naming file and line; a trace cut at any byte loads up to the cut
+// and never yields an edge that was not in the part kept.
+#include <gtest/gtest.h>
+
+#include <set>
+
+#include "lockgraph/analysis/findings.h"
+#include "lockgraph/analysis/trace_error.h"
+#include "lockgraph/analysis/trace_loader.h"
+#include "support/synthetic_trace.h"
+#include "support/temp_dir.h"
+
+namespace lockgraph::analysis {
+namespace {
+
+using lockgraph::testing::SyntheticTrace;
+using lockgraph::testing::TempDir;
+
+std::string load_error(const std::string& content) {
+  TempDir dir;
+  std::string path = dir.write("bad.lgtrace", content);
+  try {
+    load_traces({path});
+  } catch (const TraceError& e) {
+    std::string message = e.what();
+    EXPECT_EQ(message.rfind(path, 0), 0u) << "the error must start with the file: " << message;
+    return message.substr(path.size());
+  }
+  return "(no error)";
+}
+
+TEST(TraceReader, RejectsWhatIsNotATrace) {
+  EXPECT_NE(load_error("hello world\n").find("not a trace"), std::string::npos);
+  EXPECT_NE(load_error("").find("empty file"), std::string::npos);
+  EXPECT_NE(load_error("{\"k\":\"lock\",\"id\":1}\n").find(":1: not a lockgraph trace"), std::string::npos);
+}
+
+TEST(TraceReader, RejectsAnotherMajorVersion) {
+  std::string e = load_error(R"({"k":"header","magic":"lockgraph-trace","version":"2.0"})" "\n");
+  EXPECT_NE(e.find(":1: trace format version 2.0 is not supported"), std::string::npos) << e;
+}
+
+TEST(TraceReader, NamesTheLineOfAMalformedRecord) {
+  SyntheticTrace t;
+  t.lock(1, "A").line("{\"k\":\"chain\",\"id\":1,").lock(2, "B");
+  std::string e = load_error(t.text());
+  EXPECT_NE(e.find(":3: malformed record"), std::string::npos) << e;
+}
+
+TEST(TraceReader, NamesAMissingField) {
+  SyntheticTrace t;
+  t.line(R"({"k":"chain","id":1,"t":2,"seg":0})");
+  std::string e = load_error(t.text());
+  EXPECT_NE(e.find(":2: record \"chain\" lacks the number \"l\""), std::string::npos) << e;
+}
+
+TEST(TraceReader, RejectsWrongTypes) {
+  SyntheticTrace t;
+  t.line(R"({"k":"lock","id":-4})");
+  EXPECT_NE(load_error(t.text()).find("negative"), std::string::npos);
+  SyntheticTrace u;
+  u.line(R"({"k":"lock","id":{"x":1}})");
+  EXPECT_NE(load_error(u.text()).find("nested object"), std::string::npos);
+}
+
+TEST(TraceReader, SkipsUnknownKindsWithAWarning) {
+  TempDir dir;
+  SyntheticTrace t;
+  t.line(R"({"k":"future_thing","x":1})").end();
+  TraceModel model = load_traces({dir.write("t.lgtrace", t.text())});
+  ASSERT_EQ(model.warnings.size(), 1u);
+  EXPECT_NE(model.warnings[0].find(":2: unknown record kind \"future_thing\" skipped"), std::string::npos);
+}
+
+TEST(TraceReader, MissingFileAndEmptyDirectoryAreClearErrors) {
+  TempDir dir;
+  EXPECT_THROW(load_traces({dir.file("nope.lgtrace")}), TraceError);
+  EXPECT_THROW(load_traces({dir.path().string()}), TraceError);
+}
+
+std::set<std::pair<std::uint64_t, std::uint64_t>> edges_of(const TraceModel& model) {
+  std::set<std::pair<std::uint64_t, std::uint64_t>> edges;
+  for (const Chain& c : model.chains)
+    for (const HeldLock& h : c.held) edges.insert({model.locks[h.lock].id, model.locks[c.lock].id});
+  return edges;
+}
+
+TEST(TraceReader, ACutAtEveryByteLoadsUpToTheCut) {
+  SyntheticTrace t;
+  t.lock(1, "A").lock(2, "B").lock(3, "C").thread(2, 1, 0).thread(3, 1, 1);
+  t.chain(2, 2, {{1, 0}}).chain(2, 3, {{1, 0}, {2, 0}}).chain(3, 1, {{3, 0}}).end();
+  const std::string full = t.text();
+  TempDir dir;
+  auto all_edges = edges_of(load_traces({dir.write("full.lgtrace", full)}));
+  ASSERT_EQ(all_edges.size(), 4u);
+  std::size_t header_end = full.find('\n');
+  for (std::size_t cut = 1; cut < full.size(); ++cut) {
+    std::string kept = full.substr(0, cut);
+    std::string path = dir.write("cut.lgtrace", kept);
+    if (cut < header_end) {
+      EXPECT_THROW(load_traces({path}), TraceError) << "cut " << cut;
+      continue;
+    }
+    TraceModel model = load_traces({path});
+    bool only_newline_lost = cut == full.size() - 1;
+    EXPECT_EQ(model.warnings.empty(), only_newline_lost) << "a cut trace must say so, cut " << cut;
+    // Edges from the kept lines only: every chain line completely inside the cut.
+    auto edges = edges_of(model);
+    for (const auto& e : edges) EXPECT_TRUE(all_edges.count(e)) << "cut " << cut;
+    std::size_t complete_chain_lines = 0, pos = 0;
+    while ((pos = kept.find("\"k\":\"chain\"", pos)) != std::string::npos) {
+      if (kept.find('}', pos) != std::string::npos) ++complete_chain_lines;
+      ++pos;
+    }
+    EXPECT_EQ(model.chains.size(), complete_chain_lines) << "cut " << cut;
+  }
+}
+
+}  // namespace
+}  // namespace lockgraph::analysis
