@@ -48,6 +48,7 @@ Findings analyze(std::shared_ptr<const TraceModel> model, const AnalysisOptions&
                    [](const CycleFinding& a, const CycleFinding& b) {
                      return static_cast<int>(a.verdict) < static_cast<int>(b.verdict);
                    });
+  findings.races = find_races(*model);
   return findings;
 }
 

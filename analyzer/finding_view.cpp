@@ -64,6 +64,49 @@ EdgeView view_evidence(const Findings& findings, const Evidence& evidence, Symbo
   return edge;
 }
 
+namespace {
+
+AccessView view_access(const Findings& findings, const Access& access, Symbolizer& symbolizer) {
+  const TraceModel& model = *findings.model;
+  AccessView view;
+  view.thread = access.thread;
+  view.thread_label = model.thread_label(access.thread);
+  view.write = access.write;
+  for (LockIndex l : access.held)
+    view.held.push_back(view_lock(findings, findings.graph->node_of(l), symbolizer).label);
+  view.stack = symbolizer.stack(access.stack);
+  view.site = symbolizer.user_frame(access.stack);
+  return view;
+}
+
+}  // namespace
+
+RaceView view_race(const Findings& findings, const RaceFinding& race, Symbolizer& symbolizer) {
+  const TraceModel& model = *findings.model;
+  const Variable& variable = model.variables[race.variable];
+  RaceView view;
+  view.race = &race;
+  view.first = view_access(findings, model.accesses[race.first], symbolizer);
+  view.second = view_access(findings, model.accesses[race.second], symbolizer);
+  view.created = symbolizer.user_frame(variable.creation);
+  if (!variable.name.empty()) {
+    view.variable = variable.name;
+  } else if (variable.address_based) {
+    char text[32];
+    std::snprintf(text, sizeof text, "0x%llx",
+                  static_cast<unsigned long long>(variable.id & ~(std::uint64_t{1} << 63)));
+    view.variable = std::string("memory at ") + text;
+  } else {
+    view.variable = "variable #" + std::to_string(variable.id);
+  }
+  std::vector<std::string> sites = {view.first.site.function + "|" + base_name(view.first.site.file),
+                                    view.second.site.function + "|" + base_name(view.second.site.file)};
+  std::sort(sites.begin(), sites.end());
+  view.fingerprint = stable_hash("race\n" + (variable.address_based ? std::string() : variable.name) +
+                                 "\n" + sites[0] + "\n" + sites[1]);
+  return view;
+}
+
 CycleView view_cycle(const Findings& findings, const CycleFinding& cycle, Symbolizer& symbolizer) {
   CycleView view;
   view.cycle = &cycle;

@@ -27,6 +27,15 @@ nlohmann::json edge_json(const Findings& findings, const EdgeView& e) {
           {"acquire_stack", stack_json(e.acquire_stack)}};
 }
 
+nlohmann::json access_json(const Findings& findings, const AccessView& a) {
+  const Thread& thread = findings.model->threads[a.thread];
+  return {{"thread", {{"id", thread.tid}, {"name", thread.name}, {"label", a.thread_label}}},
+          {"write", a.write},
+          {"held", a.held},
+          {"site", frame_json(a.site)},
+          {"stack", stack_json(a.stack)}};
+}
+
 }  // namespace
 
 void write_json_report(std::ostream& out, const Report& report) {
@@ -60,6 +69,20 @@ void write_json_report(std::ostream& out, const Report& report) {
                     {"locks", locks},
                     {"edges", edges}});
   }
+  for (const ReportedRace& r : report.races) {
+    list.push_back({{"kind", "data-race"},
+                    {"verdict", "race"},
+                    {"finding", true},
+                    {"fails", r.fails()},
+                    {"reason", "the accesses hold no common lock and nothing orders them"},
+                    {"variable", r.view.variable},
+                    {"created", frame_json(r.view.created)},
+                    {"fingerprint", r.view.fingerprint},
+                    {"suppressed_by", r.suppressed_by},
+                    {"in_baseline", r.in_baseline},
+                    {"accesses", nlohmann::json::array({access_json(findings, r.view.second),
+                                                        access_json(findings, r.view.first)})}});
+  }
   nlohmann::json doc = {
       {"format", kFindingsFormat},
       {"version", kFindingsVersion},
@@ -69,6 +92,7 @@ void write_json_report(std::ostream& out, const Report& report) {
        {{"failing", report.failing()},
         {"cycles", verdicts},
         {"cycles_truncated", findings.cycles_truncated},
+        {"races", findings.races.size()},
         {"suppressed", report.suppressed()},
         {"baseline_known", report.baseline_known()},
         {"locks", model.locks.size()},

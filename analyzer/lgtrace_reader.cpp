@@ -105,6 +105,14 @@ class LgtraceReader {
     if (kind_ == k::kCount) return read_counts(line);
     if (kind_ == k::kAcquire || kind_ == k::kRelease || kind_ == k::kTryFail) return;
     if (kind_ == k::kStack) return read_stack(line);
+    if (kind_ == k::kSync) return read_sync(line);
+    if (kind_ == k::kAccess) return read_access(line);
+    if (kind_ == k::kVariable) {
+      Variable& v = model_.variables[builder_.variable(need(line, "id"))];
+      v.name = text("name");
+      v.creation = builder_.stack(optional("s"));
+      return;
+    }
     if (kind_ == k::kModule) {
       model_.modules[builder_.module(need(line, "id"))].path = text("path");
       return;
@@ -181,6 +189,34 @@ class LgtraceReader {
       else
         builder_.early_counts[row[0]] += row[1];
     }
+  }
+
+  void read_sync(std::uint64_t line) {
+    SyncEvent e;
+    e.thread = builder_.thread(need(line, "t"));
+    e.epoch = static_cast<std::uint32_t>(need(line, "e"));
+    e.sequence = need(line, "q");
+    std::string op = text("op"), object_kind = text("ok");
+    if ((op != "r" && op != "a") || object_kind.size() != 1)
+      fail(line, "record \"sync\" needs op \"r\" or \"a\" and a one-letter object kind \"ok\"");
+    e.release = op == "r";
+    e.object = (std::uint64_t(static_cast<unsigned char>(object_kind[0])) << 56) ^ need(line, "o");
+    model_.syncs.push_back(e);
+  }
+
+  void read_access(std::uint64_t line) {
+    Access a;
+    a.thread = builder_.thread(need(line, "t"));
+    a.epoch = static_cast<std::uint32_t>(need(line, "e"));
+    a.variable = builder_.variable(need(line, "v"));
+    a.write = need(line, "w") != 0;
+    a.stack = builder_.stack(optional("s"));
+    if (const auto* held = record_.array("h"))
+      for (const auto& row : held->rows)
+        if (!row.empty()) a.held.push_back(builder_.lock(row[0]));
+    if (const std::string* name = record_.text("n"); name && !name->empty())
+      model_.variables[a.variable].name = *name;
+    model_.accesses.push_back(std::move(a));
   }
 
   void read_stack(std::uint64_t line) {

@@ -51,6 +51,19 @@ class ModelBuilder {
     return it->second;
   }
 
+  VariableIndex variable(std::uint64_t raw) {
+    auto [it, inserted] =
+        variables_.try_emplace(raw, static_cast<VariableIndex>(model_.variables.size()));
+    if (inserted) {
+      Variable v;
+      v.process = process_;
+      v.id = raw;
+      v.address_based = (raw >> 63) != 0;
+      model_.variables.push_back(std::move(v));
+    }
+    return it->second;
+  }
+
   // The chain with this raw id, or -1 if none was read yet.
   std::int64_t find_chain(std::uint64_t raw) const {
     auto it = chains_.find(raw);
@@ -74,6 +87,7 @@ class ModelBuilder {
   std::unordered_map<std::uint64_t, StackIndex> stacks_;
   std::unordered_map<std::uint64_t, std::uint32_t> modules_;
   std::unordered_map<std::uint64_t, std::size_t> chains_;
+  std::unordered_map<std::uint64_t, VariableIndex> variables_;
 };
 
 }  // namespace lockgraph::analysis

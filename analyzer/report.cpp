@@ -1,22 +1,29 @@
 #include "lockgraph/analysis/report.h"
 
+#include <algorithm>
+#include <set>
+#include <tuple>
+
 namespace lockgraph::analysis {
 
 std::size_t Report::failing() const {
   std::size_t n = 0;
   for (const auto& c : cycles) n += c.fails();
+  for (const auto& r : races) n += r.fails();
   return n;
 }
 
 std::size_t Report::suppressed() const {
   std::size_t n = 0;
   for (const auto& c : cycles) n += !c.suppressed_by.empty();
+  for (const auto& r : races) n += !r.suppressed_by.empty();
   return n;
 }
 
 std::size_t Report::baseline_known() const {
   std::size_t n = 0;
   for (const auto& c : cycles) n += c.in_baseline;
+  for (const auto& r : races) n += r.in_baseline;
   return n;
 }
 
@@ -27,6 +34,15 @@ Report build_report(const Findings& findings, Symbolizer& symbolizer, bool show_
   for (const CycleFinding& cycle : findings.cycles)
     if (show_all || verdict_is_finding(cycle.verdict))
       report.cycles.push_back({view_cycle(findings, cycle, symbolizer), {}, false});
+  // One race per variable and pair of source sites: a read-write and a write-write pair of the
+  // same two lines are one problem with one fix.
+  std::set<std::tuple<VariableIndex, std::string, std::string>> shown;
+  for (const RaceFinding& race : findings.races) {
+    RaceView view = view_race(findings, race, symbolizer);
+    auto sites = std::minmax(view.first.site.describe(), view.second.site.describe());
+    if (shown.insert({race.variable, sites.first, sites.second}).second)
+      report.races.push_back({std::move(view), {}, false});
+  }
   return report;
 }
 

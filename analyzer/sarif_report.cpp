@@ -23,6 +23,13 @@ nlohmann::json rules() {
          {{"text", "Threads that can run at the same time take the same locks in different "
                    "orders, holding no common lock: a schedule exists in which each waits for "
                    "the other."}}},
+        {"defaultConfiguration", {{"level", "error"}}}},
+       {{"id", "data-race"},
+        {"name", "DataRace"},
+        {"shortDescription", {{"text", "Data race: shared memory accessed without a common lock or ordering"}}},
+        {"fullDescription",
+         {{"text", "Two threads access the same variable, at least one writes, they hold no common "
+                   "lock and no happens-before relation orders the accesses."}}},
         {"defaultConfiguration", {{"level", "error"}}}}});
 }
 
@@ -57,6 +64,31 @@ void write_sarif_report(std::ostream& out, const Report& report) {
     if (!c.suppressed_by.empty())
       result["suppressions"] = nlohmann::json::array(
           {{{"kind", "external"}, {"justification", "matched '" + c.suppressed_by + "'"}}});
+    results.push_back(std::move(result));
+  }
+  for (const ReportedRace& r : report.races) {
+    const RaceView& view = r.view;
+    auto access_text = [](const AccessView& a) {
+      return std::string(a.write ? "write" : "read") + " by " + a.thread_label;
+    };
+    nlohmann::json flows = nlohmann::json::array();
+    for (const AccessView* a : {&view.second, &view.first})
+      flows.push_back({{"message", {{"text", a->thread_label}}},
+                       {"locations", nlohmann::json::array(
+                                         {{{"location", location(a->site, access_text(*a))}}})}});
+    nlohmann::json result = {
+        {"ruleId", "data-race"},
+        {"ruleIndex", 1},
+        {"level", "error"},
+        {"message", {{"text", "Data race on " + view.variable + ": " + access_text(view.second) +
+                                  " and " + access_text(view.first) +
+                                  " hold no common lock and nothing orders them."}}},
+        {"partialFingerprints", {{"lockgraphRace/v1", view.fingerprint}}},
+        {"locations", nlohmann::json::array({location(view.second.site, access_text(view.second))})},
+        {"codeFlows", nlohmann::json::array({{{"threadFlows", flows}}})}};
+    if (!r.suppressed_by.empty())
+      result["suppressions"] = nlohmann::json::array(
+          {{{"kind", "external"}, {"justification", "matched '" + r.suppressed_by + "'"}}});
     results.push_back(std::move(result));
   }
   nlohmann::json doc = {

@@ -114,6 +114,30 @@ void write_cycle(std::ostream& out, const ReportedCycle& reported, Symbolizer& s
                        view.edges.front().acquire_site.describe());
 }
 
+void write_access(std::ostream& out, const AccessView& access, const char* prefix,
+                  Symbolizer& symbolizer, const Style& style) {
+  out << fmt::format("  {}{} by {}, holding {}:\n", prefix, access.write ? "write" : "read",
+                     access.thread_label,
+                     access.held.empty() ? "no lock" : fmt::format("{}", fmt::join(access.held, ", ")));
+  write_stack(out, access.stack, symbolizer, style);
+}
+
+void write_race(std::ostream& out, const ReportedRace& race, Symbolizer& symbolizer, const Style& style) {
+  const RaceView& view = race.view;
+  out << style.red("WARNING: lockgraph: data race") << "\n";
+  if (!race.suppressed_by.empty()) out << "  (suppressed by '" << race.suppressed_by << "')\n";
+  if (race.in_baseline) out << "  (known: in the baseline)\n";
+  out << fmt::format("  on {}{}\n\n", view.variable,
+                     view.created.file.empty() ? "" : ", created at " + view.created.describe());
+  write_access(out, view.second, "", symbolizer, style);
+  out << "\n";
+  write_access(out, view.first, "Previous ", symbolizer, style);
+  out << "\n  Nothing orders these two accesses: the threads hold no common lock, and no thread "
+         "start/join, unlock/lock of one mutex or annotated hand-off lies between them.\n";
+  out << fmt::format("SUMMARY: lockgraph: data race on {} {}\n\n", view.variable,
+                     view.second.site.describe());
+}
+
 }  // namespace
 
 void write_text_report(std::ostream& out, const Report& report, Symbolizer& symbolizer, bool color) {
@@ -123,6 +147,7 @@ void write_text_report(std::ostream& out, const Report& report, Symbolizer& symb
   if (!findings.model->warnings.empty()) out << "\n";
   for (const ReportedCycle& cycle : report.cycles)
     if (report.shows(cycle)) write_cycle(out, cycle, symbolizer, style);
+  for (const ReportedRace& race : report.races) write_race(out, race, symbolizer, style);
   if (findings.cycles_truncated)
     out << fmt::format("lockgraph: cycle enumeration stopped at {} cycles (--max-cycles); there may "
                        "be more\n", findings.max_cycles);
@@ -136,9 +161,9 @@ void write_text_report(std::ostream& out, const Report& report, Symbolizer& symb
   if (report.baseline_known() > 0) tail += fmt::format(", {} known from the baseline", report.baseline_known());
   if (others > 0 && !report.show_all)
     tail += fmt::format(", {} cycle(s) that cannot deadlock (see --all)", others);
-  out << fmt::format("SUMMARY: lockgraph: {} finding(s): {} potential deadlock(s){}; {} lock(s), "
-                     "{} thread(s), {} process(es)\n",
-                     report.failing(), findings.count(Verdict::kDeadlock), tail,
+  out << fmt::format("SUMMARY: lockgraph: {} finding(s): {} potential deadlock(s), {} data race(s){}; "
+                     "{} lock(s), {} thread(s), {} process(es)\n",
+                     report.failing(), findings.count(Verdict::kDeadlock), report.races.size(), tail,
                      findings.model->locks.size(), findings.model->threads.size(),
                      findings.model->processes.size());
 }

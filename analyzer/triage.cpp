@@ -39,6 +39,33 @@ std::vector<std::string> searchable_texts(const CycleView& view) {
   return texts;
 }
 
+std::vector<std::string> searchable_texts(const RaceView& view) {
+  std::vector<std::string> texts{view.variable};
+  for (const AccessView* access : {&view.first, &view.second})
+    for (const SourceFrame& f : access->stack) {
+      if (!f.function.empty()) texts.push_back(f.function);
+      if (!f.file.empty()) texts.push_back(f.file);
+    }
+  return texts;
+}
+
+// Marks the first unsuppressed item that `s` matches in each of `items`; returns how many.
+template <class Items>
+std::size_t suppress(Items& items, const Suppression& s) {
+  std::size_t hits = 0;
+  for (auto& item : items) {
+    if (!item.suppressed_by.empty()) continue;
+    for (const std::string& text : searchable_texts(item.view)) {
+      if (suppression_matches(s.pattern, text)) {
+        item.suppressed_by = s.type + ":" + s.pattern;
+        ++hits;
+        break;
+      }
+    }
+  }
+  return hits;
+}
+
 }  // namespace
 
 bool suppression_matches(const std::string& pattern, const std::string& text) {
@@ -75,19 +102,7 @@ std::vector<Suppression> read_suppressions(const std::string& path) {
 
 void apply_suppressions(Report& report, const std::vector<Suppression>& suppressions) {
   for (const Suppression& s : suppressions) {
-    std::size_t hits = 0;
-    if (s.type == "deadlock") {
-      for (ReportedCycle& cycle : report.cycles) {
-        if (!cycle.suppressed_by.empty()) continue;
-        for (const std::string& text : searchable_texts(cycle.view)) {
-          if (suppression_matches(s.pattern, text)) {
-            cycle.suppressed_by = s.type + ":" + s.pattern;
-            ++hits;
-            break;
-          }
-        }
-      }
-    }
+    std::size_t hits = s.type == "deadlock" ? suppress(report.cycles, s) : suppress(report.races, s);
     report.suppression_hits.emplace_back(s.type + ":" + s.pattern, hits);
   }
 }
@@ -105,6 +120,7 @@ void apply_baseline(Report& report, const std::string& baseline_path) {
       known.insert(f["fingerprint"].get<std::string>());
   for (ReportedCycle& cycle : report.cycles)
     cycle.in_baseline = known.count(cycle.view.fingerprint) > 0;
+  for (ReportedRace& race : report.races) race.in_baseline = known.count(race.view.fingerprint) > 0;
 }
 
 }  // namespace lockgraph::analysis

@@ -11,6 +11,7 @@
 #include "record_builder.h"
 #include "reentry_guard.h"
 #include "stack_depot.h"
+#include "sync_records.h"
 #include "thread_state.h"
 #include "trace_writer.h"
 
@@ -19,7 +20,6 @@ namespace {
 
 std::atomic<LockId> g_next_lock_id{1};
 std::atomic<std::uint64_t> g_next_chain_id{1};
-std::atomic<std::uint64_t> g_next_sequence{1};  // full mode: orders events across threads
 
 constexpr std::uint64_t kCreationSiteTag = 0xc7ea7e5173ULL;
 
@@ -61,7 +61,7 @@ void append_event(ThreadState& ts, const char* kind, const char* field, std::uin
   {
     BufferGuard guard(ts);
     RecordBuilder(ts.buffer, kind)
-        .num("q", g_next_sequence.fetch_add(1, std::memory_order_relaxed))
+        .num("q", next_sequence())
         .num("t", ts.tid)
         .num(field, value)
         .end();
@@ -123,6 +123,7 @@ void lock_acquired(LockId id, std::uint32_t flags, const void* caller) noexcept 
   std::uint64_t chain_id = entry->chain_id;
   ts->held.push_back({id, flags, entry->stack_id, 0, hash_mix(ts->top_chain_hash(), id)});
   if (options().full_mode()) append_event(*ts, trace::kind::kAcquire, "c", chain_id);
+  if (race_tracking()) record_sync(*ts, 'a', trace::sync_object::kLock, id);
 }
 
 void lock_try_failed(LockId id, std::uint32_t, const void*) noexcept {
@@ -144,6 +145,7 @@ void lock_released(LockId id) noexcept {
       --ts->held[i].recursion;
       return;
     }
+    if (race_tracking()) record_sync(*ts, 'r', trace::sync_object::kLock, id);
     ts->held.erase(ts->held.begin() + static_cast<std::ptrdiff_t>(i));
     // Out-of-order release: the chain hashes above the removed hold change.
     for (std::size_t j = i; j < ts->held.size(); ++j)

@@ -3,6 +3,7 @@
 #include "lockgraph/runtime.h"
 #include "record_builder.h"
 #include "reentry_guard.h"
+#include "sync_records.h"
 #include "thread_state.h"
 #include "trace_writer.h"
 
@@ -16,6 +17,7 @@ ThreadTicket thread_forking() noexcept {
   if (ThreadState* parent = current_thread_state()) {
     ticket.parent = parent->tid;
     ticket.parent_segment = parent->segment++;
+    record_sync(*parent, 'r', trace::sync_object::kThreadStart, ticket.child);
   }
   return ticket;
 }
@@ -34,6 +36,7 @@ void thread_started(const ThreadTicket& ticket) noexcept {
         .end();
   }
   flush_if_needed(*ts);
+  if (ticket.parent != 0) record_sync(*ts, 'a', trace::sync_object::kThreadStart, ts->tid);
 }
 
 void thread_joined(ThreadId child) noexcept {
@@ -51,6 +54,7 @@ void thread_joined(ThreadId child) noexcept {
         .end();
   }
   flush_if_needed(*ts);
+  record_sync(*ts, 'a', trace::sync_object::kThreadExit, child);
 }
 
 ThreadId current_thread_id() noexcept {

@@ -1,7 +1,11 @@
 #include "thread_state.h"
 
+#include <algorithm>
+#include <iterator>
+
 #include "lockgraph/trace_format.h"
 #include "record_builder.h"
+#include "sync_records.h"
 #include "trace_writer.h"
 
 namespace lockgraph::rt {
@@ -16,6 +20,7 @@ thread_local ThreadId tls_tid = 0;  // survives teardown, so a state re-made at 
 // Writes the thread's end and releases its memory when the thread exits; the registry node stays
 // for the next thread to reuse.
 void end_thread(ThreadState& state) {
+  record_sync(state, 'r', trace::sync_object::kThreadExit, state.tid);
   {
     BufferGuard guard(state);
     RecordBuilder(state.buffer, trace::kind::kThreadEnd)
@@ -64,6 +69,8 @@ ThreadState* make_state(ThreadId tid) {
   ThreadState* state = claim_state();
   state->tid = tid;
   state->segment = 0;
+  state->sync_epoch = 0;
+  std::fill(std::begin(state->recorded_accesses), std::end(state->recorded_accesses), 0);
   state->held.reserve(64);
   state->buffer.reserve(64 * 1024 + 4096);
   (void)&tls_exit_hook;  // odr-use: registers the exit hook's destructor for this thread

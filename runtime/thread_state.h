@@ -26,6 +26,11 @@ struct HeldLock {
 struct ThreadState {
   ThreadId tid = 0;
   std::uint32_t segment = 0;  // bumped at every start/join this thread performs
+  std::uint32_t sync_epoch = 0;  // bumped at every sync record (race detection)
+
+  // Accesses already recorded in this sync epoch (direct-mapped: a collision re-records, harmlessly).
+  static constexpr std::size_t kAccessFilterSize = 256;
+  std::uint64_t recorded_accesses[kAccessFilterSize] = {};
 
   // Held locks, innermost last. Reserved up front; deeper nesting grows it (slow path), never caps.
   std::vector<HeldLock> held;

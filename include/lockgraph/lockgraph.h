@@ -5,3 +5,5 @@
 #include "lockgraph/runtime.h"
 #include "lockgraph/thread.h"
 #include "lockgraph/trace_format.h"
+#include "lockgraph/shared.h"
+#include "lockgraph/sync.h"

@@ -54,6 +54,23 @@ LOCKGRAPH_API ThreadId current_thread_id() noexcept;
 // Names the calling thread in the trace; the name is copied.
 LOCKGRAPH_API void set_thread_name(const char* name) noexcept;
 
+// Shared-memory accesses, for data race detection. A variable is a lockgraph::shared<T> (an id
+// from variable_created, unique for the process's life, so reused memory is never confused) or an
+// annotated address (address_variable). `name` may be null.
+using VarId = std::uint64_t;
+LOCKGRAPH_API VarId variable_created(const char* name, const void* caller) noexcept;
+inline VarId address_variable(const void* address) noexcept {
+  return reinterpret_cast<std::uintptr_t>(address) | (VarId{1} << 63);
+}
+LOCKGRAPH_API void memory_access(VarId variable, bool is_write, const char* name,
+                                 const void* caller) noexcept;
+
+// Happens-before through a synchronisation object the runtime does not see (a semaphore, a
+// future, a home-made queue): everything the releasing thread did before sync_release(obj)
+// happens before what an acquiring thread does after a later sync_acquire(obj).
+LOCKGRAPH_API void sync_release(const void* object) noexcept;
+LOCKGRAPH_API void sync_acquire(const void* object) noexcept;
+
 // Writes every buffered record to the trace file now.
 LOCKGRAPH_API void flush() noexcept;
 

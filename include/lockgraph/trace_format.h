@@ -32,6 +32,9 @@ inline constexpr const char* kCount = "count";            // t, c [[chain, delta
 inline constexpr const char* kAcquire = "acq";            // full mode: q (sequence), t, c (chain)
 inline constexpr const char* kRelease = "rel";            // full mode: q, t, l
 inline constexpr const char* kTryFail = "tryfail";        // full mode: q, t, l, s
+inline constexpr const char* kVariable = "var";           // id, name, s (creation stack), t
+inline constexpr const char* kAccess = "access";          // t, e (sync epoch), v, w, s, h [held locks], n
+inline constexpr const char* kSync = "sync";              // t, e (new epoch), q, op ("r"|"a"), ok, o
 inline constexpr const char* kEnd = "end";                // reason: the process finished writing
 }  // namespace kind
 
@@ -42,6 +45,14 @@ inline constexpr std::uint32_t kShared = 1u << 1;     // reader (shared) acquisi
 inline constexpr std::uint32_t kReentrant = 1u << 2;  // recursive re-acquisition of a held lock
 inline constexpr std::uint32_t kTimed = 1u << 3;      // timed wait: gives up after a deadline
 }  // namespace flag
+
+// Kinds of synchronisation object in a sync record's "ok" field.
+namespace sync_object {
+inline constexpr char kLock = 'l';         // o = lock id
+inline constexpr char kThreadStart = 's';  // o = started thread's id (released by the parent)
+inline constexpr char kThreadExit = 'x';   // o = ended thread's id (acquired by the joiner)
+inline constexpr char kAddress = 'a';      // o = user object address (annotations, sync wrappers)
+}  // namespace sync_object
 
 // Lock kinds, as written in the "kind" field of a lock record.
 enum class LockKind : std::uint8_t {

@@ -45,6 +45,26 @@ struct CycleView {
   std::string fingerprint;         // stable across runs: from lock sites and names
 };
 
+struct AccessView {
+  std::string thread_label;
+  ThreadIndex thread = 0;
+  bool write = false;
+  std::vector<std::string> held;            // labels of the locks held
+  std::vector<SourceFrame> stack;
+  SourceFrame site;
+};
+
+struct RaceView {
+  const RaceFinding* race = nullptr;
+  std::string variable;                     // its name, else "variable #id" / an address
+  SourceFrame created;                      // where a shared<T> was made
+  AccessView first;                         // the earlier one recorded
+  AccessView second;
+  std::string fingerprint;
+};
+
+RaceView view_race(const Findings& findings, const RaceFinding& race, Symbolizer& symbolizer);
+
 // Builds the view of one cycle (symbolizing its stacks).
 CycleView view_cycle(const Findings& findings, const CycleFinding& cycle, Symbolizer& symbolizer);
 

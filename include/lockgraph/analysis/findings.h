@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "lockgraph/analysis/lock_graph.h"
+#include "lockgraph/analysis/race_detector.h"
 #include "lockgraph/analysis/trace_model.h"
 
 namespace lockgraph::analysis {
@@ -44,6 +45,7 @@ struct Findings {
   std::vector<CycleFinding> cycles;   // every cycle, findings first
   bool cycles_truncated = false;
   std::size_t max_cycles = 0;
+  std::vector<RaceFinding> races;
 
   std::size_t count(Verdict verdict) const {
     std::size_t n = 0;
@@ -52,7 +54,8 @@ struct Findings {
   }
 };
 
-// Builds the lock graph of `model`, enumerates its cycles and gives each a verdict.
+// Builds the lock graph of `model`, enumerates its cycles and gives each a verdict, and finds the
+// data races among its recorded accesses.
 Findings analyze(std::shared_ptr<const TraceModel> model, const AnalysisOptions& options);
 
 }  // namespace lockgraph::analysis

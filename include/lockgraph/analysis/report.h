@@ -24,9 +24,17 @@ struct ReportedCycle {
   }
 };
 
+struct ReportedRace {
+  RaceView view;
+  std::string suppressed_by;
+  bool in_baseline = false;
+  bool fails() const { return suppressed_by.empty() && !in_baseline; }
+};
+
 struct Report {
   const Findings* findings = nullptr;
   std::vector<ReportedCycle> cycles;
+  std::vector<ReportedRace> races;
   bool show_all = false;                                     // also cycles that are not findings
   std::vector<std::pair<std::string, std::size_t>> suppression_hits;  // pattern, matches
 

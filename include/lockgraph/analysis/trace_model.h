@@ -84,6 +84,36 @@ struct Chain {
   std::uint64_t first_event = 0;    // for formats with event positions: where it was first seen
 };
 
+using VariableIndex = std::uint32_t;  // into TraceModel::variables
+
+struct Variable {
+  std::uint32_t process = 0;
+  std::uint64_t id = 0;        // the runtime's id (an address, for annotated plain variables)
+  bool address_based = false;  // LOCKGRAPH_READ/WRITE of an address rather than a shared<T>
+  std::string name;
+  StackIndex creation = 0;
+};
+
+// One recorded access: the first read or write of a variable in a sync epoch of a thread.
+struct Access {
+  ThreadIndex thread = 0;
+  std::uint32_t epoch = 0;
+  VariableIndex variable = 0;
+  bool write = false;
+  StackIndex stack = 0;
+  std::vector<LockIndex> held;
+  std::uint64_t position = 0;  // where it was read (for formats with an event order)
+};
+
+// A release or acquire of a synchronisation object; `sequence` orders them across threads.
+struct SyncEvent {
+  ThreadIndex thread = 0;
+  std::uint32_t epoch = 0;     // the thread's epoch after this event
+  std::uint64_t sequence = 0;
+  bool release = false;
+  std::uint64_t object = 0;    // kind in the top byte, id below
+};
+
 struct TraceModel {
   std::vector<Process> processes;
   std::vector<Thread> threads;
@@ -91,6 +121,9 @@ struct TraceModel {
   std::vector<Stack> stacks{Stack{}};
   std::vector<Module> modules{Module{}};
   std::vector<Chain> chains;
+  std::vector<Variable> variables;
+  std::vector<Access> accesses;
+  std::vector<SyncEvent> syncs;
   std::uint64_t events = 0;           // records (or events, for event formats) read
   std::vector<std::string> warnings;  // non-fatal problems, each naming file and line
 

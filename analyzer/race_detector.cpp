@@ -1,0 +1,163 @@
+// Race detection over the recorded accesses.
+//
+// 1. Vector clocks: sync events are replayed in their global sequence order. A release merges the
+//    thread's clock into the object's; an acquire merges the object's clock into the thread's
+//    (TSan's model, accumulating for every object kind). The clock of (thread, epoch) is kept only
+//    where some access needs it.
+// 2. Per variable, each pair of accesses from different threads with at least one write is a race
+//    if their held locks are disjoint and neither access's epoch clock covers the other. Accesses
+//    are grouped by (thread, read/write, held locks, stack) and sorted by epoch: within a group the
+//    clocks grow with the epoch, so for each access b of one group only the first access a of the
+//    other group that b's clock does not cover needs checking (a binary search), not every pair.
+// 3. Races are reported once per variable and pair of stacks.
+#include "lockgraph/analysis/race_detector.h"
+
+#include <algorithm>
+#include <map>
+#include <set>
+#include <tuple>
+#include <unordered_map>
+#include <unordered_set>
+
+namespace lockgraph::analysis {
+namespace {
+
+using Clock = std::vector<std::uint32_t>;
+
+std::uint64_t point(ThreadIndex t, std::uint32_t epoch) { return (std::uint64_t{t} << 32) | epoch; }
+
+class EpochClocks {
+ public:
+  explicit EpochClocks(const TraceModel& model) : model_(model) {
+    slot_.resize(model.threads.size());
+    std::vector<std::uint32_t> per_process(model.processes.size(), 0);
+    for (ThreadIndex t = 0; t < model.threads.size(); ++t)
+      slot_[t] = per_process[model.threads[t].process]++;
+    size_ = per_process;
+    std::unordered_set<std::uint64_t> needed;
+    for (const Access& a : model.accesses) needed.insert(point(a.thread, a.epoch));
+    replay(needed);
+  }
+
+  // How far access b's clock covers thread t: accesses of t at epochs below this precede b.
+  std::uint32_t covers(const Access& b, ThreadIndex t) const {
+    auto it = clocks_.find(point(b.thread, b.epoch));
+    if (it == clocks_.end()) return 0;  // epoch 0 of a thread with no sync: knows nothing
+    return it->second[slot_[t]];
+  }
+
+  // True if access a happens before access b.
+  bool ordered(const Access& a, const Access& b) const {
+    if (model_.threads[a.thread].process != model_.threads[b.thread].process) return true;
+    return covers(b, a.thread) >= a.epoch + 1;
+  }
+
+ private:
+  void replay(const std::unordered_set<std::uint64_t>& needed) {
+    std::vector<std::size_t> order(model_.syncs.size());
+    for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
+    std::stable_sort(order.begin(), order.end(), [&](std::size_t x, std::size_t y) {
+      return model_.syncs[x].sequence < model_.syncs[y].sequence;
+    });
+    std::vector<Clock> thread_clock(model_.threads.size());
+    std::map<std::pair<std::uint32_t, std::uint64_t>, Clock> object_clock;
+    auto merge = [](Clock& into, const Clock& from) {
+      for (std::size_t i = 0; i < into.size(); ++i) into[i] = std::max(into[i], from[i]);
+    };
+    for (std::size_t index : order) {
+      const SyncEvent& e = model_.syncs[index];
+      std::uint32_t process = model_.threads[e.thread].process;
+      Clock& clock = thread_clock[e.thread];
+      if (clock.empty()) clock.assign(size_[process], 0);
+      Clock& object = object_clock[{process, e.object}];
+      if (object.empty()) object.assign(size_[process], 0);
+      if (e.release) {
+        clock[slot_[e.thread]] = std::max(clock[slot_[e.thread]], e.epoch);  // covers epochs < e.epoch
+        merge(object, clock);
+      } else {
+        merge(clock, object);
+      }
+      clock[slot_[e.thread]] = std::max(clock[slot_[e.thread]], e.epoch + 1);
+      if (needed.count(point(e.thread, e.epoch))) clocks_[point(e.thread, e.epoch)] = clock;
+    }
+  }
+
+  const TraceModel& model_;
+  std::vector<std::uint32_t> slot_;
+  std::vector<std::uint32_t> size_;
+  std::unordered_map<std::uint64_t, Clock> clocks_;
+};
+
+}  // namespace
+
+std::vector<RaceFinding> find_races(const TraceModel& model) {
+  std::vector<RaceFinding> races;
+  if (model.accesses.empty()) return races;
+  EpochClocks clocks(model);
+
+  // Groups: accesses of one thread, kind, lockset and stack, in epoch order.
+  struct Group {
+    ThreadIndex thread;
+    bool write;
+    std::vector<LockIndex> held;
+    StackIndex stack;
+    std::vector<std::size_t> accesses;
+  };
+  std::vector<std::vector<Group>> by_variable(model.variables.size());
+  std::vector<std::map<std::tuple<ThreadIndex, bool, std::vector<LockIndex>, StackIndex>, std::size_t>>
+      group_index(model.variables.size());
+  for (std::size_t i = 0; i < model.accesses.size(); ++i) {
+    const Access& a = model.accesses[i];
+    std::vector<LockIndex> held = a.held;
+    std::sort(held.begin(), held.end());
+    auto key = std::make_tuple(a.thread, a.write, held, a.stack);
+    auto& groups = by_variable[a.variable];
+    auto [it, inserted] = group_index[a.variable].try_emplace(key, groups.size());
+    if (inserted) groups.push_back({a.thread, a.write, held, a.stack, {}});
+    groups[it->second].accesses.push_back(i);
+  }
+  for (auto& groups : by_variable)
+    for (Group& g : groups)
+      std::stable_sort(g.accesses.begin(), g.accesses.end(), [&](std::size_t x, std::size_t y) {
+        return model.accesses[x].epoch < model.accesses[y].epoch;
+      });
+
+  auto disjoint = [](const std::vector<LockIndex>& x, const std::vector<LockIndex>& y) {
+    for (LockIndex l : x)
+      if (std::binary_search(y.begin(), y.end(), l)) return false;
+    return true;
+  };
+  for (VariableIndex v = 0; v < by_variable.size(); ++v) {
+    const auto& groups = by_variable[v];
+    std::set<std::pair<StackIndex, StackIndex>> reported_sites;
+    for (std::size_t g1 = 0; g1 < groups.size(); ++g1) {
+      for (std::size_t g2 = g1 + 1; g2 < groups.size(); ++g2) {
+        const Group& first = groups[g1];
+        const Group& second = groups[g2];
+        if (first.thread == second.thread || (!first.write && !second.write)) continue;
+        if (!disjoint(first.held, second.held)) continue;
+        auto sites = std::minmax(first.stack, second.stack);
+        if (reported_sites.count(sites)) continue;
+        for (std::size_t b_index : second.accesses) {
+          const Access& b = model.accesses[b_index];
+          if (model.threads[b.thread].process != model.threads[first.thread].process) break;
+          // The first access of `first` that b's clock does not cover.
+          std::uint32_t covered = clocks.covers(b, first.thread);
+          auto it = std::lower_bound(first.accesses.begin(), first.accesses.end(), covered,
+                                     [&](std::size_t a_index, std::uint32_t bound) {
+                                       return model.accesses[a_index].epoch + 1 <= bound;
+                                     });
+          if (it == first.accesses.end()) continue;
+          const Access& a = model.accesses[*it];
+          if (clocks.ordered(b, a)) continue;
+          reported_sites.insert(sites);
+          races.push_back({v, std::min(*it, b_index), std::max(*it, b_index)});
+          break;
+        }
+      }
+    }
+  }
+  return races;
+}
+
+}  // namespace lockgraph::analysis

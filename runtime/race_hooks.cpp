@@ -1,0 +1,122 @@
+// Shared-memory accesses and explicit happens-before, for race detection.
+//
+// Summary rule (why it is exact): within one sync epoch of one thread (between two of its sync
+// operations) the held locks and the thread's vector clock do not change, so a second read (or
+// write) of the same variable in the same epoch races with exactly what the first one races with.
+// Only the first read and the first write per variable and epoch are recorded.
+#include <atomic>
+
+#include "chain_cache.h"
+#include "lockgraph/runtime.h"
+#include "lockgraph/trace_format.h"
+#include "record_builder.h"
+#include "reentry_guard.h"
+#include "stack_depot.h"
+#include "sync_records.h"
+#include "trace_writer.h"
+
+namespace lockgraph::rt {
+namespace {
+
+std::atomic<bool> g_race_tracking{false};
+std::atomic<std::uint64_t> g_next_sequence{1};
+std::atomic<VarId> g_next_variable{1};
+
+constexpr std::uint64_t kAccessSiteTag = 0xacce55ULL;
+constexpr std::uint64_t kVariableSiteTag = 0x7a1ab1eULL;
+
+// The stack of an access or creation site, captured once per (tag, site, extra) and thread.
+// Caller holds the buffer guard.
+std::uint32_t site_stack(ThreadState& ts, std::uint64_t tag, const void* site, std::uint64_t extra) {
+  std::uint64_t key = hash_mix(hash_mix(tag, reinterpret_cast<std::uintptr_t>(site)), extra);
+  if (ChainEntry* known = ts.chains.find(key)) return known->stack_id;
+  ChainEntry* entry = ts.chains.insert(key);
+  entry->stack_id = capture_and_intern_stack(ts.buffer);
+  return entry->stack_id;
+}
+
+}  // namespace
+
+bool race_tracking() noexcept { return g_race_tracking.load(std::memory_order_relaxed); }
+
+std::uint64_t next_sequence() noexcept {
+  return g_next_sequence.fetch_add(1, std::memory_order_relaxed);
+}
+
+void record_sync(ThreadState& ts, char op, char kind, std::uint64_t id) noexcept {
+  {
+    BufferGuard guard(ts);
+    ++ts.sync_epoch;
+    char op_text[2] = {op, 0}, kind_text[2] = {kind, 0};
+    RecordBuilder(ts.buffer, trace::kind::kSync)
+        .num("t", ts.tid)
+        .num("e", ts.sync_epoch)
+        .num("q", next_sequence())
+        .str("op", op_text)
+        .str("ok", kind_text)
+        .num("o", id)
+        .end();
+  }
+  flush_if_needed(ts);
+}
+
+VarId variable_created(const char* name, const void* caller) noexcept {
+  VarId id = g_next_variable.fetch_add(1, std::memory_order_relaxed);
+  ReentryGuard reentry;
+  if (!reentry) return id;
+  ThreadState* ts = current_thread_state();
+  if (!ts) return id;
+  {
+    BufferGuard guard(*ts);
+    std::uint32_t stack = site_stack(*ts, kVariableSiteTag, caller, 0);
+    RecordBuilder record(ts->buffer, trace::kind::kVariable);
+    record.num("id", id);
+    if (name && *name) record.str("name", name);
+    record.num("s", stack).num("t", ts->tid).end();
+  }
+  flush_if_needed(*ts);
+  return id;
+}
+
+void memory_access(VarId variable, bool is_write, const char* name, const void* caller) noexcept {
+  ReentryGuard reentry;
+  if (!reentry) return;
+  ThreadState* ts = current_thread_state();
+  if (!ts) return;
+  g_race_tracking.store(true, std::memory_order_relaxed);
+  std::uint64_t key = hash_mix(hash_mix(variable, is_write), ts->sync_epoch);
+  std::uint64_t& slot = ts->recorded_accesses[key % ThreadState::kAccessFilterSize];
+  if (slot == key) return;
+  slot = key;
+  {
+    BufferGuard guard(*ts);
+    std::uint32_t stack = site_stack(*ts, kAccessSiteTag, caller, hash_mix(variable, is_write));
+    RecordBuilder record(ts->buffer, trace::kind::kAccess);
+    record.num("t", ts->tid)
+        .num("e", ts->sync_epoch)
+        .num("v", variable)
+        .num("w", is_write ? 1 : 0)
+        .num("s", stack);
+    if (name && *name) record.str("n", name);
+    record.open_array("h");
+    for (const HeldLock& h : ts->held) record.array_item(h.lock);
+    record.close_array().end();
+  }
+  flush_if_needed(*ts);
+}
+
+void sync_release(const void* object) noexcept {
+  ReentryGuard reentry;
+  if (!reentry) return;
+  if (ThreadState* ts = current_thread_state())
+    record_sync(*ts, 'r', trace::sync_object::kAddress, reinterpret_cast<std::uintptr_t>(object));
+}
+
+void sync_acquire(const void* object) noexcept {
+  ReentryGuard reentry;
+  if (!reentry) return;
+  if (ThreadState* ts = current_thread_state())
+    record_sync(*ts, 'a', trace::sync_object::kAddress, reinterpret_cast<std::uintptr_t>(object));
+}
+
+}  // namespace lockgraph::rt

@@ -1,0 +1,25 @@
+// Records of synchronisation (release/acquire on an object) and shared-memory accesses, which the
+// analyzer turns into vector clocks for race detection.
+//
+// Thread start/join are always recorded (they are rare). Lock acquire/release become sync records
+// only once the process has made its first annotated access: a program that annotates nothing
+// pays nothing for race detection.
+#pragma once
+
+#include <cstdint>
+
+#include "thread_state.h"
+
+namespace lockgraph::rt {
+
+// True once any annotated access happened in this process.
+bool race_tracking() noexcept;
+
+// A global order for events of different threads (one relaxed atomic increment).
+std::uint64_t next_sequence() noexcept;
+
+// Appends a sync record: `op` is 'r' (release) or 'a' (acquire) on object (`kind`, `id`).
+// The caller must not hold the state's buffer guard.
+void record_sync(ThreadState& ts, char op, char kind, std::uint64_t id) noexcept;
+
+}  // namespace lockgraph::rt
