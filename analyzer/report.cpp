@@ -39,8 +39,9 @@ Report build_report(const Findings& findings, Symbolizer& symbolizer, bool show_
   std::set<std::tuple<VariableIndex, std::string, std::string>> shown;
   for (const RaceFinding& race : findings.races) {
     RaceView view = view_race(findings, race, symbolizer);
-    auto sites = std::minmax(view.first.site.describe(), view.second.site.describe());
-    if (shown.insert({race.variable, sites.first, sites.second}).second)
+    std::string a = view.first.site.describe(), b = view.second.site.describe();
+    if (b < a) std::swap(a, b);
+    if (shown.insert({race.variable, a, b}).second)
       report.races.push_back({std::move(view), {}, false});
   }
   return report;
