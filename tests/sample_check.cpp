@@ -1,0 +1,95 @@
+// Runs one sample end to end and checks its verdict: program (with the runtime) -> trace ->
+// `lockgraph analyze --format json` -> deadlock and race counts against expected.tsv.
+//
+// Usage: sample_check LOCKGRAPH_CLI SAMPLE_BINARY WORK_DIR DEADLOCKS RACES
+// Prints one table row; exits 0 when the verdict matches.
+#include <chrono>
+#include <csignal>
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <string>
+#include <sys/wait.h>
+#include <thread>
+#include <unistd.h>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+namespace fs = std::filesystem;
+
+// Runs argv with extra environment, killing it after `timeout`; returns its exit status or -1.
+int run(const std::vector<std::string>& argv, const std::string& env, const std::string& out_file,
+        std::chrono::seconds timeout) {
+  pid_t pid = fork();
+  if (pid == 0) {
+    if (!env.empty()) putenv(const_cast<char*>(env.c_str()));
+    if (!out_file.empty()) {
+      FILE* out = std::freopen(out_file.c_str(), "w", stdout);
+      (void)out;
+    }
+    std::vector<char*> args;
+    for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
+    args.push_back(nullptr);
+    execv(args[0], args.data());
+    _exit(127);
+  }
+  auto deadline = std::chrono::steady_clock::now() + timeout;
+  int status = 0;
+  while (waitpid(pid, &status, WNOHANG) == 0) {
+    if (std::chrono::steady_clock::now() > deadline) {
+      kill(pid, SIGKILL);
+      waitpid(pid, &status, 0);
+      std::fprintf(stderr, "%s did not finish within %lld s: killed\n", argv[0].c_str(),
+                   static_cast<long long>(timeout.count()));
+      return -1;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+}
+
+int main(int argc, char** argv) {
+  if (argc != 6) {
+    std::fprintf(stderr, "usage: sample_check LOCKGRAPH SAMPLE WORK_DIR DEADLOCKS RACES\n");
+    return 2;
+  }
+  std::string cli = argv[1], sample = argv[2];
+  fs::path work = argv[3];
+  int want_deadlocks = std::atoi(argv[4]), want_races = std::atoi(argv[5]);
+  fs::remove_all(work);
+  fs::create_directories(work / "traces");
+  std::string env = "LOCKGRAPH_OPTIONS=trace_path=" + (work / "traces" / "%p.lgtrace").string() +
+                    ":verbosity=0";
+  int program = run({sample}, env, (work / "stdout.txt").string(), std::chrono::seconds(120));
+  if (program != 0) {
+    std::fprintf(stderr, "%s exited with %d\n", sample.c_str(), program);
+    return 1;
+  }
+  fs::path json = work / "findings.json";
+  int analyzer = run({cli, "analyze", "--format", "json", "-o", json.string(), (work / "traces").string()},
+                     "", "", std::chrono::seconds(120));
+  std::ifstream in(json);
+  auto doc = nlohmann::json::parse(in, nullptr, false);
+  if (doc.is_discarded()) {
+    std::fprintf(stderr, "the analyzer (exit %d) wrote no valid JSON to %s\n", analyzer, json.c_str());
+    return 1;
+  }
+  int deadlocks = 0, races = 0;
+  for (const auto& f : doc["findings"]) {
+    if (f["kind"] == "lock-order-inversion" && f["verdict"] == "deadlock") ++deadlocks;
+    if (f["kind"] == "data-race") ++races;
+  }
+  int want_exit = (want_deadlocks + want_races) > 0 ? 1 : 0;
+  bool ok = deadlocks == want_deadlocks && races == want_races && analyzer == want_exit &&
+            doc["summary"]["failing"] == deadlocks + races;
+  std::printf("%-30s expected %d deadlock(s) %d race(s), found %d deadlock(s) %d race(s), exit %d: %s\n",
+              fs::path(sample).filename().c_str(), want_deadlocks, want_races, deadlocks, races,
+              analyzer, ok ? "OK" : "MISMATCH");
+  if (!ok) {
+    std::fprintf(stderr, "analyzer report for %s:\n", sample.c_str());
+    run({cli, "analyze", "--all", (work / "traces").string()}, "", "", std::chrono::seconds(60));
+  }
+  return ok ? 0 : 1;
+}
