@@ -67,6 +67,7 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "%s exited with %d\n", sample.c_str(), program);
     return 1;
   }
+  bool ok = true;
   fs::path json = work / "findings.json";
   int analyzer = run({cli, "analyze", "--format", "json", "-o", json.string(), (work / "traces").string()},
                      "", "", std::chrono::seconds(120));
@@ -82,8 +83,17 @@ int main(int argc, char** argv) {
     if (f["kind"] == "data-race") ++races;
   }
   int want_exit = (want_deadlocks + want_races) > 0 ? 1 : 0;
-  bool ok = deadlocks == want_deadlocks && races == want_races && analyzer == want_exit &&
+  ok = deadlocks == want_deadlocks && races == want_races && analyzer == want_exit &&
             doc["summary"]["failing"] == deadlocks + races;
+  // The lock graph of every sample must be DOT that Graphviz accepts.
+  fs::path svg = work / "graph.svg";
+  int dot = run({cli, "dot", "-o", (work / "graph.dot").string(), "--svg", svg.string(),
+                 (work / "traces").string()}, "", "", std::chrono::seconds(120));
+  if (dot != analyzer || !fs::exists(svg) || fs::file_size(svg) == 0) {
+    std::fprintf(stderr, "lockgraph dot gave exit %d (analyze: %d) and %s SVG\n", dot, analyzer,
+                 fs::exists(svg) ? "an empty" : "no");
+    ok = false;
+  }
   std::printf("%-30s expected %d deadlock(s) %d race(s), found %d deadlock(s) %d race(s), exit %d: %s\n",
               fs::path(sample).filename().c_str(), want_deadlocks, want_races, deadlocks, races,
               analyzer, ok ? "OK" : "MISMATCH");

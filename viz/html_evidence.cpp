@@ -1,0 +1,97 @@
+#include "html_evidence.h"
+
+namespace lockgraph::viz {
+namespace {
+
+using analysis::SourceFrame;
+
+constexpr std::size_t kFramesShown = 8;
+constexpr std::size_t kEvidencePerEdge = 5;
+
+nlohmann::json frames_json(const std::vector<SourceFrame>& stack, analysis::Symbolizer& symbolizer) {
+  nlohmann::json frames = nlohmann::json::array();
+  bool any_user = false;
+  for (const auto& f : stack) any_user |= f.user;
+  for (const auto& f : stack) {
+    if (any_user && !f.user) continue;
+    if (frames.size() == kFramesShown) break;
+    nlohmann::json frame = {{"where", f.describe()}};
+    if (frames.empty()) {
+      nlohmann::json lines = nlohmann::json::array();
+      for (const auto& [number, text] : symbolizer.snippet(f.file, f.line, 1))
+        lines.push_back({{"n", number}, {"text", text}, {"here", number == f.line}});
+      frame["snippet"] = lines;
+    }
+    frames.push_back(frame);
+  }
+  return frames;
+}
+
+nlohmann::json edge_json(const analysis::EdgeView& e, analysis::Symbolizer& symbolizer) {
+  return {{"from", e.from},
+          {"to", e.to},
+          {"thread", e.thread_label},
+          {"also_held", e.also_held},
+          {"count", e.count},
+          {"held_stack", frames_json(e.held_stack, symbolizer)},
+          {"acquire_stack", frames_json(e.acquire_stack, symbolizer)}};
+}
+
+nlohmann::json access_json(const analysis::AccessView& a, analysis::Symbolizer& symbolizer) {
+  return {{"thread", a.thread_label},
+          {"write", a.write},
+          {"held", a.held},
+          {"stack", frames_json(a.stack, symbolizer)}};
+}
+
+}  // namespace
+
+nlohmann::json evidence_json(const analysis::Report& report, analysis::Symbolizer& symbolizer) {
+  const analysis::Findings& findings = *report.findings;
+  nlohmann::json list = nlohmann::json::array();
+  for (std::size_t i = 0; i < report.cycles.size(); ++i) {
+    const auto& c = report.cycles[i];
+    if (!report.shows(c)) continue;
+    nlohmann::json edges = nlohmann::json::array(), nodes = nlohmann::json::array();
+    for (const auto& e : c.view.edges) edges.push_back(edge_json(e, symbolizer));
+    for (const auto& l : c.view.locks) nodes.push_back("node" + std::to_string(l.node));
+    list.push_back({{"id", "finding-" + std::to_string(list.size())},
+                    {"kind", "lock-order-inversion"},
+                    {"verdict", analysis::verdict_name(c.view.cycle->verdict)},
+                    {"fails", c.fails()},
+                    {"title", c.view.chain},
+                    {"reason", c.view.cycle->reason},
+                    {"nodes", nodes},
+                    {"edges", edges}});
+  }
+  for (const auto& r : report.races) {
+    list.push_back({{"id", "finding-" + std::to_string(list.size())},
+                    {"kind", "data-race"},
+                    {"verdict", "race"},
+                    {"fails", r.fails()},
+                    {"title", "data race on " + r.view.variable},
+                    {"reason", "the two accesses hold no common lock and nothing orders them"},
+                    {"accesses", nlohmann::json::array({access_json(r.view.second, symbolizer),
+                                                        access_json(r.view.first, symbolizer)})}});
+  }
+  nlohmann::json edges = nlohmann::json::object();
+  const auto& graph = *findings.graph;
+  for (std::size_t i = 0; i < graph.edges().size(); ++i) {
+    const auto& edge = graph.edges()[i];
+    nlohmann::json evidence = nlohmann::json::array();
+    for (std::size_t k = 0; k < edge.evidence.size() && k < kEvidencePerEdge; ++k)
+      evidence.push_back(edge_json(analysis::view_evidence(findings, edge.evidence[k], symbolizer), symbolizer));
+    edges["edge" + std::to_string(i)] = {{"count", edge.evidence.size()}, {"evidence", evidence}};
+  }
+  nlohmann::json nodes = nlohmann::json::object();
+  for (std::uint32_t n = 0; n < graph.nodes().size(); ++n) {
+    analysis::LockView lock = analysis::view_lock(findings, n, symbolizer);
+    nodes["node" + std::to_string(n)] = {{"label", lock.label},
+                                         {"kind", lock.kind},
+                                         {"members", lock.members},
+                                         {"site", lock.site.describe()}};
+  }
+  return {{"findings", list}, {"edges", edges}, {"nodes", nodes}};
+}
+
+}  // namespace lockgraph::viz

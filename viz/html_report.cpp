@@ -1,0 +1,80 @@
+#include "lockgraph/viz/html_report.h"
+
+#include <fmt/format.h>
+
+#include "html_evidence.h"
+#include "report_assets.h"  // generated from viz/assets at configure time
+
+namespace lockgraph::viz {
+namespace {
+
+std::string html_escape(const std::string& text) {
+  std::string out;
+  for (char c : text) {
+    switch (c) {
+      case '&': out += "&amp;"; break;
+      case '<': out += "&lt;"; break;
+      case '>': out += "&gt;"; break;
+      case '"': out += "&quot;"; break;
+      default: out += c;
+    }
+  }
+  return out;
+}
+
+void replace(std::string& page, const std::string& placeholder, const std::string& value) {
+  auto at = page.find(placeholder);
+  if (at != std::string::npos) page.replace(at, placeholder.size(), value);
+}
+
+std::string findings_list(const nlohmann::json& evidence) {
+  std::string out;
+  for (const auto& f : evidence["findings"]) {
+    std::string verdict = f["verdict"];
+    out += fmt::format(
+        "<div class=\"finding\" data-finding=\"{}\"><span class=\"badge {}\">{}</span>"
+        "<span class=\"title\">{}</span><div class=\"reason\">{}</div></div>\n",
+        f["id"].get<std::string>(), verdict, verdict, html_escape(f["title"]),
+        html_escape(f["reason"]));
+  }
+  if (out.empty()) out = "<p class=\"finding\">No lock-order cycle and no data race.</p>";
+  return out;
+}
+
+}  // namespace
+
+void write_html_report(std::ostream& out, const HtmlInputs& inputs, analysis::Symbolizer& symbolizer) {
+  const analysis::Report& report = *inputs.report;
+  const analysis::Findings& findings = *report.findings;
+  nlohmann::json evidence = evidence_json(report, symbolizer);
+
+  std::string page = kReportHtml;
+  std::size_t failing = report.failing();
+  std::string traces;
+  for (const auto& p : findings.model->processes) traces += (traces.empty() ? "" : ", ") + p.trace_path;
+  replace(page, "@TITLE@", html_escape(fmt::format("{} finding(s)", failing)));
+  replace(page, "@STYLE@", kReportCss);
+  replace(page, "@SUMMARY@",
+          fmt::format("<b class=\"{}\">{} finding(s)</b>: {} potential deadlock(s), {} data race(s); "
+                      "{} lock-order cycle(s) in all; {} lock(s), {} thread(s), {} process(es). "
+                      "Traces: {}",
+                      failing ? "bad" : "good", failing, findings.count(analysis::Verdict::kDeadlock),
+                      report.races.size(), findings.cycles.size(), findings.model->locks.size(),
+                      findings.model->threads.size(), findings.model->processes.size(),
+                      html_escape(traces)));
+  replace(page, "@FINDINGS@", findings_list(evidence));
+  replace(page, "@GRAPH_NOTE@",
+          inputs.graph_is_cycles_only ? "Large graph: only locks on cycles are drawn (the DOT file has all)." : "");
+  replace(page, "@SVG@", inputs.svg ? *inputs.svg
+                                    : "<p class=\"note\">No graph drawing: " + html_escape(inputs.svg_error) +
+                                          ". The findings and their evidence are below.</p>");
+  std::string data = evidence.dump();
+  // "</" inside a script element would end it early.
+  for (std::size_t at = data.find("</"); at != std::string::npos; at = data.find("</", at + 3))
+    data.replace(at, 2, "<\\/");
+  replace(page, "@DATA@", data);
+  replace(page, "@SCRIPT@", kReportJs);
+  out << page;
+}
+
+}  // namespace lockgraph::viz
