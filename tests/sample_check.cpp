@@ -4,50 +4,31 @@
 // Usage: sample_check LOCKGRAPH_CLI SAMPLE_BINARY WORK_DIR DEADLOCKS RACES
 // Prints one table row; exits 0 when the verdict matches.
 #include <chrono>
-#include <csignal>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <string>
-#include <sys/wait.h>
-#include <thread>
-#include <unistd.h>
 #include <vector>
 
 #include <nlohmann/json.hpp>
 
+#include "support/process.h"
+
 namespace fs = std::filesystem;
 
-// Runs argv with extra environment, killing it after `timeout`; returns its exit status or -1.
+// The exit code of a run, or -1 if it was killed for taking too long.
 int run(const std::vector<std::string>& argv, const std::string& env, const std::string& out_file,
         std::chrono::seconds timeout) {
-  pid_t pid = fork();
-  if (pid == 0) {
-    if (!env.empty()) putenv(const_cast<char*>(env.c_str()));
-    if (!out_file.empty()) {
-      FILE* out = std::freopen(out_file.c_str(), "w", stdout);
-      (void)out;
-    }
-    std::vector<char*> args;
-    for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
-    args.push_back(nullptr);
-    execv(args[0], args.data());
-    _exit(127);
+  auto result = lockgraph::testing::run_process(argv, env.empty() ? std::vector<std::string>{}
+                                                                  : std::vector<std::string>{env},
+                                                out_file, timeout);
+  if (result.timed_out) {
+    std::fprintf(stderr, "%s did not finish within %lld s: killed\n", argv[0].c_str(),
+                 static_cast<long long>(timeout.count()));
+    return -1;
   }
-  auto deadline = std::chrono::steady_clock::now() + timeout;
-  int status = 0;
-  while (waitpid(pid, &status, WNOHANG) == 0) {
-    if (std::chrono::steady_clock::now() > deadline) {
-      kill(pid, SIGKILL);
-      waitpid(pid, &status, 0);
-      std::fprintf(stderr, "%s did not finish within %lld s: killed\n", argv[0].c_str(),
-                   static_cast<long long>(timeout.count()));
-      return -1;
-    }
-    std::this_thread::sleep_for(std::chrono::milliseconds(10));
-  }
-  return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+  return result.signal ? 128 + result.signal : result.exit_code;
 }
 
 int main(int argc, char** argv) {

@@ -1,0 +1,118 @@
+// The runtime end to end: real programs, real traces, read back by the analyzer library.
+#include <gtest/gtest.h>
+
+#include <csignal>
+#include <filesystem>
+#include <map>
+#include <set>
+#include <tuple>
+
+#include "lockgraph/analysis/findings.h"
+#include "lockgraph/analysis/trace_loader.h"
+#include "support/process.h"
+#include "support/temp_dir.h"
+
+namespace lockgraph::analysis {
+namespace {
+
+using lockgraph::testing::run_process;
+using lockgraph::testing::TempDir;
+
+TraceModel run_and_load(const std::string& program, const std::vector<std::string>& args,
+                        TempDir& dir, lockgraph::testing::ProcessResult* result = nullptr,
+                        const std::string& extra_options = "") {
+  std::vector<std::string> argv{program};
+  argv.insert(argv.end(), args.begin(), args.end());
+  auto r = run_process(argv, {"LOCKGRAPH_OPTIONS=trace_path=" + dir.file("%p.lgtrace") +
+                              ":verbosity=0" + extra_options});
+  EXPECT_FALSE(r.timed_out);
+  if (result) *result = r;
+  return load_traces({dir.path().string()});
+}
+
+TEST(RuntimeStress, EveryDistinctEdgeOncePerThreadAndCountsAddUp) {
+  TempDir dir;
+  lockgraph::testing::ProcessResult r;
+  TraceModel model = run_and_load(LOCKGRAPH_PROGRAM_DIR "/stress_nested", {}, dir, &r);
+  ASSERT_EQ(r.exit_code, 0);
+  EXPECT_TRUE(model.warnings.empty()) << model.warnings.front();
+  ASSERT_TRUE(model.processes[0].complete);
+  // (thread, held lock, lock) of every chain with a held lock: no duplicates.
+  std::set<std::tuple<ThreadIndex, LockIndex, LockIndex>> edges;
+  std::uint64_t acquisitions = 0;
+  for (const Chain& c : model.chains) {
+    acquisitions += c.count;
+    if (c.held.empty()) continue;
+    ASSERT_EQ(c.held.size(), 1u);
+    EXPECT_TRUE(edges.insert({c.thread, c.held[0].lock, c.lock}).second) << "an edge recorded twice";
+  }
+  EXPECT_EQ(acquisitions, 8u * 100000u * 2u);
+  // Each thread uses all 6 ordered pairs of 4 locks; the graph has no cycle.
+  EXPECT_EQ(edges.size(), 8u * 6u);
+  auto findings = analyze(std::make_shared<TraceModel>(model), {});
+  EXPECT_TRUE(findings.cycles.empty());
+}
+
+TEST(RuntimeLimits, ThousandNestedAndHundredThousandDistinctLocks) {
+  TempDir dir;
+  lockgraph::testing::ProcessResult r;
+  TraceModel model = run_and_load(LOCKGRAPH_PROGRAM_DIR "/deep_and_many", {}, dir, &r);
+  ASSERT_EQ(r.exit_code, 0);
+  EXPECT_EQ(model.locks.size(), 1000u + 100000u + 1u);
+  std::size_t deepest = 0;
+  for (const Chain& c : model.chains) deepest = std::max(deepest, c.held.size());
+  EXPECT_EQ(deepest, 999u);
+}
+
+class EndingTest : public ::testing::TestWithParam<std::tuple<const char*, int, int>> {};
+
+TEST_P(EndingTest, TheTraceKeepsBothOrders) {
+  auto [how, exit_code, signal] = GetParam();
+  TempDir dir;
+  lockgraph::testing::ProcessResult r;
+  TraceModel model = run_and_load(LOCKGRAPH_PROGRAM_DIR "/ends_badly", {how}, dir, &r);
+  EXPECT_EQ(r.exit_code, exit_code);
+  EXPECT_EQ(r.signal, signal) << "the signal must keep its usual effect";
+  ASSERT_EQ(model.processes.size(), 1u);
+  EXPECT_TRUE(model.processes[0].complete) << how;
+  if (signal != 0) {
+    EXPECT_EQ(model.processes[0].end_reason, "signal " + std::to_string(signal));
+  }
+  auto findings = analyze(std::make_shared<TraceModel>(model), {});
+  ASSERT_EQ(findings.cycles.size(), 1u) << how;
+  // The worker was joined before main took the opposite order.
+  EXPECT_EQ(findings.cycles[0].verdict, Verdict::kOrdered) << findings.cycles[0].reason;
+}
+
+INSTANTIATE_TEST_SUITE_P(Endings, EndingTest,
+                         ::testing::Values(std::make_tuple("return", 0, 0), std::make_tuple("exit", 3, 0),
+                                           std::make_tuple("quick_exit", 4, 0),
+                                           std::make_tuple("abort", -1, SIGABRT),
+                                           std::make_tuple("segv", -1, SIGSEGV),
+                                           std::make_tuple("term", -1, SIGTERM)));
+
+TEST(RuntimeOptions, HelpListsOptionsAndExitsCleanly) {
+  TempDir dir;
+  auto r = run_process({LOCKGRAPH_PROGRAM_DIR "/ends_badly"}, {"LOCKGRAPH_OPTIONS=help=1"},
+                       dir.file("out.txt"));
+  EXPECT_EQ(r.exit_code, 0);
+}
+
+TEST(RuntimeOptions, DisabledWritesNoTrace) {
+  TempDir dir;
+  auto r = run_process({LOCKGRAPH_PROGRAM_DIR "/ends_badly"},
+                       {"LOCKGRAPH_OPTIONS=enabled=0:trace_path=" + dir.file("%p.lgtrace")});
+  EXPECT_EQ(r.exit_code, 0);
+  EXPECT_TRUE(std::filesystem::is_empty(dir.path()));
+}
+
+TEST(RuntimeModes, FullModeRecordsEveryEventInTheSameFormat) {
+  TempDir dir;
+  TraceModel model = run_and_load(LOCKGRAPH_PROGRAM_DIR "/ends_badly", {"return"}, dir, nullptr, ":mode=full");
+  EXPECT_EQ(model.processes[0].mode, "full");
+  auto findings = analyze(std::make_shared<TraceModel>(model), {});
+  EXPECT_EQ(findings.cycles.size(), 1u);
+}
+
+}  // namespace
+}  // namespace lockgraph::analysis
