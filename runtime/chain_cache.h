@@ -16,6 +16,7 @@ struct ChainEntry {
   std::uint64_t key = 0;             // 0 = empty slot
   std::uint64_t chain_id = 0;        // id of the chain record in the trace
   std::uint32_t stack_id = 0;        // stack captured when the chain was first seen (0: none)
+  std::uint64_t held_hash = 0;       // the held-chain hash once this lock is held (computed once)
   std::atomic<std::uint64_t> count{0};  // acquisitions on this chain so far
   std::uint64_t reported = 0;        // part of count already written to the trace
 };
@@ -72,6 +73,7 @@ class ChainCache {
       ChainEntry* moved = place(old[i].key);
       moved->chain_id = old[i].chain_id;
       moved->stack_id = old[i].stack_id;
+      moved->held_hash = old[i].held_hash;
       moved->count.store(old[i].count.load(std::memory_order_relaxed), std::memory_order_relaxed);
       moved->reported = old[i].reported;
     }
@@ -89,6 +91,19 @@ inline std::uint64_t hash_mix(std::uint64_t seed, std::uint64_t value) noexcept 
   x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ULL;
   x = (x ^ (x >> 27)) * 0x94d049bb133111ebULL;
   x ^= x >> 31;
+  return x == 0 ? 1 : x;
+}
+
+// The lock path's key mix: three independent multiplies and one finaliser, a few cycles. Good
+// enough to spread keys over the table; collisions of the full 64 bits are what matter, and
+// they stay at 2^-64 per pair for keys this varied.
+inline std::uint64_t chain_key_mix(std::uint64_t chain, std::uint64_t lock, std::uint64_t site,
+                                   std::uint64_t extra) noexcept {
+  std::uint64_t x = chain ^ (lock * 0x9e3779b97f4a7c15ULL) ^ (site * 0xc2b2ae3d27d4eb4fULL) ^
+                    (extra * 0x165667b19e3779f9ULL);
+  x ^= x >> 32;
+  x *= 0xd6e8feb86659fd93ULL;
+  x ^= x >> 32;
   return x == 0 ? 1 : x;
 }
 

@@ -25,16 +25,20 @@ constexpr std::uint64_t kCreationSiteTag = 0xc7ea7e5173ULL;
 
 std::uint64_t chain_key(const ThreadState& ts, LockId lock, std::uint32_t flags,
                         const void* caller) {
-  std::uint64_t key = hash_mix(ts.top_chain_hash(), lock);
-  key = hash_mix(key, reinterpret_cast<std::uintptr_t>(caller));
-  return hash_mix(key, flags | (std::uint64_t{ts.segment} << 32));
+  return chain_key_mix(ts.top_chain_hash(), lock, reinterpret_cast<std::uintptr_t>(caller),
+                       flags | (std::uint64_t{ts.segment} << 32));
+}
+
+std::uint64_t held_chain_hash(std::uint64_t below, LockId lock) {
+  return chain_key_mix(below, lock, 0, 0);
 }
 
 // Slow path. Caller holds the buffer guard.
-ChainEntry* record_new_chain(ThreadState& ts, std::uint64_t key, LockId lock, std::uint32_t flags) {
+[[gnu::noinline, gnu::cold]] ChainEntry* record_new_chain(ThreadState& ts, std::uint64_t key, LockId lock, std::uint32_t flags) {
   ChainEntry* entry = ts.chains.insert(key);
   entry->chain_id = g_next_chain_id.fetch_add(1, std::memory_order_relaxed);
   entry->stack_id = capture_and_intern_stack(ts.buffer);
+  entry->held_hash = held_chain_hash(ts.top_chain_hash(), lock);
   RecordBuilder record(ts.buffer, trace::kind::kChain);
   record.num("id", entry->chain_id)
       .num("t", ts.tid)
@@ -48,6 +52,18 @@ ChainEntry* record_new_chain(ThreadState& ts, std::uint64_t key, LockId lock, st
   return entry;
 }
 
+// A chain this thread has not seen: record it, then write out a full buffer.
+[[gnu::noinline, gnu::cold]] ChainEntry* new_chain(ThreadState& ts, std::uint64_t key, LockId lock,
+                                                  std::uint32_t flags) {
+  ChainEntry* entry;
+  {
+    BufferGuard guard(ts);
+    entry = record_new_chain(ts, key, lock, flags);
+  }
+  flush_if_needed(ts);
+  return entry;
+}
+
 // The stack where locks are created at `caller`, captured once per call site and thread.
 std::uint32_t creation_stack(ThreadState& ts, const void* caller) {
   std::uint64_t key = hash_mix(kCreationSiteTag, reinterpret_cast<std::uintptr_t>(caller));
@@ -57,7 +73,8 @@ std::uint32_t creation_stack(ThreadState& ts, const void* caller) {
   return entry->stack_id;
 }
 
-void append_event(ThreadState& ts, const char* kind, const char* field, std::uint64_t value) {
+[[gnu::noinline]] void append_event(ThreadState& ts, const char* kind, const char* field,
+                                    std::uint64_t value) {
   {
     BufferGuard guard(ts);
     RecordBuilder(ts.buffer, kind)
@@ -106,23 +123,21 @@ void lock_acquired(LockId id, std::uint32_t flags, const void* caller) noexcept 
   if (!reentry) return;
   ThreadState* ts = current_thread_state();
   if (!ts) return;
-  if (HeldLock* held = ts->find_held(id)) {  // re-entrant: no new order, no new event
-    ++held->recursion;
-    return;
+  // Only a recursive lock can be taken again by its holder (anything else would have hung).
+  if (flags & trace::flag::kMayReenter) {
+    flags &= ~trace::flag::kMayReenter;
+    if (HeldLock* held = ts->find_held(id)) {  // re-entrant: no new order, no new event
+      ++held->recursion;
+      return;
+    }
   }
   std::uint64_t key = chain_key(*ts, id, flags, caller);
   ChainEntry* entry = ts->chains.find(key);
-  if (!entry) {
-    {
-      BufferGuard guard(*ts);
-      entry = record_new_chain(*ts, key, id, flags);
-    }
-    flush_if_needed(*ts);
-  }
+  if (!entry) entry = new_chain(*ts, key, id, flags);
   entry->count.store(entry->count.load(std::memory_order_relaxed) + 1, std::memory_order_relaxed);
   std::uint64_t chain_id = entry->chain_id;
-  ts->held.push_back({id, flags, entry->stack_id, 0, hash_mix(ts->top_chain_hash(), id)});
-  if (options().full_mode()) append_event(*ts, trace::kind::kAcquire, "c", chain_id);
+  ts->held.push_back({id, flags, entry->stack_id, 0, entry->held_hash});
+  if (full_mode_enabled()) append_event(*ts, trace::kind::kAcquire, "c", chain_id);
   if (race_tracking()) record_sync(*ts, 'a', trace::sync_object::kLock, id);
 }
 
@@ -130,7 +145,7 @@ void lock_try_failed(LockId id, std::uint32_t, const void*) noexcept {
   ReentryGuard reentry;
   if (!reentry) return;
   ThreadState* ts = current_thread_state();
-  if (!ts || !options().full_mode()) return;
+  if (!ts || !full_mode_enabled()) return;
   append_event(*ts, trace::kind::kTryFail, "l", id);
 }
 
@@ -139,6 +154,13 @@ void lock_released(LockId id) noexcept {
   if (!reentry) return;
   ThreadState* ts = current_thread_state();
   if (!ts) return;
+  // Fast path: the innermost hold, released first as in every scoped lock.
+  if (!ts->held.empty() && ts->held.back().lock == id && ts->held.back().recursion == 0) {
+    if (race_tracking()) record_sync(*ts, 'r', trace::sync_object::kLock, id);
+    ts->held.pop_back();
+    if (full_mode_enabled()) append_event(*ts, trace::kind::kRelease, "l", id);
+    return;
+  }
   for (std::size_t i = ts->held.size(); i-- > 0;) {
     if (ts->held[i].lock != id) continue;
     if (ts->held[i].recursion > 0) {
@@ -149,10 +171,10 @@ void lock_released(LockId id) noexcept {
     ts->held.erase(ts->held.begin() + static_cast<std::ptrdiff_t>(i));
     // Out-of-order release: the chain hashes above the removed hold change.
     for (std::size_t j = i; j < ts->held.size(); ++j)
-      ts->held[j].chain_hash = hash_mix(j == 0 ? 0 : ts->held[j - 1].chain_hash, ts->held[j].lock);
+      ts->held[j].chain_hash = held_chain_hash(j == 0 ? 0 : ts->held[j - 1].chain_hash, ts->held[j].lock);
     break;
   }
-  if (options().full_mode()) append_event(*ts, trace::kind::kRelease, "l", id);
+  if (full_mode_enabled()) append_event(*ts, trace::kind::kRelease, "l", id);
 }
 
 }  // namespace lockgraph::rt

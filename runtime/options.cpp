@@ -9,6 +9,9 @@
 extern "C" __attribute__((weak, visibility("default"))) const char* lockgraph_default_options() { return ""; }
 
 namespace lockgraph::rt {
+
+bool g_full_mode = false;
+
 namespace {
 
 bool parse_bool(std::string_view value, bool& out) {

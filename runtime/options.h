@@ -49,6 +49,11 @@ std::string options_help();
 // Errors are printed to stderr once. Safe to call from any thread; parsed on first call.
 const Options& options();
 
+// Whether every event is recorded (mode=full). Set once when the writer starts, before any
+// thread records anything; a plain load, because the lock path asks on every call.
+extern bool g_full_mode;
+inline bool full_mode_enabled() { return g_full_mode; }
+
 // Expands %p in a trace path to the process id.
 std::string expand_trace_path(const std::string& pattern, long pid);
 

@@ -16,9 +16,9 @@
 #include "trace_writer.h"
 
 namespace lockgraph::rt {
-namespace {
-
 std::atomic<bool> g_race_tracking{false};
+
+namespace {
 std::atomic<std::uint64_t> g_next_sequence{1};
 std::atomic<VarId> g_next_variable{1};
 
@@ -36,8 +36,6 @@ std::uint32_t site_stack(ThreadState& ts, std::uint64_t tag, const void* site, s
 }
 
 }  // namespace
-
-bool race_tracking() noexcept { return g_race_tracking.load(std::memory_order_relaxed); }
 
 std::uint64_t next_sequence() noexcept {
   return g_next_sequence.fetch_add(1, std::memory_order_relaxed);

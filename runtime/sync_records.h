@@ -6,14 +6,17 @@
 // pays nothing for race detection.
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 
 #include "thread_state.h"
 
 namespace lockgraph::rt {
 
+extern std::atomic<bool> g_race_tracking;
+
 // True once any annotated access happened in this process.
-bool race_tracking() noexcept;
+inline bool race_tracking() noexcept { return g_race_tracking.load(std::memory_order_relaxed); }
 
 // A global order for events of different threads (one relaxed atomic increment).
 std::uint64_t next_sequence() noexcept;

@@ -5,17 +5,21 @@
 
 #include "lockgraph/trace_format.h"
 #include "record_builder.h"
+#include "reentry_guard.h"
 #include "sync_records.h"
 #include "trace_writer.h"
 
 namespace lockgraph::rt {
+
+__thread ThreadState* tls_state LOCKGRAPH_FAST_TLS = nullptr;
+__thread int tls_runtime_depth LOCKGRAPH_FAST_TLS = 0;
+
 namespace {
 
 std::atomic<ThreadState*> g_first_state{nullptr};
 std::atomic<ThreadId> g_next_tid{1};
 
-thread_local ThreadState* tls_state = nullptr;
-thread_local ThreadId tls_tid = 0;  // survives teardown, so a state re-made at exit keeps the id
+thread_local ThreadId tls_tid LOCKGRAPH_FAST_TLS = 0;  // survives teardown, so a state re-made at exit keeps the id
 
 // Writes the thread's end and releases its memory when the thread exits; the registry node stays
 // for the next thread to reuse.
@@ -85,8 +89,7 @@ ThreadId allocate_thread_id() noexcept { return g_next_tid.fetch_add(1); }
 
 ThreadState* first_thread_state() noexcept { return g_first_state.load(std::memory_order_acquire); }
 
-ThreadState* current_thread_state() noexcept {
-  if (tls_state) return tls_state;
+ThreadState* make_current_thread_state() noexcept {
   bool first_time = tls_tid == 0;
   ThreadState* state = make_state(first_time ? allocate_thread_id() : tls_tid);
   if (state && first_time) {

@@ -53,9 +53,17 @@ struct ThreadState {
   }
 };
 
-// The calling thread's state, created (and registered) on first use. Null while the runtime is
-// disabled or re-entered from inside itself.
-ThreadState* current_thread_state() noexcept;
+// The calling thread's state (fast path); null until it was made.
+extern __thread ThreadState* tls_state __attribute__((tls_model("initial-exec")));
+
+// Makes (and registers) the calling thread's state; null while the runtime is disabled.
+ThreadState* make_current_thread_state() noexcept;
+
+// The calling thread's state, created on first use. Null while the runtime is disabled.
+inline ThreadState* current_thread_state() noexcept {
+  ThreadState* state = tls_state;
+  return state ? state : make_current_thread_state();
+}
 
 // Like current_thread_state(), but with the trace id given by the parent's ticket.
 ThreadState* adopt_thread_state(ThreadId tid) noexcept;

@@ -232,6 +232,7 @@ void start_periodic_flusher(long interval_ms) {
 bool start_writer() {
   const Options& opts = options();
   if (!opts.enabled) return false;
+  g_full_mode = opts.full_mode();
   WriterState& w = writer();
   int fd = open_trace(0);
   if (fd < 0) return false;

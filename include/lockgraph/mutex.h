@@ -36,6 +36,10 @@ concept has_shared_timed = requires(Std m) { m.try_lock_shared_for(std::chrono::
 // exactly its std type's.
 template <class Std, trace::LockKind Kind>
 class instrumented_lock {
+  // Recursive kinds tell the runtime to look for a re-entrant hold; the others never need to.
+  static constexpr std::uint32_t kReentry =
+      trace::lock_kind_is_recursive(Kind) ? trace::flag::kMayReenter : 0;
+
  public:
   instrumented_lock() noexcept : id_(rt::lock_created(Kind, nullptr, LOCKGRAPH_CALL_SITE())) {}
   explicit instrumented_lock(const char* name) noexcept
@@ -46,9 +50,11 @@ class instrumented_lock {
 
   void lock() {
     impl_.lock();
-    rt::lock_acquired(id_, 0, LOCKGRAPH_CALL_SITE());
+    rt::lock_acquired(id_, kReentry, LOCKGRAPH_CALL_SITE());
   }
-  bool try_lock() { return noted(impl_.try_lock(), trace::flag::kTry, LOCKGRAPH_CALL_SITE()); }
+  bool try_lock() {
+    return noted(impl_.try_lock(), trace::flag::kTry | kReentry, LOCKGRAPH_CALL_SITE());
+  }
   // The release is recorded before the real unlock, so the next owner's acquisition follows it.
   void unlock() {
     rt::lock_released(id_);
@@ -59,13 +65,13 @@ class instrumented_lock {
   bool try_lock_for(const std::chrono::duration<Rep, Period>& d)
     requires has_timed<Std>
   {
-    return noted(impl_.try_lock_for(d), trace::flag::kTimed, LOCKGRAPH_CALL_SITE());
+    return noted(impl_.try_lock_for(d), trace::flag::kTimed | kReentry, LOCKGRAPH_CALL_SITE());
   }
   template <class Clock, class Duration>
   bool try_lock_until(const std::chrono::time_point<Clock, Duration>& t)
     requires has_timed<Std>
   {
-    return noted(impl_.try_lock_until(t), trace::flag::kTimed, LOCKGRAPH_CALL_SITE());
+    return noted(impl_.try_lock_until(t), trace::flag::kTimed | kReentry, LOCKGRAPH_CALL_SITE());
   }
 
   void lock_shared()

@@ -44,6 +44,8 @@ inline constexpr std::uint32_t kTry = 1u << 0;        // try_lock / try_lock_for
 inline constexpr std::uint32_t kShared = 1u << 1;     // reader (shared) acquisition
 inline constexpr std::uint32_t kReentrant = 1u << 2;  // recursive re-acquisition of a held lock
 inline constexpr std::uint32_t kTimed = 1u << 3;      // timed wait: gives up after a deadline
+// Passed by recursive wrappers to the runtime only (never written): the holder may take it again.
+inline constexpr std::uint32_t kMayReenter = 1u << 8;
 }  // namespace flag
 
 // Kinds of synchronisation object in a sync record's "ok" field.
