@@ -1,0 +1,66 @@
+#!/usr/bin/env bash
+# The analyzer's machine outputs and exit codes, end to end on real traces of two samples (a
+# deadlock and a race): SARIF validates against the official 2.1.0 schema, JSON has the documented
+# shape, suppressions and a baseline turn findings off, and bad input gets exit 3 with a message.
+# Usage: check_outputs.sh LOCKGRAPH DEADLOCK_SAMPLE RACE_SAMPLE SHARED_DIR WORK_DIR
+set -uo pipefail
+cli=$1 deadlock_sample=$2 race_sample=$3 shared=$4 work=$5
+rm -rf "$work" && mkdir -p "$work/traces"
+failures=0 passes=0
+check() {  # check NAME EXPECTED_EXIT ACTUAL_EXIT
+  if [[ "$2" == "$3" ]]; then echo "ok: $1"; passes=$((passes + 1)); else echo "FAILED: $1 (exit $3, expected $2)"; failures=$((failures + 1)); fi
+}
+for s in "$deadlock_sample" "$race_sample"; do
+  LOCKGRAPH_OPTIONS="trace_path=$work/traces/%p.lgtrace:verbosity=0" "$s" >/dev/null
+done
+
+"$cli" analyze "$work/traces" --format sarif --all -o "$work/out.sarif"; check "sarif written, findings exit 1" 1 $?
+python3 - "$shared/schemas/sarif-schema-2.1.0.json" "$work/out.sarif" <<'PY'
+import json, sys, jsonschema
+schema, doc = (json.load(open(p)) for p in sys.argv[1:3])
+jsonschema.validate(doc, schema)
+results = doc["runs"][0]["results"]
+assert {r["ruleId"] for r in results} == {"lock-order-inversion", "data-race"}, results
+for r in results:
+    assert r["partialFingerprints"], r
+    assert len(r["codeFlows"][0]["threadFlows"]) >= 2
+PY
+check "sarif validates against the official schema" 0 $?
+
+"$cli" analyze "$work/traces" --format json -o "$work/out.json"; check "json written" 1 $?
+python3 - "$work/out.json" <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1]))
+assert d["format"] == "lockgraph-findings" and d["version"] == "1.0"
+kinds = sorted(f["kind"] for f in d["findings"])
+assert kinds == ["data-race", "lock-order-inversion"], kinds
+cycle = next(f for f in d["findings"] if f["kind"] == "lock-order-inversion")
+assert cycle["verdict"] == "deadlock" and cycle["chain"] == "lock1 --> lock2 --> lock1"
+for e in cycle["edges"]:
+    assert e["acquire_site"]["file"].endswith("deadlock_example.cpp") and e["acquire_site"]["line"] > 0
+    assert e["held_stack"] and e["acquire_stack"]
+PY
+check "json has the documented shape and right source lines" 0 $?
+
+"$cli" analyze "$work/traces" --baseline "$work/out.json" > "$work/baseline.txt"; check "baseline: known findings do not fail" 0 $?
+grep -q "2 known from the baseline" "$work/baseline.txt"; check "baseline counted" 0 $?
+
+printf '# known issues\ndeadlock:lock1\nrace:counter\nrace:no_such_thing\n' > "$work/supp.txt"
+"$cli" analyze "$work/traces" --suppressions "$work/supp.txt" > "$work/supp_out.txt"; check "suppressions: all suppressed, exit 0" 0 $?
+grep -q "suppression 'deadlock:lock1' matched 1 finding" "$work/supp_out.txt"; check "suppression hits printed" 0 $?
+grep -q "suppression 'race:no_such_thing' matched 0 finding" "$work/supp_out.txt"; check "unused suppression printed" 0 $?
+
+"$cli" analyze "$work/traces" --error-exitcode 42 >/dev/null; check "--error-exitcode" 42 $?
+printf 'nonsense line\n' > "$work/bad.supp"
+"$cli" analyze "$work/traces" --suppressions "$work/bad.supp" 2>"$work/err.txt" >/dev/null; check "bad suppressions file: usage error" 2 $?
+grep -q "bad.supp:1: expected 'deadlock:PATTERN'" "$work/err.txt"; check "bad suppressions: names file and line" 0 $?
+"$cli" analyze --format xml "$work/traces" >/dev/null 2>&1; check "unknown option value: usage error" 2 $?
+"$cli" analyze "$work/nope" 2>"$work/err.txt"; check "missing input: exit 3" 3 $?
+head -c 100 /bin/ls > "$work/garbage.lgtrace"
+"$cli" analyze "$work/garbage.lgtrace" 2>"$work/err.txt"; check "garbage input: exit 3" 3 $?
+grep -q "garbage.lgtrace" "$work/err.txt"; check "garbage input: names the file" 0 $?
+trace=$(ls "$work"/traces/*.lgtrace | head -1)
+head -c 700 "$trace" > "$work/cut.lgtrace"
+"$cli" analyze "$work/cut.lgtrace" 2>&1 | grep -q "warning: .*cut.lgtrace"; check "cut trace: loads with a warning" 0 $?
+echo "checks: $passes passed, $failures failed"
+exit $((failures > 0))
