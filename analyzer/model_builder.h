@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <unordered_map>
+#include <vector>
 
 #include "lockgraph/analysis/trace_model.h"
 
@@ -15,25 +16,17 @@ class ModelBuilder {
   ModelBuilder(TraceModel& model, std::uint32_t process) : model_(model), process_(process) {}
 
   LockIndex lock(std::uint64_t raw) {
-    auto [it, inserted] = locks_.try_emplace(raw, static_cast<LockIndex>(model_.locks.size()));
-    if (inserted) {
-      Lock l;
+    return intern(locks_, model_.locks, raw, [&](Lock& l) {
       l.process = process_;
       l.id = raw;
-      model_.locks.push_back(std::move(l));
-    }
-    return it->second;
+    });
   }
 
   ThreadIndex thread(std::uint64_t raw) {
-    auto [it, inserted] = threads_.try_emplace(raw, static_cast<ThreadIndex>(model_.threads.size()));
-    if (inserted) {
-      Thread t;
+    return intern(threads_, model_.threads, raw, [&](Thread& t) {
       t.process = process_;
       t.tid = raw;
-      model_.threads.push_back(std::move(t));
-    }
-    return it->second;
+    });
   }
 
   StackIndex stack(std::uint64_t raw) {
@@ -52,16 +45,11 @@ class ModelBuilder {
   }
 
   VariableIndex variable(std::uint64_t raw) {
-    auto [it, inserted] =
-        variables_.try_emplace(raw, static_cast<VariableIndex>(model_.variables.size()));
-    if (inserted) {
-      Variable v;
+    return intern(variables_, model_.variables, raw, [&](Variable& v) {
       v.process = process_;
       v.id = raw;
       v.address_based = (raw >> 63) != 0;
-      model_.variables.push_back(std::move(v));
-    }
-    return it->second;
+    });
   }
 
   // The chain with this raw id, or -1 if none was read yet.
@@ -80,6 +68,15 @@ class ModelBuilder {
   TraceModel& model() { return model_; }
 
  private:
+  // The index of `raw` in `items`, appending a new item set up by `init` on first sight.
+  template <class Item, class Init>
+  std::uint32_t intern(std::unordered_map<std::uint64_t, std::uint32_t>& index,
+                       std::vector<Item>& items, std::uint64_t raw, Init&& init) {
+    auto [it, inserted] = index.try_emplace(raw, static_cast<std::uint32_t>(items.size()));
+    if (inserted) init(items.emplace_back());
+    return it->second;
+  }
+
   TraceModel& model_;
   std::uint32_t process_;
   std::unordered_map<std::uint64_t, LockIndex> locks_;

@@ -3,13 +3,12 @@
 #include <cstdio>
 #include <fstream>
 #include <signal.h>
-#include <spawn.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <nlohmann/json.hpp>
 
-extern char** environ;
+#include "lockgraph/analysis/child_process.h"
 
 namespace lockgraph::analysis {
 namespace {
@@ -52,36 +51,15 @@ Symbolizer::~Symbolizer() = default;
 std::vector<SourceFrame> Symbolizer::query(const std::string& module, std::uint64_t offset) {
   if (!tried_start_) {
     tried_start_ = true;
-    int in_pipe[2], out_pipe[2];
-    if (::pipe(in_pipe) == 0 && ::pipe(out_pipe) == 0) {
-      posix_spawn_file_actions_t actions;
-      posix_spawn_file_actions_init(&actions);
-      posix_spawn_file_actions_adddup2(&actions, in_pipe[0], 0);
-      posix_spawn_file_actions_adddup2(&actions, out_pipe[1], 1);
-      posix_spawn_file_actions_addclose(&actions, in_pipe[1]);
-      posix_spawn_file_actions_addclose(&actions, out_pipe[0]);
-      const char* candidates[] = {"llvm-symbolizer", "llvm-symbolizer-14"};
-      for (const char* name : candidates) {
-        char* argv[] = {const_cast<char*>(name), const_cast<char*>("--output-style=JSON"),
-                        const_cast<char*>("--inlines"), const_cast<char*>("--demangle"), nullptr};
-        pid_t pid;
-        if (posix_spawnp(&pid, name, &actions, nullptr, argv, environ) == 0) {
-          process_ = std::make_unique<Process>();
-          process_->pid = pid;
-          break;
-        }
-      }
-      posix_spawn_file_actions_destroy(&actions);
-      ::close(in_pipe[0]);
-      ::close(out_pipe[1]);
-      if (process_) {
-        ::signal(SIGPIPE, SIG_IGN);
-        process_->to = ::fdopen(in_pipe[1], "w");
-        process_->from = ::fdopen(out_pipe[0], "r");
-      } else {
-        ::close(in_pipe[1]);
-        ::close(out_pipe[0]);
-      }
+    for (const char* name : {"llvm-symbolizer", "llvm-symbolizer-14"}) {
+      PipedChild child = spawn_piped({name, "--output-style=JSON", "--inlines", "--demangle"});
+      if (child.pid < 0) continue;
+      ::signal(SIGPIPE, SIG_IGN);  // a symbolizer that dies must not kill the analyzer
+      process_ = std::make_unique<Process>();
+      process_->pid = child.pid;
+      process_->to = ::fdopen(child.to_child, "w");
+      process_->from = ::fdopen(child.from_child, "r");
+      break;
     }
   }
   std::vector<SourceFrame> frames;

@@ -1,5 +1,7 @@
 #include "analysis_args.h"
 
+#include <fstream>
+#include <iostream>
 #include <map>
 
 #include "lockgraph/analysis/trace_loader.h"
@@ -51,6 +53,19 @@ std::unique_ptr<Analysis> run_analysis(const AnalysisArgs& args) {
 
 int findings_exit_code(const Analysis& analysis, const AnalysisArgs& args) {
   return analysis.report.failing() > 0 ? args.error_exitcode : kExitClean;
+}
+
+}  // namespace lockgraph::cli
+
+namespace lockgraph::cli {
+
+void write_output(const std::string& path, const std::string& content) {
+  if (path.empty()) {
+    std::cout << content;
+    return;
+  }
+  std::ofstream out(path, std::ios::binary);
+  if (!out || !(out << content)) throw analysis::UsageError(path + ": cannot write here");
 }
 
 }  // namespace lockgraph::cli

@@ -47,6 +47,9 @@ std::unique_ptr<Analysis> run_analysis(const AnalysisArgs& args);
 // The exit code for a finished analysis: args.error_exitcode if anything fails, else 0.
 int findings_exit_code(const Analysis& analysis, const AnalysisArgs& args);
 
+// Writes `content` to `path`, or to stdout when `path` is empty. Throws UsageError if it cannot.
+void write_output(const std::string& path, const std::string& content);
+
 // Runs `body`, turning the analyzer's exceptions into messages and exit codes.
 template <class Body>
 int guarded(Body&& body);

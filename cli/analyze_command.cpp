@@ -1,9 +1,9 @@
 #include "analyze_command.h"
 
 #include <cstdlib>
-#include <fstream>
 #include <iostream>
 #include <memory>
+#include <sstream>
 #include <unistd.h>
 
 #include "analysis_args.h"
@@ -24,21 +24,17 @@ bool use_color(const std::string& output) {
 int run(const AnalyzeArgs& args) {
   return guarded([&] {
     auto result = run_analysis(args.analysis);
-    std::ofstream file;
-    if (!args.output.empty()) {
-      file.open(args.output);
-      if (!file) throw analysis::UsageError(args.output + ": cannot write the report here");
-    }
-    std::ostream& out = args.output.empty() ? std::cout : file;
-    if (args.format == "json") {
+    std::ostringstream out;
+    if (args.format == "json")
       analysis::write_json_report(out, result->report);
-      for (const auto& w : result->model->warnings) std::cerr << "lockgraph: warning: " << w << "\n";
-    } else if (args.format == "sarif") {
+    else if (args.format == "sarif")
       analysis::write_sarif_report(out, result->report);
-      for (const auto& w : result->model->warnings) std::cerr << "lockgraph: warning: " << w << "\n";
-    } else {
+    else
       analysis::write_text_report(out, result->report, *result->symbolizer, use_color(args.output));
-    }
+    // Machine formats keep stdout clean: the reader's warnings go to stderr.
+    if (args.format != "text")
+      for (const auto& w : result->model->warnings) std::cerr << "lockgraph: warning: " << w << "\n";
+    write_output(args.output, out.str());
     return findings_exit_code(*result, args.analysis);
   });
 }

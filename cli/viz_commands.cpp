@@ -1,6 +1,5 @@
 #include "viz_commands.h"
 
-#include <fstream>
 #include <iostream>
 #include <memory>
 #include <sstream>
@@ -24,11 +23,6 @@ struct VizArgs {
   bool findings_only = false;
 };
 
-void write_file(const std::string& path, const std::string& content) {
-  std::ofstream out(path, std::ios::binary);
-  if (!out || !(out << content)) throw analysis::UsageError(path + ": cannot write here");
-}
-
 std::string make_dot(Analysis& a, bool findings_only) {
   std::ostringstream dot;
   viz::write_dot(dot, a.report, *a.symbolizer, {findings_only});
@@ -39,14 +33,11 @@ int run_dot(const VizArgs& args) {
   return guarded([&] {
     auto a = run_analysis(args.analysis);
     std::string dot = make_dot(*a, args.findings_only);
-    if (args.output.empty())
-      std::cout << dot;
-    else
-      write_file(args.output, dot);
+    write_output(args.output, dot);
     if (!args.svg_path.empty()) {
       std::string error;
       if (auto svg = viz::render_svg(dot, error))
-        write_file(args.svg_path, *svg);
+        write_output(args.svg_path, *svg);
       else
         std::cerr << "lockgraph: no SVG: " << error << "; the DOT was written\n";
     }
@@ -67,9 +58,9 @@ int run_report(const VizArgs& args) {
     if (!inputs.svg) std::cerr << "lockgraph: no graph drawing: " << inputs.svg_error << "\n";
     std::ostringstream html;
     viz::write_html_report(html, inputs, *a->symbolizer);
-    write_file(args.output, html.str());
-    if (!args.dot_path.empty()) write_file(args.dot_path, full_dot);
-    if (!args.svg_path.empty() && inputs.svg) write_file(args.svg_path, *inputs.svg);
+    write_output(args.output, html.str());
+    if (!args.dot_path.empty()) write_output(args.dot_path, full_dot);
+    if (!args.svg_path.empty() && inputs.svg) write_output(args.svg_path, *inputs.svg);
     std::cerr << "lockgraph: report written to " << args.output << " (" << a->report.failing()
               << " finding(s))\n";
     return findings_exit_code(*a, args.analysis);
