@@ -16,7 +16,9 @@ enum Condition : unsigned {
   kAll = 31,
 };
 
-constexpr std::size_t kStepBudget = 200000;
+// Per cycle and condition set: enough for thousands of evidences per edge, and a bound on a
+// graph of 10,000 cycles. A cycle that hits it says so in its report.
+constexpr std::size_t kStepBudget = 20000;
 
 class WitnessSearch {
  public:

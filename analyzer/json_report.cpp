@@ -92,6 +92,7 @@ void write_json_report(std::ostream& out, const Report& report) {
        {{"failing", report.failing()},
         {"cycles", verdicts},
         {"cycles_truncated", findings.cycles_truncated},
+        {"cycles_not_listed", report.cycles_not_listed},
         {"races", findings.races.size()},
         {"suppressed", report.suppressed()},
         {"baseline_known", report.baseline_known()},

@@ -8,6 +8,10 @@ namespace lockgraph::analysis {
 
 std::size_t Report::failing() const {
   std::size_t n = 0;
+  // Cycles past the listing cap still fail (they are findings nobody triaged).
+  if (cycles_not_listed > 0)
+    for (std::size_t i = kMaxListedCycles; i < findings->cycles.size(); ++i)
+      n += verdict_is_finding(findings->cycles[i].verdict);
   for (const auto& c : cycles) n += c.fails();
   for (const auto& r : races) n += r.fails();
   return n;
@@ -31,9 +35,14 @@ Report build_report(const Findings& findings, Symbolizer& symbolizer, bool show_
   Report report;
   report.findings = &findings;
   report.show_all = show_all;
-  for (const CycleFinding& cycle : findings.cycles)
-    if (show_all || verdict_is_finding(cycle.verdict))
-      report.cycles.push_back({view_cycle(findings, cycle, symbolizer), {}, false});
+  for (const CycleFinding& cycle : findings.cycles) {  // findings first: the cycles are sorted
+    if (!show_all && !verdict_is_finding(cycle.verdict)) continue;
+    if (report.cycles.size() == kMaxListedCycles) {
+      ++report.cycles_not_listed;
+      continue;
+    }
+    report.cycles.push_back({view_cycle(findings, cycle, symbolizer), {}, false});
+  }
   // One race per variable and pair of source sites: a read-write and a write-write pair of the
   // same two lines are one problem with one fix.
   std::set<std::tuple<VariableIndex, std::string, std::string>> shown;

@@ -148,6 +148,9 @@ void write_text_report(std::ostream& out, const Report& report, Symbolizer& symb
   for (const ReportedCycle& cycle : report.cycles)
     if (report.shows(cycle)) write_cycle(out, cycle, symbolizer, style);
   for (const ReportedRace& race : report.races) write_race(out, race, symbolizer, style);
+  if (report.cycles_not_listed > 0)
+    out << fmt::format("lockgraph: {} more cycle(s) not listed (at most {} are shown)\n",
+                       report.cycles_not_listed, kMaxListedCycles);
   if (findings.cycles_truncated)
     out << fmt::format("lockgraph: cycle enumeration stopped at {} cycles (--max-cycles); there may "
                        "be more\n", findings.max_cycles);

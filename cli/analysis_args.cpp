@@ -21,7 +21,7 @@ void add_analysis_options(CLI::App* command, AnalysisArgs& args, bool with_trace
   command->add_flag("--all", args.all, "Also show cycles that cannot deadlock, with their reason");
   command->add_option("--max-cycles", args.max_cycles, "Stop enumerating cycles after this many")
       ->check(CLI::PositiveNumber)
-      ->default_str("100000");
+      ->default_str("10000");
   command->add_option("--suppressions", args.suppressions,
                       "TSan-style file: deadlock:PATTERN, race:PATTERN, # comments")
       ->type_name("FILE");

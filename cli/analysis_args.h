@@ -24,7 +24,7 @@ struct AnalysisArgs {
   std::vector<std::string> traces;
   std::string group_by = "instance";
   bool all = false;
-  std::size_t max_cycles = 100000;
+  std::size_t max_cycles = 10000;
   std::string suppressions;
   std::string baseline;
   int error_exitcode = kExitFindings;

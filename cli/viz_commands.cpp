@@ -23,9 +23,9 @@ struct VizArgs {
   bool findings_only = false;
 };
 
-std::string make_dot(Analysis& a, bool findings_only) {
+std::string make_dot(Analysis& a, bool findings_only, std::size_t max_locks = 0) {
   std::ostringstream dot;
-  viz::write_dot(dot, a.report, *a.symbolizer, {findings_only});
+  viz::write_dot(dot, a.report, *a.symbolizer, {findings_only, max_locks});
   return dot.str();
 }
 
@@ -50,7 +50,7 @@ int run_report(const VizArgs& args) {
     auto a = run_analysis(args.analysis);
     std::string full_dot = make_dot(*a, args.findings_only);
     bool cycles_only = args.findings_only || a->findings.graph->nodes().size() > kMaxDrawnLocks;
-    std::string drawn_dot = cycles_only && !args.findings_only ? make_dot(*a, true) : full_dot;
+    std::string drawn_dot = cycles_only ? make_dot(*a, true, kMaxDrawnLocks) : full_dot;
     viz::HtmlInputs inputs;
     inputs.report = &a->report;
     inputs.graph_is_cycles_only = cycles_only;

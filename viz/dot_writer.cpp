@@ -64,9 +64,17 @@ void write_dot(std::ostream& out, const analysis::Report& report, analysis::Symb
     with_edges.insert(e.from);
     with_edges.insert(e.to);
   }
+  // Under a lock budget, the locks of the listed cycles come first, in report order.
+  std::set<std::uint32_t> budgeted;
+  if (options.max_locks > 0) {
+    for (const auto& c : report.cycles)
+      for (std::uint32_t n : c.view.cycle->nodes)
+        if (budgeted.size() < options.max_locks) budgeted.insert(n);
+  }
   for (std::uint32_t n = 0; n < graph.nodes().size(); ++n) {
     if (!with_edges.count(n)) continue;  // a lock never nested with another says nothing here
     if (options.findings_only && !on_cycle.count(n)) continue;
+    if (options.max_locks > 0 && !budgeted.count(n)) continue;
     analysis::LockView lock = analysis::view_lock(findings, n, symbolizer);
     std::string label = lock.label;
     if (!lock.site.file.empty()) label += "\n" + short_site(lock.site);

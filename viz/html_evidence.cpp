@@ -7,6 +7,8 @@ using analysis::SourceFrame;
 
 constexpr std::size_t kFramesShown = 8;
 constexpr std::size_t kEvidencePerEdge = 5;
+// A page lists at most this many cycles (findings come first); the rest are counted.
+constexpr std::size_t kCyclesListed = 1000;
 
 nlohmann::json frames_json(const std::vector<SourceFrame>& stack, analysis::Symbolizer& symbolizer) {
   nlohmann::json frames = nlohmann::json::array();
@@ -91,7 +93,7 @@ nlohmann::json evidence_json(const analysis::Report& report, analysis::Symbolize
                                          {"members", lock.members},
                                          {"site", lock.site.describe()}};
   }
-  return {{"findings", list}, {"edges", edges}, {"nodes", nodes}};
+  return {{"findings", list}, {"edges", edges}, {"nodes", nodes}, {"cycles_not_listed", report.cycles_not_listed}};
 }
 
 }  // namespace lockgraph::viz

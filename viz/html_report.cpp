@@ -38,6 +38,9 @@ std::string findings_list(const nlohmann::json& evidence) {
         html_escape(f["reason"]));
   }
   if (out.empty()) out = "<p class=\"finding\">No lock-order cycle and no data race.</p>";
+  if (std::size_t more = evidence["cycles_not_listed"]; more > 0)
+    out += fmt::format("<p class=\"finding\">{} more cycle(s) not listed here: "
+                       "<code>lockgraph analyze --all</code> shows them all.</p>", more);
   return out;
 }
 
@@ -64,7 +67,7 @@ void write_html_report(std::ostream& out, const HtmlInputs& inputs, analysis::Sy
                       html_escape(traces)));
   replace(page, "@FINDINGS@", findings_list(evidence));
   replace(page, "@GRAPH_NOTE@",
-          inputs.graph_is_cycles_only ? "Large graph: only locks on cycles are drawn (the DOT file has all)." : "");
+          inputs.graph_is_cycles_only ? "Large graph: only the locks of the listed cycles are drawn, 300 at most (the DOT file has all)." : "");
   replace(page, "@SVG@", inputs.svg ? *inputs.svg
                                     : "<p class=\"note\">No graph drawing: " + html_escape(inputs.svg_error) +
                                           ". The findings and their evidence are below.</p>");

@@ -3,6 +3,8 @@
 #include "lockgraph/analysis/child_process.h"
 
 #include <cerrno>
+#include <chrono>
+#include <csignal>
 #include <cstring>
 #include <poll.h>
 #include <sys/wait.h>
@@ -10,7 +12,8 @@
 
 namespace lockgraph::viz {
 
-std::optional<std::string> render_svg(const std::string& dot, std::string& error) {
+std::optional<std::string> render_svg(const std::string& dot, std::string& error,
+                                      std::chrono::seconds time_limit) {
   analysis::PipedChild child = analysis::spawn_piped({"dot", "-Tsvg"});
   if (child.pid < 0) {
     error = "the `dot` command (Debian package graphviz) is not installed";
@@ -23,9 +26,18 @@ std::optional<std::string> render_svg(const std::string& dot, std::string& error
   std::size_t written = 0;
   bool input_open = true;
   char buffer[65536];
+  // Graphviz can take hours on a dense graph of thousands of nodes: give up after a while.
+  const auto deadline = std::chrono::steady_clock::now() + time_limit;
+  bool timed_out = false;
   for (;;) {
+    auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+    if (left.count() <= 0) {
+      timed_out = true;
+      ::kill(pid, SIGKILL);
+      break;
+    }
     pollfd fds[2] = {{output, POLLIN, 0}, {input_open ? input : -1, POLLOUT, 0}};
-    if (::poll(fds, 2, -1) < 0 && errno != EINTR) break;
+    if (::poll(fds, 2, static_cast<int>(left.count())) < 0 && errno != EINTR) break;
     if (input_open && (fds[1].revents & (POLLOUT | POLLERR | POLLHUP))) {
       ssize_t n = ::write(input, dot.data() + written, dot.size() - written);
       if (n > 0) written += static_cast<std::size_t>(n);
@@ -44,6 +56,11 @@ std::optional<std::string> render_svg(const std::string& dot, std::string& error
   ::close(output);
   int status = 0;
   ::waitpid(pid, &status, 0);
+  if (timed_out) {
+    error = "Graphviz `dot` did not lay the graph out within " +
+            std::to_string(time_limit.count()) + " s (too large to draw); the DOT file has it all";
+    return std::nullopt;
+  }
   if (!WIFEXITED(status) || WEXITSTATUS(status) != 0 || svg.empty()) {
     error = "`dot -Tsvg` failed on the generated graph";
     return std::nullopt;

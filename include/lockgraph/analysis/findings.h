@@ -36,7 +36,7 @@ struct CycleFinding {
 
 struct AnalysisOptions {
   GroupBy group_by = GroupBy::kInstance;
-  std::size_t max_cycles = 100000;    // enumeration bound; the report says when it was reached
+  std::size_t max_cycles = 10000;     // enumeration bound; the report says when it was reached
 };
 
 struct Findings {

@@ -15,6 +15,10 @@ namespace lockgraph::analysis {
 inline constexpr const char* kFindingsFormat = "lockgraph-findings";
 inline constexpr const char* kFindingsVersion = "1.0";
 
+// A report views at most this many cycles (findings first) and counts the rest: a random graph
+// can have thousands of cycles hundreds of locks long, and nobody reads past the first ones.
+inline constexpr std::size_t kMaxListedCycles = 1000;
+
 struct ReportedCycle {
   CycleView view;
   std::string suppressed_by;  // the suppression pattern that matched, if any
@@ -36,6 +40,7 @@ struct Report {
   std::vector<ReportedCycle> cycles;
   std::vector<ReportedRace> races;
   bool show_all = false;                                     // also cycles that are not findings
+  std::size_t cycles_not_listed = 0;  // shown cycles beyond kMaxListedCycles: counted, not viewed
   std::vector<std::pair<std::string, std::size_t>> suppression_hits;  // pattern, matches
 
   std::size_t failing() const;

@@ -12,6 +12,7 @@ namespace lockgraph::viz {
 
 struct DotOptions {
   bool findings_only = false;  // only locks on cycles (of any verdict shown in the report)
+  std::size_t max_locks = 0;   // if > 0, draw at most this many locks (those of listed cycles first)
 };
 
 void write_dot(std::ostream& out, const analysis::Report& report, analysis::Symbolizer& symbolizer,
