@@ -59,8 +59,8 @@ LOCKGRAPH_API void set_thread_name(const char* name) noexcept;
 // annotated address (address_variable). `name` may be null.
 using VarId = std::uint64_t;
 LOCKGRAPH_API VarId variable_created(const char* name, const void* caller) noexcept;
-inline VarId address_variable(const void* address) noexcept {
-  return reinterpret_cast<std::uintptr_t>(address) | (VarId{1} << 63);
+inline VarId address_variable(const volatile void* address) noexcept {
+  return reinterpret_cast<std::uintptr_t>(const_cast<const void*>(address)) | (VarId{1} << 63);
 }
 LOCKGRAPH_API void memory_access(VarId variable, bool is_write, const char* name,
                                  const void* caller) noexcept;

@@ -114,5 +114,27 @@ TEST(RuntimeModes, FullModeRecordsEveryEventInTheSameFormat) {
   EXPECT_EQ(findings.cycles.size(), 1u);
 }
 
+class RaceCaseTest : public ::testing::TestWithParam<std::tuple<const char*, std::size_t, const char*>> {};
+
+TEST_P(RaceCaseTest, FoundOrCleanAsExpected) {
+  auto [which, races, variable] = GetParam();
+  TempDir dir;
+  lockgraph::testing::ProcessResult r;
+  TraceModel model = run_and_load(LOCKGRAPH_PROGRAM_DIR "/race_cases", {which}, dir, &r);
+  ASSERT_EQ(r.exit_code, 0);
+  auto findings = analyze(std::make_shared<TraceModel>(model), {});
+  ASSERT_EQ(findings.races.size(), races) << which;
+  if (races > 0) {
+    EXPECT_EQ(model.variables[findings.races[0].variable].name, variable);
+  }
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Races, RaceCaseTest,
+    ::testing::Values(std::make_tuple("global_write_write", 1, "global_value"),
+                      std::make_tuple("sleep_separated", 1, "flag"),
+                      std::make_tuple("heap_field", 1, "Account::balance"),
+                      std::make_tuple("slots_after_join", 0, "")));
+
 }  // namespace
 }  // namespace lockgraph::analysis
