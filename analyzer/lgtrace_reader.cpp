@@ -15,6 +15,34 @@ namespace {
 
 namespace k = trace::kind;
 
+// Full-mode event lines only count toward the analysis, and they are most of a full trace. One
+// that has exactly the runtime's shape ({"k":"acq","q":N,"t":N,"c":N}, likewise rel and tryfail)
+// is accepted without a JSON parse; anything else, including every malformed variant, goes
+// through the full parser and its error messages.
+bool is_plain_event_line(std::string_view line) {
+  static constexpr std::string_view kPrefixes[] = {
+      R"({"k":"acq","q":)", R"({"k":"rel","q":)", R"({"k":"tryfail","q":)"};
+  std::string_view rest;
+  for (std::string_view prefix : kPrefixes)
+    if (line.substr(0, prefix.size()) == prefix) rest = line.substr(prefix.size());
+  if (rest.empty()) return false;
+  auto digits = [&rest]() {
+    std::size_t n = 0;
+    while (n < rest.size() && rest[n] >= '0' && rest[n] <= '9') ++n;
+    if (n == 0 || n > 19) return false;
+    rest.remove_prefix(n);
+    return true;
+  };
+  auto literal = [&rest](std::string_view text) {
+    if (rest.substr(0, text.size()) != text) return false;
+    rest.remove_prefix(text.size());
+    return true;
+  };
+  if (!digits() || !literal(R"(,"t":)") || !digits()) return false;
+  if (!literal(R"(,"c":)") && !literal(R"(,"l":)")) return false;
+  return digits() && rest == "}";
+}
+
 class LgtraceReader {
  public:
   LgtraceReader(const std::string& path, TraceModel& model)
@@ -35,6 +63,10 @@ class LgtraceReader {
       std::uint64_t line_offset = offset;
       offset += line.size() + (has_newline ? 1 : 0);
       if (line.empty()) continue;
+      if (line_number > 1 && is_plain_event_line(line)) {
+        ++model_.events;
+        continue;
+      }
       std::string problem = parse_flat_record(line, record_);
       if (!problem.empty()) {
         if (!has_newline) {  // the last line, cut off mid-record

@@ -63,6 +63,24 @@ TEST(TraceReader, RejectsWrongTypes) {
   EXPECT_NE(load_error(u.text()).find("nested object"), std::string::npos);
 }
 
+TEST(TraceReader, EventLinesAreCountedAndMalformedOnesStillRejected) {
+  TempDir dir;
+  SyntheticTrace good;
+  good.line(R"({"k":"acq","q":1,"t":2,"c":3})").line(R"({"k":"rel","q":2,"t":2,"l":3})").end();
+  EXPECT_EQ(load_traces({dir.write("good.lgtrace", good.text())}).events, 4u);
+  // Same kinds with another key order still read (through the full parser).
+  SyntheticTrace reordered;
+  reordered.line(R"({"t":2,"k":"acq","c":3,"q":1})").end();
+  EXPECT_EQ(load_traces({dir.write("reordered.lgtrace", reordered.text())}).events, 3u);
+  for (const char* bad : {R"({"k":"acq","q":1,"t":2,"c":})", R"({"k":"acq","q":1,"t":2,"c":3}})",
+                          R"({"k":"rel","q":-1,"t":2,"l":3})", R"({"k":"acq","q":1,"t":2,"c":3)"}) {
+    SyntheticTrace t;
+    t.line(bad).end();
+    std::string e = load_error(t.text());
+    EXPECT_NE(e.find(":2: malformed record"), std::string::npos) << bad << " -> " << e;
+  }
+}
+
 TEST(TraceReader, SkipsUnknownKindsWithAWarning) {
   TempDir dir;
   SyntheticTrace t;

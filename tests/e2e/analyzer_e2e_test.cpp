@@ -1,0 +1,69 @@
+// The analyzer on real programs: gated and three-lock verdicts, and the golden text report of the
+// seed's deadlock example (paths, pids and library frame counts normalised).
+#include <gtest/gtest.h>
+
+#include <cstdlib>
+#include <fstream>
+#include <regex>
+#include <sstream>
+
+#include "lockgraph/analysis/findings.h"
+#include "lockgraph/analysis/report.h"
+#include "lockgraph/analysis/trace_loader.h"
+#include "support/process.h"
+#include "support/temp_dir.h"
+
+namespace lockgraph::analysis {
+namespace {
+
+using lockgraph::testing::TempDir;
+
+std::shared_ptr<TraceModel> run_and_load(const std::string& program, const std::string& arg, TempDir& dir) {
+  auto r = lockgraph::testing::run_process(
+      {program, arg}, {"LOCKGRAPH_OPTIONS=trace_path=" + dir.file("%p.lgtrace") + ":verbosity=0"});
+  EXPECT_EQ(r.exit_code, 0);
+  return std::make_shared<TraceModel>(load_traces({dir.path().string()}));
+}
+
+TEST(AnalyzerOnPrograms, CommonGateLockIsGated) {
+  TempDir dir;
+  Findings f = analyze(run_and_load(LOCKGRAPH_PROGRAM_DIR "/gated_and_three", "gated", dir), {});
+  ASSERT_EQ(f.cycles.size(), 1u);
+  EXPECT_EQ(f.cycles[0].verdict, Verdict::kGated);
+  EXPECT_NE(f.cycles[0].reason.find("(G)"), std::string::npos) << f.cycles[0].reason;
+}
+
+TEST(AnalyzerOnPrograms, ThreeLockCycleIsADeadlock) {
+  TempDir dir;
+  Findings f = analyze(run_and_load(LOCKGRAPH_PROGRAM_DIR "/gated_and_three", "three", dir), {});
+  ASSERT_EQ(f.cycles.size(), 1u);
+  EXPECT_EQ(f.cycles[0].nodes.size(), 3u);
+  EXPECT_EQ(f.cycles[0].verdict, Verdict::kDeadlock);
+}
+
+std::string normalised_report(const std::string& program, TempDir& dir) {
+  auto model = run_and_load(program, "", dir);
+  Findings f = analyze(model, {});
+  Symbolizer symbolizer(*model);
+  Report report = build_report(f, symbolizer, false);
+  std::ostringstream out;
+  write_text_report(out, report, symbolizer, false);
+  std::string text = out.str();
+  text = std::regex_replace(text, std::regex(LOCKGRAPH_SOURCE_DIR), "<src>");
+  text = std::regex_replace(text, std::regex(R"(\(\d+ library and runtime frames)"), "(N library and runtime frames");
+  return text;
+}
+
+TEST(AnalyzerOnPrograms, TextReportMatchesTheGoldenFile) {
+  TempDir dir;
+  std::string text = normalised_report(LOCKGRAPH_SAMPLE_DIR "/deadlock_example", dir);
+  const std::string golden_path = LOCKGRAPH_GOLDEN_DIR "/deadlock_example_report.txt";
+  if (std::getenv("LOCKGRAPH_UPDATE_GOLDEN")) std::ofstream(golden_path) << text;
+  std::ifstream golden(golden_path);
+  std::stringstream expected;
+  expected << golden.rdbuf();
+  EXPECT_EQ(text, expected.str());
+}
+
+}  // namespace
+}  // namespace lockgraph::analysis

@@ -1,0 +1,50 @@
+// Real programs for two verdicts (argv[1]):
+//   gated  two threads take A then B and B then A, both while holding G -> a `gated` cycle
+//   three  three threads take A->B, B->C, C->A at different times      -> a 3-lock `deadlock`
+// Plain atomic flags keep the orders apart in time (never hanging) without ordering the threads
+// for the analyzer.
+#include <atomic>
+#include <cstring>
+#include <mutex>
+#include <thread>
+
+#include <lockgraph/lockgraph.h>
+
+lockgraph::mutex gate{"G"}, a{"A"}, b{"B"}, c{"C"};
+std::atomic<int> turn{0};
+
+void wait_turn(int mine) {
+  while (turn.load() != mine) std::this_thread::yield();
+}
+
+void nested(lockgraph::mutex& outer, lockgraph::mutex& inner, int mine) {
+  wait_turn(mine);
+  {
+    std::lock_guard x(outer);
+    std::lock_guard y(inner);
+  }
+  turn = mine + 1;
+}
+
+int main(int argc, char** argv) {
+  if (argc > 1 && !std::strcmp(argv[1], "gated")) {
+    auto gated = [](lockgraph::mutex& outer, lockgraph::mutex& inner, int mine) {
+      wait_turn(mine);
+      {
+        std::lock_guard g(gate);
+        std::lock_guard x(outer);
+        std::lock_guard y(inner);
+      }
+      turn = mine + 1;
+    };
+    lockgraph::thread t1(gated, std::ref(a), std::ref(b), 0), t2(gated, std::ref(b), std::ref(a), 1);
+    t1.join();
+    t2.join();
+  } else {
+    lockgraph::thread t1(nested, std::ref(a), std::ref(b), 0), t2(nested, std::ref(b), std::ref(c), 1),
+        t3(nested, std::ref(c), std::ref(a), 2);
+    t1.join();
+    t2.join();
+    t3.join();
+  }
+}
