@@ -1,5 +1,6 @@
 #include "lockgraph/analysis/lock_graph.h"
 
+#include <algorithm>
 #include <map>
 #include <tuple>
 
@@ -26,14 +27,16 @@ GroupKey group_key(const TraceModel& model, LockIndex index, GroupBy group_by) {
 }  // namespace
 
 LockGraph::LockGraph(const TraceModel& model, GroupBy group_by) : model_(&model) {
-  std::map<GroupKey, std::uint32_t> node_by_key;
+  // Nodes are numbered in key order (process and lock id, site or name), not in the order the
+  // file happens to mention them: threads flush their buffers in any order, and reports must not
+  // change with it.
+  std::map<GroupKey, std::vector<LockIndex>> members_by_key;
+  for (LockIndex l = 0; l < model.locks.size(); ++l)
+    members_by_key[group_key(model, l, group_by)].push_back(l);
   node_of_.resize(model.locks.size());
-  for (LockIndex l = 0; l < model.locks.size(); ++l) {
-    auto [it, inserted] =
-        node_by_key.try_emplace(group_key(model, l, group_by), static_cast<std::uint32_t>(nodes_.size()));
-    if (inserted) nodes_.emplace_back();
-    nodes_[it->second].members.push_back(l);
-    node_of_[l] = it->second;
+  for (auto& [key, members] : members_by_key) {
+    for (LockIndex l : members) node_of_[l] = static_cast<std::uint32_t>(nodes_.size());
+    nodes_.push_back({std::move(members)});
   }
   out_.resize(nodes_.size());
   std::map<std::pair<std::uint32_t, std::uint32_t>, std::size_t> edge_by_pair;
@@ -51,6 +54,26 @@ LockGraph::LockGraph(const TraceModel& model, GroupBy group_by) : model_(&model)
       edges_[it->second].evidence.push_back({c, h});
     }
   }
+  // Evidence in thread order, for the same reason.
+  auto thread_order = [&model](const Evidence& e) {
+    const Chain& c = model.chains[e.chain];
+    const Thread& t = model.threads[c.thread];
+    return std::make_tuple(t.process, t.tid, c.segment, model.locks[c.lock].id);
+  };
+  for (LockEdge& edge : edges_)
+    std::stable_sort(edge.evidence.begin(), edge.evidence.end(),
+                     [&](const Evidence& a, const Evidence& b) { return thread_order(a) < thread_order(b); });
+  // Edges (and so DOT output) in node order too.
+  std::vector<std::size_t> order(edges_.size());
+  for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
+  std::sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
+    return std::make_pair(edges_[a].from, edges_[a].to) < std::make_pair(edges_[b].from, edges_[b].to);
+  });
+  std::vector<LockEdge> sorted;
+  for (std::size_t i : order) sorted.push_back(std::move(edges_[i]));
+  edges_ = std::move(sorted);
+  for (auto& out : out_) out.clear();
+  for (std::size_t i = 0; i < edges_.size(); ++i) out_[edges_[i].from].push_back({edges_[i].to, i});
 }
 
 const LockEdge* LockGraph::edge(std::uint32_t from, std::uint32_t to) const {

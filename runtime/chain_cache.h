@@ -97,7 +97,7 @@ inline std::uint64_t hash_mix(std::uint64_t seed, std::uint64_t value) noexcept 
 // The lock path's key mix: three independent multiplies and one finaliser, a few cycles. Good
 // enough to spread keys over the table; collisions of the full 64 bits are what matter, and
 // they stay at 2^-64 per pair for keys this varied.
-inline std::uint64_t chain_key_mix(std::uint64_t chain, std::uint64_t lock, std::uint64_t site,
+[[gnu::always_inline]] inline std::uint64_t chain_key_mix(std::uint64_t chain, std::uint64_t lock, std::uint64_t site,
                                    std::uint64_t extra) noexcept {
   std::uint64_t x = chain ^ (lock * 0x9e3779b97f4a7c15ULL) ^ (site * 0xc2b2ae3d27d4eb4fULL) ^
                     (extra * 0x165667b19e3779f9ULL);

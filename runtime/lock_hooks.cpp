@@ -23,7 +23,7 @@ std::atomic<std::uint64_t> g_next_chain_id{1};
 
 constexpr std::uint64_t kCreationSiteTag = 0xc7ea7e5173ULL;
 
-std::uint64_t chain_key(const ThreadState& ts, LockId lock, std::uint32_t flags,
+[[gnu::always_inline]] inline std::uint64_t chain_key(const ThreadState& ts, LockId lock, std::uint32_t flags,
                         const void* caller) {
   return chain_key_mix(ts.top_chain_hash(), lock, reinterpret_cast<std::uintptr_t>(caller),
                        flags | (std::uint64_t{ts.segment} << 32));
@@ -55,6 +55,7 @@ std::uint64_t held_chain_hash(std::uint64_t below, LockId lock) {
 // A chain this thread has not seen: record it, then write out a full buffer.
 [[gnu::noinline, gnu::cold]] ChainEntry* new_chain(ThreadState& ts, std::uint64_t key, LockId lock,
                                                   std::uint32_t flags) {
+  ReentryGuard reentry;
   ChainEntry* entry;
   {
     BufferGuard guard(ts);
@@ -75,6 +76,7 @@ std::uint32_t creation_stack(ThreadState& ts, const void* caller) {
 
 [[gnu::noinline]] void append_event(ThreadState& ts, const char* kind, const char* field,
                                     std::uint64_t value) {
+  ReentryGuard reentry;
   {
     BufferGuard guard(ts);
     RecordBuilder(ts.buffer, kind)
@@ -118,9 +120,11 @@ void lock_destroyed(LockId id) noexcept {
   flush_if_needed(*ts);
 }
 
-void lock_acquired(LockId id, std::uint32_t flags, const void* caller) noexcept {
-  ReentryGuard reentry;
-  if (!reentry) return;
+// The general case of lock_acquired: re-entry, new chains, full mode, race tracking.
+[[gnu::noinline]] void acquired_general(LockId id, std::uint32_t flags, const void* caller) noexcept {
+  // Only read the depth: the runtime's own slow paths raise it (ReentryGuard), and a lock taken
+  // inside them is not the program's.
+  if (tls_runtime_depth != 0) return;
   ThreadState* ts = current_thread_state();
   if (!ts) return;
   // Only a recursive lock can be taken again by its holder (anything else would have hung).
@@ -136,7 +140,7 @@ void lock_acquired(LockId id, std::uint32_t flags, const void* caller) noexcept 
   if (!entry) entry = new_chain(*ts, key, id, flags);
   entry->count.store(entry->count.load(std::memory_order_relaxed) + 1, std::memory_order_relaxed);
   std::uint64_t chain_id = entry->chain_id;
-  ts->held.push_back({id, flags, entry->stack_id, 0, entry->held_hash});
+  ts->held.push({id, flags, entry->stack_id, 0, entry->held_hash});
   if (full_mode_enabled()) append_event(*ts, trace::kind::kAcquire, "c", chain_id);
   if (race_tracking()) record_sync(*ts, 'a', trace::sync_object::kLock, id);
 }
@@ -149,9 +153,9 @@ void lock_try_failed(LockId id, std::uint32_t, const void*) noexcept {
   append_event(*ts, trace::kind::kTryFail, "l", id);
 }
 
-void lock_released(LockId id) noexcept {
-  ReentryGuard reentry;
-  if (!reentry) return;
+// The general case of lock_released: out-of-order release, re-entrant holds, extra records.
+[[gnu::noinline]] void released_general(LockId id) noexcept {
+  if (tls_runtime_depth != 0) return;
   ThreadState* ts = current_thread_state();
   if (!ts) return;
   // Fast path: the innermost hold, released first as in every scoped lock.
@@ -168,13 +172,36 @@ void lock_released(LockId id) noexcept {
       return;
     }
     if (race_tracking()) record_sync(*ts, 'r', trace::sync_object::kLock, id);
-    ts->held.erase(ts->held.begin() + static_cast<std::ptrdiff_t>(i));
+    ts->held.erase(i);
     // Out-of-order release: the chain hashes above the removed hold change.
     for (std::size_t j = i; j < ts->held.size(); ++j)
       ts->held[j].chain_hash = held_chain_hash(j == 0 ? 0 : ts->held[j - 1].chain_hash, ts->held[j].lock);
     break;
   }
   if (full_mode_enabled()) append_event(*ts, trace::kind::kRelease, "l", id);
+}
+
+// Fast paths: a known chain, nothing extra to record. They keep so little live that the compiler
+// saves no registers; everything else tail-calls the general versions above.
+void lock_acquired(LockId id, std::uint32_t flags, const void* caller) noexcept {
+  ThreadState* ts = tls_state;
+  if (tls_runtime_depth != 0 || ts == nullptr || (flags & trace::flag::kMayReenter) ||
+      extra_records() || ts->held.full())
+    return acquired_general(id, flags, caller);
+  ChainEntry* entry = ts->chains.find(chain_key(*ts, id, flags, caller));
+  if (entry == nullptr) return acquired_general(id, flags, caller);
+  entry->count.store(entry->count.load(std::memory_order_relaxed) + 1, std::memory_order_relaxed);
+  ts->held.push_unchecked({id, flags, entry->stack_id, 0, entry->held_hash});
+}
+
+void lock_released(LockId id) noexcept {
+  ThreadState* ts = tls_state;
+  if (tls_runtime_depth == 0 && ts != nullptr && !extra_records() && !ts->held.empty() &&
+      ts->held.back().lock == id && ts->held.back().recursion == 0) {
+    ts->held.pop_back();
+    return;
+  }
+  released_general(id);
 }
 
 }  // namespace lockgraph::rt

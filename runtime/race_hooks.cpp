@@ -16,7 +16,7 @@
 #include "trace_writer.h"
 
 namespace lockgraph::rt {
-std::atomic<bool> g_race_tracking{false};
+std::atomic<std::uint8_t> g_extra_records{0};
 
 namespace {
 std::atomic<std::uint64_t> g_next_sequence{1};
@@ -42,6 +42,7 @@ std::uint64_t next_sequence() noexcept {
 }
 
 void record_sync(ThreadState& ts, char op, char kind, std::uint64_t id) noexcept {
+  ReentryGuard reentry;
   {
     BufferGuard guard(ts);
     ++ts.sync_epoch;
@@ -81,7 +82,7 @@ void memory_access(VarId variable, bool is_write, const char* name, const void* 
   if (!reentry) return;
   ThreadState* ts = current_thread_state();
   if (!ts) return;
-  g_race_tracking.store(true, std::memory_order_relaxed);
+  if (!race_tracking()) g_extra_records.fetch_or(kRaceRecords, std::memory_order_relaxed);
   std::uint64_t key = hash_mix(hash_mix(variable, is_write), ts->sync_epoch);
   std::uint64_t& slot = ts->recorded_accesses[key % ThreadState::kAccessFilterSize];
   if (slot == key) return;

@@ -35,8 +35,7 @@ void end_thread(ThreadState& state) {
   flush_thread(state);
   {
     BufferGuard guard(state);
-    state.held.clear();
-    state.held.shrink_to_fit();
+    state.held.release_memory();
     state.chains.clear();
     std::string().swap(state.buffer);
   }
@@ -75,6 +74,7 @@ ThreadState* make_state(ThreadId tid) {
   state->segment = 0;
   state->sync_epoch = 0;
   std::fill(std::begin(state->recorded_accesses), std::end(state->recorded_accesses), 0);
+  state->held.clear();
   state->held.reserve(64);
   state->buffer.reserve(64 * 1024 + 4096);
   (void)&tls_exit_hook;  // odr-use: registers the exit hook's destructor for this thread
@@ -90,6 +90,7 @@ ThreadId allocate_thread_id() noexcept { return g_next_tid.fetch_add(1); }
 ThreadState* first_thread_state() noexcept { return g_first_state.load(std::memory_order_acquire); }
 
 ThreadState* make_current_thread_state() noexcept {
+  ReentryGuard reentry;  // it allocates and may open the trace: nothing in here is the program's
   bool first_time = tls_tid == 0;
   ThreadState* state = make_state(first_time ? allocate_thread_id() : tls_tid);
   if (state && first_time) {

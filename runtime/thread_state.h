@@ -7,6 +7,7 @@
 
 #include <atomic>
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -23,6 +24,51 @@ struct HeldLock {
   std::uint64_t chain_hash = 0;   // hash of the held chain up to and including this lock
 };
 
+// The locks a thread holds, innermost last. Fixed capacity with explicit growth, so the lock path
+// can push without a capacity branch of its own (it checks full() first and takes the slow path).
+class HeldStack {
+ public:
+  HeldStack() { reserve(64); }
+  bool empty() const { return size_ == 0; }
+  bool full() const { return size_ == capacity_; }
+  std::size_t size() const { return size_; }
+  HeldLock& back() { return data_[size_ - 1]; }
+  const HeldLock& back() const { return data_[size_ - 1]; }
+  HeldLock& operator[](std::size_t i) { return data_[i]; }
+  HeldLock* begin() { return data_.get(); }
+  HeldLock* end() { return data_.get() + size_; }
+  const HeldLock* begin() const { return data_.get(); }
+  const HeldLock* end() const { return data_.get() + size_; }
+
+  void push_unchecked(const HeldLock& h) { data_[size_++] = h; }
+  void push(const HeldLock& h) {
+    if (full()) reserve(capacity_ * 2);  // deep nesting: grows, never caps
+    push_unchecked(h);
+  }
+  void pop_back() { --size_; }
+  void erase(std::size_t i) {
+    for (std::size_t j = i + 1; j < size_; ++j) data_[j - 1] = data_[j];
+    --size_;
+  }
+  void clear() { size_ = 0; }
+  void reserve(std::size_t capacity) {
+    if (capacity <= capacity_) return;
+    std::unique_ptr<HeldLock[]> grown(new HeldLock[capacity]);
+    for (std::size_t i = 0; i < size_; ++i) grown[i] = data_[i];
+    data_ = std::move(grown);
+    capacity_ = capacity;
+  }
+  void release_memory() {
+    data_.reset();
+    size_ = capacity_ = 0;
+  }
+
+ private:
+  std::unique_ptr<HeldLock[]> data_;
+  std::size_t size_ = 0;
+  std::size_t capacity_ = 0;
+};
+
 struct ThreadState {
   ThreadId tid = 0;
   std::uint32_t segment = 0;  // bumped at every start/join this thread performs
@@ -32,8 +78,8 @@ struct ThreadState {
   static constexpr std::size_t kAccessFilterSize = 256;
   std::uint64_t recorded_accesses[kAccessFilterSize] = {};
 
-  // Held locks, innermost last. Reserved up front; deeper nesting grows it (slow path), never caps.
-  std::vector<HeldLock> held;
+  // Held locks, innermost last. 64 up front; deeper nesting grows it (slow path), never caps.
+  HeldStack held;
   ChainCache chains;
 
   // Complete records not yet written. `busy` is held while the owner appends or another thread
@@ -47,8 +93,8 @@ struct ThreadState {
 
   std::uint64_t top_chain_hash() const { return held.empty() ? 0 : held.back().chain_hash; }
   HeldLock* find_held(LockId lock) {
-    for (auto it = held.rbegin(); it != held.rend(); ++it)
-      if (it->lock == lock) return &*it;
+    for (std::size_t i = held.size(); i-- > 0;)
+      if (held[i].lock == lock) return &held[i];
     return nullptr;
   }
 };

@@ -18,6 +18,7 @@
 #include "options.h"
 #include "record_builder.h"
 #include "stack_depot.h"
+#include "sync_records.h"
 
 namespace lockgraph::rt {
 namespace {
@@ -233,6 +234,7 @@ bool start_writer() {
   const Options& opts = options();
   if (!opts.enabled) return false;
   g_full_mode = opts.full_mode();
+  if (g_full_mode) g_extra_records.fetch_or(kFullModeRecords);
   WriterState& w = writer();
   int fd = open_trace(0);
   if (fd < 0) return false;

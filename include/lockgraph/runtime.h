@@ -12,6 +12,12 @@
 
 // Exported from the runtime library, which hides everything else.
 #define LOCKGRAPH_API __attribute__((visibility("default")))
+// The two calls made on every lock operation go through the GOT, not the PLT (one jump fewer).
+#if defined(__GNUC__) && !defined(__clang__) && defined(__x86_64__)
+#define LOCKGRAPH_HOT_API LOCKGRAPH_API __attribute__((noplt))
+#else
+#define LOCKGRAPH_HOT_API LOCKGRAPH_API
+#endif
 
 namespace lockgraph::rt {
 
@@ -28,13 +34,13 @@ LOCKGRAPH_API void lock_destroyed(LockId id) noexcept;
 // The calling thread now holds `id`. `flags` are trace::flag bits (try, shared, timed); `caller`
 // identifies the call site. On a lock chain this thread has seen before this touches only
 // thread-local data: no lock of ours, no allocation, no stack unwinding.
-LOCKGRAPH_API void lock_acquired(LockId id, std::uint32_t flags, const void* caller) noexcept;
+LOCKGRAPH_HOT_API void lock_acquired(LockId id, std::uint32_t flags, const void* caller) noexcept;
 
 // A try_lock (or a timed lock) of `id` by the calling thread gave up without the lock.
 LOCKGRAPH_API void lock_try_failed(LockId id, std::uint32_t flags, const void* caller) noexcept;
 
 // The calling thread is about to release `id` (or one shared hold of it).
-LOCKGRAPH_API void lock_released(LockId id) noexcept;
+LOCKGRAPH_HOT_API void lock_released(LockId id) noexcept;
 
 // Thread lifecycle. A parent calls thread_forking() before it creates a thread and passes the
 // ticket to the child, which calls thread_started() first thing; whoever joins calls
