@@ -4,6 +4,8 @@
 #include <cstdio>
 #include <functional>
 
+#include "lockgraph/trace_format.h"
+
 namespace lockgraph::analysis {
 namespace {
 
@@ -104,6 +106,72 @@ RaceView view_race(const Findings& findings, const RaceFinding& race, Symbolizer
   std::sort(sites.begin(), sites.end());
   view.fingerprint = stable_hash("race\n" + (variable.address_based ? std::string() : variable.name) +
                                  "\n" + sites[0] + "\n" + sites[1]);
+  return view;
+}
+
+namespace {
+
+struct IncidentText {
+  const char* what;
+  const char* headline;
+  const char* verb;         // the offending operation, for the kHere party
+  const char* explanation;
+};
+
+constexpr IncidentText kIncidentTexts[] = {
+    {trace::incident::kDeadlockObserved, "deadlock (observed)", "",
+     "The recorded run deadlocked: each thread below waits for a lock that another of them holds."},
+    {trace::incident::kSelfDeadlock, "self-deadlock", "locks again",
+     "A thread locks a non-recursive lock it already holds: it waits for itself forever."},
+    {trace::incident::kUnlockNotHeld, "unlock of a lock not held", "unlocks",
+     "A thread unlocks a lock that no thread holds: undefined behaviour for std::mutex and pthreads."},
+    {trace::incident::kUnlockNotOwner, "unlock by a thread that does not own the lock", "unlocks",
+     "A thread unlocks a lock another thread holds: undefined behaviour; the owner loses its "
+     "exclusion."},
+    {trace::incident::kDestroyHeld, "destruction of a held lock", "destroys",
+     "A lock is destroyed (or its memory freed) while a thread holds it: undefined behaviour, "
+     "and the holder's unlock will touch dead memory."},
+    {trace::incident::kExitHolding, "thread ended holding locks", "ends",
+     "A thread ended while holding locks: every other thread that needs them waits forever."},
+    {trace::incident::kWaitNotHeld, "condition wait without its mutex", "waits on a condition with",
+     "A thread waits on a condition variable without holding the mutex it passes: undefined "
+     "behaviour, and a notify between its check and its wait is lost."},
+};
+
+const IncidentText& incident_text(const std::string& what) {
+  for (const IncidentText& t : kIncidentTexts)
+    if (what == t.what) return t;
+  static const IncidentText unknown{"", "lock misuse", "uses", "The runtime reported a lock misuse."};
+  return unknown;
+}
+
+}  // namespace
+
+IncidentView view_incident(const Findings& findings, const Incident& incident, Symbolizer& symbolizer) {
+  const TraceModel& model = *findings.model;
+  const IncidentText& text = incident_text(incident.what);
+  IncidentView view;
+  view.incident = &incident;
+  view.headline = text.headline;
+  view.explanation = text.explanation;
+  std::string key = incident.what;
+  for (const IncidentParty& p : incident.parties) {
+    IncidentPartyView party;
+    party.thread = p.thread;
+    party.thread_label = model.thread_label(p.thread);
+    if (p.has_lock) party.lock = view_lock(findings, findings.graph->node_of(p.lock), symbolizer).label;
+    party.role = p.role;
+    switch (p.role) {
+      case trace::incident::kHolds: party.action = "holds " + party.lock + ", taken"; break;
+      case trace::incident::kWaits: party.action = "waits for " + party.lock; break;
+      default: party.action = std::string(text.verb) + (party.lock.empty() ? "" : " " + party.lock);
+    }
+    party.stack = symbolizer.stack(p.stack);
+    party.site = symbolizer.user_frame(p.stack);
+    key += "\n" + party.lock + "|" + party.site.function + "|" + base_name(party.site.file);
+    view.parties.push_back(std::move(party));
+  }
+  view.fingerprint = stable_hash(key);
   return view;
 }
 

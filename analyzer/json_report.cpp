@@ -2,6 +2,7 @@
 // docs/findings-format.md. Also what --baseline reads back.
 #include "json_views.h"
 #include "lockgraph/analysis/report.h"
+#include "lockgraph/trace_format.h"
 
 namespace lockgraph::analysis {
 namespace {
@@ -69,6 +70,30 @@ void write_json_report(std::ostream& out, const Report& report) {
                     {"locks", locks},
                     {"edges", edges}});
   }
+  for (const ReportedIncident& i : report.incidents) {
+    nlohmann::json parties = nlohmann::json::array();
+    for (const IncidentPartyView& p : i.view.parties) {
+      const Thread& thread = findings.model->threads[p.thread];
+      parties.push_back({{"thread", {{"id", thread.tid}, {"name", thread.name}, {"label", p.thread_label}}},
+                         {"lock", p.lock},
+                         {"role", p.role == trace::incident::kHolds   ? "holds"
+                                  : p.role == trace::incident::kWaits ? "waits"
+                                                                      : "here"},
+                         {"action", p.action},
+                         {"site", frame_json(p.site)},
+                         {"stack", stack_json(p.stack)}});
+    }
+    list.push_back({{"kind", i.view.incident->what},
+                    {"verdict", "observed"},
+                    {"finding", true},
+                    {"fails", i.fails()},
+                    {"reason", i.view.explanation},
+                    {"headline", i.view.headline},
+                    {"fingerprint", i.view.fingerprint},
+                    {"suppressed_by", i.suppressed_by},
+                    {"in_baseline", i.in_baseline},
+                    {"parties", parties}});
+  }
   for (const ReportedRace& r : report.races) {
     list.push_back({{"kind", "data-race"},
                     {"verdict", "race"},
@@ -94,6 +119,7 @@ void write_json_report(std::ostream& out, const Report& report) {
         {"cycles_truncated", findings.cycles_truncated},
         {"cycles_not_listed", report.cycles_not_listed},
         {"races", findings.races.size()},
+        {"incidents", report.incidents.size()},
         {"suppressed", report.suppressed()},
         {"baseline_known", report.baseline_known()},
         {"locks", model.locks.size()},

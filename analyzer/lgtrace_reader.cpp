@@ -137,6 +137,7 @@ class LgtraceReader {
     if (kind_ == k::kCount) return read_counts(line);
     if (kind_ == k::kAcquire || kind_ == k::kRelease || kind_ == k::kTryFail) return;
     if (kind_ == k::kStack) return read_stack(line);
+    if (kind_ == k::kIncident) return read_incident(line);
     if (kind_ == k::kSync) return read_sync(line);
     if (kind_ == k::kAccess) return read_access(line);
     if (kind_ == k::kVariable) {
@@ -249,6 +250,24 @@ class LgtraceReader {
     if (const std::string* name = record_.text("n"); name && !name->empty())
       model_.variables[a.variable].name = *name;
     model_.accesses.push_back(std::move(a));
+  }
+
+  void read_incident(std::uint64_t line) {
+    Incident incident;
+    incident.what = text("what");
+    if (incident.what.empty()) fail(line, "record \"incident\" lacks its text \"what\"");
+    incident.process = builder_.process();
+    incident.position = line;
+    if (const auto* parties = record_.array("p")) {
+      for (const auto& row : parties->rows) {
+        if (row.size() != 4) fail(line, "each incident party must be [thread, lock, stack, role]");
+        incident.parties.push_back({builder_.thread(row[0]), row[1] != 0 ? builder_.lock(row[1]) : 0,
+                                    row[1] != 0, builder_.stack(row[2]),
+                                    static_cast<std::uint32_t>(row[3])});
+      }
+    }
+    if (incident.parties.empty()) fail(line, "record \"incident\" lacks its parties \"p\"");
+    model_.incidents.push_back(std::move(incident));
   }
 
   void read_stack(std::uint64_t line) {

@@ -4,6 +4,8 @@
 #include <set>
 #include <tuple>
 
+#include "lockgraph/trace_format.h"
+
 namespace lockgraph::analysis {
 
 std::size_t Report::failing() const {
@@ -14,6 +16,7 @@ std::size_t Report::failing() const {
       n += verdict_is_finding(findings->cycles[i].verdict);
   for (const auto& c : cycles) n += c.fails();
   for (const auto& r : races) n += r.fails();
+  for (const auto& i : incidents) n += i.fails();
   return n;
 }
 
@@ -21,6 +24,7 @@ std::size_t Report::suppressed() const {
   std::size_t n = 0;
   for (const auto& c : cycles) n += !c.suppressed_by.empty();
   for (const auto& r : races) n += !r.suppressed_by.empty();
+  for (const auto& i : incidents) n += !i.suppressed_by.empty();
   return n;
 }
 
@@ -28,6 +32,7 @@ std::size_t Report::baseline_known() const {
   std::size_t n = 0;
   for (const auto& c : cycles) n += c.in_baseline;
   for (const auto& r : races) n += r.in_baseline;
+  for (const auto& i : incidents) n += i.in_baseline;
   return n;
 }
 
@@ -35,6 +40,11 @@ Report build_report(const Findings& findings, Symbolizer& symbolizer, bool show_
   Report report;
   report.findings = &findings;
   report.show_all = show_all;
+  // What happened outranks what could happen: observed deadlocks first, then misuse.
+  for (bool observed : {true, false})
+    for (const Incident& incident : findings.model->incidents)
+      if ((incident.what == trace::incident::kDeadlockObserved) == observed)
+        report.incidents.push_back({view_incident(findings, incident, symbolizer), {}, false});
   for (const CycleFinding& cycle : findings.cycles) {  // findings first: the cycles are sorted
     if (!show_all && !verdict_is_finding(cycle.verdict)) continue;
     if (report.cycles.size() == kMaxListedCycles) {

@@ -30,6 +30,14 @@ nlohmann::json rules() {
         {"fullDescription",
          {{"text", "Two threads access the same variable, at least one writes, they hold no common "
                    "lock and no happens-before relation orders the accesses."}}},
+        {"defaultConfiguration", {{"level", "error"}}}},
+       {{"id", "lock-misuse"},
+        {"name", "LockMisuse"},
+        {"shortDescription", {{"text", "Lock misuse or a deadlock that happened in the recorded run"}}},
+        {"fullDescription",
+         {{"text", "The run itself deadlocked, or misused a lock: relocking a non-recursive lock, "
+                   "unlocking a lock it does not hold, destroying a held lock, ending a thread "
+                   "with locks held, waiting on a condition without its mutex."}}},
         {"defaultConfiguration", {{"level", "error"}}}}});
 }
 
@@ -64,6 +72,29 @@ void write_sarif_report(std::ostream& out, const Report& report) {
     if (!c.suppressed_by.empty())
       result["suppressions"] = nlohmann::json::array(
           {{{"kind", "external"}, {"justification", "matched '" + c.suppressed_by + "'"}}});
+    results.push_back(std::move(result));
+  }
+  for (const ReportedIncident& i : report.incidents) {
+    const IncidentView& view = i.view;
+    nlohmann::json flows = nlohmann::json::array();
+    for (const IncidentPartyView& p : view.parties)
+      flows.push_back({{"message", {{"text", p.thread_label}}},
+                       {"locations", nlohmann::json::array(
+                                         {{{"location", location(p.site, p.thread_label + " " + p.action)}}})}});
+    nlohmann::json result = {
+        {"ruleId", "lock-misuse"},
+        {"ruleIndex", 2},
+        {"level", "error"},
+        {"message", {{"text", view.headline + ": " + view.explanation}}},
+        {"partialFingerprints", {{"lockgraphIncident/v1", view.fingerprint}}},
+        {"codeFlows", nlohmann::json::array({{{"threadFlows", flows}}})}};
+    if (!view.parties.empty())
+      result["locations"] = nlohmann::json::array(
+          {location(view.parties.front().site, view.parties.front().thread_label + " " +
+                                                   view.parties.front().action)});
+    if (!i.suppressed_by.empty())
+      result["suppressions"] = nlohmann::json::array(
+          {{{"kind", "external"}, {"justification", "matched '" + i.suppressed_by + "'"}}});
     results.push_back(std::move(result));
   }
   for (const ReportedRace& r : report.races) {

@@ -28,6 +28,7 @@ bool is_user_frame(const SourceFrame& f) {
 }  // namespace
 
 std::string SourceFrame::describe() const {
+  if (file.empty() && module.empty() && function.empty() && offset == 0) return "(no stack recorded)";
   char offset_text[32];
   std::snprintf(offset_text, sizeof offset_text, "+0x%llx", static_cast<unsigned long long>(offset));
   std::string where = file.empty() ? module + offset_text : file + ":" + std::to_string(line);

@@ -138,6 +138,22 @@ void write_race(std::ostream& out, const ReportedRace& race, Symbolizer& symboli
                      view.second.site.describe());
 }
 
+void write_incident(std::ostream& out, const ReportedIncident& reported, Symbolizer& symbolizer,
+                    const Style& style) {
+  const IncidentView& view = reported.view;
+  out << style.red("WARNING: lockgraph: " + view.headline) << "\n";
+  if (!reported.suppressed_by.empty()) out << "  (suppressed by '" << reported.suppressed_by << "')\n";
+  if (reported.in_baseline) out << "  (known: in the baseline)\n";
+  out << "  " << view.explanation << "\n\n";
+  for (const IncidentPartyView& p : view.parties) {
+    out << fmt::format("  {} {}{}:\n", p.thread_label, p.action,
+                       p.role == trace::incident::kHolds ? " at" : " here");
+    write_stack(out, p.stack, symbolizer, style);
+  }
+  const SourceFrame& site = view.parties.empty() ? SourceFrame{} : view.parties.front().site;
+  out << fmt::format("SUMMARY: lockgraph: {} {}\n\n", view.headline, site.describe());
+}
+
 }  // namespace
 
 void write_text_report(std::ostream& out, const Report& report, Symbolizer& symbolizer, bool color) {
@@ -145,6 +161,8 @@ void write_text_report(std::ostream& out, const Report& report, Symbolizer& symb
   const Findings& findings = *report.findings;
   for (const auto& warning : findings.model->warnings) out << "lockgraph: warning: " << warning << "\n";
   if (!findings.model->warnings.empty()) out << "\n";
+  for (const ReportedIncident& incident : report.incidents)
+    write_incident(out, incident, symbolizer, style);
   for (const ReportedCycle& cycle : report.cycles)
     if (report.shows(cycle)) write_cycle(out, cycle, symbolizer, style);
   for (const ReportedRace& race : report.races) write_race(out, race, symbolizer, style);
@@ -164,9 +182,16 @@ void write_text_report(std::ostream& out, const Report& report, Symbolizer& symb
   if (report.baseline_known() > 0) tail += fmt::format(", {} known from the baseline", report.baseline_known());
   if (others > 0 && !report.show_all)
     tail += fmt::format(", {} cycle(s) that cannot deadlock (see --all)", others);
-  out << fmt::format("SUMMARY: lockgraph: {} finding(s): {} potential deadlock(s), {} data race(s){}; "
+  std::size_t observed = 0;
+  for (const auto& i : report.incidents)
+    observed += i.view.incident->what == trace::incident::kDeadlockObserved;
+  std::string happened;
+  if (observed > 0) happened += fmt::format("{} observed deadlock(s), ", observed);
+  if (report.incidents.size() > observed)
+    happened += fmt::format("{} lock misuse(s), ", report.incidents.size() - observed);
+  out << fmt::format("SUMMARY: lockgraph: {} finding(s): {}{} potential deadlock(s), {} data race(s){}; "
                      "{} lock(s), {} thread(s), {} process(es)\n",
-                     report.failing(), findings.count(Verdict::kDeadlock), report.races.size(), tail,
+                     report.failing(), happened, findings.count(Verdict::kDeadlock), report.races.size(), tail,
                      findings.model->locks.size(), findings.model->threads.size(),
                      findings.model->processes.size());
 }

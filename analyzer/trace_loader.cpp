@@ -5,6 +5,8 @@
 #include <fstream>
 
 #include "lgtrace_reader.h"
+#include "rapidbin_reader.h"
+#include "std_reader.h"
 #include "lockgraph/analysis/trace_error.h"
 
 namespace lockgraph::analysis {
@@ -26,7 +28,8 @@ std::vector<std::string> expand(const std::vector<std::string>& paths) {
       for (const auto& entry : fs::directory_iterator(path, ec))
         if (entry.is_regular_file() && is_trace_file(entry.path())) found.push_back(entry.path());
       std::sort(found.begin(), found.end());
-      if (found.empty()) throw TraceError(path + ": directory holds no trace files (*.lgtrace)");
+      if (found.empty())
+        throw TraceError(path + ": directory holds no trace files (*.lgtrace, *.std, *.data)");
       files.insert(files.end(), found.begin(), found.end());
     } else if (fs::exists(path, ec)) {
       files.push_back(path);
@@ -53,11 +56,18 @@ TraceModel load_traces(const std::vector<std::string>& paths) {
   for (const auto& file : expand(paths)) {
     std::string head = first_bytes(file);
     if (head.empty()) throw TraceError(file + ": empty file, not a trace");
+    std::error_code ec;
+    std::uint64_t size = fs::file_size(file, ec);
     if (looks_like_lgtrace(head)) {
       read_lgtrace(file, model);
+    } else if (looks_like_std(head)) {
+      read_std(file, model);
+    } else if (looks_like_rapidbin(file, head, ec ? 0 : size)) {
+      read_rapidbin(file, model);
     } else {
       throw TraceError(file + ": not a trace this analyzer reads (expected a lockgraph trace, "
-                              "whose first line is {\"k\":\"header\",...})");
+                              "whose first line is {\"k\":\"header\",...}, RAPID STD text "
+                              "`T0|acq(L0)|1`, or RapidBin)");
     }
   }
   return model;

@@ -49,6 +49,18 @@ std::vector<std::string> searchable_texts(const RaceView& view) {
   return texts;
 }
 
+std::vector<std::string> searchable_texts(const IncidentView& view) {
+  std::vector<std::string> texts{view.incident->what};
+  for (const IncidentPartyView& p : view.parties) {
+    if (!p.lock.empty()) texts.push_back(p.lock);
+    for (const SourceFrame& f : p.stack) {
+      if (!f.function.empty()) texts.push_back(f.function);
+      if (!f.file.empty()) texts.push_back(f.file);
+    }
+  }
+  return texts;
+}
+
 // Marks the first unsuppressed item that `s` matches in each of `items`; returns how many.
 template <class Items>
 std::size_t suppress(Items& items, const Suppression& s) {
@@ -89,9 +101,10 @@ std::vector<Suppression> read_suppressions(const std::string& path) {
     if (line.empty()) continue;
     auto colon = line.find(':');
     std::string type = colon == std::string::npos ? "" : trim(line.substr(0, colon));
-    if (type != "deadlock" && type != "race")
+    if (type != "deadlock" && type != "race" && type != "mutex")
       throw UsageError(path + ":" + std::to_string(number) +
-                       ": expected 'deadlock:PATTERN' or 'race:PATTERN', got '" + line + "'");
+                       ": expected 'deadlock:PATTERN', 'race:PATTERN' or 'mutex:PATTERN', got '" +
+                       line + "'");
     std::string pattern = trim(line.substr(colon + 1));
     if (pattern.empty())
       throw UsageError(path + ":" + std::to_string(number) + ": empty pattern after '" + type + ":'");
@@ -102,7 +115,10 @@ std::vector<Suppression> read_suppressions(const std::string& path) {
 
 void apply_suppressions(Report& report, const std::vector<Suppression>& suppressions) {
   for (const Suppression& s : suppressions) {
-    std::size_t hits = s.type == "deadlock" ? suppress(report.cycles, s) : suppress(report.races, s);
+    // TSan's types: "deadlock" for lock-order cycles, "race", and "mutex" for lock misuse.
+    std::size_t hits = s.type == "deadlock" ? suppress(report.cycles, s)
+                       : s.type == "race"   ? suppress(report.races, s)
+                                            : suppress(report.incidents, s);
     report.suppression_hits.emplace_back(s.type + ":" + s.pattern, hits);
   }
 }
@@ -121,6 +137,8 @@ void apply_baseline(Report& report, const std::string& baseline_path) {
   for (ReportedCycle& cycle : report.cycles)
     cycle.in_baseline = known.count(cycle.view.fingerprint) > 0;
   for (ReportedRace& race : report.races) race.in_baseline = known.count(race.view.fingerprint) > 0;
+  for (ReportedIncident& incident : report.incidents)
+    incident.in_baseline = known.count(incident.view.fingerprint) > 0;
 }
 
 }  // namespace lockgraph::analysis

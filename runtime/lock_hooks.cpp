@@ -12,6 +12,7 @@
 #include "reentry_guard.h"
 #include "stack_depot.h"
 #include "sync_records.h"
+#include "misuse.h"
 #include "thread_state.h"
 #include "trace_writer.h"
 
@@ -108,11 +109,24 @@ LockId lock_created(trace::LockKind kind, const char* name, const void* caller) 
   return id;
 }
 
+// Removes hold `i` (not necessarily the innermost): the chain hashes above it change.
+static void remove_hold(ThreadState& ts, std::size_t i) {
+  ts.held.erase(i);
+  for (std::size_t j = i; j < ts.held.size(); ++j)
+    ts.held[j].chain_hash = held_chain_hash(j == 0 ? 0 : ts.held[j - 1].chain_hash, ts.held[j].lock);
+}
+
 void lock_destroyed(LockId id) noexcept {
   ReentryGuard reentry;
   if (!reentry) return;
   ThreadState* ts = current_thread_state();
   if (!ts) return;
+  // Destroying a lock this thread still holds: report it, and forget the hold (it cannot be
+  // released any more; a later lock may even reuse the memory).
+  if (HeldLock* held = ts->find_held(id)) {
+    record_misuse(*ts, id, trace::incident::kDestroyHeld, held);
+    remove_hold(*ts, static_cast<std::size_t>(held - ts->held.begin()));
+  }
   {
     BufferGuard guard(*ts);
     RecordBuilder(ts->buffer, trace::kind::kLockDestroy).num("id", id).num("t", ts->tid).end();
@@ -154,31 +168,30 @@ void lock_try_failed(LockId id, std::uint32_t, const void*) noexcept {
 }
 
 // The general case of lock_released: out-of-order release, re-entrant holds, extra records.
-[[gnu::noinline]] void released_general(LockId id) noexcept {
-  if (tls_runtime_depth != 0) return;
+// False if the thread does not hold `id` (a misuse the caller reports).
+[[gnu::noinline]] bool released_general(LockId id) noexcept {
+  if (tls_runtime_depth != 0) return true;
   ThreadState* ts = current_thread_state();
-  if (!ts) return;
+  if (!ts) return true;
   // Fast path: the innermost hold, released first as in every scoped lock.
   if (!ts->held.empty() && ts->held.back().lock == id && ts->held.back().recursion == 0) {
     if (race_tracking()) record_sync(*ts, 'r', trace::sync_object::kLock, id);
     ts->held.pop_back();
     if (full_mode_enabled()) append_event(*ts, trace::kind::kRelease, "l", id);
-    return;
+    return true;
   }
   for (std::size_t i = ts->held.size(); i-- > 0;) {
     if (ts->held[i].lock != id) continue;
     if (ts->held[i].recursion > 0) {
       --ts->held[i].recursion;
-      return;
+      return true;
     }
     if (race_tracking()) record_sync(*ts, 'r', trace::sync_object::kLock, id);
-    ts->held.erase(i);
-    // Out-of-order release: the chain hashes above the removed hold change.
-    for (std::size_t j = i; j < ts->held.size(); ++j)
-      ts->held[j].chain_hash = held_chain_hash(j == 0 ? 0 : ts->held[j - 1].chain_hash, ts->held[j].lock);
-    break;
+    remove_hold(*ts, i);
+    if (full_mode_enabled()) append_event(*ts, trace::kind::kRelease, "l", id);
+    return true;
   }
-  if (full_mode_enabled()) append_event(*ts, trace::kind::kRelease, "l", id);
+  return false;
 }
 
 // Fast paths: a known chain, nothing extra to record. They keep so little live that the compiler
@@ -194,14 +207,14 @@ void lock_acquired(LockId id, std::uint32_t flags, const void* caller) noexcept 
   ts->held.push_unchecked({id, flags, entry->stack_id, 0, entry->held_hash});
 }
 
-void lock_released(LockId id) noexcept {
+bool lock_released(LockId id) noexcept {
   ThreadState* ts = tls_state;
   if (tls_runtime_depth == 0 && ts != nullptr && !extra_records() && !ts->held.empty() &&
       ts->held.back().lock == id && ts->held.back().recursion == 0) {
     ts->held.pop_back();
-    return;
+    return true;
   }
-  released_general(id);
+  return released_general(id);
 }
 
 }  // namespace lockgraph::rt

@@ -20,6 +20,8 @@
     "If > 0, buffered records are written at least this often, so SIGKILL loses at most that much.") \
   X(Bool, enabled, true, "Record anything at all. enabled=0 leaves only the plain locks.")          \
   X(Int, verbosity, 1, "0: silent. 1: one line naming the trace at exit. 2: debug notes.")           \
+  X(Str, self_deadlock, "abort",                                                                     \
+    "A thread locking a non-recursive lock it holds: abort (report, then abort) or hang.")        \
   X(Bool, help, false, "Print every option with its default and exit.")
 
 namespace lockgraph::rt {

@@ -6,6 +6,7 @@
 
 #include <charconv>
 #include <cstdint>
+#include <initializer_list>
 #include <string>
 #include <string_view>
 
@@ -55,6 +56,19 @@ class RecordBuilder {
     if (with_third) {
       out_ += ',';
       append_number(c);
+    }
+    out_ += ']';
+    return *this;
+  }
+  // Appends [a,b,...]: one row of numbers.
+  RecordBuilder& array_row(std::initializer_list<std::uint64_t> values) {
+    separate_item();
+    out_ += '[';
+    bool first = true;
+    for (std::uint64_t v : values) {
+      if (!first) out_ += ',';
+      first = false;
+      append_number(v);
     }
     out_ += ']';
     return *this;

@@ -3,7 +3,11 @@
 #include <algorithm>
 #include <iterator>
 
+#include <sys/syscall.h>
+#include <unistd.h>
+
 #include "lockgraph/trace_format.h"
+#include "misuse.h"
 #include "record_builder.h"
 #include "reentry_guard.h"
 #include "sync_records.h"
@@ -24,6 +28,9 @@ thread_local ThreadId tls_tid LOCKGRAPH_FAST_TLS = 0;  // survives teardown, so 
 // Writes the thread's end and releases its memory when the thread exits; the registry node stays
 // for the next thread to reuse.
 void end_thread(ThreadState& state) {
+  // The main thread "ends" as the process exits, when held locks block nobody who will run.
+  if (!state.held.empty() && ::getpid() != static_cast<pid_t>(::syscall(SYS_gettid)))
+    record_exit_holding(state);
   record_sync(state, 'r', trace::sync_object::kThreadExit, state.tid);
   {
     BufferGuard guard(state);

@@ -44,12 +44,27 @@ class instrumented_lock {
   instrumented_lock() noexcept : id_(rt::lock_created(Kind, nullptr, LOCKGRAPH_CALL_SITE())) {}
   explicit instrumented_lock(const char* name) noexcept
       : id_(rt::lock_created(Kind, name, LOCKGRAPH_CALL_SITE())) {}
-  ~instrumented_lock() { rt::lock_destroyed(id_); }
+  // A lock destroyed while another thread holds it is a misuse (the runtime itself notices one
+  // the destroying thread holds): a failed try_lock tells that without any bookkeeping.
+  ~instrumented_lock() {
+    if (!rt::lock_held(id_)) {
+      if (impl_.try_lock())
+        impl_.unlock();
+      else
+        rt::lock_misused(id_, trace::incident::kDestroyHeld);
+    }
+    rt::lock_destroyed(id_);
+  }
   instrumented_lock(const instrumented_lock&) = delete;
   instrumented_lock& operator=(const instrumented_lock&) = delete;
 
+  // Try first: an uncontended lock pays nothing more, and only a lock that would block is checked
+  // for self-deadlock (a thread re-locking what it holds) before it blocks.
   void lock() {
-    impl_.lock();
+    if (!impl_.try_lock()) {
+      rt::lock_contended(id_, kReentry);
+      impl_.lock();
+    }
     rt::lock_acquired(id_, kReentry, LOCKGRAPH_CALL_SITE());
   }
   bool try_lock() {
@@ -57,7 +72,7 @@ class instrumented_lock {
   }
   // The release is recorded before the real unlock, so the next owner's acquisition follows it.
   void unlock() {
-    rt::lock_released(id_);
+    if (!rt::lock_released(id_) && !unlock_misused()) return;
     impl_.unlock();
   }
 
@@ -77,7 +92,10 @@ class instrumented_lock {
   void lock_shared()
     requires has_shared<Std>
   {
-    impl_.lock_shared();
+    if (!impl_.try_lock_shared()) {
+      rt::lock_contended(id_, trace::flag::kShared);
+      impl_.lock_shared();
+    }
     rt::lock_acquired(id_, trace::flag::kShared, LOCKGRAPH_CALL_SITE());
   }
   bool try_lock_shared()
@@ -89,7 +107,7 @@ class instrumented_lock {
   void unlock_shared()
     requires has_shared<Std>
   {
-    rt::lock_released(id_);
+    if (!rt::lock_released(id_) && !unlock_misused()) return;
     impl_.unlock_shared();
   }
   template <class Rep, class Period>
@@ -117,6 +135,19 @@ class instrumented_lock {
     else
       rt::lock_try_failed(id_, flags, site);
     return acquired;
+  }
+
+  // An unlock by a thread that does not hold the lock: if nobody holds it, reports that and
+  // returns false (the real unlock would be undefined behaviour, so it is skipped); if another
+  // thread holds it, reports that and returns true (the unlock goes ahead, as it would have).
+  [[gnu::cold]] bool unlock_misused() {
+    if (impl_.try_lock()) {
+      impl_.unlock();
+      rt::lock_misused(id_, trace::incident::kUnlockNotHeld);
+      return false;
+    }
+    rt::lock_misused(id_, trace::incident::kUnlockNotOwner);
+    return true;
   }
 
   Std impl_;

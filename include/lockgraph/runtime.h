@@ -36,11 +36,24 @@ LOCKGRAPH_API void lock_destroyed(LockId id) noexcept;
 // thread-local data: no lock of ours, no allocation, no stack unwinding.
 LOCKGRAPH_HOT_API void lock_acquired(LockId id, std::uint32_t flags, const void* caller) noexcept;
 
+// The calling thread is about to block on `id` (its try_lock failed). If the thread itself holds
+// `id` and the lock is not recursive, this is a self-deadlock: it is recorded with both stacks,
+// the trace is flushed, and the process aborts (self_deadlock=abort, the default) rather than hang.
+LOCKGRAPH_API void lock_contended(LockId id, std::uint32_t flags) noexcept;
+
 // A try_lock (or a timed lock) of `id` by the calling thread gave up without the lock.
 LOCKGRAPH_API void lock_try_failed(LockId id, std::uint32_t flags, const void* caller) noexcept;
 
-// The calling thread is about to release `id` (or one shared hold of it).
-LOCKGRAPH_HOT_API void lock_released(LockId id) noexcept;
+// The calling thread is about to release `id` (or one shared hold of it). Returns false, and
+// records nothing, if the thread does not hold `id`: the caller reports that with lock_misused().
+LOCKGRAPH_HOT_API bool lock_released(LockId id) noexcept;
+
+// True if the calling thread holds `id`.
+LOCKGRAPH_API bool lock_held(LockId id) noexcept;
+
+// Records a misuse of `id` by the calling thread (`what` is a trace::incident name, e.g.
+// unlock-not-held) with its current stack and, if it holds `id`, where it took it. Flushes.
+LOCKGRAPH_API void lock_misused(LockId id, const char* what) noexcept;
 
 // Thread lifecycle. A parent calls thread_forking() before it creates a thread and passes the
 // ticket to the child, which calls thread_started() first thing; whoever joins calls

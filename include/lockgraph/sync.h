@@ -97,12 +97,25 @@ class condition_variable : public std::condition_variable_any {
   }
   template <class Lock>
   void wait(Lock& lock) {
+    check_held(lock);
     std::condition_variable_any::wait(lock);
     rt::sync_acquire(this);
   }
   template <class Lock, class Predicate>
   void wait(Lock& lock, Predicate ready) {
     while (!ready()) wait(lock);
+  }
+
+ private:
+  // Waiting without holding the mutex is undefined behaviour and loses wake-ups: report it.
+  template <class Lock>
+  static void check_held(Lock& lock) {
+    if constexpr (requires { lock.mutex()->trace_id(); }) {
+      if (lock.mutex() != nullptr && !rt::lock_held(lock.mutex()->trace_id()))
+        rt::lock_misused(lock.mutex()->trace_id(), trace::incident::kWaitNotHeld);
+    } else if constexpr (requires { lock.trace_id(); }) {
+      if (!rt::lock_held(lock.trace_id())) rt::lock_misused(lock.trace_id(), trace::incident::kWaitNotHeld);
+    }
   }
 };
 

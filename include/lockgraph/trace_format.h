@@ -35,6 +35,7 @@ inline constexpr const char* kTryFail = "tryfail";        // full mode: q, t, l,
 inline constexpr const char* kVariable = "var";           // id, name, s (creation stack), t
 inline constexpr const char* kAccess = "access";          // t, e (sync epoch), v, w, s, h [held locks], n
 inline constexpr const char* kSync = "sync";              // t, e (new epoch), q, op ("r"|"a"), ok, o
+inline constexpr const char* kIncident = "incident";      // what, p [[thread, lock, stack, role]...]
 inline constexpr const char* kEnd = "end";                // reason: the process finished writing
 }  // namespace kind
 
@@ -47,6 +48,24 @@ inline constexpr std::uint32_t kTimed = 1u << 3;      // timed wait: gives up af
 // Passed by recursive wrappers to the runtime only (never written): the holder may take it again.
 inline constexpr std::uint32_t kMayReenter = 1u << 8;
 }  // namespace flag
+
+// What an incident record (something the runtime saw happen, not a prediction) is about.
+namespace incident {
+inline constexpr const char* kDeadlockObserved = "deadlock-observed";  // a wait-for cycle, now
+inline constexpr const char* kSelfDeadlock = "self-deadlock";    // relocking a held non-recursive lock
+inline constexpr const char* kUnlockNotHeld = "unlock-not-held";  // unlock of a lock nobody holds
+inline constexpr const char* kUnlockNotOwner = "unlock-not-owner";  // unlock of another thread's lock
+inline constexpr const char* kDestroyHeld = "destroy-held";      // a held lock destroyed or freed
+inline constexpr const char* kExitHolding = "exit-holding";      // a thread ended holding locks
+inline constexpr const char* kWaitNotHeld = "wait-not-held";     // condition wait without its mutex
+
+// The part a thread plays in an incident: the 4th number of each "p" row.
+enum Role : std::uint32_t {
+  kHere = 0,   // the thread does the offending operation on `lock` here
+  kHolds = 1,  // the thread holds `lock`, taken at the stack
+  kWaits = 2,  // the thread waits for `lock` here
+};
+}  // namespace incident
 
 // Kinds of synchronisation object in a sync record's "ok" field.
 namespace sync_object {

@@ -63,6 +63,26 @@ struct RaceView {
   std::string fingerprint;
 };
 
+struct IncidentPartyView {
+  ThreadIndex thread = 0;
+  std::string thread_label;
+  std::string lock;                         // label of the lock it is about, if any
+  std::uint32_t role = 0;                   // trace::incident::Role
+  std::string action;                       // "waits for lock2", "holds lock1", "unlocks m"
+  std::vector<SourceFrame> stack;
+  SourceFrame site;
+};
+
+struct IncidentView {
+  const Incident* incident = nullptr;
+  std::string headline;                     // "deadlock (observed)", "self-deadlock", ...
+  std::string explanation;                  // what happened and why it is wrong, one sentence
+  std::vector<IncidentPartyView> parties;
+  std::string fingerprint;
+};
+
+IncidentView view_incident(const Findings& findings, const Incident& incident, Symbolizer& symbolizer);
+
 RaceView view_race(const Findings& findings, const RaceFinding& race, Symbolizer& symbolizer);
 
 // Builds the view of one cycle (symbolizing its stacks).

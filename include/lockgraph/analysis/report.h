@@ -35,10 +35,19 @@ struct ReportedRace {
   bool fails() const { return suppressed_by.empty() && !in_baseline; }
 };
 
+// Something the run did (an observed deadlock, a misuse): always a finding.
+struct ReportedIncident {
+  IncidentView view;
+  std::string suppressed_by;
+  bool in_baseline = false;
+  bool fails() const { return suppressed_by.empty() && !in_baseline; }
+};
+
 struct Report {
   const Findings* findings = nullptr;
   std::vector<ReportedCycle> cycles;
   std::vector<ReportedRace> races;
+  std::vector<ReportedIncident> incidents;  // observed deadlocks first, then misuse
   bool show_all = false;                                     // also cycles that are not findings
   std::size_t cycles_not_listed = 0;  // shown cycles beyond kMaxListedCycles: counted, not viewed
   std::vector<std::pair<std::string, std::size_t>> suppression_hits;  // pattern, matches

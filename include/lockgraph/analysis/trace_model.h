@@ -49,6 +49,7 @@ struct Thread {
   bool started_known = false;       // a thread record was read
   bool ended = false;
   std::string name;
+  bool name_is_label = false;       // event formats: the name ("T3") is the thread's only identity
   struct Join {
     std::uint32_t segment;          // the joiner's segment after the join
     std::uint64_t joined_tid;
@@ -114,6 +115,24 @@ struct SyncEvent {
   std::uint64_t object = 0;    // kind in the top byte, id below
 };
 
+// One thread's part in an incident (trace_format.h, incident::Role).
+struct IncidentParty {
+  ThreadIndex thread = 0;
+  LockIndex lock = 0;
+  bool has_lock = false;
+  StackIndex stack = 0;
+  std::uint32_t role = 0;
+};
+
+// Something that happened in the recorded run rather than a prediction: an observed deadlock
+// (a wait-for cycle seen by the watchdog, or at the end of an event trace) or a lock misuse.
+struct Incident {
+  std::string what;  // trace::incident::k*
+  std::uint32_t process = 0;
+  std::vector<IncidentParty> parties;
+  std::uint64_t position = 0;  // line or event number it was read at, for event formats
+};
+
 struct TraceModel {
   std::vector<Process> processes;
   std::vector<Thread> threads;
@@ -124,13 +143,14 @@ struct TraceModel {
   std::vector<Variable> variables;
   std::vector<Access> accesses;
   std::vector<SyncEvent> syncs;
+  std::vector<Incident> incidents;
   std::uint64_t events = 0;           // records (or events, for event formats) read
   std::vector<std::string> warnings;  // non-fatal problems, each naming file and line
 
   std::string thread_label(ThreadIndex t) const {
     const Thread& th = threads[t];
-    std::string label = "thread " + std::to_string(th.tid);
-    if (!th.name.empty()) label += " (" + th.name + ")";
+    std::string label = th.name_is_label ? th.name : "thread " + std::to_string(th.tid);
+    if (!th.name.empty() && !th.name_is_label) label += " (" + th.name + ")";
     if (processes.size() > 1) label += " of pid " + std::to_string(processes[th.process].pid);
     return label;
   }
