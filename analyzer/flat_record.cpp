@@ -23,6 +23,7 @@ class FlatRecordSax : public nlohmann::json_sax<json> {
     return fail("a fractional number where an integer was expected");
   }
   bool string(string_t& value) override {
+    if (depth_ == 0) return not_an_object();
     if (depth_ != 1) return fail("a string inside an array");
     record_.texts.push_back({std::move(key_), std::move(value)});
     return true;
@@ -42,6 +43,7 @@ class FlatRecordSax : public nlohmann::json_sax<json> {
     return true;
   }
   bool start_array(std::size_t) override {
+    if (depth_ == 0) return not_an_object();
     if (depth_ == 1) {
       record_.tuples.push_back({std::move(key_), {}});
     } else if (depth_ == 2) {
@@ -71,7 +73,9 @@ class FlatRecordSax : public nlohmann::json_sax<json> {
     error = what + (key_.empty() ? "" : " (key \"" + key_ + "\")");
     return false;
   }
+  bool not_an_object() { return fail("a bare value where a record object {...} was expected"); }
   bool put_number(std::uint64_t value) {
+    if (depth_ == 0) return not_an_object();
     if (depth_ == 1) {
       record_.numbers.push_back({std::move(key_), value});
     } else if (depth_ == 2) {
