@@ -12,6 +12,7 @@
 #include "reentry_guard.h"
 #include "stack_depot.h"
 #include "sync_records.h"
+#include "lock_request.h"
 #include "misuse.h"
 #include "thread_state.h"
 #include "trace_writer.h"
@@ -107,6 +108,13 @@ LockId lock_created(trace::LockKind kind, const char* name, const void* caller) 
   }
   flush_if_needed(*ts);
   return id;
+}
+
+void note_lock_request(ThreadState& ts, LockId id, std::uint32_t flags, const void* caller) noexcept {
+  flags &= ~trace::flag::kMayReenter;
+  if (ts.find_held(id)) return;  // re-entry or self-deadlock: no new order
+  std::uint64_t key = chain_key(ts, id, flags, caller);
+  if (!ts.chains.find(key)) new_chain(ts, key, id, flags);
 }
 
 // Removes hold `i` (not necessarily the innermost): the chain hashes above it change.

@@ -7,6 +7,8 @@
 
 #include "lockgraph/runtime.h"
 #include "lockgraph/trace_format.h"
+#include "hang_watchdog.h"
+#include "lock_request.h"
 #include "misuse.h"
 #include "options.h"
 #include "record_builder.h"
@@ -45,10 +47,13 @@ void record_exit_holding(ThreadState& ts) noexcept {
   flush_all();
 }
 
-void lock_contended(LockId id, std::uint32_t flags) noexcept {
-  if (tls_runtime_depth != 0 || (flags & trace::flag::kMayReenter)) return;
-  ThreadState* ts = tls_state;
+void lock_contended(LockId id, std::uint32_t flags, const void* caller) noexcept {
+  if (tls_runtime_depth != 0) return;
+  ThreadState* ts = current_thread_state();
   if (ts == nullptr) return;
+  note_lock_request(*ts, id, flags, caller);
+  if (watchdog_enabled()) begin_wait(*ts, id);
+  if (flags & trace::flag::kMayReenter) return;  // its holder may take it again
   HeldLock* held = ts->find_held(id);
   if (held == nullptr) return;  // an ordinary wait for another thread
   if ((flags & trace::flag::kShared) && (held->flags & trace::flag::kShared)) return;  // two reads
@@ -60,6 +65,11 @@ void lock_contended(LockId id, std::uint32_t flags) noexcept {
                "`lockgraph analyze` on the trace shows both stacks.\n",
                ts->tid, static_cast<unsigned long long>(id));
   std::abort();
+}
+
+void lock_wait_ended(LockId) noexcept {
+  ThreadState* ts = tls_state;
+  if (ts != nullptr && watchdog_enabled()) end_wait(*ts);
 }
 
 bool lock_held(LockId id) noexcept {

@@ -22,6 +22,10 @@
   X(Int, verbosity, 1, "0: silent. 1: one line naming the trace at exit. 2: debug notes.")           \
   X(Str, self_deadlock, "abort",                                                                     \
     "A thread locking a non-recursive lock it holds: abort (report, then abort) or hang.")        \
+  X(Int, hang_timeout_ms, 0,                                                                         \
+    "If > 0, a cycle of threads blocked in locks longer than this is written as an observed deadlock.") \
+  X(Str, on_hang, "report",                                                                          \
+    "After an observed deadlock is written: report (keep waiting) or abort.")                     \
   X(Bool, help, false, "Print every option with its default and exit.")
 
 namespace lockgraph::rt {

@@ -69,6 +69,20 @@ class HeldStack {
   std::size_t capacity_ = 0;
 };
 
+// What a thread blocked in a lock published for the hang watchdog (hang_watchdog.h). Written
+// only by its thread; `generation` changes around every update so a reader can tell a torn read.
+struct WaitSnapshot {
+  static constexpr std::size_t kMaxHeld = 32;  // more held locks are left out of a report
+  std::atomic<std::uint64_t> generation{0};
+  std::atomic<LockId> lock{0};                 // 0: not waiting
+  std::atomic<std::uint64_t> since_ns{0};
+  std::atomic<std::uint32_t> tid{0};
+  std::atomic<std::uint32_t> stack{0};         // where it waits
+  std::atomic<std::uint32_t> held_count{0};
+  std::atomic<LockId> held_lock[kMaxHeld] = {};
+  std::atomic<std::uint32_t> held_stack[kMaxHeld] = {};
+};
+
 struct ThreadState {
   ThreadId tid = 0;
   std::uint32_t segment = 0;  // bumped at every start/join this thread performs
@@ -87,6 +101,8 @@ struct ThreadState {
   std::string buffer;
   std::atomic_flag busy = ATOMIC_FLAG_INIT;
   std::atomic<std::size_t> committed{0};
+
+  WaitSnapshot wait;
 
   std::atomic<bool> live{false};
   ThreadState* next = nullptr;  // registry link, set once

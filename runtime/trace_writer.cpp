@@ -1,5 +1,7 @@
 #include "trace_writer.h"
 
+#include "hang_watchdog.h"
+
 #include <atomic>
 #include <cerrno>
 #include <chrono>
@@ -244,6 +246,7 @@ bool start_writer() {
   install_signal_handlers();
   ::pthread_atfork(before_fork, nullptr, in_fork_child);
   if (opts.flush_interval_ms > 0) start_periodic_flusher(opts.flush_interval_ms);
+  start_watchdog();
   return true;
 }
 

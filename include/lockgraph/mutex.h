@@ -62,8 +62,9 @@ class instrumented_lock {
   // for self-deadlock (a thread re-locking what it holds) before it blocks.
   void lock() {
     if (!impl_.try_lock()) {
-      rt::lock_contended(id_, kReentry);
+      rt::lock_contended(id_, kReentry, LOCKGRAPH_CALL_SITE());
       impl_.lock();
+      rt::lock_wait_ended(id_);
     }
     rt::lock_acquired(id_, kReentry, LOCKGRAPH_CALL_SITE());
   }
@@ -93,8 +94,9 @@ class instrumented_lock {
     requires has_shared<Std>
   {
     if (!impl_.try_lock_shared()) {
-      rt::lock_contended(id_, trace::flag::kShared);
+      rt::lock_contended(id_, trace::flag::kShared, LOCKGRAPH_CALL_SITE());
       impl_.lock_shared();
+      rt::lock_wait_ended(id_);
     }
     rt::lock_acquired(id_, trace::flag::kShared, LOCKGRAPH_CALL_SITE());
   }

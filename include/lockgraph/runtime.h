@@ -39,7 +39,12 @@ LOCKGRAPH_HOT_API void lock_acquired(LockId id, std::uint32_t flags, const void*
 // The calling thread is about to block on `id` (its try_lock failed). If the thread itself holds
 // `id` and the lock is not recursive, this is a self-deadlock: it is recorded with both stacks,
 // the trace is flushed, and the process aborts (self_deadlock=abort, the default) rather than hang.
-LOCKGRAPH_API void lock_contended(LockId id, std::uint32_t flags) noexcept;
+// With the hang watchdog on (hang_timeout_ms), the thread also publishes that it waits.
+// The lock-order edge is recorded before the wait (`caller` as for lock_acquired).
+LOCKGRAPH_API void lock_contended(LockId id, std::uint32_t flags, const void* caller) noexcept;
+
+// The wait announced by lock_contended() is over: the thread got the lock.
+LOCKGRAPH_API void lock_wait_ended(LockId id) noexcept;
 
 // A try_lock (or a timed lock) of `id` by the calling thread gave up without the lock.
 LOCKGRAPH_API void lock_try_failed(LockId id, std::uint32_t flags, const void* caller) noexcept;

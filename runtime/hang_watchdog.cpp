@@ -1,0 +1,165 @@
+#include "hang_watchdog.h"
+
+#include <time.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <set>
+#include <thread>
+#include <vector>
+
+#include "options.h"
+#include "record_builder.h"
+#include "reentry_guard.h"
+#include "stack_depot.h"
+#include "trace_writer.h"
+
+namespace lockgraph::rt {
+namespace {
+
+std::uint64_t now_ns() {
+  timespec t{};
+  ::clock_gettime(CLOCK_MONOTONIC, &t);
+  return std::uint64_t(t.tv_sec) * 1000000000u + std::uint64_t(t.tv_nsec);
+}
+
+struct Waiter {
+  std::uint32_t tid;
+  LockId lock;
+  std::uint64_t since_ns;
+  std::uint32_t stack;
+  std::vector<std::pair<LockId, std::uint32_t>> held;  // lock, where taken
+};
+
+// A consistent copy of what `s` published, or false if it is not waiting (or changed meanwhile).
+bool read_waiter(const ThreadState& s, Waiter& out) {
+  const WaitSnapshot& w = s.wait;
+  std::uint64_t before = w.generation.load(std::memory_order_acquire);
+  out.lock = w.lock.load(std::memory_order_acquire);
+  if (out.lock == 0) return false;
+  out.tid = w.tid.load(std::memory_order_relaxed);
+  out.since_ns = w.since_ns.load(std::memory_order_relaxed);
+  out.stack = w.stack.load(std::memory_order_relaxed);
+  std::uint32_t n = std::min<std::uint32_t>(w.held_count.load(std::memory_order_relaxed),
+                                            WaitSnapshot::kMaxHeld);
+  out.held.clear();
+  for (std::uint32_t i = 0; i < n; ++i)
+    out.held.emplace_back(w.held_lock[i].load(std::memory_order_relaxed),
+                          w.held_stack[i].load(std::memory_order_relaxed));
+  return w.generation.load(std::memory_order_acquire) == before &&
+         w.lock.load(std::memory_order_acquire) == out.lock;
+}
+
+void write_observed(const std::vector<const Waiter*>& cycle) {
+  std::string records;
+  RecordBuilder record(records, trace::kind::kIncident);
+  record.str("what", trace::incident::kDeadlockObserved).open_array("p");
+  for (const Waiter* w : cycle) {
+    record.array_row({w->tid, w->lock, w->stack, trace::incident::kWaits});
+    for (const auto& [lock, stack] : w->held)
+      record.array_row({w->tid, lock, stack, trace::incident::kHolds});
+  }
+  record.close_array().end();
+  flush_all();  // the stacks the record names sit in the waiting threads' buffers
+  write_records(records);
+}
+
+// One scan: every cycle of waits older than the timeout, each reported once per process.
+void scan(std::uint64_t timeout_ns, std::set<std::vector<std::uint32_t>>& reported) {
+  std::vector<Waiter> waiters;
+  for (ThreadState* s = first_thread_state(); s; s = s->next) {
+    Waiter w;
+    if (read_waiter(*s, w)) waiters.push_back(std::move(w));
+  }
+  std::uint64_t now = now_ns();
+  // Each waiter waits for the (first) waiter holding its lock.
+  std::vector<int> next(waiters.size(), -1);
+  for (std::size_t i = 0; i < waiters.size(); ++i) {
+    if (now - waiters[i].since_ns < timeout_ns) continue;
+    for (std::size_t j = 0; j < waiters.size() && next[i] < 0; ++j)
+      for (const auto& held : waiters[j].held)
+        if (held.first == waiters[i].lock) next[i] = static_cast<int>(j);
+  }
+  bool found = false;
+  for (std::size_t start = 0; start < waiters.size(); ++start) {
+    std::vector<std::size_t> path;
+    std::vector<bool> on_path(waiters.size(), false);
+    int at = static_cast<int>(start);
+    while (at >= 0 && !on_path[at]) {
+      on_path[at] = true;
+      path.push_back(static_cast<std::size_t>(at));
+      at = next[at];
+    }
+    if (at < 0 || static_cast<std::size_t>(at) != start) continue;  // report each cycle from its smallest member
+    std::vector<std::uint32_t> key;
+    for (std::size_t i : path) key.push_back(waiters[i].tid);
+    if (*std::min_element(key.begin(), key.end()) != waiters[start].tid) continue;
+    if (!reported.insert(key).second) continue;
+    std::vector<const Waiter*> cycle;
+    for (std::size_t i : path) cycle.push_back(&waiters[i]);
+    write_observed(cycle);
+    found = true;
+    if (options().verbosity >= 1)
+      std::fprintf(stderr, "lockgraph: deadlock observed: %zu thread(s) blocked in a lock cycle for over "
+                   "%ld ms; written to the trace\n", cycle.size(), options().hang_timeout_ms);
+  }
+  if (found && options().on_hang == "abort") {
+    std::fprintf(stderr, "lockgraph: aborting the deadlocked process (on_hang=abort)\n");
+    std::abort();
+  }
+}
+
+}  // namespace
+
+bool watchdog_enabled() noexcept {
+  static const bool on = options().hang_timeout_ms > 0;
+  return on;
+}
+
+void start_watchdog() noexcept {
+  if (!watchdog_enabled()) return;
+  long timeout_ms = options().hang_timeout_ms;
+  std::thread([timeout_ms] {
+    ReentryGuard reentry;  // nothing this thread does is the program's
+    std::set<std::vector<std::uint32_t>> reported;
+    auto period = std::chrono::milliseconds(std::clamp<long>(timeout_ms / 4, 1, 250));
+    for (;;) {
+      std::this_thread::sleep_for(period);
+      if (finalized()) return;
+      scan(std::uint64_t(timeout_ms) * 1000000u, reported);
+    }
+  }).detach();
+}
+
+void begin_wait(ThreadState& ts, LockId id) noexcept {
+  WaitSnapshot& w = ts.wait;
+  std::uint32_t stack;
+  {
+    ReentryGuard reentry;
+    BufferGuard guard(ts);
+    stack = capture_and_intern_stack(ts.buffer);
+  }
+  std::uint32_t n = 0;
+  for (const HeldLock& h : ts.held) {
+    if (n == WaitSnapshot::kMaxHeld) break;
+    w.held_lock[n].store(h.lock, std::memory_order_relaxed);
+    w.held_stack[n].store(h.stack_id, std::memory_order_relaxed);
+    ++n;
+  }
+  w.generation.fetch_add(1, std::memory_order_release);
+  w.held_count.store(n, std::memory_order_relaxed);
+  w.tid.store(ts.tid, std::memory_order_relaxed);
+  w.stack.store(stack, std::memory_order_relaxed);
+  w.since_ns.store(now_ns(), std::memory_order_relaxed);
+  w.lock.store(id, std::memory_order_release);
+  w.generation.fetch_add(1, std::memory_order_release);
+}
+
+void end_wait(ThreadState& ts) noexcept {
+  ts.wait.lock.store(0, std::memory_order_release);
+  ts.wait.generation.fetch_add(1, std::memory_order_release);
+}
+
+}  // namespace lockgraph::rt
