@@ -1,12 +1,9 @@
 #include "analyze_command.h"
 
-#include <cstdlib>
-#include <iostream>
 #include <memory>
-#include <sstream>
-#include <unistd.h>
 
 #include "analysis_args.h"
+#include "report_output.h"
 
 namespace lockgraph::cli {
 namespace {
@@ -17,24 +14,10 @@ struct AnalyzeArgs {
   std::string output;
 };
 
-bool use_color(const std::string& output) {
-  return output.empty() && ::isatty(STDOUT_FILENO) && std::getenv("NO_COLOR") == nullptr;
-}
-
 int run(const AnalyzeArgs& args) {
   return guarded([&] {
     auto result = run_analysis(args.analysis);
-    std::ostringstream out;
-    if (args.format == "json")
-      analysis::write_json_report(out, result->report);
-    else if (args.format == "sarif")
-      analysis::write_sarif_report(out, result->report);
-    else
-      analysis::write_text_report(out, result->report, *result->symbolizer, use_color(args.output));
-    // Machine formats keep stdout clean: the reader's warnings go to stderr.
-    if (args.format != "text")
-      for (const auto& w : result->model->warnings) std::cerr << "lockgraph: warning: " << w << "\n";
-    write_output(args.output, out.str());
+    write_report(*result, args.format, args.output);
     return findings_exit_code(*result, args.analysis);
   });
 }

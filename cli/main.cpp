@@ -4,6 +4,7 @@
 #include "analysis_args.h"
 #include "analyze_command.h"
 #include "export_command.h"
+#include "run_command.h"
 #include "viz_commands.h"
 
 int main(int argc, char** argv) {
@@ -14,6 +15,7 @@ int main(int argc, char** argv) {
   lockgraph::cli::add_dot_command(app, exit_code);
   lockgraph::cli::add_report_command(app, exit_code);
   lockgraph::cli::add_export_command(app, exit_code);
+  lockgraph::cli::add_run_command(app, exit_code);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -11,10 +11,12 @@ namespace lockgraph::rt {
 
 ThreadTicket thread_forking() noexcept {
   ThreadTicket ticket;
-  ticket.child = allocate_thread_id();
   ReentryGuard reentry;
+  // The parent's state first: a main thread seen for the first time here gets the lower id.
+  ThreadState* parent = reentry ? current_thread_state() : nullptr;
+  ticket.child = allocate_thread_id();
   if (!reentry) return ticket;
-  if (ThreadState* parent = current_thread_state()) {
+  if (parent) {
     ticket.parent = parent->tid;
     ticket.parent_segment = parent->segment++;
     record_sync(*parent, 'r', trace::sync_object::kThreadStart, ticket.child);

@@ -17,19 +17,7 @@
 
 namespace fs = std::filesystem;
 
-// The exit code of a run, or -1 if it was killed for taking too long.
-int run(const std::vector<std::string>& argv, const std::string& env, const std::string& out_file,
-        std::chrono::seconds timeout) {
-  auto result = lockgraph::testing::run_process(argv, env.empty() ? std::vector<std::string>{}
-                                                                  : std::vector<std::string>{env},
-                                                out_file, timeout);
-  if (result.timed_out) {
-    std::fprintf(stderr, "%s did not finish within %lld s: killed\n", argv[0].c_str(),
-                 static_cast<long long>(timeout.count()));
-    return -1;
-  }
-  return result.signal ? 128 + result.signal : result.exit_code;
-}
+using lockgraph::testing::run_for_status;
 
 int main(int argc, char** argv) {
   if (argc != 6) {
@@ -43,14 +31,14 @@ int main(int argc, char** argv) {
   fs::create_directories(work / "traces");
   std::string env = "LOCKGRAPH_OPTIONS=trace_path=" + (work / "traces" / "%p.lgtrace").string() +
                     ":verbosity=0";
-  int program = run({sample}, env, (work / "stdout.txt").string(), std::chrono::seconds(120));
+  int program = run_for_status({sample}, env, (work / "stdout.txt").string(), std::chrono::seconds(120));
   if (program != 0) {
     std::fprintf(stderr, "%s exited with %d\n", sample.c_str(), program);
     return 1;
   }
   bool ok = true;
   fs::path json = work / "findings.json";
-  int analyzer = run({cli, "analyze", "--format", "json", "-o", json.string(), (work / "traces").string()},
+  int analyzer = run_for_status({cli, "analyze", "--format", "json", "-o", json.string(), (work / "traces").string()},
                      "", "", std::chrono::seconds(120));
   std::ifstream in(json);
   auto doc = nlohmann::json::parse(in, nullptr, false);
@@ -68,7 +56,7 @@ int main(int argc, char** argv) {
             doc["summary"]["failing"] == deadlocks + races;
   // The lock graph of every sample must be DOT that Graphviz accepts.
   fs::path svg = work / "graph.svg";
-  int dot = run({cli, "dot", "-o", (work / "graph.dot").string(), "--svg", svg.string(),
+  int dot = run_for_status({cli, "dot", "-o", (work / "graph.dot").string(), "--svg", svg.string(),
                  (work / "traces").string()}, "", "", std::chrono::seconds(120));
   if (dot != analyzer || !fs::exists(svg) || fs::file_size(svg) == 0) {
     std::fprintf(stderr, "lockgraph dot gave exit %d (analyze: %d) and %s SVG\n", dot, analyzer,
@@ -80,7 +68,7 @@ int main(int argc, char** argv) {
               analyzer, ok ? "OK" : "MISMATCH");
   if (!ok) {
     std::fprintf(stderr, "analyzer report for %s:\n", sample.c_str());
-    run({cli, "analyze", "--all", (work / "traces").string()}, "", "", std::chrono::seconds(60));
+    run_for_status({cli, "analyze", "--all", (work / "traces").string()}, "", "", std::chrono::seconds(60));
   }
   return ok ? 0 : 1;
 }

@@ -51,4 +51,18 @@ inline ProcessResult run_process(const std::vector<std::string>& argv, const std
   return result;
 }
 
+// The exit status of a run (128 + signal if a signal ended it), or -1 if it was killed for
+// taking longer than `timeout` (said on stderr).
+inline int run_for_status(const std::vector<std::string>& argv, const std::string& env,
+                          const std::string& out_file, std::chrono::seconds timeout) {
+  auto result = run_process(argv, env.empty() ? std::vector<std::string>{} : std::vector<std::string>{env},
+                            out_file, timeout);
+  if (result.timed_out) {
+    std::fprintf(stderr, "%s did not finish within %lld s: killed\n", argv[0].c_str(),
+                 static_cast<long long>(timeout.count()));
+    return -1;
+  }
+  return result.signal ? 128 + result.signal : result.exit_code;
+}
+
 }  // namespace lockgraph::testing

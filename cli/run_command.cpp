@@ -1,0 +1,140 @@
+#include "run_command.h"
+
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <iostream>
+#include <memory>
+
+#include "analysis_args.h"
+#include "lockgraph/analysis/triage.h"
+#include "report_output.h"
+
+namespace lockgraph::cli {
+namespace {
+
+namespace fs = std::filesystem;
+
+struct RunArgs {
+  AnalysisArgs analysis;
+  std::vector<std::string> command;
+  std::string trace_dir;
+  std::string format = "text";
+  std::string output;
+  long hang_timeout_ms = 10000;
+  std::string preload;
+};
+
+// The interposer: --preload, $LOCKGRAPH_PRELOAD, or beside this executable (installed: ../lib;
+// build tree: ../preload).
+std::string find_preload(const std::string& given) {
+  if (!given.empty()) return given;
+  if (const char* env = std::getenv("LOCKGRAPH_PRELOAD")) return env;
+  std::error_code ec;
+  fs::path self = fs::read_symlink("/proc/self/exe", ec).parent_path();
+  for (const char* relative : {"../lib/liblockgraph_preload.so", "../lib64/liblockgraph_preload.so",
+                               "../preload/liblockgraph_preload.so"}) {
+    fs::path candidate = self / relative;
+    if (fs::exists(candidate, ec)) return fs::weakly_canonical(candidate, ec).string();
+  }
+  throw analysis::UsageError("cannot find liblockgraph_preload.so beside " + self.string() +
+                             " (give --preload PATH or set LOCKGRAPH_PRELOAD)");
+}
+
+std::string make_trace_dir(const std::string& given) {
+  if (!given.empty()) {
+    fs::create_directories(given);
+    return given;
+  }
+  std::string pattern = (fs::temp_directory_path() / "lockgraph-run-XXXXXX").string();
+  if (!::mkdtemp(pattern.data())) throw analysis::UsageError("cannot create a trace directory in /tmp");
+  return pattern;
+}
+
+struct Outcome {
+  int exit_code = 0;
+  int signal = 0;
+};
+
+Outcome run_program(const RunArgs& args, const std::string& preload, const std::string& dir) {
+  std::string ld_preload = preload;
+  if (const char* old = std::getenv("LD_PRELOAD"); old && *old) ld_preload += std::string(":") + old;
+  // The user's own LOCKGRAPH_OPTIONS come last, so they override ours.
+  std::string options = "trace_path=" + dir + "/%p.lgtrace:hang_timeout_ms=" +
+                        std::to_string(args.hang_timeout_ms) + ":verbosity=0";
+  if (const char* old = std::getenv("LOCKGRAPH_OPTIONS"); old && *old) options += std::string(":") + old;
+  pid_t pid = ::fork();
+  if (pid < 0) throw analysis::UsageError(std::string("fork failed: ") + ::strerror(errno));
+  if (pid == 0) {
+    ::setenv("LD_PRELOAD", ld_preload.c_str(), 1);
+    ::setenv("LOCKGRAPH_OPTIONS", options.c_str(), 1);
+    std::vector<char*> argv;
+    for (const auto& a : args.command) argv.push_back(const_cast<char*>(a.c_str()));
+    argv.push_back(nullptr);
+    ::execvp(argv[0], argv.data());
+    std::fprintf(stderr, "lockgraph: cannot run %s: %s\n", argv[0], ::strerror(errno));
+    ::_exit(127);
+  }
+  // Like a shell: the terminal's Ctrl-C goes to the program; we wait for it and still analyse.
+  ::signal(SIGINT, SIG_IGN);
+  int status = 0;
+  while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
+  }
+  ::signal(SIGINT, SIG_DFL);
+  Outcome outcome;
+  if (WIFEXITED(status)) outcome.exit_code = WEXITSTATUS(status);
+  if (WIFSIGNALED(status)) outcome.signal = WTERMSIG(status);
+  return outcome;
+}
+
+int run(const RunArgs& args) {
+  return guarded([&] {
+    std::string preload = find_preload(args.preload);
+    std::string dir = make_trace_dir(args.trace_dir);
+    Outcome outcome = run_program(args, preload, dir);
+    if (outcome.exit_code == 127 && fs::is_empty(dir)) return 127;  // it never started
+    if (outcome.signal != 0)
+      std::cerr << "lockgraph: the program was killed by signal " << outcome.signal << " ("
+                << ::strsignal(outcome.signal) << ")\n";
+    int program_status = outcome.signal != 0 ? 128 + outcome.signal : outcome.exit_code;
+    if (fs::is_empty(dir)) {
+      std::cerr << "lockgraph: the program wrote no trace: it took no lock and started no thread "
+                   "through pthreads (a static binary is invisible to the preload library)\n";
+      return program_status;
+    }
+    AnalysisArgs analysis_args = args.analysis;
+    analysis_args.traces = {dir};
+    auto result = run_analysis(analysis_args);
+    write_report(*result, args.format, args.output);
+    std::cerr << "lockgraph: traces in " << dir << "\n";
+    int findings = findings_exit_code(*result, analysis_args);
+    if (findings != kExitClean) return findings;
+    return program_status;
+  });
+}
+
+}  // namespace
+
+void add_run_command(CLI::App& app, int& exit_code) {
+  auto args = std::make_shared<RunArgs>();
+  CLI::App* command = app.add_subcommand(
+      "run", "Run an unmodified program under the pthread interposer, then analyse its traces");
+  add_analysis_options(command, args->analysis, false);
+  command->add_option("--format", args->format, "Report format")
+      ->check(CLI::IsMember({"text", "json", "sarif"}))
+      ->default_str("text");
+  command->add_option("-o,--output", args->output, "Write the report to FILE instead of stdout");
+  command->add_option("--trace-dir", args->trace_dir, "Keep the traces here (default: a new /tmp dir)");
+  command->add_option("--hang-timeout-ms", args->hang_timeout_ms,
+                      "Report a cycle of threads blocked this long as an observed deadlock (0: off)")
+      ->default_str("10000");
+  command->add_option("--preload", args->preload, "The interposer library to use");
+  command->add_option("command", args->command, "-- PROGRAM ARGS...")->required();
+  command->callback([args, &exit_code] { exit_code = run(*args); });
+}
+
+}  // namespace lockgraph::cli

@@ -1,0 +1,55 @@
+// pthread_cond_*: what std::condition_variable compiles to. A wait releases its mutex and takes
+// it again (glibc does both internally, unseen by the mutex interposer); signal/broadcast -> a
+// woken wait is a happens-before edge for race detection.
+#include <pthread.h>
+
+#include "interposer.h"
+#include "real_functions.h"
+
+using namespace lockgraph;
+using lockgraph::preload::real;
+
+namespace {
+
+rt::LockId mutex_id(pthread_mutex_t* m, const void* caller) {
+  bool recursive = (m->__data.__kind & 3) == PTHREAD_MUTEX_RECURSIVE;
+  return preload::lock_id(m, recursive ? trace::LockKind::kRecursiveMutex : trace::LockKind::kMutex, caller);
+}
+
+template <class Wait>
+int wait_impl(pthread_cond_t* c, pthread_mutex_t* m, const void* caller, Wait wait) {
+  rt::LockId id = mutex_id(m, caller);
+  if (!rt::lock_held(id)) rt::lock_misused(id, trace::incident::kWaitNotHeld);
+  rt::lock_released(id);
+  int rc = wait();
+  rt::lock_acquired(id, 0, caller);  // the mutex is held again, whatever the wait returned
+  rt::sync_acquire(c);
+  return rc;
+}
+
+}  // namespace
+
+extern "C" {
+
+__attribute__((visibility("default"))) int pthread_cond_wait(pthread_cond_t* c, pthread_mutex_t* m) {
+  if (preload::inside_runtime()) return real().cond_wait(c, m);
+  return wait_impl(c, m, __builtin_return_address(0), [c, m] { return real().cond_wait(c, m); });
+}
+
+__attribute__((visibility("default"))) int pthread_cond_timedwait(pthread_cond_t* c, pthread_mutex_t* m,
+                                                                  const timespec* t) {
+  if (preload::inside_runtime()) return real().cond_timedwait(c, m, t);
+  return wait_impl(c, m, __builtin_return_address(0), [c, m, t] { return real().cond_timedwait(c, m, t); });
+}
+
+__attribute__((visibility("default"))) int pthread_cond_signal(pthread_cond_t* c) {
+  if (!preload::inside_runtime()) rt::sync_release(c);
+  return real().cond_signal(c);
+}
+
+__attribute__((visibility("default"))) int pthread_cond_broadcast(pthread_cond_t* c) {
+  if (!preload::inside_runtime()) rt::sync_release(c);
+  return real().cond_broadcast(c);
+}
+
+}  // extern "C"

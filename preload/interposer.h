@@ -1,0 +1,36 @@
+// What every interposed lock operation shares: pass straight through inside the runtime, and the
+// acquisition protocol of the wrappers (try first; only a lock that would block is checked for
+// self-deadlock, has its edge recorded before the wait and is published to the hang watchdog).
+#pragma once
+
+#include "lockgraph/runtime.h"
+#include "lock_table.h"
+
+namespace lockgraph::rt {
+extern __thread int tls_runtime_depth __attribute__((tls_model("initial-exec")));
+}
+
+namespace lockgraph::preload {
+
+// True while the runtime itself runs (its own locks are not the program's).
+inline bool inside_runtime() noexcept { return rt::tls_runtime_depth != 0; }
+
+// Acquires with `try_once` (returns 0 on success) and, if that fails and `blocking`, `block`
+// (returns 0 or an error), reporting to the runtime. Returns the pthread result.
+template <class TryOnce, class Block>
+int acquire(rt::LockId id, std::uint32_t flags, const void* caller, bool blocking, TryOnce try_once,
+            Block block) {
+  int rc = try_once();
+  if (rc != 0 && blocking) {
+    rt::lock_contended(id, flags, caller);
+    rc = block();
+    rt::lock_wait_ended(id);
+  }
+  if (rc == 0)
+    rt::lock_acquired(id, flags, caller);
+  else if (flags & (trace::flag::kTry | trace::flag::kTimed))
+    rt::lock_try_failed(id, flags, caller);
+  return rc;
+}
+
+}  // namespace lockgraph::preload

@@ -1,0 +1,78 @@
+// pthread_mutex_*: what std::mutex, std::recursive_mutex and std::timed_mutex compile to.
+#include <errno.h>
+#include <pthread.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "interposer.h"
+#include "real_functions.h"
+
+using namespace lockgraph;
+using lockgraph::preload::real;
+
+namespace {
+
+// glibc keeps the mutex type in the low bits of __kind (PTHREAD_MUTEX_KIND_MASK_NP).
+bool is_recursive(const pthread_mutex_t* m) { return (m->__data.__kind & 3) == PTHREAD_MUTEX_RECURSIVE; }
+
+rt::LockId id_of(pthread_mutex_t* m, const void* caller) {
+  return preload::lock_id(m, is_recursive(m) ? trace::LockKind::kRecursiveMutex : trace::LockKind::kMutex,
+                          caller);
+}
+
+std::uint32_t reentry_flag(const pthread_mutex_t* m) {
+  return is_recursive(m) ? trace::flag::kMayReenter : 0;
+}
+
+int lock_impl(pthread_mutex_t* m, std::uint32_t flags, bool blocking, const timespec* deadline,
+              const void* caller) {
+  flags |= reentry_flag(m);
+  return preload::acquire(
+      id_of(m, caller), flags, caller, blocking, [m] { return real().mutex_trylock(m); },
+      [m, deadline] { return deadline ? real().mutex_timedlock(m, deadline) : real().mutex_lock(m); });
+}
+
+}  // namespace
+
+extern "C" {
+
+__attribute__((visibility("default"))) int pthread_mutex_lock(pthread_mutex_t* m) {
+  if (preload::inside_runtime()) return real().mutex_lock(m);
+  return lock_impl(m, 0, true, nullptr, __builtin_return_address(0));
+}
+
+__attribute__((visibility("default"))) int pthread_mutex_trylock(pthread_mutex_t* m) {
+  if (preload::inside_runtime()) return real().mutex_trylock(m);
+  return lock_impl(m, trace::flag::kTry, false, nullptr, __builtin_return_address(0));
+}
+
+__attribute__((visibility("default"))) int pthread_mutex_timedlock(pthread_mutex_t* m, const timespec* t) {
+  if (preload::inside_runtime()) return real().mutex_timedlock(m, t);
+  return lock_impl(m, trace::flag::kTimed, true, t, __builtin_return_address(0));
+}
+
+__attribute__((visibility("default"))) int pthread_mutex_unlock(pthread_mutex_t* m) {
+  if (preload::inside_runtime()) return real().mutex_unlock(m);
+  rt::LockId id = id_of(m, __builtin_return_address(0));
+  if (!rt::lock_released(id)) {
+    // Not held by this thread: glibc keeps the owner's tid in every mutex it locks.
+    bool unlocked = m->__data.__lock == 0;
+    rt::lock_misused(id, unlocked ? trace::incident::kUnlockNotHeld : trace::incident::kUnlockNotOwner);
+  }
+  return real().mutex_unlock(m);
+}
+
+__attribute__((visibility("default"))) int pthread_mutex_init(pthread_mutex_t* m, const pthread_mutexattr_t* a) {
+  if (!preload::inside_runtime()) preload::forget_lock(m);  // a new lock, even at an old address
+  return real().mutex_init(m, a);
+}
+
+__attribute__((visibility("default"))) int pthread_mutex_destroy(pthread_mutex_t* m) {
+  if (preload::inside_runtime()) return real().mutex_destroy(m);
+  if (m->__data.__lock != 0 && !rt::lock_held(id_of(m, __builtin_return_address(0))))
+    rt::lock_misused(id_of(m, __builtin_return_address(0)), trace::incident::kDestroyHeld);
+  if (rt::LockId id = preload::forget_lock(m)) rt::lock_destroyed(id);
+  return real().mutex_destroy(m);
+}
+
+}  // extern "C"

@@ -1,0 +1,41 @@
+// The real pthread functions behind the interposed ones, found without allocating: glibc exports
+// __pthread_mutex_* and __pthread_rwlock_* aliases; the rest come from dlvsym(RTLD_NEXT) with the
+// symbol version current glibc binds to (an unversioned dlsym could return a compat version,
+// e.g. the pre-2.3.2 pthread_cond_wait).
+#pragma once
+
+#include <pthread.h>
+#include <time.h>
+
+namespace lockgraph::preload {
+
+struct RealFunctions {
+  int (*mutex_lock)(pthread_mutex_t*);
+  int (*mutex_trylock)(pthread_mutex_t*);
+  int (*mutex_unlock)(pthread_mutex_t*);
+  int (*mutex_init)(pthread_mutex_t*, const pthread_mutexattr_t*);
+  int (*mutex_destroy)(pthread_mutex_t*);
+  int (*mutex_timedlock)(pthread_mutex_t*, const timespec*);
+  int (*rwlock_rdlock)(pthread_rwlock_t*);
+  int (*rwlock_wrlock)(pthread_rwlock_t*);
+  int (*rwlock_tryrdlock)(pthread_rwlock_t*);
+  int (*rwlock_trywrlock)(pthread_rwlock_t*);
+  int (*rwlock_timedrdlock)(pthread_rwlock_t*, const timespec*);
+  int (*rwlock_timedwrlock)(pthread_rwlock_t*, const timespec*);
+  int (*rwlock_unlock)(pthread_rwlock_t*);
+  int (*rwlock_init)(pthread_rwlock_t*, const pthread_rwlockattr_t*);
+  int (*rwlock_destroy)(pthread_rwlock_t*);
+  int (*cond_wait)(pthread_cond_t*, pthread_mutex_t*);
+  int (*cond_timedwait)(pthread_cond_t*, pthread_mutex_t*, const timespec*);
+  int (*cond_signal)(pthread_cond_t*);
+  int (*cond_broadcast)(pthread_cond_t*);
+  int (*create)(pthread_t*, const pthread_attr_t*, void* (*)(void*), void*);
+  int (*join)(pthread_t, void**);
+  int (*detach)(pthread_t);
+  int (*setname)(pthread_t, const char*);
+};
+
+// Resolved on first use (and by the library's constructor), then constant.
+const RealFunctions& real() noexcept;
+
+}  // namespace lockgraph::preload
