@@ -5,3 +5,5 @@ cd "$(dirname "$0")/.."
 bash scripts/install-deps.sh --tests
 bash scripts/build.sh
 ctest --test-dir build --output-on-failure -j "$(nproc)" --timeout 300
+# Hostile input: every trace reader under libFuzzer (clang, ASan+UBSan) for 60 seconds in total.
+bash tests/fuzz/run_fuzz.sh 60 build-fuzz
