@@ -289,6 +289,11 @@ class LgtraceReader {
     l.kind = text("kind");
     l.name = text("name");
     l.creation = builder_.stack(optional("s"));
+    if (const auto* address = record_.array("a"); address && address->rows.size() == 1 &&
+                                                   address->rows[0].size() == 2) {
+      l.address.module = builder_.module(address->rows[0][0]);
+      l.address.offset = address->rows[0][1];
+    }
     l.defined = true;
   }
 

@@ -1,6 +1,7 @@
 #include "lockgraph/analysis/symbolizer.h"
 
 #include <cstdio>
+#include <cstdlib>
 #include <fstream>
 #include <signal.h>
 #include <sys/wait.h>
@@ -49,7 +50,8 @@ struct Symbolizer::Process {
 Symbolizer::Symbolizer(const TraceModel& model) : model_(model) {}
 Symbolizer::~Symbolizer() = default;
 
-std::vector<SourceFrame> Symbolizer::query(const std::string& module, std::uint64_t offset) {
+// One question to the long-lived llvm-symbolizer, one JSON line back (null if there is none).
+nlohmann::json Symbolizer::ask(const std::string& question) {
   if (!tried_start_) {
     tried_start_ = true;
     for (const char* name : {"llvm-symbolizer", "llvm-symbolizer-14"}) {
@@ -63,11 +65,8 @@ std::vector<SourceFrame> Symbolizer::query(const std::string& module, std::uint6
       break;
     }
   }
-  std::vector<SourceFrame> frames;
-  if (!process_ || module.empty()) return frames;
-  // Return addresses point after the call: ask about the call instruction itself.
-  std::fprintf(process_->to, "\"%s\" 0x%llx\n", module.c_str(),
-               static_cast<unsigned long long>(offset > 0 ? offset - 1 : 0));
+  if (!process_) return nullptr;
+  std::fprintf(process_->to, "%s\n", question.c_str());
   std::fflush(process_->to);
   std::string line;
   char buffer[8192];
@@ -76,7 +75,17 @@ std::vector<SourceFrame> Symbolizer::query(const std::string& module, std::uint6
     if (!line.empty() && line.back() == '\n') break;
   }
   auto answer = nlohmann::json::parse(line, nullptr, false);
-  if (answer.is_discarded() || !answer.contains("Symbol")) return frames;
+  return answer.is_discarded() ? nlohmann::json(nullptr) : answer;
+}
+
+std::vector<SourceFrame> Symbolizer::query(const std::string& module, std::uint64_t offset) {
+  std::vector<SourceFrame> frames;
+  if (module.empty()) return frames;
+  // Return addresses point after the call: ask about the call instruction itself.
+  char question[64];
+  std::snprintf(question, sizeof question, " 0x%llx", static_cast<unsigned long long>(offset > 0 ? offset - 1 : 0));
+  nlohmann::json answer = ask("\"" + module + "\"" + question);
+  if (!answer.is_object() || !answer.contains("Symbol")) return frames;
   for (const auto& symbol : answer["Symbol"]) {
     SourceFrame f;
     f.function = symbol.value("FunctionName", "");
@@ -88,6 +97,34 @@ std::vector<SourceFrame> Symbolizer::query(const std::string& module, std::uint6
     frames.push_back(std::move(f));
   }
   return frames;
+}
+
+std::string Symbolizer::data_name(const Frame& address) {
+  if (address.module == 0 || address.module >= model_.modules.size()) return {};
+  auto key = std::make_pair(address.module, address.offset);
+  if (auto it = data_cache_.find(key); it != data_cache_.end()) return it->second;
+  return data_cache_[key] = lookup_data_name(address);
+}
+
+std::string Symbolizer::lookup_data_name(const Frame& address) {
+  const std::string& module = model_.modules[address.module].path;
+  if (module.empty()) return {};
+  char question[64];
+  std::snprintf(question, sizeof question, " 0x%llx", static_cast<unsigned long long>(address.offset));
+  nlohmann::json answer = ask("DATA \"" + module + "\"" + question);
+  if (!answer.is_object() || !answer.contains("Data") || !answer["Data"].is_object()) return {};
+  const auto& data = answer["Data"];
+  std::string name = data.value("Name", "");
+  auto number = [&](const char* key) {
+    return std::strtoull(data.value(key, "0").c_str(), nullptr, 16);
+  };
+  std::uint64_t start = number("Start"), size = number("Size");
+  // Only an object that holds the address: a lock in a global, or a member of one.
+  if (name.empty() || address.offset < start || address.offset >= start + size) return {};
+  if (address.offset == start) return name;
+  char member[32];
+  std::snprintf(member, sizeof member, "+0x%llx", static_cast<unsigned long long>(address.offset - start));
+  return name + member;
 }
 
 std::vector<SourceFrame> Symbolizer::resolve(const Frame& frame) {

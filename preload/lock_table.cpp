@@ -1,6 +1,5 @@
 #include "lock_table.h"
 
-#include <dlfcn.h>
 #include <sys/mman.h>
 
 #include <atomic>
@@ -44,16 +43,10 @@ struct OverflowGuard {
   ~OverflowGuard() { g_overflow_busy.clear(std::memory_order_release); }
 };
 
-// A global or static lock is named after its symbol (dladdr finds only exported or dynamic
-// symbols; others stay unnamed and are told apart by their creation site).
-const char* symbol_name(const void* address) {
-  Dl_info info{};
-  if (::dladdr(address, &info) && info.dli_sname && info.dli_saddr == address) return info.dli_sname;
-  return nullptr;
-}
-
+// The address goes into the trace as module + offset when the lock lives in a module (a global
+// or static): the analyzer names it after its symbol, offline, from the symbol table or debug info.
 rt::LockId make_id(const void* address, trace::LockKind kind, const void* caller) {
-  return rt::lock_created(kind, symbol_name(address), caller);
+  return rt::lock_created_at(kind, nullptr, caller, address);
 }
 
 }  // namespace

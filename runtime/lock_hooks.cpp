@@ -93,6 +93,11 @@ std::uint32_t creation_stack(ThreadState& ts, const void* caller) {
 }  // namespace
 
 LockId lock_created(trace::LockKind kind, const char* name, const void* caller) noexcept {
+  return lock_created_at(kind, name, caller, nullptr);
+}
+
+LockId lock_created_at(trace::LockKind kind, const char* name, const void* caller,
+                       const void* address) noexcept {
   LockId id = g_next_lock_id.fetch_add(1, std::memory_order_relaxed);
   ReentryGuard reentry;
   if (!reentry) return id;
@@ -101,9 +106,14 @@ LockId lock_created(trace::LockKind kind, const char* name, const void* caller) 
   {
     BufferGuard guard(*ts);
     std::uint32_t stack = creation_stack(*ts, caller);
+    std::uint32_t module = 0;
+    std::uint64_t offset = 0;
+    bool in_module =
+        address && locate_address(reinterpret_cast<std::uintptr_t>(address), ts->buffer, module, offset);
     RecordBuilder record(ts->buffer, trace::kind::kLock);
     record.num("id", id).str("kind", trace::lock_kind_name(kind));
     if (name && *name) record.str("name", name);
+    if (in_module) record.open_array("a").array_tuple(module, offset).close_array();
     record.num("s", stack).num("t", ts->tid).end();
   }
   flush_if_needed(*ts);

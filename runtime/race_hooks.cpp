@@ -105,6 +105,9 @@ void memory_access(VarId variable, bool is_write, const char* name, const void* 
 }
 
 void sync_release(const void* object) noexcept {
+  // Before the process's first annotated access, an edge can only order events that are not
+  // accesses: nothing to record (the same rule as for lock syncs).
+  if (!race_tracking()) return;
   ReentryGuard reentry;
   if (!reentry) return;
   if (ThreadState* ts = current_thread_state())
@@ -112,6 +115,9 @@ void sync_release(const void* object) noexcept {
 }
 
 void sync_acquire(const void* object) noexcept {
+  // Before the process's first annotated access, an edge can only order events that are not
+  // accesses: nothing to record (the same rule as for lock syncs).
+  if (!race_tracking()) return;
   ReentryGuard reentry;
   if (!reentry) return;
   if (ThreadState* ts = current_thread_state())

@@ -136,6 +136,17 @@ std::uint32_t capture_and_intern_stack(std::string& records) noexcept {
   return id;
 }
 
+bool locate_address(std::uintptr_t address, std::string& records, std::uint32_t& module,
+                    std::uint64_t& offset) noexcept {
+  Depot& d = depot();
+  std::lock_guard<std::mutex> guard(d.mu);
+  Module* m = locate(d, address, records);
+  if (!m) return false;
+  module = m->id;
+  offset = address - m->load_bias;
+  return true;
+}
+
 void forget_interned_stacks() noexcept {
   Depot& d = depot();
   // Called in a fork child, where no other thread can hold the mutex's logical state.

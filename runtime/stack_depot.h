@@ -16,6 +16,11 @@ namespace lockgraph::rt {
 // stack and module records to `records`. Returns the stack id, or 0 when no stack was captured.
 std::uint32_t capture_and_intern_stack(std::string& records) noexcept;
 
+// If `address` lies in a loaded module (a global or static object), its module id and offset
+// from the module's load bias, appending the module's record to `records` if new.
+bool locate_address(std::uintptr_t address, std::string& records, std::uint32_t& module,
+                    std::uint64_t& offset) noexcept;
+
 // Forgets every interned stack and module (a fork child writes a new trace file).
 void forget_interned_stacks() noexcept;
 

@@ -28,6 +28,12 @@ using ThreadId = std::uint32_t;
 // `name` may be null; it is copied. `caller` identifies the creation site (a return address).
 LOCKGRAPH_API LockId lock_created(trace::LockKind kind, const char* name, const void* caller) noexcept;
 
+// Like lock_created, for a lock known by its address (the preload library): a lock inside a
+// global or static object is recorded with its module and offset, so the analyzer can name it
+// after its symbol.
+LOCKGRAPH_API LockId lock_created_at(trace::LockKind kind, const char* name, const void* caller,
+                                     const void* address) noexcept;
+
 // The lock `id` is being destroyed.
 LOCKGRAPH_API void lock_destroyed(LockId id) noexcept;
 

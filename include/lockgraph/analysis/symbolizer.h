@@ -12,6 +12,8 @@
 #include <utility>
 #include <vector>
 
+#include <nlohmann/json.hpp>
+
 #include "lockgraph/analysis/trace_model.h"
 
 namespace lockgraph::analysis {
@@ -42,6 +44,10 @@ class Symbolizer {
   // The first frame of the program's own code in the stack (or the innermost one).
   SourceFrame user_frame(StackIndex stack);
 
+  // The global or static object at `address` (module + offset): its symbol, "name+0x8" for a
+  // member of one, or empty (heap, stack, unknown).
+  std::string data_name(const Frame& address);
+
   // Up to `before` lines before `line` of `file` and the line itself, numbered, or empty.
   std::vector<std::pair<std::uint32_t, std::string>> snippet(const std::string& file,
                                                              std::uint32_t line,
@@ -49,6 +55,8 @@ class Symbolizer {
 
  private:
   std::vector<SourceFrame> resolve(const Frame& frame);
+  nlohmann::json ask(const std::string& question);
+  std::string lookup_data_name(const Frame& address);
   std::vector<SourceFrame> query(const std::string& module, std::uint64_t offset);
 
   const TraceModel& model_;
@@ -57,6 +65,7 @@ class Symbolizer {
   bool tried_start_ = false;
   std::map<std::pair<std::string, std::uint64_t>, std::vector<SourceFrame>> cache_;
   std::map<std::string, std::vector<std::string>> files_;
+  std::map<std::pair<std::uint32_t, std::uint64_t>, std::string> data_cache_;
 };
 
 }  // namespace lockgraph::analysis

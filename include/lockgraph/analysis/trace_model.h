@@ -63,6 +63,7 @@ struct Lock {
   std::string kind;
   std::string name;
   StackIndex creation = 0;
+  Frame address;                    // where the lock object lives, if in a module (a global)
   bool defined = false;             // a lock record was read (else only referenced)
   bool destroyed = false;
 };
