@@ -222,14 +222,19 @@ void in_fork_child() {
   w.fd.store(open_trace(::getppid()));
 }
 
-void start_periodic_flusher(long interval_ms) {
-  std::thread([interval_ms] {
-    for (;;) {
-      std::this_thread::sleep_for(std::chrono::milliseconds(interval_ms));
-      if (writer().finalized.load()) return;
-      flush_all();
-    }
-  }).detach();
+// A raw detached pthread without heap state, like the watchdog's (see hang_watchdog.cpp).
+static void* periodic_flusher(void*) {
+  const long interval_ms = options().flush_interval_ms;
+  for (;;) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(interval_ms));
+    if (writer().finalized.load()) return nullptr;
+    flush_all();
+  }
+}
+
+static void start_periodic_flusher() {
+  pthread_t thread;
+  if (::pthread_create(&thread, nullptr, periodic_flusher, nullptr) == 0) ::pthread_detach(thread);
 }
 
 bool start_writer() {
@@ -245,7 +250,7 @@ bool start_writer() {
   std::at_quick_exit(at_exit_flush);
   install_signal_handlers();
   ::pthread_atfork(before_fork, nullptr, in_fork_child);
-  if (opts.flush_interval_ms > 0) start_periodic_flusher(opts.flush_interval_ms);
+  if (opts.flush_interval_ms > 0) start_periodic_flusher();
   start_watchdog();
   return true;
 }
