@@ -14,4 +14,15 @@ LOCKGRAPH_OPTIONS="trace_path=$work/traces/%p.lgtrace:verbosity=0" "$work/build/
 status=0
 "$work/prefix/bin/lockgraph" analyze "$work/traces" >"$work/report.txt" || status=$?
 grep -q "first --> second --> first\|second --> first --> second" "$work/report.txt"
+# The installed interposer, found by the installed CLI beside it (../lib), on a plain program
+# (skipped in sanitizer builds, where the sanitizer owns the pthread interceptors).
+test -f "$work/prefix/lib/liblockgraph_preload.so"
+if [ -z "${ASAN_OPTIONS:-}${TSAN_OPTIONS:-}" ]; then
+  printf '#include <mutex>\n#include <thread>\nstd::mutex a, b;\nint main() {\n  std::thread([] { std::scoped_lock l(a); std::lock_guard g(b); }).join();\n  std::lock_guard g(b); std::lock_guard h(a);\n}\n' >"$work/plain.cpp"
+  g++ -std=c++17 -g -pthread "$work/plain.cpp" -o "$work/plain"
+  run_status=0
+  "$work/prefix/bin/lockgraph" run --all --trace-dir "$work/run" -- "$work/plain" >"$work/run.txt" 2>&1 || run_status=$?
+  grep -q "Chain exists of" "$work/run.txt"
+  echo "installed lockgraph run exit $run_status (an inverted pair, ordered by join)"
+fi
 echo "consumer built against the installed package; installed CLI exit $status"
