@@ -42,6 +42,13 @@ __attribute__((visibility("default"))) int pthread_cond_timedwait(pthread_cond_t
   return wait_impl(c, m, __builtin_return_address(0), [c, m, t] { return real().cond_timedwait(c, m, t); });
 }
 
+__attribute__((visibility("default"))) int pthread_cond_clockwait(pthread_cond_t* c, pthread_mutex_t* m,
+                                                                  clockid_t clock, const timespec* t) {
+  if (preload::inside_runtime()) return real().cond_clockwait(c, m, clock, t);
+  return wait_impl(c, m, __builtin_return_address(0),
+                   [c, m, clock, t] { return real().cond_clockwait(c, m, clock, t); });
+}
+
 __attribute__((visibility("default"))) int pthread_cond_signal(pthread_cond_t* c) {
   if (!preload::inside_runtime()) rt::sync_release(c);
   return real().cond_signal(c);

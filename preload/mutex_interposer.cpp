@@ -24,12 +24,12 @@ std::uint32_t reentry_flag(const pthread_mutex_t* m) {
   return is_recursive(m) ? trace::flag::kMayReenter : 0;
 }
 
-int lock_impl(pthread_mutex_t* m, std::uint32_t flags, bool blocking, const timespec* deadline,
-              const void* caller) {
+// `block` is the real blocking call (lock, timedlock or clocklock).
+template <class Block>
+int lock_impl(pthread_mutex_t* m, std::uint32_t flags, bool blocking, const void* caller, Block block) {
   flags |= reentry_flag(m);
-  return preload::acquire(
-      id_of(m, caller), flags, caller, blocking, [m] { return real().mutex_trylock(m); },
-      [m, deadline] { return deadline ? real().mutex_timedlock(m, deadline) : real().mutex_lock(m); });
+  return preload::acquire(id_of(m, caller), flags, caller, blocking,
+                          [m] { return real().mutex_trylock(m); }, block);
 }
 
 }  // namespace
@@ -38,17 +38,25 @@ extern "C" {
 
 __attribute__((visibility("default"))) int pthread_mutex_lock(pthread_mutex_t* m) {
   if (preload::inside_runtime()) return real().mutex_lock(m);
-  return lock_impl(m, 0, true, nullptr, __builtin_return_address(0));
+  return lock_impl(m, 0, true, __builtin_return_address(0), [m] { return real().mutex_lock(m); });
 }
 
 __attribute__((visibility("default"))) int pthread_mutex_trylock(pthread_mutex_t* m) {
   if (preload::inside_runtime()) return real().mutex_trylock(m);
-  return lock_impl(m, trace::flag::kTry, false, nullptr, __builtin_return_address(0));
+  return lock_impl(m, trace::flag::kTry, false, __builtin_return_address(0), [] { return 0; });
 }
 
 __attribute__((visibility("default"))) int pthread_mutex_timedlock(pthread_mutex_t* m, const timespec* t) {
   if (preload::inside_runtime()) return real().mutex_timedlock(m, t);
-  return lock_impl(m, trace::flag::kTimed, true, t, __builtin_return_address(0));
+  return lock_impl(m, trace::flag::kTimed, true, __builtin_return_address(0),
+                   [m, t] { return real().mutex_timedlock(m, t); });
+}
+
+__attribute__((visibility("default"))) int pthread_mutex_clocklock(pthread_mutex_t* m, clockid_t c,
+                                                                   const timespec* t) {
+  if (preload::inside_runtime()) return real().mutex_clocklock(m, c, t);
+  return lock_impl(m, trace::flag::kTimed, true, __builtin_return_address(0),
+                   [m, c, t] { return real().mutex_clocklock(m, c, t); });
 }
 
 __attribute__((visibility("default"))) int pthread_mutex_unlock(pthread_mutex_t* m) {

@@ -49,6 +49,11 @@ RealFunctions resolve() {
   r.rwlock_init = __pthread_rwlock_init;
   r.rwlock_destroy = __pthread_rwlock_destroy;
   find(r.mutex_timedlock, "pthread_mutex_timedlock", "GLIBC_2.34");
+  // libstdc++ uses the clock variants for steady-clock waits (try_lock_for, wait_for).
+  find(r.mutex_clocklock, "pthread_mutex_clocklock", "GLIBC_2.34");
+  find(r.rwlock_clockrdlock, "pthread_rwlock_clockrdlock", "GLIBC_2.34");
+  find(r.rwlock_clockwrlock, "pthread_rwlock_clockwrlock", "GLIBC_2.34");
+  find(r.cond_clockwait, "pthread_cond_clockwait", "GLIBC_2.34");
   find(r.rwlock_timedrdlock, "pthread_rwlock_timedrdlock", "GLIBC_2.34");
   find(r.rwlock_timedwrlock, "pthread_rwlock_timedwrlock", "GLIBC_2.34");
   find(r.cond_wait, "pthread_cond_wait", "GLIBC_2.3.2");

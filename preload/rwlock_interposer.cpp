@@ -61,6 +61,22 @@ __attribute__((visibility("default"))) int pthread_rwlock_timedwrlock(pthread_rw
                     [l] { return real().rwlock_trywrlock(l); }, [l, t] { return real().rwlock_timedwrlock(l, t); });
 }
 
+__attribute__((visibility("default"))) int pthread_rwlock_clockrdlock(pthread_rwlock_t* l, clockid_t c,
+                                                                      const timespec* t) {
+  LOCKGRAPH_PASS_THROUGH(real().rwlock_clockrdlock(l, c, t));
+  return rw_acquire(l, trace::flag::kShared | trace::flag::kTimed, true, __builtin_return_address(0),
+                    [l] { return real().rwlock_tryrdlock(l); },
+                    [l, c, t] { return real().rwlock_clockrdlock(l, c, t); });
+}
+
+__attribute__((visibility("default"))) int pthread_rwlock_clockwrlock(pthread_rwlock_t* l, clockid_t c,
+                                                                      const timespec* t) {
+  LOCKGRAPH_PASS_THROUGH(real().rwlock_clockwrlock(l, c, t));
+  return rw_acquire(l, trace::flag::kTimed, true, __builtin_return_address(0),
+                    [l] { return real().rwlock_trywrlock(l); },
+                    [l, c, t] { return real().rwlock_clockwrlock(l, c, t); });
+}
+
 __attribute__((visibility("default"))) int pthread_rwlock_unlock(pthread_rwlock_t* l) {
   LOCKGRAPH_PASS_THROUGH(real().rwlock_unlock(l));
   rt::LockId id = id_of(l, __builtin_return_address(0));

@@ -2,10 +2,14 @@
 //   fork             locks in a parent and in a fork() child (each writes its own trace)
 //   nested_threads   threads that start threads that take locks in opposite orders
 //   static_destructor a lock taken by a static object's destructor after main returned
+//   timed            std::timed_mutex::try_lock_for in opposite orders, and a condition
+//                    variable's wait_for (libstdc++ calls the pthread *clock* variants for both)
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <cstdio>
+#include <chrono>
+#include <condition_variable>
 #include <mutex>
 #include <string>
 #include <thread>
@@ -55,6 +59,26 @@ int static_destructor() {
   return 0;
 }
 
+int timed() {
+  std::timed_mutex a, b;
+  std::mutex m;
+  std::condition_variable cv;
+  auto take = [](std::timed_mutex& x, std::timed_mutex& y) {
+    if (!x.try_lock_for(std::chrono::seconds(5))) return;
+    if (y.try_lock_for(std::chrono::seconds(5))) y.unlock();
+    x.unlock();
+  };
+  std::thread t1([&] { take(a, b); });
+  t1.join();
+  std::thread t2([&] { take(b, a); });  // after t1: ordered, and timed anyway
+  {
+    std::unique_lock<std::mutex> lock(m);
+    cv.wait_for(lock, std::chrono::milliseconds(10));
+  }
+  t2.join();
+  return 0;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -62,6 +86,7 @@ int main(int argc, char** argv) {
   if (what == "fork") return fork_case();
   if (what == "nested_threads") return nested_threads();
   if (what == "static_destructor") return static_destructor();
+  if (what == "timed") return timed();
   std::fprintf(stderr, "usage: plain_edge_cases fork|nested_threads|static_destructor\n");
   return 2;
 }
