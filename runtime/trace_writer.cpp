@@ -272,7 +272,9 @@ void flush_thread(ThreadState& state) noexcept {
 }
 
 void flush_if_needed(ThreadState& state) noexcept {
-  if (state.buffer.size() >= kFlushThreshold || finalized()) flush_thread(state);
+  // `committed`, not buffer.size(): the periodic flusher may be emptying the buffer right now.
+  if (state.committed.load(std::memory_order_relaxed) >= kFlushThreshold || finalized())
+    flush_thread(state);
 }
 
 void flush_all() noexcept {

@@ -1,14 +1,20 @@
 #!/usr/bin/env bash
 # Installs the build into a fresh prefix, builds tests/consumer against it with find_package, runs
 # it, and analyses its trace with the installed CLI.
-# Usage: run_consumer_test.sh BUILD_DIR SOURCE_DIR WORK_DIR
+# Usage: run_consumer_test.sh BUILD_DIR SOURCE_DIR WORK_DIR [SANITIZER]
+# With SANITIZER (address|thread, the build's LOCKGRAPH_SANITIZE) the consumer is built with it
+# too: a sanitized runtime needs a sanitized program.
 set -euo pipefail
-build=$1 source=$2 work=$3
+build=$1 source=$2 work=$3 sanitizer=${4:-}
+flags=""
+[ "$sanitizer" = address ] && flags="-fsanitize=address,undefined"
+[ "$sanitizer" = thread ] && flags="-fsanitize=thread"
 rm -rf "$work" && mkdir -p "$work"
 cmake --install "$build" --prefix "$work/prefix" >/dev/null
 test -f "$work/prefix/include/lockgraph/lockgraph.h"
 test -x "$work/prefix/bin/lockgraph"
-cmake -S "$source/tests/consumer" -B "$work/build" -G Ninja -DCMAKE_PREFIX_PATH="$work/prefix" >/dev/null
+cmake -S "$source/tests/consumer" -B "$work/build" -G Ninja -DCMAKE_PREFIX_PATH="$work/prefix" \
+  -DCMAKE_CXX_FLAGS="$flags" >/dev/null
 cmake --build "$work/build" >/dev/null
 LOCKGRAPH_OPTIONS="trace_path=$work/traces/%p.lgtrace:verbosity=0" "$work/build/consumer"
 status=0
@@ -17,7 +23,7 @@ grep -q "first --> second --> first\|second --> first --> second" "$work/report.
 # The installed interposer, found by the installed CLI beside it (../lib), on a plain program
 # (skipped in sanitizer builds, where the sanitizer owns the pthread interceptors).
 test -f "$work/prefix/lib/liblockgraph_preload.so"
-if [ -z "${ASAN_OPTIONS:-}${TSAN_OPTIONS:-}" ]; then
+if [ -z "$sanitizer" ]; then
   printf '#include <mutex>\n#include <thread>\nstd::mutex a, b;\nint main() {\n  std::thread([] { std::scoped_lock l(a); std::lock_guard g(b); }).join();\n  std::lock_guard g(b); std::lock_guard h(a);\n}\n' >"$work/plain.cpp"
   g++ -std=c++17 -g -pthread "$work/plain.cpp" -o "$work/plain"
   run_status=0
