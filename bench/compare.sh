@@ -4,6 +4,7 @@
 # configuration, plus the trace sizes. Installs what it needs from Debian (valgrind, clang, time).
 #
 # Usage: bench/compare.sh [RUNS] [BUILD_DIR]      (RUNS defaults to 3)
+# Helgrind, 100-2000x slower, runs HELGRIND_RUNS times (default 1) so the script ends in minutes.
 #
 # Configurations, every one from the same source:
 #   plain     g++ -O2, std types (LOCKGRAPH_DISABLE)
@@ -37,7 +38,7 @@ cli=$build/cli/lockgraph
 work=$(mktemp -d /tmp/lockgraph-compare-XXXXXX)
 
 # Scales: each plain run takes a few tenths of a second (Helgrind then takes tens of seconds).
-declare -A scale=([nested]=100 [prodcons]=5 [short_threads]=2 [counter]=100)
+declare -A scale=([nested]=40 [prodcons]=5 [short_threads]=2 [counter]=40)
 workloads=(nested prodcons short_threads counter)
 configs=(plain linked preload tsan helgrind)
 
@@ -62,6 +63,7 @@ median() { sort -n | awk '{a[NR]=$1} END {print (NR % 2) ? a[(NR+1)/2] : (a[NR/2
 echo "lockgraph compare: $runs run(s) per configuration, $(nproc) cores, $(uname -r)"
 echo "command: bench/compare.sh $runs"
 echo
+echo "(helgrind: ${HELGRIND_RUNS:-1} run(s))"
 printf "| workload | configuration | median wall s | peak MB | ratio to plain | trace size |\n"
 printf "|---|---|---|---|---|---|\n"
 for w in "${workloads[@]}"; do
@@ -69,7 +71,9 @@ for w in "${workloads[@]}"; do
   declare -A secs=() mem=()
   for c in "${configs[@]}"; do
     times=(); mems=()
-    for i in $(seq 1 "$runs"); do
+    n=$runs
+    [ "$c" = helgrind ] && n=${HELGRIND_RUNS:-1}
+    for i in $(seq 1 "$n"); do
       read -r t m < <(run_config "$c" "$w" "$s" "$i")
       times+=("$t"); mems+=("$m")
     done

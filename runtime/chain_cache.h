@@ -12,14 +12,15 @@
 
 namespace lockgraph::rt {
 
+// 24 bytes, so that many distinct chains still fit the caches: the lookup on every acquisition
+// is what a lock-heavy program pays for. What only the flush needs lives in a parallel array.
 struct ChainEntry {
-  std::uint64_t key = 0;             // 0 = empty slot
-  std::uint64_t chain_id = 0;        // id of the chain record in the trace
-  std::uint32_t stack_id = 0;        // stack captured when the chain was first seen (0: none)
-  std::uint64_t held_hash = 0;       // the held-chain hash once this lock is held (computed once)
+  std::uint64_t key = 0;                // 0 = empty slot
   std::atomic<std::uint64_t> count{0};  // acquisitions on this chain so far
-  std::uint64_t reported = 0;        // part of count already written to the trace
+  std::uint32_t stack_id = 0;           // stack captured when the chain was first seen (0: none)
+  std::uint32_t chain_id = 0;           // id of the chain record in the trace
 };
+static_assert(sizeof(ChainEntry) == 24);
 
 class ChainCache {
  public:
@@ -41,10 +42,12 @@ class ChainCache {
     return place(key);
   }
 
+  // Calls visit(entry, reported) for every chain; `reported` is the part of its count already
+  // written to the trace (cold data, kept apart from the entries).
   template <class Visit>
   void for_each(Visit&& visit) {
     for (std::size_t i = 0; i < capacity_; ++i)
-      if (slots_[i].key != 0) visit(slots_[i]);
+      if (slots_[i].key != 0) visit(slots_[i], reported_[i]);
   }
 
   void clear() { reset(1024); }
@@ -58,12 +61,14 @@ class ChainCache {
   }
   void reset(std::size_t capacity) {
     slots_ = std::make_unique<ChainEntry[]>(capacity);
+    reported_ = std::make_unique<std::uint64_t[]>(capacity);
     capacity_ = capacity;
     mask_ = capacity - 1;
     size_ = 0;
   }
   void grow() {
     std::unique_ptr<ChainEntry[]> old = std::move(slots_);
+    std::unique_ptr<std::uint64_t[]> old_reported = std::move(reported_);
     std::size_t old_capacity = capacity_;
     std::size_t old_size = size_;
     reset(old_capacity * 2);
@@ -73,13 +78,13 @@ class ChainCache {
       ChainEntry* moved = place(old[i].key);
       moved->chain_id = old[i].chain_id;
       moved->stack_id = old[i].stack_id;
-      moved->held_hash = old[i].held_hash;
       moved->count.store(old[i].count.load(std::memory_order_relaxed), std::memory_order_relaxed);
-      moved->reported = old[i].reported;
+      reported_[static_cast<std::size_t>(moved - slots_.get())] = old_reported[i];
     }
   }
 
   std::unique_ptr<ChainEntry[]> slots_;
+  std::unique_ptr<std::uint64_t[]> reported_;
   std::size_t capacity_ = 0;
   std::size_t mask_ = 0;
   std::size_t size_ = 0;

@@ -21,7 +21,7 @@ namespace lockgraph::rt {
 namespace {
 
 std::atomic<LockId> g_next_lock_id{1};
-std::atomic<std::uint64_t> g_next_chain_id{1};
+std::atomic<std::uint32_t> g_next_chain_id{1};
 
 constexpr std::uint64_t kCreationSiteTag = 0xc7ea7e5173ULL;
 
@@ -38,9 +38,8 @@ std::uint64_t held_chain_hash(std::uint64_t below, LockId lock) {
 // Slow path. Caller holds the buffer guard.
 [[gnu::noinline, gnu::cold]] ChainEntry* record_new_chain(ThreadState& ts, std::uint64_t key, LockId lock, std::uint32_t flags) {
   ChainEntry* entry = ts.chains.insert(key);
-  entry->chain_id = g_next_chain_id.fetch_add(1, std::memory_order_relaxed);
+  entry->chain_id = static_cast<std::uint32_t>(g_next_chain_id.fetch_add(1, std::memory_order_relaxed));
   entry->stack_id = capture_and_intern_stack(ts.buffer);
-  entry->held_hash = held_chain_hash(ts.top_chain_hash(), lock);
   RecordBuilder record(ts.buffer, trace::kind::kChain);
   record.num("id", entry->chain_id)
       .num("t", ts.tid)
@@ -172,7 +171,7 @@ void lock_destroyed(LockId id) noexcept {
   if (!entry) entry = new_chain(*ts, key, id, flags);
   entry->count.store(entry->count.load(std::memory_order_relaxed) + 1, std::memory_order_relaxed);
   std::uint64_t chain_id = entry->chain_id;
-  ts->held.push({id, flags, entry->stack_id, 0, entry->held_hash});
+  ts->held.push({id, flags, entry->stack_id, 0, held_chain_hash(ts->top_chain_hash(), id)});
   if (full_mode_enabled()) append_event(*ts, trace::kind::kAcquire, "c", chain_id);
   if (race_tracking()) record_sync(*ts, 'a', trace::sync_object::kLock, id);
 }
@@ -222,7 +221,7 @@ void lock_acquired(LockId id, std::uint32_t flags, const void* caller) noexcept 
   ChainEntry* entry = ts->chains.find(chain_key(*ts, id, flags, caller));
   if (entry == nullptr) return acquired_general(id, flags, caller);
   entry->count.store(entry->count.load(std::memory_order_relaxed) + 1, std::memory_order_relaxed);
-  ts->held.push_unchecked({id, flags, entry->stack_id, 0, entry->held_hash});
+  ts->held.push_unchecked({id, flags, entry->stack_id, 0, held_chain_hash(ts->top_chain_hash(), id)});
 }
 
 bool lock_released(LockId id) noexcept {

@@ -21,7 +21,7 @@ TEST(ChainCache, AgreesWithReferenceMapThroughGrowth) {
     ASSERT_EQ(entry != nullptr, it != reference.end());
     if (!entry) {
       entry = cache.insert(key);
-      entry->chain_id = reference.size() + 1;
+      entry->chain_id = static_cast<std::uint32_t>(reference.size() + 1);
       reference[key] = entry->chain_id;
     }
     entry->count.store(entry->count.load() + 1);
@@ -29,12 +29,24 @@ TEST(ChainCache, AgreesWithReferenceMapThroughGrowth) {
   }
   std::size_t visited = 0;
   std::uint64_t total = 0;
-  cache.for_each([&](ChainEntry& e) {
+  cache.for_each([&](ChainEntry& e, std::uint64_t& reported) {
     ++visited;
     total += e.count.load();
+    EXPECT_EQ(reported, 0u);
+    reported = e.count.load();  // the flush's bookkeeping survives growth (checked below)
   });
   EXPECT_EQ(visited, reference.size());
   EXPECT_EQ(total, 20000u);
+  // Growing the table keeps each chain's reported part with it.
+  for (int i = 0; i < 5000; ++i) cache.insert(hash_mix(1, static_cast<std::uint64_t>(i) + 100000));
+  std::uint64_t reported_total = 0;
+  cache.for_each([&](ChainEntry& e, std::uint64_t& reported) {
+    if (e.chain_id != 0) {
+      EXPECT_EQ(reported, e.count.load());
+    }
+    reported_total += reported;
+  });
+  EXPECT_EQ(reported_total, 20000u);
 }
 
 TEST(ChainCache, HashMixNeverReturnsZero) {
