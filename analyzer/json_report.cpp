@@ -52,24 +52,7 @@ void write_json_report(std::ostream& out, const Report& report) {
     verdicts[verdict_name(v)] = findings.count(v);
 
   nlohmann::json list = nlohmann::json::array();
-  for (const ReportedCycle& c : report.cycles) {
-    if (!report.shows(c)) continue;
-    const CycleView& view = c.view;
-    nlohmann::json locks = nlohmann::json::array(), edges = nlohmann::json::array();
-    for (const LockView& lock : view.locks) locks.push_back(lock_json(lock));
-    for (const EdgeView& e : view.edges) edges.push_back(edge_json(findings, e));
-    list.push_back({{"kind", "lock-order-inversion"},
-                    {"verdict", verdict_name(view.cycle->verdict)},
-                    {"finding", verdict_is_finding(view.cycle->verdict)},
-                    {"fails", c.fails()},
-                    {"reason", view.cycle->reason},
-                    {"chain", view.chain},
-                    {"fingerprint", view.fingerprint},
-                    {"suppressed_by", c.suppressed_by},
-                    {"in_baseline", c.in_baseline},
-                    {"locks", locks},
-                    {"edges", edges}});
-  }
+  // What happened comes before what could happen.
   for (const ReportedIncident& i : report.incidents) {
     nlohmann::json parties = nlohmann::json::array();
     for (const IncidentPartyView& p : i.view.parties) {
@@ -93,6 +76,24 @@ void write_json_report(std::ostream& out, const Report& report) {
                     {"suppressed_by", i.suppressed_by},
                     {"in_baseline", i.in_baseline},
                     {"parties", parties}});
+  }
+  for (const ReportedCycle& c : report.cycles) {
+    if (!report.shows(c)) continue;
+    const CycleView& view = c.view;
+    nlohmann::json locks = nlohmann::json::array(), edges = nlohmann::json::array();
+    for (const LockView& lock : view.locks) locks.push_back(lock_json(lock));
+    for (const EdgeView& e : view.edges) edges.push_back(edge_json(findings, e));
+    list.push_back({{"kind", "lock-order-inversion"},
+                    {"verdict", verdict_name(view.cycle->verdict)},
+                    {"finding", verdict_is_finding(view.cycle->verdict)},
+                    {"fails", c.fails()},
+                    {"reason", view.cycle->reason},
+                    {"chain", view.chain},
+                    {"fingerprint", view.fingerprint},
+                    {"suppressed_by", c.suppressed_by},
+                    {"in_baseline", c.in_baseline},
+                    {"locks", locks},
+                    {"edges", edges}});
   }
   for (const ReportedRace& r : report.races) {
     list.push_back({{"kind", "data-race"},

@@ -45,6 +45,30 @@ nlohmann::json rules() {
 
 void write_sarif_report(std::ostream& out, const Report& report) {
   nlohmann::json results = nlohmann::json::array();
+  // What happened comes before what could happen.
+  for (const ReportedIncident& i : report.incidents) {
+    const IncidentView& view = i.view;
+    nlohmann::json flows = nlohmann::json::array();
+    for (const IncidentPartyView& p : view.parties)
+      flows.push_back({{"message", {{"text", p.thread_label}}},
+                       {"locations", nlohmann::json::array(
+                                         {{{"location", location(p.site, p.thread_label + " " + p.action)}}})}});
+    nlohmann::json result = {
+        {"ruleId", "lock-misuse"},
+        {"ruleIndex", 2},
+        {"level", "error"},
+        {"message", {{"text", view.headline + ": " + view.explanation}}},
+        {"partialFingerprints", {{"lockgraphIncident/v1", view.fingerprint}}},
+        {"codeFlows", nlohmann::json::array({{{"threadFlows", flows}}})}};
+    if (!view.parties.empty())
+      result["locations"] = nlohmann::json::array(
+          {location(view.parties.front().site, view.parties.front().thread_label + " " +
+                                                   view.parties.front().action)});
+    if (!i.suppressed_by.empty())
+      result["suppressions"] = nlohmann::json::array(
+          {{{"kind", "external"}, {"justification", "matched '" + i.suppressed_by + "'"}}});
+    results.push_back(std::move(result));
+  }
   for (const ReportedCycle& c : report.cycles) {
     if (!report.shows(c)) continue;
     const CycleView& view = c.view;
@@ -72,29 +96,6 @@ void write_sarif_report(std::ostream& out, const Report& report) {
     if (!c.suppressed_by.empty())
       result["suppressions"] = nlohmann::json::array(
           {{{"kind", "external"}, {"justification", "matched '" + c.suppressed_by + "'"}}});
-    results.push_back(std::move(result));
-  }
-  for (const ReportedIncident& i : report.incidents) {
-    const IncidentView& view = i.view;
-    nlohmann::json flows = nlohmann::json::array();
-    for (const IncidentPartyView& p : view.parties)
-      flows.push_back({{"message", {{"text", p.thread_label}}},
-                       {"locations", nlohmann::json::array(
-                                         {{{"location", location(p.site, p.thread_label + " " + p.action)}}})}});
-    nlohmann::json result = {
-        {"ruleId", "lock-misuse"},
-        {"ruleIndex", 2},
-        {"level", "error"},
-        {"message", {{"text", view.headline + ": " + view.explanation}}},
-        {"partialFingerprints", {{"lockgraphIncident/v1", view.fingerprint}}},
-        {"codeFlows", nlohmann::json::array({{{"threadFlows", flows}}})}};
-    if (!view.parties.empty())
-      result["locations"] = nlohmann::json::array(
-          {location(view.parties.front().site, view.parties.front().thread_label + " " +
-                                                   view.parties.front().action)});
-    if (!i.suppressed_by.empty())
-      result["suppressions"] = nlohmann::json::array(
-          {{{"kind", "external"}, {"justification", "matched '" + i.suppressed_by + "'"}}});
     results.push_back(std::move(result));
   }
   for (const ReportedRace& r : report.races) {

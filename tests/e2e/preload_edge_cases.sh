@@ -41,4 +41,25 @@ PY
     fi
   done
 done
+# Misuse and real hangs in preload mode: a self-deadlock is reported and aborted; a real
+# deadlock is ended by the watchdog (on_hang=abort) and reported as observed. Both exit 1.
+bin=$work/edge_g++
+for what in self_deadlock real_deadlock; do
+  dir=$work/$what
+  set +e
+  LOCKGRAPH_OPTIONS=on_hang=abort timeout 120 "$cli" run --hang-timeout-ms 300 --format json \
+    -o "$dir.json" --trace-dir "$dir" -- "$bin" "$what" >/dev/null 2>"$dir.err"
+  status=$?
+  set -e
+  kind=$(python3 -c 'import json,sys; print(" ".join(f["kind"] for f in json.load(open(sys.argv[1]))["findings"]))' "$dir.json")
+  case $what in
+    self_deadlock) want="self-deadlock";;
+    real_deadlock) want="deadlock-observed lock-order-inversion";;
+  esac
+  if [ "$status" != 1 ] || [ "$kind" != "$want" ] || ! grep -q "signal 6" "$dir.err"; then
+    echo "$what: exit $status, findings '$kind', expected 1 and '$want' after SIGABRT"; cat "$dir.err"; fail=1
+  else
+    echo "$what: ok ($kind, the program aborted by the runtime)"
+  fi
+done
 exit $fail

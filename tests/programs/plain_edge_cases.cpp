@@ -2,12 +2,15 @@
 //   fork             locks in a parent and in a fork() child (each writes its own trace)
 //   nested_threads   threads that start threads that take locks in opposite orders
 //   static_destructor a lock taken by a static object's destructor after main returned
+//   self_deadlock    locks a std::mutex twice (the runtime reports it and aborts)
+//   real_deadlock    two threads forced into the inverted order: hangs for real (the watchdog ends it)
 //   timed            std::timed_mutex::try_lock_for in opposite orders, and a condition
 //                    variable's wait_for (libstdc++ calls the pthread *clock* variants for both)
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <cstdio>
+#include <barrier>
 #include <chrono>
 #include <condition_variable>
 #include <mutex>
@@ -79,6 +82,29 @@ int timed() {
   return 0;
 }
 
+int self_deadlock() {
+  first.lock();
+  first.lock();
+  return 0;
+}
+
+int real_deadlock() {
+  std::barrier both_hold_one(2);
+  std::thread t1([&] {
+    std::lock_guard<std::mutex> a(first);
+    both_hold_one.arrive_and_wait();
+    std::lock_guard<std::mutex> b(second);
+  });
+  std::thread t2([&] {
+    std::lock_guard<std::mutex> b(second);
+    both_hold_one.arrive_and_wait();
+    std::lock_guard<std::mutex> a(first);
+  });
+  t1.join();
+  t2.join();
+  return 0;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -87,6 +113,8 @@ int main(int argc, char** argv) {
   if (what == "nested_threads") return nested_threads();
   if (what == "static_destructor") return static_destructor();
   if (what == "timed") return timed();
+  if (what == "self_deadlock") return self_deadlock();
+  if (what == "real_deadlock") return real_deadlock();
   std::fprintf(stderr, "usage: plain_edge_cases fork|nested_threads|static_destructor\n");
   return 2;
 }
