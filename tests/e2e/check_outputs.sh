@@ -27,6 +27,20 @@ for r in results:
 PY
 check "sarif validates against the official schema" 0 $?
 
+# An observed deadlock (an incident) in SARIF: StringBuffer's recorded run deadlocked.
+"$cli" analyze "$shared/traces/spd-deadlock-suite/StringBuffer.data" --format sarif -o "$work/incident.sarif"
+check "incident sarif written, findings exit 1" 1 $?
+python3 - "$shared/schemas/sarif-schema-2.1.0.json" "$work/incident.sarif" <<'PY'
+import json, sys, jsonschema
+schema, doc = (json.load(open(p)) for p in sys.argv[1:3])
+jsonschema.validate(doc, schema)
+results = doc["runs"][0]["results"]
+assert results[0]["ruleId"] == "lock-misuse" and "observed" in results[0]["message"]["text"], results[0]
+assert results[0]["partialFingerprints"]["lockgraphIncident/v1"]
+assert len(results[0]["codeFlows"][0]["threadFlows"]) == 4  # two threads, each waits and holds
+PY
+check "incident sarif validates against the official schema" 0 $?
+
 "$cli" analyze "$work/traces" --format json -o "$work/out.json"; check "json written" 1 $?
 python3 - "$work/out.json" <<'PY'
 import json, sys
