@@ -23,7 +23,7 @@ void add_analysis_options(CLI::App* command, AnalysisArgs& args, bool with_trace
       ->check(CLI::PositiveNumber)
       ->default_str("10000");
   command->add_option("--suppressions", args.suppressions,
-                      "TSan-style file: deadlock:PATTERN, race:PATTERN, # comments")
+                      "TSan-style file: deadlock:PATTERN, race:PATTERN, mutex:PATTERN (misuse), # comments")
       ->type_name("FILE");
   command->add_option("--baseline", args.baseline,
                       "JSON report of known findings: only findings absent from it fail")
