@@ -164,9 +164,9 @@ IncidentView view_incident(const Findings& findings, const Incident& incident, S
     if (p.has_lock) party.lock = view_lock(findings, findings.graph->node_of(p.lock), symbolizer).label;
     party.role = p.role;
     switch (p.role) {
-      case trace::incident::kHolds: party.action = "holds " + party.lock + ", taken"; break;
-      case trace::incident::kWaits: party.action = "waits for " + party.lock; break;
-      default: party.action = std::string(text.verb) + (party.lock.empty() ? "" : " " + party.lock);
+      case trace::incident::kHolds: party.action = "holds " + party.lock + ", taken at"; break;
+      case trace::incident::kWaits: party.action = "waits for " + party.lock + " here"; break;
+      default: party.action = std::string(text.verb) + (party.lock.empty() ? "" : " " + party.lock) + " here";
     }
     party.stack = symbolizer.stack(p.stack);
     party.site = symbolizer.user_frame(p.stack);

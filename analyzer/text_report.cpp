@@ -146,8 +146,7 @@ void write_incident(std::ostream& out, const ReportedIncident& reported, Symboli
   if (reported.in_baseline) out << "  (known: in the baseline)\n";
   out << "  " << view.explanation << "\n\n";
   for (const IncidentPartyView& p : view.parties) {
-    out << fmt::format("  {} {}{}:\n", p.thread_label, p.action,
-                       p.role == trace::incident::kHolds ? " at" : " here");
+    out << fmt::format("  {} {}:\n", p.thread_label, p.action);
     write_stack(out, p.stack, symbolizer, style);
   }
   const SourceFrame& site = view.parties.empty() ? SourceFrame{} : view.parties.front().site;

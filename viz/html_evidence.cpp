@@ -51,6 +51,19 @@ nlohmann::json access_json(const analysis::AccessView& a, analysis::Symbolizer& 
 nlohmann::json evidence_json(const analysis::Report& report, analysis::Symbolizer& symbolizer) {
   const analysis::Findings& findings = *report.findings;
   nlohmann::json list = nlohmann::json::array();
+  // What happened first: observed deadlocks and misuse, each party with its stack.
+  for (const auto& i : report.incidents) {
+    nlohmann::json parties = nlohmann::json::array();
+    for (const auto& p : i.view.parties)
+      parties.push_back({{"what", p.thread_label + " " + p.action}, {"stack", frames_json(p.stack, symbolizer)}});
+    list.push_back({{"id", "finding-" + std::to_string(list.size())},
+                    {"kind", i.view.incident->what},
+                    {"verdict", "observed"},
+                    {"fails", i.fails()},
+                    {"title", i.view.headline},
+                    {"reason", i.view.explanation},
+                    {"parties", parties}});
+  }
   for (std::size_t i = 0; i < report.cycles.size(); ++i) {
     const auto& c = report.cycles[i];
     if (!report.shows(c)) continue;

@@ -37,7 +37,7 @@ std::string findings_list(const nlohmann::json& evidence) {
         f["id"].get<std::string>(), verdict, verdict, html_escape(f["title"]),
         html_escape(f["reason"]));
   }
-  if (out.empty()) out = "<p class=\"finding\">No lock-order cycle and no data race.</p>";
+  if (out.empty()) out = "<p class=\"finding\">No lock-order cycle, no data race, no lock misuse.</p>";
   if (std::size_t more = evidence["cycles_not_listed"]; more > 0)
     out += fmt::format("<p class=\"finding\">{} more cycle(s) not listed here: "
                        "<code>lockgraph analyze --all</code> shows them all.</p>", more);
@@ -58,10 +58,12 @@ void write_html_report(std::ostream& out, const HtmlInputs& inputs, analysis::Sy
   replace(page, "@TITLE@", html_escape(fmt::format("{} finding(s)", failing)));
   replace(page, "@STYLE@", kReportCss);
   replace(page, "@SUMMARY@",
-          fmt::format("<b class=\"{}\">{} finding(s)</b>: {} potential deadlock(s), {} data race(s); "
+          fmt::format("<b class=\"{}\">{} finding(s)</b>: {} observed deadlock(s) or lock misuse(s), "
+                      "{} potential deadlock(s), {} data race(s); "
                       "{} lock-order cycle(s) in all; {} lock(s), {} thread(s), {} process(es). "
                       "Traces: {}",
-                      failing ? "bad" : "good", failing, findings.count(analysis::Verdict::kDeadlock),
+                      failing ? "bad" : "good", failing, report.incidents.size(),
+                      findings.count(analysis::Verdict::kDeadlock),
                       report.races.size(), findings.cycles.size(), findings.model->locks.size(),
                       findings.model->threads.size(), findings.model->processes.size(),
                       html_escape(traces)));

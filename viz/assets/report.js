@@ -70,6 +70,10 @@
       if (f.verdict === 'deadlock') details.appendChild(scenario(f));
       f.edges.forEach(function (e) { details.appendChild(edgeBlock(e)); });
       highlight(f.nodes);
+    } else if (f.parties) {
+      f.parties.forEach(function (p) {
+        details.appendChild(el('div', {class: 'edge-evidence'}, [stackBox(p.what, p.stack)]));
+      });
     } else {
       f.accesses.forEach(function (a, i) {
         const what = (i ? 'Previous ' : '') + (a.write ? 'write' : 'read') + ' by ' + a.thread + ', holding ' + (a.held.length ? a.held.join(', ') : 'no lock');

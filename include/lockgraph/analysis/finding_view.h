@@ -68,7 +68,7 @@ struct IncidentPartyView {
   std::string thread_label;
   std::string lock;                         // label of the lock it is about, if any
   std::uint32_t role = 0;                   // trace::incident::Role
-  std::string action;                       // "waits for lock2", "holds lock1", "unlocks m"
+  std::string action;                       // "waits for lock2 here", "holds lock1, taken at", "unlocks m here"
   std::vector<SourceFrame> stack;
   SourceFrame site;
 };
