@@ -4,16 +4,13 @@
 #pragma once
 
 #include "lockgraph/runtime.h"
+#include "lockgraph/lock_path.h"
 #include "lock_table.h"
-
-namespace lockgraph::rt {
-extern __thread int tls_runtime_depth __attribute__((tls_model("initial-exec")));
-}
 
 namespace lockgraph::preload {
 
 // True while the runtime itself runs (its own locks are not the program's).
-inline bool inside_runtime() noexcept { return rt::tls_runtime_depth != 0; }
+inline bool inside_runtime() noexcept { return rt::tls_lock_path.depth != 0; }
 
 // Acquires with `try_once` (returns 0 on success) and, if that fails and `blocking`, `block`
 // (returns 0 or an error), reporting to the runtime. Returns the pthread result.
@@ -26,11 +23,17 @@ int acquire(rt::LockId id, std::uint32_t flags, const void* caller, bool blockin
     rc = block();
     rt::lock_wait_ended(id);
   }
-  if (rc == 0)
-    rt::lock_acquired(id, flags, caller);
+  if (rc == 0) {
+    // The runtime's fast path inline (this library contains the runtime), else its general one.
+    if ((flags & trace::flag::kMayReenter) || !rt::fast_acquire(id, flags, caller))
+      rt::lock_acquired(id, flags, caller);
+  }
   else if (flags & (trace::flag::kTry | trace::flag::kTimed))
     rt::lock_try_failed(id, flags, caller);
   return rc;
 }
+
+// Reports the release of `id` (before the real unlock); false if this thread does not hold it.
+inline bool release(rt::LockId id) noexcept { return rt::fast_release(id) || rt::lock_released(id); }
 
 }  // namespace lockgraph::preload

@@ -3,32 +3,32 @@
 //
 // Only its owning thread inserts; other threads read counts at exit under the owner's buffer
 // flag. A hit costs one probe sequence and a relaxed counter increment. The table grows (on the
-// slow path that records a new chain) instead of filling up, so no chain is ever dropped.
+// slow path that records a new chain) instead of filling up, so no chain is ever dropped. The
+// owner's LockPath (lock_path.h) mirrors the table's address and size for the inline fast path.
 #pragma once
 
 #include <atomic>
 #include <cstdint>
 #include <memory>
 
-namespace lockgraph::rt {
+#include "lockgraph/lock_path.h"
 
-// 24 bytes, so that many distinct chains still fit the caches: the lookup on every acquisition
-// is what a lock-heavy program pays for. What only the flush needs lives in a parallel array.
-struct ChainEntry {
-  std::uint64_t key = 0;                // 0 = empty slot
-  std::atomic<std::uint64_t> count{0};  // acquisitions on this chain so far
-  std::uint32_t stack_id = 0;           // stack captured when the chain was first seen (0: none)
-  std::uint32_t chain_id = 0;           // id of the chain record in the trace
-};
-static_assert(sizeof(ChainEntry) == 24);
+namespace lockgraph::rt {
 
 class ChainCache {
  public:
   ChainCache() { reset(1024); }
 
-  // The entry for `key`, or null. `key` must not be 0.
+  // Publishes the table to `path` (the owning thread's lock path) now and after every change;
+  // null stops that.
+  void mirror_to(LockPath* path) noexcept {
+    path_ = path;
+    publish();
+  }
+
+  // The entry for `key`, or null. `key` must not be 0. Probes as fast_acquire() does.
   ChainEntry* find(std::uint64_t key) noexcept {
-    for (std::size_t i = key & mask_;; i = (i + 1) & mask_) {
+    for (std::size_t i = key >> shift_;; i = (i + 1) & mask_) {
       ChainEntry& slot = slots_[i];
       if (slot.key == key) return &slot;
       if (slot.key == 0) return nullptr;
@@ -54,7 +54,7 @@ class ChainCache {
 
  private:
   ChainEntry* place(std::uint64_t key) {
-    std::size_t i = key & mask_;
+    std::size_t i = key >> shift_;
     while (slots_[i].key != 0) i = (i + 1) & mask_;
     slots_[i].key = key;
     return &slots_[i];
@@ -64,7 +64,15 @@ class ChainCache {
     reported_ = std::make_unique<std::uint64_t[]>(capacity);
     capacity_ = capacity;
     mask_ = capacity - 1;
+    shift_ = 64 - static_cast<unsigned>(__builtin_ctzll(capacity));
     size_ = 0;
+    publish();
+  }
+  void publish() noexcept {
+    if (!path_) return;
+    path_->slots = slots_.get();
+    path_->mask = mask_;
+    path_->index_shift = shift_;
   }
   void grow() {
     std::unique_ptr<ChainEntry[]> old = std::move(slots_);
@@ -78,6 +86,7 @@ class ChainCache {
       ChainEntry* moved = place(old[i].key);
       moved->chain_id = old[i].chain_id;
       moved->stack_id = old[i].stack_id;
+      moved->next_hash = old[i].next_hash;
       moved->count.store(old[i].count.load(std::memory_order_relaxed), std::memory_order_relaxed);
       reported_[static_cast<std::size_t>(moved - slots_.get())] = old_reported[i];
     }
@@ -87,7 +96,9 @@ class ChainCache {
   std::unique_ptr<std::uint64_t[]> reported_;
   std::size_t capacity_ = 0;
   std::size_t mask_ = 0;
+  unsigned shift_ = 63;
   std::size_t size_ = 0;
+  LockPath* path_ = nullptr;
 };
 
 // Mixes a value into a running hash (splitmix64 finaliser); never returns 0.
@@ -99,17 +110,10 @@ inline std::uint64_t hash_mix(std::uint64_t seed, std::uint64_t value) noexcept 
   return x == 0 ? 1 : x;
 }
 
-// The lock path's key mix: three independent multiplies and one finaliser, a few cycles. Good
-// enough to spread keys over the table; collisions of the full 64 bits are what matter, and
-// they stay at 2^-64 per pair for keys this varied.
-[[gnu::always_inline]] inline std::uint64_t chain_key_mix(std::uint64_t chain, std::uint64_t lock, std::uint64_t site,
-                                   std::uint64_t extra) noexcept {
-  std::uint64_t x = chain ^ (lock * 0x9e3779b97f4a7c15ULL) ^ (site * 0xc2b2ae3d27d4eb4fULL) ^
-                    (extra * 0x165667b19e3779f9ULL);
-  x ^= x >> 32;
-  x *= 0xd6e8feb86659fd93ULL;
-  x ^= x >> 32;
-  return x == 0 ? 1 : x;
+// The hash of a held chain once `lock` is pushed on `below` (computed on slow paths only; the
+// fast path finds it in the chain entry).
+inline std::uint64_t held_chain_hash(std::uint64_t below, LockId lock) noexcept {
+  return hash_mix(below, lock);
 }
 
 }  // namespace lockgraph::rt

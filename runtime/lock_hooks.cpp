@@ -25,20 +25,15 @@ std::atomic<std::uint32_t> g_next_chain_id{1};
 
 constexpr std::uint64_t kCreationSiteTag = 0xc7ea7e5173ULL;
 
-[[gnu::always_inline]] inline std::uint64_t chain_key(const ThreadState& ts, LockId lock, std::uint32_t flags,
-                        const void* caller) {
-  return chain_key_mix(ts.top_chain_hash(), lock, reinterpret_cast<std::uintptr_t>(caller),
-                       flags | (std::uint64_t{ts.segment} << 32));
-}
-
-std::uint64_t held_chain_hash(std::uint64_t below, LockId lock) {
-  return chain_key_mix(below, lock, 0, 0);
+std::uint64_t chain_key_of(const ThreadState& ts, LockId lock, std::uint32_t flags, const void* caller) {
+  return chain_key(ts.held.top_hash(), lock, caller, flags, tls_lock_path.segment_term);
 }
 
 // Slow path. Caller holds the buffer guard.
 [[gnu::noinline, gnu::cold]] ChainEntry* record_new_chain(ThreadState& ts, std::uint64_t key, LockId lock, std::uint32_t flags) {
   ChainEntry* entry = ts.chains.insert(key);
   entry->chain_id = static_cast<std::uint32_t>(g_next_chain_id.fetch_add(1, std::memory_order_relaxed));
+  entry->next_hash = held_chain_hash(ts.held.top_hash(), lock);
   entry->stack_id = capture_and_intern_stack(ts.buffer);
   RecordBuilder record(ts.buffer, trace::kind::kChain);
   record.num("id", entry->chain_id)
@@ -122,15 +117,8 @@ LockId lock_created_at(trace::LockKind kind, const char* name, const void* calle
 void note_lock_request(ThreadState& ts, LockId id, std::uint32_t flags, const void* caller) noexcept {
   flags &= ~trace::flag::kMayReenter;
   if (ts.find_held(id)) return;  // re-entry or self-deadlock: no new order
-  std::uint64_t key = chain_key(ts, id, flags, caller);
+  std::uint64_t key = chain_key_of(ts, id, flags, caller);
   if (!ts.chains.find(key)) new_chain(ts, key, id, flags);
-}
-
-// Removes hold `i` (not necessarily the innermost): the chain hashes above it change.
-static void remove_hold(ThreadState& ts, std::size_t i) {
-  ts.held.erase(i);
-  for (std::size_t j = i; j < ts.held.size(); ++j)
-    ts.held[j].chain_hash = held_chain_hash(j == 0 ? 0 : ts.held[j - 1].chain_hash, ts.held[j].lock);
 }
 
 void lock_destroyed(LockId id) noexcept {
@@ -142,7 +130,7 @@ void lock_destroyed(LockId id) noexcept {
   // released any more; a later lock may even reuse the memory).
   if (HeldLock* held = ts->find_held(id)) {
     record_misuse(*ts, id, trace::incident::kDestroyHeld, held);
-    remove_hold(*ts, static_cast<std::size_t>(held - ts->held.begin()));
+    ts->held.erase(static_cast<std::size_t>(held - ts->held.begin()));
   }
   {
     BufferGuard guard(*ts);
@@ -155,7 +143,7 @@ void lock_destroyed(LockId id) noexcept {
 [[gnu::noinline]] void acquired_general(LockId id, std::uint32_t flags, const void* caller) noexcept {
   // Only read the depth: the runtime's own slow paths raise it (ReentryGuard), and a lock taken
   // inside them is not the program's.
-  if (tls_runtime_depth != 0) return;
+  if (runtime_depth() != 0) return;
   ThreadState* ts = current_thread_state();
   if (!ts) return;
   // Only a recursive lock can be taken again by its holder (anything else would have hung).
@@ -166,12 +154,12 @@ void lock_destroyed(LockId id) noexcept {
       return;
     }
   }
-  std::uint64_t key = chain_key(*ts, id, flags, caller);
+  std::uint64_t key = chain_key_of(*ts, id, flags, caller);
   ChainEntry* entry = ts->chains.find(key);
   if (!entry) entry = new_chain(*ts, key, id, flags);
   entry->count.store(entry->count.load(std::memory_order_relaxed) + 1, std::memory_order_relaxed);
   std::uint64_t chain_id = entry->chain_id;
-  ts->held.push({id, flags, entry->stack_id, 0, held_chain_hash(ts->top_chain_hash(), id)});
+  ts->held.push({.lock = id, .chain_hash = entry->next_hash, .stack_id = entry->stack_id, .flags = flags});
   if (full_mode_enabled()) append_event(*ts, trace::kind::kAcquire, "c", chain_id);
   if (race_tracking()) record_sync(*ts, 'a', trace::sync_object::kLock, id);
 }
@@ -187,7 +175,7 @@ void lock_try_failed(LockId id, std::uint32_t, const void*) noexcept {
 // The general case of lock_released: out-of-order release, re-entrant holds, extra records.
 // False if the thread does not hold `id` (a misuse the caller reports).
 [[gnu::noinline]] bool released_general(LockId id) noexcept {
-  if (tls_runtime_depth != 0) return true;
+  if (runtime_depth() != 0) return true;
   ThreadState* ts = current_thread_state();
   if (!ts) return true;
   // Fast path: the innermost hold, released first as in every scoped lock.
@@ -204,34 +192,19 @@ void lock_try_failed(LockId id, std::uint32_t, const void*) noexcept {
       return true;
     }
     if (race_tracking()) record_sync(*ts, 'r', trace::sync_object::kLock, id);
-    remove_hold(*ts, i);
+    ts->held.erase(i);
     if (full_mode_enabled()) append_event(*ts, trace::kind::kRelease, "l", id);
     return true;
   }
   return false;
 }
 
-// Fast paths: a known chain, nothing extra to record. They keep so little live that the compiler
-// saves no registers; everything else tail-calls the general versions above.
+// The exported entry points: the inline fast paths (lock_path.h), else the general versions.
 void lock_acquired(LockId id, std::uint32_t flags, const void* caller) noexcept {
-  ThreadState* ts = tls_state;
-  if (tls_runtime_depth != 0 || ts == nullptr || (flags & trace::flag::kMayReenter) ||
-      extra_records() || ts->held.full())
-    return acquired_general(id, flags, caller);
-  ChainEntry* entry = ts->chains.find(chain_key(*ts, id, flags, caller));
-  if (entry == nullptr) return acquired_general(id, flags, caller);
-  entry->count.store(entry->count.load(std::memory_order_relaxed) + 1, std::memory_order_relaxed);
-  ts->held.push_unchecked({id, flags, entry->stack_id, 0, held_chain_hash(ts->top_chain_hash(), id)});
+  if ((flags & trace::flag::kMayReenter) || !fast_acquire(id, flags, caller))
+    acquired_general(id, flags, caller);
 }
 
-bool lock_released(LockId id) noexcept {
-  ThreadState* ts = tls_state;
-  if (tls_runtime_depth == 0 && ts != nullptr && !extra_records() && !ts->held.empty() &&
-      ts->held.back().lock == id && ts->held.back().recursion == 0) {
-    ts->held.pop_back();
-    return true;
-  }
-  return released_general(id);
-}
+bool lock_released(LockId id) noexcept { return fast_release(id) || released_general(id); }
 
 }  // namespace lockgraph::rt

@@ -48,7 +48,7 @@ void record_exit_holding(ThreadState& ts) noexcept {
 }
 
 void lock_contended(LockId id, std::uint32_t flags, const void* caller) noexcept {
-  if (tls_runtime_depth != 0) return;
+  if (runtime_depth() != 0) return;
   ThreadState* ts = current_thread_state();
   if (ts == nullptr) return;
   note_lock_request(*ts, id, flags, caller);
@@ -78,7 +78,7 @@ bool lock_held(LockId id) noexcept {
 }
 
 void lock_misused(LockId id, const char* what) noexcept {
-  if (tls_runtime_depth != 0 || what == nullptr) return;
+  if (runtime_depth() != 0 || what == nullptr) return;
   ThreadState* ts = current_thread_state();
   if (ts == nullptr) return;
   record_misuse(*ts, id, what, ts->find_held(id));

@@ -13,18 +13,10 @@
 
 namespace lockgraph::rt {
 
-// Which records lock operations write beyond the chain, in one byte so the lock path reads it once.
-inline constexpr std::uint8_t kFullModeRecords = 1;  // mode=full: every acquire and release
-inline constexpr std::uint8_t kRaceRecords = 2;      // race tracking: sync records for locks
-extern std::atomic<std::uint8_t> g_extra_records;
-
 // True once any annotated access happened in this process.
 inline bool race_tracking() noexcept {
   return g_extra_records.load(std::memory_order_relaxed) & kRaceRecords;
 }
-
-// Whether lock operations write records beyond the chain (full mode, or race tracking).
-inline bool extra_records() noexcept { return g_extra_records.load(std::memory_order_relaxed) != 0; }
 
 // A global order for events of different threads (one relaxed atomic increment).
 std::uint64_t next_sequence() noexcept;

@@ -18,7 +18,8 @@ ThreadTicket thread_forking() noexcept {
   if (!reentry) return ticket;
   if (parent) {
     ticket.parent = parent->tid;
-    ticket.parent_segment = parent->segment++;
+    ticket.parent_segment = parent->segment;
+    parent->set_segment(parent->segment + 1);
     record_sync(*parent, 'r', trace::sync_object::kThreadStart, ticket.child);
   }
   return ticket;
@@ -48,7 +49,7 @@ void thread_joined(ThreadId child) noexcept {
   if (!ts) return;
   {
     BufferGuard guard(*ts);
-    ++ts->segment;
+    ts->set_segment(ts->segment + 1);
     RecordBuilder(ts->buffer, trace::kind::kJoin)
         .num("t", ts->tid)
         .num("joined", child)

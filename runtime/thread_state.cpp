@@ -16,7 +16,7 @@
 namespace lockgraph::rt {
 
 __thread ThreadState* tls_state LOCKGRAPH_FAST_TLS = nullptr;
-__thread int tls_runtime_depth LOCKGRAPH_FAST_TLS = 0;
+__thread LockPath tls_lock_path LOCKGRAPH_FAST_TLS;
 
 namespace {
 
@@ -42,7 +42,8 @@ void end_thread(ThreadState& state) {
   flush_thread(state);
   {
     BufferGuard guard(state);
-    state.held.release_memory();
+    state.held.detach();
+    state.chains.mirror_to(nullptr);
     state.chains.clear();
     std::string().swap(state.buffer);
   }
@@ -78,11 +79,11 @@ ThreadState* make_state(ThreadId tid) {
   if (!recording()) return nullptr;
   ThreadState* state = claim_state();
   state->tid = tid;
-  state->segment = 0;
+  state->set_segment(0);
   state->sync_epoch = 0;
   std::fill(std::begin(state->recorded_accesses), std::end(state->recorded_accesses), 0);
-  state->held.clear();
-  state->held.reserve(64);
+  state->held.attach(&tls_lock_path);
+  state->chains.mirror_to(&tls_lock_path);
   state->buffer.reserve(64 * 1024 + 4096);
   (void)&tls_exit_hook;  // odr-use: registers the exit hook's destructor for this thread
   tls_state = state;

@@ -16,57 +16,63 @@
 
 namespace lockgraph::rt {
 
-struct HeldLock {
-  LockId lock = 0;
-  std::uint32_t flags = 0;
-  std::uint32_t stack_id = 0;     // where this hold was taken (first time its chain was seen)
-  std::uint32_t recursion = 0;    // extra re-entrant holds
-  std::uint64_t chain_hash = 0;   // hash of the held chain up to and including this lock
-};
-
-// The locks a thread holds, innermost last. Fixed capacity with explicit growth, so the lock path
-// can push without a capacity branch of its own (it checks full() first and takes the slow path).
+// The locks a thread holds, innermost last, kept in the owning thread's LockPath (lock_path.h)
+// so that the inline fast paths push and pop without a call. Only the owning thread uses it,
+// between attach() and detach(). It grows on the slow path when full, never caps.
 class HeldStack {
  public:
-  HeldStack() { reserve(64); }
-  bool empty() const { return size_ == 0; }
-  bool full() const { return size_ == capacity_; }
-  std::size_t size() const { return size_; }
-  HeldLock& back() { return data_[size_ - 1]; }
-  const HeldLock& back() const { return data_[size_ - 1]; }
-  HeldLock& operator[](std::size_t i) { return data_[i]; }
-  HeldLock* begin() { return data_.get(); }
-  HeldLock* end() { return data_.get() + size_; }
-  const HeldLock* begin() const { return data_.get(); }
-  const HeldLock* end() const { return data_.get() + size_; }
+  // Takes `path` as this thread's held stack, empty, with room for 64 holds.
+  void attach(LockPath* path) {
+    path_ = path;
+    allocate(64, 0);
+  }
+  // Gives the memory back; the path's fast paths then fail until the next attach().
+  void detach() {
+    if (path_) path_->bottom = path_->top = path_->limit = nullptr;
+    path_ = nullptr;
+    storage_.reset();
+  }
 
-  void push_unchecked(const HeldLock& h) { data_[size_++] = h; }
+  bool empty() const { return path_->top == path_->bottom; }
+  std::size_t size() const { return static_cast<std::size_t>(path_->top - path_->bottom); }
+  HeldLock& back() { return path_->top[-1]; }
+  HeldLock& operator[](std::size_t i) { return path_->bottom[i]; }
+  HeldLock* begin() { return path_->bottom; }
+  HeldLock* end() { return path_->top; }
+  const HeldLock* begin() const { return path_->bottom; }
+  const HeldLock* end() const { return path_->top; }
+  // The hash of the whole held chain (0 when empty: the sentinel's).
+  std::uint64_t top_hash() const { return path_->top[-1].chain_hash; }
+
+  // Pushes a hold (`h.chain_hash` is the chain's hash with it on top).
   void push(const HeldLock& h) {
-    if (full()) reserve(capacity_ * 2);  // deep nesting: grows, never caps
-    push_unchecked(h);
+    if (path_->top == path_->limit) allocate(2 * static_cast<std::size_t>(path_->limit - path_->bottom), size());
+    *path_->top++ = h;
   }
-  void pop_back() { --size_; }
+  void pop_back() { --path_->top; }
+  // Removes hold `i` (not necessarily the innermost): the chain hashes above it change.
   void erase(std::size_t i) {
-    for (std::size_t j = i + 1; j < size_; ++j) data_[j - 1] = data_[j];
-    --size_;
-  }
-  void clear() { size_ = 0; }
-  void reserve(std::size_t capacity) {
-    if (capacity <= capacity_) return;
-    std::unique_ptr<HeldLock[]> grown(new HeldLock[capacity]);
-    for (std::size_t i = 0; i < size_; ++i) grown[i] = data_[i];
-    data_ = std::move(grown);
-    capacity_ = capacity;
-  }
-  void release_memory() {
-    data_.reset();
-    size_ = capacity_ = 0;
+    for (HeldLock* h = path_->bottom + i; h + 1 < path_->top; ++h) {
+      *h = h[1];
+      h->chain_hash = held_chain_hash(h[-1].chain_hash, h->lock);
+    }
+    *--path_->top = HeldLock{};  // slots above the top keep recursion 0 (fast_acquire relies on it)
   }
 
  private:
-  std::unique_ptr<HeldLock[]> data_;
-  std::size_t size_ = 0;
-  std::size_t capacity_ = 0;
+  // Room for `capacity` holds plus the sentinel, keeping the first `size`. Deep nesting grows
+  // here (slow path), never caps.
+  void allocate(std::size_t capacity, std::size_t size) {
+    std::unique_ptr<HeldLock[]> grown(new HeldLock[capacity + 1]);  // [0] is the sentinel
+    for (std::size_t i = 0; i < size; ++i) grown[i + 1] = path_->bottom[i];
+    storage_ = std::move(grown);
+    path_->bottom = storage_.get() + 1;
+    path_->top = path_->bottom + size;
+    path_->limit = path_->bottom + capacity;
+  }
+
+  LockPath* path_ = nullptr;
+  std::unique_ptr<HeldLock[]> storage_;
 };
 
 // What a thread blocked in a lock published for the hang watchdog (hang_watchdog.h). Written
@@ -85,7 +91,7 @@ struct WaitSnapshot {
 
 struct ThreadState {
   ThreadId tid = 0;
-  std::uint32_t segment = 0;  // bumped at every start/join this thread performs
+  std::uint32_t segment = 0;  // bumped at every start/join this thread performs (set_segment)
   std::uint32_t sync_epoch = 0;  // bumped at every sync record (race detection)
 
   // Accesses already recorded in this sync epoch (direct-mapped: a collision re-records, harmlessly).
@@ -93,6 +99,7 @@ struct ThreadState {
   std::uint64_t recorded_accesses[kAccessFilterSize] = {};
 
   // Held locks, innermost last. 64 up front; deeper nesting grows it (slow path), never caps.
+  // Usable by the owning thread while the state is its current one.
   HeldStack held;
   ChainCache chains;
 
@@ -107,7 +114,11 @@ struct ThreadState {
   std::atomic<bool> live{false};
   ThreadState* next = nullptr;  // registry link, set once
 
-  std::uint64_t top_chain_hash() const { return held.empty() ? 0 : held.back().chain_hash; }
+  // Segments go into chain keys: the lock path reads a premixed copy. Owning thread only.
+  void set_segment(std::uint32_t value) {
+    segment = value;
+    tls_lock_path.segment_term = segment_term(value);
+  }
   HeldLock* find_held(LockId lock) {
     for (std::size_t i = held.size(); i-- > 0;)
       if (held[i].lock == lock) return &held[i];

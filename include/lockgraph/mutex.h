@@ -13,6 +13,7 @@
 #include <mutex>
 #include <shared_mutex>
 
+#include "lockgraph/lock_path.h"
 #include "lockgraph/runtime.h"
 
 namespace lockgraph {
@@ -66,14 +67,14 @@ class instrumented_lock {
       impl_.lock();
       rt::lock_wait_ended(id_);
     }
-    rt::lock_acquired(id_, kReentry, LOCKGRAPH_CALL_SITE());
+    acquired(kReentry, LOCKGRAPH_CALL_SITE());
   }
   bool try_lock() {
     return noted(impl_.try_lock(), trace::flag::kTry | kReentry, LOCKGRAPH_CALL_SITE());
   }
   // The release is recorded before the real unlock, so the next owner's acquisition follows it.
   void unlock() {
-    if (!rt::lock_released(id_) && !unlock_misused()) return;
+    if (!released() && !unlock_misused()) return;
     impl_.unlock();
   }
 
@@ -98,7 +99,7 @@ class instrumented_lock {
       impl_.lock_shared();
       rt::lock_wait_ended(id_);
     }
-    rt::lock_acquired(id_, trace::flag::kShared, LOCKGRAPH_CALL_SITE());
+    acquired(trace::flag::kShared, LOCKGRAPH_CALL_SITE());
   }
   bool try_lock_shared()
     requires has_shared<Std>
@@ -109,7 +110,7 @@ class instrumented_lock {
   void unlock_shared()
     requires has_shared<Std>
   {
-    if (!rt::lock_released(id_) && !unlock_misused()) return;
+    if (!released() && !unlock_misused()) return;
     impl_.unlock_shared();
   }
   template <class Rep, class Period>
@@ -131,12 +132,21 @@ class instrumented_lock {
   rt::LockId trace_id() const noexcept { return id_; }
 
  private:
-  bool noted(bool acquired, std::uint32_t flags, const void* site) {
-    if (acquired)
+  // The runtime's inline fast path (lock_path.h) when it applies, else its general one. A
+  // recursive lock always takes the general path: only it looks for a re-entrant hold.
+  [[gnu::always_inline]] void acquired(std::uint32_t flags, const void* site) {
+    if ((flags & trace::flag::kMayReenter) || !rt::fast_acquire(id_, flags, site))
       rt::lock_acquired(id_, flags, site);
+  }
+  // True if this thread held the lock (now released in the trace).
+  [[gnu::always_inline]] bool released() { return rt::fast_release(id_) || rt::lock_released(id_); }
+
+  bool noted(bool acquired_it, std::uint32_t flags, const void* site) {
+    if (acquired_it)
+      acquired(flags, site);
     else
       rt::lock_try_failed(id_, flags, site);
-    return acquired;
+    return acquired_it;
   }
 
   // An unlock by a thread that does not hold the lock: if nobody holds it, reports that and

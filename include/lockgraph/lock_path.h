@@ -1,0 +1,129 @@
+// The lock path's per-thread state and its inline fast paths: what an acquisition on a known
+// chain and the release of the innermost hold cost. The lock wrappers (mutex.h) and the LD_PRELOAD
+// interposer inline these; everything else goes through the runtime's exported functions.
+//
+// Why inline, and why this shape: a lock operation sits between the real lock's and unlock's
+// atomic instructions, so every call, register save and extra store counts. The fast path is
+// one thread-pointer-relative load per field, a chain key that is a sum of independent
+// multiplies, one probe of the thread's chain cache, and a push of three fields; the release
+// is a compare and a pointer decrement. The held chain's next hash is stored in the chain entry,
+// not computed.
+//
+// This header is part of the runtime library's ABI: it and liblockgraph_runtime.so must come
+// from the same build (an installed tree always does). Nothing here is for users to call.
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+
+#include "lockgraph/runtime.h"
+#include "lockgraph/trace_format.h"
+
+// initial-exec: the runtime is loaded at start-up (linked or LD_PRELOAD), so its TLS is a fixed
+// offset from the thread pointer; one instruction, not a __tls_get_addr call per lock.
+#define LOCKGRAPH_FAST_TLS __attribute__((tls_model("initial-exec")))
+
+namespace lockgraph::rt {
+
+// One lock the thread holds.
+struct HeldLock {
+  LockId lock = 0;
+  std::uint64_t chain_hash = 0;  // hash of the held chain up to and including this hold
+  std::uint32_t stack_id = 0;    // where this hold was taken (first time its chain was seen)
+  std::uint32_t flags = 0;
+  std::uint32_t recursion = 0;   // extra re-entrant holds; 0 in every slot above the top
+  std::uint32_t unused = 0;
+};
+static_assert(sizeof(HeldLock) == 32);
+
+// One distinct (held chain, new lock, call site, flags, segment) this thread has seen. 32 bytes,
+// two to a cache line: the lookup on every acquisition is what a lock-heavy program pays for.
+struct ChainEntry {
+  std::uint64_t key = 0;                // 0 = empty slot
+  std::atomic<std::uint64_t> count{0};  // acquisitions on this chain so far
+  std::uint64_t next_hash = 0;          // the held chain's hash once this acquisition is pushed
+  std::uint32_t stack_id = 0;           // stack captured when the chain was first seen (0: none)
+  std::uint32_t chain_id = 0;           // id of the chain record in the trace
+};
+static_assert(sizeof(ChainEntry) == 32);
+
+// The calling thread's lock path. Only the owning thread reads or writes it; the runtime's
+// ThreadState owns the memory it points into and keeps it current on its slow paths.
+struct LockPath {
+  HeldLock* bottom = nullptr;      // held stack [bottom, top); bottom[-1] is a sentinel (lock 0,
+  HeldLock* top = nullptr;         // chain hash 0), so top[-1] is always readable once attached
+  HeldLock* limit = nullptr;       // top == limit (null before the thread has a state): slow path
+  ChainEntry* slots = nullptr;     // the chain cache's open-addressing table
+  std::uint64_t mask = 0;          // its capacity - 1
+  std::uint64_t segment_term = 0;  // the thread's segment, premixed for chain keys
+  std::uint32_t index_shift = 63;  // home slot = key >> index_shift (the key's high bits)
+  int depth = 0;                   // > 0 while the runtime itself runs (ReentryGuard)
+};
+
+LOCKGRAPH_API extern __thread LockPath tls_lock_path LOCKGRAPH_FAST_TLS;
+
+// Which records lock operations write beyond the chain, in one byte so the lock path reads it once.
+inline constexpr std::uint8_t kFullModeRecords = 1;  // mode=full: every acquire and release
+inline constexpr std::uint8_t kRaceRecords = 2;      // race tracking: sync records for locks
+LOCKGRAPH_API extern std::atomic<std::uint8_t> g_extra_records;
+
+// Whether lock operations write records beyond the chain (full mode, or race tracking).
+inline bool extra_records() noexcept { return g_extra_records.load(std::memory_order_relaxed) != 0; }
+
+inline std::uint64_t segment_term(std::uint32_t segment) noexcept {
+  return std::uint64_t{segment} * 0x165667b19e3779f9ULL;
+}
+
+// The chain-cache key of acquiring `lock` at `site` with `flags` on top of the held chain
+// `top_hash`. A sum of independent products: a few cycles, and the high bits (the home slot) are
+// well spread. Distinct inputs collide only if a small-integer combination of the odd constants
+// vanishes modulo 2^63, which for differences of real lock ids, code addresses, flags and segments
+// does not happen in practice. Never 0 (the empty slot).
+[[gnu::always_inline]] inline std::uint64_t chain_key(std::uint64_t top_hash, LockId lock,
+                                                      const void* site, std::uint32_t flags,
+                                                      std::uint64_t seg_term) noexcept {
+  return (top_hash + lock * 0x9e3779b97f4a7c15ULL +
+          reinterpret_cast<std::uintptr_t>(site) * 0xc2b2ae3d27d4eb4fULL +
+          std::uint64_t{flags} * 0xd6e8feb86659fd93ULL + seg_term) |
+         1;
+}
+
+// Acquisition of a non-recursive lock on a chain this thread has seen, nothing extra to record:
+// counts it and pushes the hold. False (nothing done) when the general path (lock_acquired)
+// must run.
+[[gnu::always_inline]] inline bool fast_acquire(LockId id, std::uint32_t flags,
+                                                const void* site) noexcept {
+  LockPath& p = tls_lock_path;
+  HeldLock* top = p.top;
+  if (top == p.limit || (p.depth | g_extra_records.load(std::memory_order_relaxed)) != 0)
+    return false;
+  const std::uint64_t key = chain_key(top[-1].chain_hash, id, site, flags, p.segment_term);
+  for (std::uint64_t i = key >> p.index_shift;; i = (i + 1) & p.mask) {
+    ChainEntry& entry = p.slots[i];
+    if (entry.key == key) {
+      entry.count.store(entry.count.load(std::memory_order_relaxed) + 1, std::memory_order_relaxed);
+      top->lock = id;
+      top->chain_hash = entry.next_hash;
+      top->stack_id = entry.stack_id;
+      top->flags = flags;
+      p.top = top + 1;
+      return true;
+    }
+    if (entry.key == 0) return false;
+  }
+}
+
+// Release of the innermost hold, taken once, nothing extra to record: pops it. False (nothing
+// done) when the general path (lock_released) must run.
+[[gnu::always_inline]] inline bool fast_release(LockId id) noexcept {
+  LockPath& p = tls_lock_path;
+  HeldLock* top = p.top;
+  if (top == nullptr || top[-1].lock != id ||
+      (top[-1].recursion | static_cast<std::uint32_t>(p.depth) |
+       g_extra_records.load(std::memory_order_relaxed)) != 0)
+    return false;
+  p.top = top - 1;
+  return true;
+}
+
+}  // namespace lockgraph::rt
