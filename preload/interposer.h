@@ -17,6 +17,11 @@ inline bool inside_runtime() noexcept { return rt::tls_lock_path.depth != 0; }
 template <class TryOnce, class Block>
 int acquire(rt::LockId id, std::uint32_t flags, const void* caller, bool blocking, TryOnce try_once,
             Block block) {
+  // The runtime's fast path inline (this library contains the runtime), its chain slot prefetched
+  // before the real lock so a chain-table miss stays out of the critical section; else its
+  // general path.
+  const bool fast = !(flags & trace::flag::kMayReenter);
+  if (fast) rt::fast_prefetch(id, flags, caller);
   int rc = try_once();
   if (rc != 0 && blocking) {
     rt::lock_contended(id, flags, caller);
@@ -24,11 +29,8 @@ int acquire(rt::LockId id, std::uint32_t flags, const void* caller, bool blockin
     rt::lock_wait_ended(id);
   }
   if (rc == 0) {
-    // The runtime's fast path inline (this library contains the runtime), else its general one.
-    if ((flags & trace::flag::kMayReenter) || !rt::fast_acquire(id, flags, caller))
-      rt::lock_acquired(id, flags, caller);
-  }
-  else if (flags & (trace::flag::kTry | trace::flag::kTimed))
+    if (!fast || !rt::fast_acquire(id, flags, caller)) rt::lock_acquired(id, flags, caller);
+  } else if (flags & (trace::flag::kTry | trace::flag::kTimed))
     rt::lock_try_failed(id, flags, caller);
   return rc;
 }

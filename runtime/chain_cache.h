@@ -15,6 +15,13 @@
 
 namespace lockgraph::rt {
 
+// What only the slow paths and the flush need of a chain, kept apart from the hot entries.
+struct ChainInfo {
+  std::uint32_t chain_id = 0;  // id of the chain record in the trace (0: not a lock chain)
+  std::uint32_t wraps = 0;     // times the entry's 32-bit count wrapped around
+  std::uint64_t reported = 0;  // the part of the count already written to the trace
+};
+
 class ChainCache {
  public:
   ChainCache() { reset(1024); }
@@ -26,7 +33,7 @@ class ChainCache {
     publish();
   }
 
-  // The entry for `key`, or null. `key` must not be 0. Probes as fast_acquire() does.
+  // The entry for `key`, or null. `key` must not be 0. Probes as fast_prepare() does.
   ChainEntry* find(std::uint64_t key) noexcept {
     for (std::size_t i = key >> shift_;; i = (i + 1) & mask_) {
       ChainEntry& slot = slots_[i];
@@ -42,12 +49,25 @@ class ChainCache {
     return place(key);
   }
 
-  // Calls visit(entry, reported) for every chain; `reported` is the part of its count already
-  // written to the trace (cold data, kept apart from the entries).
+  ChainInfo& info(const ChainEntry* entry) noexcept { return info_[static_cast<std::size_t>(entry - slots_.get())]; }
+
+  // All acquisitions counted on `entry`.
+  std::uint64_t total(const ChainEntry* entry) noexcept {
+    return (std::uint64_t{info(entry).wraps} << 32) + entry->count.load(std::memory_order_relaxed);
+  }
+  // Counts one more acquisition, carrying into the cold part when the 32 bits wrap. The
+  // owning thread calls it with its buffer flag held if the count may wrap (the flush reads both).
+  void count_one(ChainEntry* entry) noexcept {
+    std::uint32_t now = entry->count.load(std::memory_order_relaxed) + 1;
+    if (now == 0) ++info(entry).wraps;
+    entry->count.store(now, std::memory_order_relaxed);
+  }
+
+  // Calls visit(entry, info) for every entry.
   template <class Visit>
   void for_each(Visit&& visit) {
     for (std::size_t i = 0; i < capacity_; ++i)
-      if (slots_[i].key != 0) visit(slots_[i], reported_[i]);
+      if (slots_[i].key != 0) visit(slots_[i], info_[i]);
   }
 
   void clear() { reset(1024); }
@@ -61,7 +81,7 @@ class ChainCache {
   }
   void reset(std::size_t capacity) {
     slots_ = std::make_unique<ChainEntry[]>(capacity);
-    reported_ = std::make_unique<std::uint64_t[]>(capacity);
+    info_ = std::make_unique<ChainInfo[]>(capacity);
     capacity_ = capacity;
     mask_ = capacity - 1;
     shift_ = 64 - static_cast<unsigned>(__builtin_ctzll(capacity));
@@ -76,7 +96,7 @@ class ChainCache {
   }
   void grow() {
     std::unique_ptr<ChainEntry[]> old = std::move(slots_);
-    std::unique_ptr<std::uint64_t[]> old_reported = std::move(reported_);
+    std::unique_ptr<ChainInfo[]> old_info = std::move(info_);
     std::size_t old_capacity = capacity_;
     std::size_t old_size = size_;
     reset(old_capacity * 2);
@@ -84,16 +104,14 @@ class ChainCache {
     for (std::size_t i = 0; i < old_capacity; ++i) {
       if (old[i].key == 0) continue;
       ChainEntry* moved = place(old[i].key);
-      moved->chain_id = old[i].chain_id;
       moved->stack_id = old[i].stack_id;
-      moved->next_hash = old[i].next_hash;
       moved->count.store(old[i].count.load(std::memory_order_relaxed), std::memory_order_relaxed);
-      reported_[static_cast<std::size_t>(moved - slots_.get())] = old_reported[i];
+      info(moved) = old_info[i];
     }
   }
 
   std::unique_ptr<ChainEntry[]> slots_;
-  std::unique_ptr<std::uint64_t[]> reported_;
+  std::unique_ptr<ChainInfo[]> info_;
   std::size_t capacity_ = 0;
   std::size_t mask_ = 0;
   unsigned shift_ = 63;
@@ -108,12 +126,6 @@ inline std::uint64_t hash_mix(std::uint64_t seed, std::uint64_t value) noexcept 
   x = (x ^ (x >> 27)) * 0x94d049bb133111ebULL;
   x ^= x >> 31;
   return x == 0 ? 1 : x;
-}
-
-// The hash of a held chain once `lock` is pushed on `below` (computed on slow paths only; the
-// fast path finds it in the chain entry).
-inline std::uint64_t held_chain_hash(std::uint64_t below, LockId lock) noexcept {
-  return hash_mix(below, lock);
 }
 
 }  // namespace lockgraph::rt

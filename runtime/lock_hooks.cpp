@@ -32,11 +32,11 @@ std::uint64_t chain_key_of(const ThreadState& ts, LockId lock, std::uint32_t fla
 // Slow path. Caller holds the buffer guard.
 [[gnu::noinline, gnu::cold]] ChainEntry* record_new_chain(ThreadState& ts, std::uint64_t key, LockId lock, std::uint32_t flags) {
   ChainEntry* entry = ts.chains.insert(key);
-  entry->chain_id = static_cast<std::uint32_t>(g_next_chain_id.fetch_add(1, std::memory_order_relaxed));
-  entry->next_hash = held_chain_hash(ts.held.top_hash(), lock);
+  std::uint32_t chain_id = g_next_chain_id.fetch_add(1, std::memory_order_relaxed);
+  ts.chains.info(entry).chain_id = chain_id;
   entry->stack_id = capture_and_intern_stack(ts.buffer);
   RecordBuilder record(ts.buffer, trace::kind::kChain);
-  record.num("id", entry->chain_id)
+  record.num("id", chain_id)
       .num("t", ts.tid)
       .num("seg", ts.segment)
       .num("l", lock)
@@ -157,9 +157,17 @@ void lock_destroyed(LockId id) noexcept {
   std::uint64_t key = chain_key_of(*ts, id, flags, caller);
   ChainEntry* entry = ts->chains.find(key);
   if (!entry) entry = new_chain(*ts, key, id, flags);
-  entry->count.store(entry->count.load(std::memory_order_relaxed) + 1, std::memory_order_relaxed);
-  std::uint64_t chain_id = entry->chain_id;
-  ts->held.push({.lock = id, .chain_hash = entry->next_hash, .stack_id = entry->stack_id, .flags = flags});
+  if (entry->count.load(std::memory_order_relaxed) == ~std::uint32_t{0}) {
+    BufferGuard guard(*ts);  // the flush reads the count and its carry together
+    ts->chains.count_one(entry);
+  } else {
+    ts->chains.count_one(entry);
+  }
+  std::uint64_t chain_id = ts->chains.info(entry).chain_id;
+  ts->held.push({.lock = id,
+                 .chain_hash = held_chain_hash(ts->held.top_hash(), id),
+                 .stack_id = entry->stack_id,
+                 .flags = flags});
   if (full_mode_enabled()) append_event(*ts, trace::kind::kAcquire, "c", chain_id);
   if (race_tracking()) record_sync(*ts, 'a', trace::sync_object::kLock, id);
 }

@@ -145,11 +145,11 @@ void write_state_locked(ThreadState& state, int fd) noexcept {
     state.buffer.clear();
   }
   CountWriter counts(fd, state.tid);
-  state.chains.for_each([&](ChainEntry& entry, std::uint64_t& reported) {
-    std::uint64_t now = entry.count.load(std::memory_order_relaxed);
-    if (now != reported) {
-      counts.add(entry.chain_id, now - reported);
-      reported = now;
+  state.chains.for_each([&](ChainEntry& entry, ChainInfo& info) {
+    std::uint64_t now = state.chains.total(&entry);
+    if (now != info.reported) {
+      counts.add(info.chain_id, now - info.reported);
+      info.reported = now;
     }
   });
 }

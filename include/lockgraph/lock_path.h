@@ -5,9 +5,8 @@
 // Why inline, and why this shape: a lock operation sits between the real lock's and unlock's
 // atomic instructions, so every call, register save and extra store counts. The fast path is
 // one thread-pointer-relative load per field, a chain key that is a sum of independent
-// multiplies, one probe of the thread's chain cache, and a push of three fields; the release
-// is a compare and a pointer decrement. The held chain's next hash is stored in the chain entry,
-// not computed.
+// multiplies, one probe of the thread's chain cache (its slot prefetched before the real lock),
+// and a push of four fields; the release is a compare and a decrement.
 //
 // This header is part of the runtime library's ABI: it and liblockgraph_runtime.so must come
 // from the same build (an installed tree always does). Nothing here is for users to call.
@@ -36,16 +35,16 @@ struct HeldLock {
 };
 static_assert(sizeof(HeldLock) == 32);
 
-// One distinct (held chain, new lock, call site, flags, segment) this thread has seen. 32 bytes,
-// two to a cache line: the lookup on every acquisition is what a lock-heavy program pays for.
+// One distinct (held chain, new lock, call site, flags, segment) this thread has seen. 16 bytes,
+// four to a cache line: with thousands of chains per thread, this table's footprint in the
+// caches is what a lock-heavy program pays for. What only the slow paths and the flush need
+// (chain id, counts already written, wrap-arounds of `count`) lives in a parallel cold array.
 struct ChainEntry {
   std::uint64_t key = 0;                // 0 = empty slot
-  std::atomic<std::uint64_t> count{0};  // acquisitions on this chain so far
-  std::uint64_t next_hash = 0;          // the held chain's hash once this acquisition is pushed
+  std::atomic<std::uint32_t> count{0};  // acquisitions, modulo 2^32 (the general path carries)
   std::uint32_t stack_id = 0;           // stack captured when the chain was first seen (0: none)
-  std::uint32_t chain_id = 0;           // id of the chain record in the trace
 };
-static_assert(sizeof(ChainEntry) == 32);
+static_assert(sizeof(ChainEntry) == 16);
 
 // The calling thread's lock path. Only the owning thread reads or writes it; the runtime's
 // ThreadState owns the memory it points into and keeps it current on its slow paths.
@@ -74,6 +73,19 @@ inline std::uint64_t segment_term(std::uint32_t segment) noexcept {
   return std::uint64_t{segment} * 0x165667b19e3779f9ULL;
 }
 
+constexpr std::uint64_t kLockKeyFactor = 0x9e3779b97f4a7c15ULL;
+
+// The hash of a held chain once a lock (given as lock * kLockKeyFactor) is pushed on `below`:
+// order-sensitive, its high bits well mixed (they pick the chain's slot), two cycles.
+[[gnu::always_inline]] inline std::uint64_t next_chain_hash(std::uint64_t below,
+                                                            std::uint64_t lock_term) noexcept {
+  std::uint64_t x = (below ^ lock_term) * 0xbf58476d1ce4e5b9ULL;
+  return (x << 31) | (x >> 33);
+}
+inline std::uint64_t held_chain_hash(std::uint64_t below, LockId lock) noexcept {
+  return next_chain_hash(below, lock * kLockKeyFactor);
+}
+
 // The chain-cache key of acquiring `lock` at `site` with `flags` on top of the held chain
 // `top_hash`. A sum of independent products: a few cycles, and the high bits (the home slot) are
 // well spread. Distinct inputs collide only if a small-integer combination of the odd constants
@@ -82,7 +94,7 @@ inline std::uint64_t segment_term(std::uint32_t segment) noexcept {
 [[gnu::always_inline]] inline std::uint64_t chain_key(std::uint64_t top_hash, LockId lock,
                                                       const void* site, std::uint32_t flags,
                                                       std::uint64_t seg_term) noexcept {
-  return (top_hash + lock * 0x9e3779b97f4a7c15ULL +
+  return (top_hash + lock * kLockKeyFactor +
           reinterpret_cast<std::uintptr_t>(site) * 0xc2b2ae3d27d4eb4fULL +
           std::uint64_t{flags} * 0xd6e8feb86659fd93ULL + seg_term) |
          1;
@@ -90,20 +102,23 @@ inline std::uint64_t segment_term(std::uint32_t segment) noexcept {
 
 // Acquisition of a non-recursive lock on a chain this thread has seen, nothing extra to record:
 // counts it and pushes the hold. False (nothing done) when the general path (lock_acquired)
-// must run.
+// must run, including when the chain's 32-bit count is about to wrap (the general path carries).
 [[gnu::always_inline]] inline bool fast_acquire(LockId id, std::uint32_t flags,
                                                 const void* site) noexcept {
   LockPath& p = tls_lock_path;
   HeldLock* top = p.top;
   if (top == p.limit || (p.depth | g_extra_records.load(std::memory_order_relaxed)) != 0)
     return false;
-  const std::uint64_t key = chain_key(top[-1].chain_hash, id, site, flags, p.segment_term);
+  const std::uint64_t below = top[-1].chain_hash;
+  const std::uint64_t key = chain_key(below, id, site, flags, p.segment_term);
   for (std::uint64_t i = key >> p.index_shift;; i = (i + 1) & p.mask) {
     ChainEntry& entry = p.slots[i];
     if (entry.key == key) {
-      entry.count.store(entry.count.load(std::memory_order_relaxed) + 1, std::memory_order_relaxed);
+      const std::uint32_t count = entry.count.load(std::memory_order_relaxed) + 1;
+      if (count == 0) return false;
+      entry.count.store(count, std::memory_order_relaxed);
       top->lock = id;
-      top->chain_hash = entry.next_hash;
+      top->chain_hash = next_chain_hash(below, id * kLockKeyFactor);
       top->stack_id = entry.stack_id;
       top->flags = flags;
       p.top = top + 1;
@@ -111,6 +126,18 @@ inline std::uint64_t segment_term(std::uint32_t segment) noexcept {
     }
     if (entry.key == 0) return false;
   }
+}
+
+// Called before the real lock: starts loading the chain's slot into the cache, so that the
+// lookup in fast_acquire() after the lock is taken does not wait for memory inside the critical
+// section. A prefetch is not ordered by the lock's atomic instruction, so the load overlaps it.
+[[gnu::always_inline]] inline void fast_prefetch(LockId id, std::uint32_t flags,
+                                                 const void* site) noexcept {
+  LockPath& p = tls_lock_path;
+  HeldLock* top = p.top;
+  if (top == p.limit) return;
+  const std::uint64_t key = chain_key(top[-1].chain_hash, id, site, flags, p.segment_term);
+  __builtin_prefetch(p.slots + (key >> p.index_shift), 1);
 }
 
 // Release of the innermost hold, taken once, nothing extra to record: pops it. False (nothing

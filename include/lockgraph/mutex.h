@@ -10,6 +10,7 @@
 #pragma once
 
 #include <chrono>
+#include <cstdint>
 #include <mutex>
 #include <shared_mutex>
 
@@ -22,8 +23,24 @@ namespace lockgraph {
 
 namespace detail {
 
-// Why return addresses: a call site must be told apart without unwinding on the hot path.
-#define LOCKGRAPH_CALL_SITE() __builtin_return_address(0)
+// A call site must be told apart without unwinding on the hot path. The lock methods are always
+// inlined (a call and its register saves cost as much as the fast path), so the site combines
+// the program counter of the inlined copy (on x86-64: which line locks) with the enclosing
+// function's return address (who called it: the user's line when the enclosing function is a
+// generic one such as std::lock_guard's constructor).
+[[gnu::always_inline]] inline const void* call_site() noexcept {
+  auto caller = reinterpret_cast<std::uintptr_t>(__builtin_return_address(0));
+#if defined(__x86_64__)
+  std::uintptr_t pc;
+  asm volatile("lea 0(%%rip), %0" : "=r"(pc));  // volatile: one per inlined copy, never merged
+  // Code addresses fit in 47 bits: the rotation keeps the two from cancelling out.
+  return reinterpret_cast<const void*>(pc ^ ((caller << 32) | (caller >> 32)));
+#else
+  return reinterpret_cast<const void*>(caller);
+#endif
+}
+#define LOCKGRAPH_CALL_SITE() ::lockgraph::detail::call_site()
+#define LOCKGRAPH_INLINE [[gnu::always_inline]] inline
 
 template <class Std>
 concept has_timed = requires(Std m) { m.try_lock_for(std::chrono::seconds(0)); };
@@ -42,8 +59,8 @@ class instrumented_lock {
       trace::lock_kind_is_recursive(Kind) ? trace::flag::kMayReenter : 0;
 
  public:
-  instrumented_lock() noexcept : id_(rt::lock_created(Kind, nullptr, LOCKGRAPH_CALL_SITE())) {}
-  explicit instrumented_lock(const char* name) noexcept
+  LOCKGRAPH_INLINE instrumented_lock() noexcept : id_(rt::lock_created(Kind, nullptr, LOCKGRAPH_CALL_SITE())) {}
+  LOCKGRAPH_INLINE explicit instrumented_lock(const char* name) noexcept
       : id_(rt::lock_created(Kind, name, LOCKGRAPH_CALL_SITE())) {}
   // A lock destroyed while another thread holds it is a misuse (the runtime itself notices one
   // the destroying thread holds): a failed try_lock tells that without any bookkeeping.
@@ -61,19 +78,23 @@ class instrumented_lock {
 
   // Try first: an uncontended lock pays nothing more, and only a lock that would block is checked
   // for self-deadlock (a thread re-locking what it holds) before it blocks.
-  void lock() {
+  // The chain's slot is prefetched before the real lock, so a miss in the chain table does not
+  // lengthen the critical section.
+  LOCKGRAPH_INLINE void lock() {
+    const void* site = LOCKGRAPH_CALL_SITE();
+    prefetch(kReentry, site);
     if (!impl_.try_lock()) {
-      rt::lock_contended(id_, kReentry, LOCKGRAPH_CALL_SITE());
+      rt::lock_contended(id_, kReentry, site);
       impl_.lock();
       rt::lock_wait_ended(id_);
     }
-    acquired(kReentry, LOCKGRAPH_CALL_SITE());
+    acquired(kReentry, site);
   }
-  bool try_lock() {
+  LOCKGRAPH_INLINE bool try_lock() {
     return noted(impl_.try_lock(), trace::flag::kTry | kReentry, LOCKGRAPH_CALL_SITE());
   }
   // The release is recorded before the real unlock, so the next owner's acquisition follows it.
-  void unlock() {
+  LOCKGRAPH_INLINE void unlock() {
     if (!released() && !unlock_misused()) return;
     impl_.unlock();
   }
@@ -91,23 +112,25 @@ class instrumented_lock {
     return noted(impl_.try_lock_until(t), trace::flag::kTimed | kReentry, LOCKGRAPH_CALL_SITE());
   }
 
-  void lock_shared()
+  LOCKGRAPH_INLINE void lock_shared()
     requires has_shared<Std>
   {
+    const void* site = LOCKGRAPH_CALL_SITE();
+    prefetch(trace::flag::kShared, site);
     if (!impl_.try_lock_shared()) {
-      rt::lock_contended(id_, trace::flag::kShared, LOCKGRAPH_CALL_SITE());
+      rt::lock_contended(id_, trace::flag::kShared, site);
       impl_.lock_shared();
       rt::lock_wait_ended(id_);
     }
-    acquired(trace::flag::kShared, LOCKGRAPH_CALL_SITE());
+    acquired(trace::flag::kShared, site);
   }
-  bool try_lock_shared()
+  LOCKGRAPH_INLINE bool try_lock_shared()
     requires has_shared<Std>
   {
     return noted(impl_.try_lock_shared(), trace::flag::kShared | trace::flag::kTry,
                  LOCKGRAPH_CALL_SITE());
   }
-  void unlock_shared()
+  LOCKGRAPH_INLINE void unlock_shared()
     requires has_shared<Std>
   {
     if (!released() && !unlock_misused()) return;
@@ -134,14 +157,17 @@ class instrumented_lock {
  private:
   // The runtime's inline fast path (lock_path.h) when it applies, else its general one. A
   // recursive lock always takes the general path: only it looks for a re-entrant hold.
-  [[gnu::always_inline]] void acquired(std::uint32_t flags, const void* site) {
+  LOCKGRAPH_INLINE void prefetch(std::uint32_t flags, const void* site) {
+    if (!(flags & trace::flag::kMayReenter)) rt::fast_prefetch(id_, flags, site);
+  }
+  LOCKGRAPH_INLINE void acquired(std::uint32_t flags, const void* site) {
     if ((flags & trace::flag::kMayReenter) || !rt::fast_acquire(id_, flags, site))
       rt::lock_acquired(id_, flags, site);
   }
   // True if this thread held the lock (now released in the trace).
-  [[gnu::always_inline]] bool released() { return rt::fast_release(id_) || rt::lock_released(id_); }
+  LOCKGRAPH_INLINE bool released() { return rt::fast_release(id_) || rt::lock_released(id_); }
 
-  bool noted(bool acquired_it, std::uint32_t flags, const void* site) {
+  LOCKGRAPH_INLINE bool noted(bool acquired_it, std::uint32_t flags, const void* site) {
     if (acquired_it)
       acquired(flags, site);
     else

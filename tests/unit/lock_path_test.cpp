@@ -33,7 +33,6 @@ void on_fresh_thread(Body body) {
 ChainEntry* learn(HeldStack& held, ChainCache& chains, LockId id, std::uint32_t flags = 0) {
   std::uint64_t key = chain_key(held.top_hash(), id, kSite, flags, tls_lock_path.segment_term);
   ChainEntry* entry = chains.insert(key);
-  entry->next_hash = held_chain_hash(held.top_hash(), id);
   entry->stack_id = static_cast<std::uint32_t>(id * 10);
   return entry;
 }
@@ -92,6 +91,7 @@ TEST(LockPath, RefusesInsideTheRuntimeWithExtraRecordsAndOnRecursiveHolds) {
     EXPECT_FALSE(fast_acquire(3, 0, kSite));
     tls_lock_path.depth = 0;
     ASSERT_TRUE(fast_acquire(3, 0, kSite));
+    EXPECT_EQ(held.top_hash(), held_chain_hash(0, 3));
     held.back().recursion = 1;
     EXPECT_FALSE(fast_release(3));
     held.back().recursion = 0;
@@ -99,6 +99,19 @@ TEST(LockPath, RefusesInsideTheRuntimeWithExtraRecordsAndOnRecursiveHolds) {
     EXPECT_FALSE(fast_release(3));
     g_extra_records.fetch_and(static_cast<std::uint8_t>(~kFullModeRecords));
     EXPECT_TRUE(fast_release(3));
+  });
+}
+
+TEST(LockPath, ACountAboutToWrapIsLeftToTheGeneralPath) {
+  on_fresh_thread([](HeldStack& held, ChainCache& chains) {
+    ChainEntry* entry = learn(held, chains, 5);
+    entry->count.store(~std::uint32_t{0});
+    EXPECT_FALSE(fast_acquire(5, 0, kSite));
+    chains.count_one(entry);  // what the general path does
+    EXPECT_EQ(chains.total(entry), std::uint64_t{1} << 32);
+    ASSERT_TRUE(fast_acquire(5, 0, kSite));
+    EXPECT_EQ(chains.total(entry), (std::uint64_t{1} << 32) + 1);
+    EXPECT_TRUE(fast_release(5));
   });
 }
 
@@ -113,7 +126,7 @@ TEST(LockPath, FullHeldStackGrowsOnTheGeneralPathThenFastAgain) {
     EXPECT_FALSE(fast_acquire(65, 0, kSite));
     ChainEntry* deep = chains.find(chain_key(held.top_hash(), 65, kSite, 0, 0));
     ASSERT_NE(deep, nullptr);
-    held.push({.lock = 65, .chain_hash = deep->next_hash, .stack_id = deep->stack_id});
+    held.push({.lock = 65, .chain_hash = held_chain_hash(held.top_hash(), 65), .stack_id = deep->stack_id});
     // Grown: the chain hashes moved with the holds, and lock 66 goes fast on top of them.
     learn(held, chains, 66);
     ASSERT_TRUE(fast_acquire(66, 0, kSite));
