@@ -3,6 +3,8 @@
 // self-deadlock, has its edge recorded before the wait and is published to the hang watchdog).
 #pragma once
 
+#include <utility>
+
 #include "lockgraph/runtime.h"
 #include "lockgraph/lock_path.h"
 #include "lock_table.h"
@@ -13,25 +15,27 @@ namespace lockgraph::preload {
 inline bool inside_runtime() noexcept { return rt::tls_lock_path.depth != 0; }
 
 // Acquires with `try_once` (returns 0 on success) and, if that fails and `blocking`, `block`
-// (returns 0 or an error), reporting to the runtime. Returns the pthread result.
-template <class TryOnce, class Block>
-int acquire(rt::LockId id, std::uint32_t flags, const void* caller, bool blocking, TryOnce try_once,
-            Block block) {
-  // The runtime's fast path inline (this library contains the runtime), its chain slot prefetched
-  // before the real lock so a chain-table miss stays out of the critical section; else its
-  // general path.
-  const bool fast = !(flags & trace::flag::kMayReenter);
-  if (fast) rt::fast_prefetch(id, flags, caller);
+// (returns 0 or an error), reporting to the runtime. `identify` returns the lock's id and flags;
+// it is called only after the first try: reading the lock (its kind, its address's entry) before
+// the real lock would fetch a contended lock's cache line shared, and the lock's atomic would
+// then have to fetch it again exclusive. Returns the pthread result.
+template <class Identify, class TryOnce, class Block>
+int acquire(Identify identify, const void* caller, bool blocking, TryOnce try_once, Block block) {
   int rc = try_once();
+  if (rc != 0 && blocking && rt::backoff_try([&] { return try_once() == 0; })) rc = 0;
+  const auto [id, flags] = identify();
   if (rc != 0 && blocking) {
     rt::lock_contended(id, flags, caller);
     rc = block();
     rt::lock_wait_ended(id);
   }
+  // The runtime's fast path inline (this library contains the runtime), else its general path.
   if (rc == 0) {
-    if (!fast || !rt::fast_acquire(id, flags, caller)) rt::lock_acquired(id, flags, caller);
-  } else if (flags & (trace::flag::kTry | trace::flag::kTimed))
+    if ((flags & trace::flag::kMayReenter) || !rt::fast_acquire(id, flags, caller))
+      rt::lock_acquired(id, flags, caller);
+  } else if (flags & (trace::flag::kTry | trace::flag::kTimed)) {
     rt::lock_try_failed(id, flags, caller);
+  }
   return rc;
 }
 

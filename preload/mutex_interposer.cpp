@@ -27,9 +27,9 @@ std::uint32_t reentry_flag(const pthread_mutex_t* m) {
 // `block` is the real blocking call (lock, timedlock or clocklock).
 template <class Block>
 int lock_impl(pthread_mutex_t* m, std::uint32_t flags, bool blocking, const void* caller, Block block) {
-  flags |= reentry_flag(m);
-  return preload::acquire(id_of(m, caller), flags, caller, blocking,
-                          [m] { return real().mutex_trylock(m); }, block);
+  return preload::acquire(
+      [=] { return std::pair{id_of(m, caller), flags | reentry_flag(m)}; }, caller, blocking,
+      [m] { return real().mutex_trylock(m); }, block);
 }
 
 }  // namespace

@@ -15,7 +15,7 @@ rt::LockId id_of(pthread_rwlock_t* l, const void* caller) {
 
 template <class TryOnce, class Block>
 int rw_acquire(pthread_rwlock_t* l, std::uint32_t flags, bool blocking, const void* caller, TryOnce t, Block b) {
-  return preload::acquire(id_of(l, caller), flags, caller, blocking, t, b);
+  return preload::acquire([=] { return std::pair{id_of(l, caller), flags}; }, caller, blocking, t, b);
 }
 
 }  // namespace

@@ -25,8 +25,10 @@ std::atomic<ThreadId> g_next_tid{1};
 
 thread_local ThreadId tls_tid LOCKGRAPH_FAST_TLS = 0;  // survives teardown, so a state re-made at exit keeps the id
 
-// Writes the thread's end and releases its memory when the thread exits; the registry node stays
-// for the next thread to reuse.
+// Records the thread's end and releases its memory when the thread exits; the registry node, with
+// its buffer, stays for the next thread to reuse. The records wait in that buffer for the next
+// write like any others (a program that starts many short threads would otherwise pay a write
+// per thread); exit, signals and fork() flush every registered buffer.
 void end_thread(ThreadState& state) {
   // The main thread "ends" as the process exits, when held locks block nobody who will run.
   if (!state.held.empty() && ::getpid() != static_cast<pid_t>(::syscall(SYS_gettid)))
@@ -39,14 +41,14 @@ void end_thread(ThreadState& state) {
         .num("seg", state.segment)
         .end();
   }
-  flush_thread(state);
   {
     BufferGuard guard(state);
+    append_counts(state);
     state.held.detach();
     state.chains.mirror_to(nullptr);
     state.chains.clear();
-    std::string().swap(state.buffer);
   }
+  flush_if_needed(state);
   state.live.store(false, std::memory_order_release);
 }
 

@@ -98,9 +98,11 @@ int open_trace(long parent_pid) {
 }
 
 // Count records are formatted into a stack buffer, never the heap: this runs in signal handlers.
+// `Sink` receives each whole record: written to the file, or appended to a thread's buffer.
+template <class Sink>
 class CountWriter {
  public:
-  CountWriter(int fd, ThreadId tid) : fd_(fd), tid_(tid) {}
+  CountWriter(Sink sink, ThreadId tid) : sink_(sink), tid_(tid) {}
   ~CountWriter() { finish_record(); }
   void add(std::uint64_t chain, std::uint64_t delta) {
     if (pairs_ == 0) start_record();
@@ -128,23 +130,20 @@ class CountWriter {
     *cursor_++ = ']';
     *cursor_++ = '}';
     *cursor_++ = '\n';
-    write_all(fd_, buffer_, static_cast<std::size_t>(cursor_ - buffer_));
+    sink_(buffer_, static_cast<std::size_t>(cursor_ - buffer_));
     pairs_ = 0;
   }
-  int fd_;
+  Sink sink_;
   ThreadId tid_;
   int pairs_ = 0;
   char buffer_[128 + kPairsPerRecord * 44];
   char* cursor_ = buffer_;
 };
 
-// Caller holds the state's buffer flag.
-void write_state_locked(ThreadState& state, int fd) noexcept {
-  if (!state.buffer.empty()) {
-    write_all(fd, state.buffer.data(), state.buffer.size());
-    state.buffer.clear();
-  }
-  CountWriter counts(fd, state.tid);
+// Calls counts.add() for every chain of `state` with acquisitions not yet written. Caller holds
+// the state's buffer flag.
+template <class Counts>
+void report_new_counts(ThreadState& state, Counts& counts) {
   state.chains.for_each([&](ChainEntry& entry, ChainInfo& info) {
     std::uint64_t now = state.chains.total(&entry);
     if (now != info.reported) {
@@ -152,6 +151,16 @@ void write_state_locked(ThreadState& state, int fd) noexcept {
       info.reported = now;
     }
   });
+}
+
+// Caller holds the state's buffer flag.
+void write_state_locked(ThreadState& state, int fd) noexcept {
+  if (!state.buffer.empty()) {
+    write_all(fd, state.buffer.data(), state.buffer.size());
+    state.buffer.clear();
+  }
+  CountWriter counts([fd](const char* data, std::size_t size) { write_all(fd, data, size); }, state.tid);
+  report_new_counts(state, counts);
 }
 
 void write_end_record(int fd, const char* reason) {
@@ -275,6 +284,13 @@ void flush_if_needed(ThreadState& state) noexcept {
   // `committed`, not buffer.size(): the periodic flusher may be emptying the buffer right now.
   if (state.committed.load(std::memory_order_relaxed) >= kFlushThreshold || finalized())
     flush_thread(state);
+}
+
+void append_counts(ThreadState& state) noexcept {
+  std::string& buffer = state.buffer;
+  CountWriter counts([&buffer](const char* data, std::size_t size) { buffer.append(data, size); },
+                     state.tid);
+  report_new_counts(state, counts);
 }
 
 void flush_all() noexcept {

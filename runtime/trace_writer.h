@@ -27,6 +27,11 @@ void flush_if_needed(ThreadState& state) noexcept;
 // Writes `state`'s buffer and the counts of its chains not yet written.
 void flush_thread(ThreadState& state) noexcept;
 
+// Appends the counts of `state`'s chains not yet written to its buffer, as records (a thread
+// that ends hands its chains' counts to the buffer before its chains are forgotten). Caller
+// holds the state's buffer flag.
+void append_counts(ThreadState& state) noexcept;
+
 // Writes every thread's buffer and counts.
 void flush_all() noexcept;
 

@@ -5,8 +5,10 @@
 // Why inline, and why this shape: a lock operation sits between the real lock's and unlock's
 // atomic instructions, so every call, register save and extra store counts. The fast path is
 // one thread-pointer-relative load per field, a chain key that is a sum of independent
-// multiplies, one probe of the thread's chain cache (its slot prefetched before the real lock),
-// and a push of four fields; the release is a compare and a decrement.
+// multiplies, one probe of the thread's chain cache and a push of four fields; the release is a
+// compare and a decrement. Nothing of the lock object is read before the real lock is taken: a
+// read first would fetch a contended lock's cache line shared, and the lock's atomic would then
+// have to fetch it again exclusive.
 //
 // This header is part of the runtime library's ABI: it and liblockgraph_runtime.so must come
 // from the same build (an installed tree always does). Nothing here is for users to call.
@@ -128,18 +130,6 @@ inline std::uint64_t held_chain_hash(std::uint64_t below, LockId lock) noexcept 
   }
 }
 
-// Called before the real lock: starts loading the chain's slot into the cache, so that the
-// lookup in fast_acquire() after the lock is taken does not wait for memory inside the critical
-// section. A prefetch is not ordered by the lock's atomic instruction, so the load overlaps it.
-[[gnu::always_inline]] inline void fast_prefetch(LockId id, std::uint32_t flags,
-                                                 const void* site) noexcept {
-  LockPath& p = tls_lock_path;
-  HeldLock* top = p.top;
-  if (top == p.limit) return;
-  const std::uint64_t key = chain_key(top[-1].chain_hash, id, site, flags, p.segment_term);
-  __builtin_prefetch(p.slots + (key >> p.index_shift), 1);
-}
-
 // Release of the innermost hold, taken once, nothing extra to record: pops it. False (nothing
 // done) when the general path (lock_released) must run.
 [[gnu::always_inline]] inline bool fast_release(LockId id) noexcept {
@@ -151,6 +141,26 @@ inline std::uint64_t held_chain_hash(std::uint64_t below, LockId lock) noexcept 
     return false;
   p.top = top - 1;
   return true;
+}
+
+// Tries `try_once` again a few times, with growing pauses between, before the caller records a
+// wait and blocks. Why: the lock path adds a few nanoseconds inside every critical section; with
+// a blocking mutex, each collision this adds under contention costs a futex sleep and wake
+// (microseconds each), so a program with a hot lock would slow down far more than the
+// nanoseconds added. Waiting about a microsecond first (without hammering the lock's cache line,
+// unlike a tight retry loop) lets a short critical section end. A lock held for long still ends
+// in the blocking wait, after at most a few tens of microseconds.
+template <class TryOnce>
+[[gnu::always_inline]] inline bool backoff_try(TryOnce try_once) {
+  for (int pauses = 16; pauses <= 64; pauses *= 2) {
+    for (int i = 0; i < pauses; ++i) {
+#if defined(__x86_64__) || defined(__i386__)
+      __builtin_ia32_pause();
+#endif
+    }
+    if (try_once()) return true;
+  }
+  return false;
 }
 
 }  // namespace lockgraph::rt

@@ -78,16 +78,10 @@ class instrumented_lock {
 
   // Try first: an uncontended lock pays nothing more, and only a lock that would block is checked
   // for self-deadlock (a thread re-locking what it holds) before it blocks.
-  // The chain's slot is prefetched before the real lock, so a miss in the chain table does not
-  // lengthen the critical section.
+  // Nothing of ours is read before the real lock (see lock_path.h): id_ shares its cache line.
   LOCKGRAPH_INLINE void lock() {
     const void* site = LOCKGRAPH_CALL_SITE();
-    prefetch(kReentry, site);
-    if (!impl_.try_lock()) {
-      rt::lock_contended(id_, kReentry, site);
-      impl_.lock();
-      rt::lock_wait_ended(id_);
-    }
+    if (!impl_.try_lock()) wait_for_lock(site);
     acquired(kReentry, site);
   }
   LOCKGRAPH_INLINE bool try_lock() {
@@ -116,12 +110,7 @@ class instrumented_lock {
     requires has_shared<Std>
   {
     const void* site = LOCKGRAPH_CALL_SITE();
-    prefetch(trace::flag::kShared, site);
-    if (!impl_.try_lock_shared()) {
-      rt::lock_contended(id_, trace::flag::kShared, site);
-      impl_.lock_shared();
-      rt::lock_wait_ended(id_);
-    }
+    if (!impl_.try_lock_shared()) wait_for_shared(site);
     acquired(trace::flag::kShared, site);
   }
   LOCKGRAPH_INLINE bool try_lock_shared()
@@ -155,11 +144,25 @@ class instrumented_lock {
   rt::LockId trace_id() const noexcept { return id_; }
 
  private:
+  // The lock was taken: back off briefly (rt::backoff_try), then record the wait (the lock-order
+  // edge, a self-deadlock check, the hang watchdog) and block. Out of line: the rare case.
+  [[gnu::noinline]] void wait_for_lock(const void* site) {
+    if (rt::backoff_try([this] { return impl_.try_lock(); })) return;
+    rt::lock_contended(id_, kReentry, site);
+    impl_.lock();
+    rt::lock_wait_ended(id_);
+  }
+  [[gnu::noinline]] void wait_for_shared(const void* site)
+    requires has_shared<Std>
+  {
+    if (rt::backoff_try([this] { return impl_.try_lock_shared(); })) return;
+    rt::lock_contended(id_, trace::flag::kShared, site);
+    impl_.lock_shared();
+    rt::lock_wait_ended(id_);
+  }
+
   // The runtime's inline fast path (lock_path.h) when it applies, else its general one. A
   // recursive lock always takes the general path: only it looks for a re-entrant hold.
-  LOCKGRAPH_INLINE void prefetch(std::uint32_t flags, const void* site) {
-    if (!(flags & trace::flag::kMayReenter)) rt::fast_prefetch(id_, flags, site);
-  }
   LOCKGRAPH_INLINE void acquired(std::uint32_t flags, const void* site) {
     if ((flags & trace::flag::kMayReenter) || !rt::fast_acquire(id_, flags, site))
       rt::lock_acquired(id_, flags, site);
