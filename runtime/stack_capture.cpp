@@ -6,6 +6,10 @@
 #include <link.h>
 #include <libunwind.h>
 
+#include <algorithm>
+
+#include "cfi_unwinder.h"
+
 namespace lockgraph::rt {
 namespace {
 
@@ -48,25 +52,52 @@ AddressRange own_object_range() {
   return range;
 }
 
+
+// Keeps the frames from the first one outside the runtime on (they are all innermost).
+std::size_t drop_own_frames(std::uintptr_t* frames, std::size_t count) {
+  const AddressRange own = own_object_range();
+  std::size_t first = 0;
+  while (first < count && own.contains(frames[first])) ++first;
+  for (std::size_t i = first; i < count; ++i) frames[i - first] = frames[i];
+  return count - first;
+}
+
 }  // namespace
 
-std::size_t capture_stack(std::uintptr_t* frames, std::size_t max_frames) noexcept {
-  if (max_frames == 0) return 0;
-  const AddressRange own = own_object_range();
+std::size_t walk_libunwind(std::uintptr_t* frames, std::size_t max_frames) noexcept {
   unw_context_t context;
   unw_cursor_t cursor;
-  if (unw_getcontext(&context) != 0 || unw_init_local(&cursor, &context) != 0) return 0;
+  if (max_frames == 0 || unw_getcontext(&context) != 0 || unw_init_local(&cursor, &context) != 0)
+    return 0;
   std::size_t count = 0;
-  bool in_program = false;
   while (count < max_frames && unw_step(&cursor) > 0) {
     unw_word_t ip = 0;
     if (unw_get_reg(&cursor, UNW_REG_IP, &ip) != 0 || ip == 0) break;
-    // Skip the runtime's own frames, which are all innermost.
-    if (!in_program && own.contains(ip)) continue;
-    in_program = true;
     frames[count++] = ip;
   }
   return count;
+}
+
+std::size_t capture_stack_libunwind(std::uintptr_t* frames, std::size_t max_frames) noexcept {
+  constexpr std::size_t kOwnFramesAllowance = 16;
+  std::uintptr_t walked[kMaxStackDepth + kOwnFramesAllowance];
+  std::size_t room = std::min(max_frames, kMaxStackDepth) + kOwnFramesAllowance;
+  std::size_t kept = std::min(drop_own_frames(walked, walk_libunwind(walked, room)), max_frames);
+  std::copy(walked, walked + kept, frames);
+  return kept;
+}
+
+std::size_t capture_stack(std::uintptr_t* frames, std::size_t max_frames) noexcept {
+  if (max_frames == 0) return 0;
+  // The runtime's own frames come first and are dropped: walk that many more.
+  constexpr std::size_t kOwnFramesAllowance = 16;
+  std::uintptr_t walked[kMaxStackDepth + kOwnFramesAllowance];
+  std::size_t room = std::min(max_frames, kMaxStackDepth) + kOwnFramesAllowance;
+  int n = cfi_walk(current_registers(), walked, room);
+  if (n < 0) return capture_stack_libunwind(frames, max_frames);
+  std::size_t kept = std::min(drop_own_frames(walked, static_cast<std::size_t>(n)), max_frames);
+  std::copy(walked, walked + kept, frames);
+  return kept;
 }
 
 }  // namespace lockgraph::rt

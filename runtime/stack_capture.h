@@ -1,6 +1,8 @@
-// Captures the calling thread's stack as return addresses, with LLVM libunwind.
+// Captures the calling thread's stack as return addresses: with the cached call-frame-information
+// walker (cfi_unwinder.h) where it models every frame, else with LLVM libunwind.
 //
-// Costs microseconds: call it only on the slow path (a new lock chain or creation site). Frames
+// Call it only on the slow path (a new lock chain or creation site): libunwind costs microseconds
+// a frame, the walker about that much per return address the first time it sees one. Frames
 // inside the lockgraph runtime itself are left out, so the first frame is the program's.
 #pragma once
 
@@ -9,7 +11,17 @@
 
 namespace lockgraph::rt {
 
+// Most frames a capture keeps.
+inline constexpr std::size_t kMaxStackDepth = 256;
+
 // Writes up to `max_frames` instruction addresses into `frames`, innermost first; returns how many.
 std::size_t capture_stack(std::uintptr_t* frames, std::size_t max_frames) noexcept;
+
+// The same with LLVM libunwind alone.
+std::size_t capture_stack_libunwind(std::uintptr_t* frames, std::size_t max_frames) noexcept;
+
+// Every frame's return address from the caller's caller on, runtime frames included, with LLVM
+// libunwind: the reference the walker is tested against.
+std::size_t walk_libunwind(std::uintptr_t* frames, std::size_t max_frames) noexcept;
 
 }  // namespace lockgraph::rt

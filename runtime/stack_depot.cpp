@@ -105,7 +105,7 @@ Module* locate(Depot& d, std::uintptr_t ip, std::string& records) {
 }  // namespace
 
 std::uint32_t capture_and_intern_stack(std::string& records) noexcept {
-  constexpr std::size_t kMaxDepth = 256;
+  constexpr std::size_t kMaxDepth = kMaxStackDepth;
   std::uintptr_t frames[kMaxDepth];
   std::size_t depth = static_cast<std::size_t>(options().stack_depth);
   if (depth > kMaxDepth) depth = kMaxDepth;
