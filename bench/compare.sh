@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # lockgraph against plain, ThreadSanitizer and Helgrind, in one run, on the same lock-heavy
 # workloads (bench/workloads.cpp): median wall time, peak memory and the ratio to plain for each
-# configuration, plus the trace sizes. Installs what it needs from Debian (valgrind, clang, time).
+# configuration, the trace sizes, the targets of issue 10 checked, and how the cost grows with
+# threads, nesting depth and distinct chains. Installs what it needs from Debian (valgrind,
+# clang, time).
 #
-# Usage: bench/compare.sh [RUNS] [BUILD_DIR]      (RUNS defaults to 3)
-# Helgrind, 100-2000x slower, runs HELGRIND_RUNS times (default 1) so the script ends in minutes.
+# Usage: bench/compare.sh [RUNS] [BUILD_DIR]      (RUNS defaults to 5; Helgrind runs once)
 #
 # Configurations, every one from the same source:
 #   plain     g++ -O2, std types (LOCKGRAPH_DISABLE)
@@ -12,9 +13,10 @@
 #   preload   the plain binary under liblockgraph_preload.so, as `lockgraph run` starts it
 #             (hang watchdog on, 10 s); the analysis afterwards is timed apart
 #   tsan      clang++-14 -O2 -fsanitize=thread, detect_deadlocks=1 (TSan's lock-order checker)
-#   helgrind  the plain binary under valgrind --tool=helgrind
+#   helgrind  the plain binary under valgrind --tool=helgrind, at a smaller scale (it is
+#             100-2000x slower): its ratio is to a plain run at that same scale, in the same run
 set -euo pipefail
-runs=${1:-3}
+runs=${1:-5}
 here=$(cd "$(dirname "$0")" && pwd)
 source_dir=$(cd "$here/.." && pwd)
 build=${2:-$source_dir/build}
@@ -37,60 +39,108 @@ preload=$build/preload/liblockgraph_preload.so
 cli=$build/cli/lockgraph
 work=$(mktemp -d /tmp/lockgraph-compare-XXXXXX)
 
-# Scales: each plain run takes a few tenths of a second (Helgrind then takes tens of seconds).
-declare -A scale=([nested]=40 [prodcons]=5 [short_threads]=2 [counter]=40)
+# Scales: each plain run takes about half a second to two seconds, so that what is measured is
+# the steady state rather than process start-up and first-time stack captures.
+declare -A scale=([nested]=400 [prodcons]=50 [short_threads]=20 [counter]=400)
+declare -A helgrind_scale=([nested]=10 [prodcons]=2 [short_threads]=2 [counter]=10)
 workloads=(nested prodcons short_threads counter)
-configs=(plain linked preload tsan helgrind)
+configs=(plain linked preload tsan)
 
-run_config() {  # config workload scale run -> prints "seconds kilobytes"
-  local config=$1 w=$2 s=$3 i=$4 out=$work/$1-$2-$4
+run_config() {  # config run-id args... -> prints "seconds kilobytes"
+  local config=$1 id=$2 out=$work/$1-$2
+  shift 2
   mkdir -p "$out"
+  local env=() cmd=()
   case $config in
-    plain) cmd=("$bin/workloads_plain" "$w" "$s"); env=() ;;
-    linked) cmd=("$bin/workloads_linked" "$w" "$s")
+    plain) cmd=("$bin/workloads_plain" "$@") ;;
+    linked) cmd=("$bin/workloads_linked" "$@")
             env=("LOCKGRAPH_OPTIONS=trace_path=$out/%p.lgtrace:verbosity=0") ;;
-    preload) cmd=("$bin/workloads_plain" "$w" "$s")
+    preload) cmd=("$bin/workloads_plain" "$@")
              env=("LD_PRELOAD=$preload" "LOCKGRAPH_OPTIONS=trace_path=$out/%p.lgtrace:verbosity=0:hang_timeout_ms=10000") ;;
-    tsan) cmd=("$bin/workloads_tsan" "$w" "$s"); env=("TSAN_OPTIONS=detect_deadlocks=1 report_bugs=1") ;;
-    helgrind) cmd=(valgrind --tool=helgrind -q "$bin/workloads_plain" "$w" "$s"); env=() ;;
+    tsan) cmd=("$bin/workloads_tsan" "$@"); env=("TSAN_OPTIONS=detect_deadlocks=1 report_bugs=1") ;;
+    helgrind) cmd=(valgrind --tool=helgrind -q "$bin/workloads_plain" "$@") ;;
   esac
   env "${env[@]}" /usr/bin/time -f "%e %M" -o "$out/time" "${cmd[@]}" >"$out/stdout" 2>"$out/stderr" || true
-  cat "$out/time" | tail -1
+  tail -1 "$out/time"
 }
 
 median() { sort -n | awk '{a[NR]=$1} END {print (NR % 2) ? a[(NR+1)/2] : (a[NR/2] + a[NR/2+1]) / 2}'; }
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN {printf (b > 0 ? "%.2f" : "-"), a / b}'; }
 
-echo "lockgraph compare: $runs run(s) per configuration, $(nproc) cores, $(uname -r)"
+# Runs `config` n times with args; sets $sec and $mem (medians).
+measure() {
+  local config=$1 n=$2 id=$3
+  shift 3
+  local times=() mems=() t m
+  for i in $(seq 1 "$n"); do
+    read -r t m < <(run_config "$config" "$id-$i" "$@")
+    times+=("$t"); mems+=("$m")
+  done
+  sec=$(printf "%s\n" "${times[@]}" | median)
+  mem=$(printf "%s\n" "${mems[@]}" | median)
+}
+
+echo "lockgraph compare: $runs run(s) per configuration (Helgrind 1), $(nproc) cores, $(uname -r)"
 echo "command: bench/compare.sh $runs"
 echo
-echo "(helgrind: ${HELGRIND_RUNS:-1} run(s))"
 printf "| workload | configuration | median wall s | peak MB | ratio to plain | trace size |\n"
 printf "|---|---|---|---|---|---|\n"
+declare -A result
 for w in "${workloads[@]}"; do
-  s=${scale[$w]}
-  declare -A secs=() mem=()
   for c in "${configs[@]}"; do
-    times=(); mems=()
-    n=$runs
-    [ "$c" = helgrind ] && n=${HELGRIND_RUNS:-1}
-    for i in $(seq 1 "$n"); do
-      read -r t m < <(run_config "$c" "$w" "$s" "$i")
-      times+=("$t"); mems+=("$m")
-    done
-    secs[$c]=$(printf "%s\n" "${times[@]}" | median)
-    mem[$c]=$(printf "%s\n" "${mems[@]}" | median)
-  done
-  for c in "${configs[@]}"; do
+    measure "$c" "$runs" "$w" "$w" "${scale[$w]}"
+    result[$w,$c]=$sec
     trace="-"
     if [ "$c" = linked ] || [ "$c" = preload ]; then
       trace=$(du -cb "$work/$c-$w-1/"*.lgtrace 2>/dev/null | tail -1 | awk '{printf "%.1f KB", $1/1024}')
     fi
-    ratio=$(awk -v a="${secs[$c]}" -v b="${secs[plain]}" 'BEGIN {printf (b > 0 ? "%.2fx" : "-"), a / b}')
-    printf "| %s (scale %s) | %s | %.2f | %.1f | %s | %s |\n" "$w" "$s" "$c" "${secs[$c]}" \
-      "$(awk -v k="${mem[$c]}" 'BEGIN {print k / 1024}')" "$ratio" "$trace"
+    printf "| %s (scale %s) | %s | %.2f | %.1f | %sx | %s |\n" "$w" "${scale[$w]}" "$c" "$sec" \
+      "$(awk -v k="$mem" 'BEGIN {print k / 1024}')" "$(ratio "$sec" "${result[$w,plain]}")" "$trace"
   done
-  unset secs mem
+  # Helgrind at its own scale, against plain at that scale.
+  measure plain "$runs" "small-$w" "$w" "${helgrind_scale[$w]}"
+  small_plain=$sec small_mem=$mem
+  measure helgrind 1 "$w" "$w" "${helgrind_scale[$w]}"
+  result[$w,helgrind]=$(ratio "$sec" "$small_plain")
+  printf "| %s (scale %s) | plain | %.2f | %.1f | 1.00x | - |\n" "$w" "${helgrind_scale[$w]}" "$small_plain" \
+    "$(awk -v k="$small_mem" 'BEGIN {print k / 1024}')"
+  printf "| %s (scale %s) | helgrind | %.2f | %.1f | %sx | - |\n" "$w" "${helgrind_scale[$w]}" "$sec" \
+    "$(awk -v k="$mem" 'BEGIN {print k / 1024}')" "${result[$w,helgrind]}"
 done
+
+echo
+echo "Targets (issue 10): linked <= 1.3x, preload <= 1.5x plain; TSan >= 5x and Helgrind >= 50x"
+echo "lockgraph linked's ratio (each ratio to plain in this run)."
+echo
+printf "| workload | linked | preload | TSan / linked | Helgrind / linked |\n|---|---|---|---|---|\n"
+for w in "${workloads[@]}"; do
+  l=$(ratio "${result[$w,linked]}" "${result[$w,plain]}")
+  p=$(ratio "${result[$w,preload]}" "${result[$w,plain]}")
+  t=$(ratio "$(ratio "${result[$w,tsan]}" "${result[$w,plain]}")" "$l")
+  h=$(ratio "${result[$w,helgrind]}" "$l")
+  verdict() { awk -v v="$1" -v lim="$2" -v dir="$3" 'BEGIN {ok = dir == "le" ? v <= lim : v >= lim; printf "%s%s", v, ok ? "" : " (missed)"}'; }
+  printf "| %s | %sx | %sx | %sx | %sx |\n" "$w" "$(verdict "$l" 1.3 le)" "$(verdict "$p" 1.5 le)" \
+    "$(verdict "$t" 5 ge)" "$(verdict "$h" 50 ge)"
+done
+
+echo
+echo "How the cost grows (workloads sweep THREADS DEPTH CHAINS 4: 4 million iterations, each"
+echo "taking DEPTH nested locks along one of CHAINS distinct chains; ratios to plain, medians of $runs):"
+echo
+printf "| threads | depth | distinct chains | plain s | linked | preload |\n|---|---|---|---|---|---|\n"
+sweep_row() {
+  measure plain "$runs" "sweep-$1-$2-$3" sweep "$1" "$2" "$3" 4
+  local plain=$sec
+  measure linked "$runs" "sweep-$1-$2-$3" sweep "$1" "$2" "$3" 4
+  local linked=$sec
+  measure preload "$runs" "sweep-$1-$2-$3" sweep "$1" "$2" "$3" 4
+  printf "| %s | %s | %s | %.2f | %sx | %sx |\n" "$1" "$2" "$3" "$plain" "$(ratio "$linked" "$plain")" \
+    "$(ratio "$sec" "$plain")"
+}
+for t in 1 2 4 8; do sweep_row "$t" 2 16; done
+for d in 1 4 8; do sweep_row 2 "$d" 16; done
+for c in 1 256 4096; do sweep_row 2 2 "$c"; done
+
 echo
 # What lockgraph's analysis of those traces costs, apart from the run.
 for w in "${workloads[@]}"; do

@@ -7,6 +7,9 @@
 //   prodcons       2 producers, 2 consumers, a bounded queue with a mutex and two condition variables
 //   short_threads  many short threads, each takes a lock a few times and ends
 //   counter        the seeds' counter: 4 threads increment a shared counter under one lock
+//   sweep T D C    how cost grows: T threads, each iteration takes D nested locks (in a global
+//                  order, so it never deadlocks) along one of C distinct chains; scale = millions
+//                  of iterations in all
 #include <cstdio>
 #include <cstdlib>
 #include <deque>
@@ -112,6 +115,33 @@ long counter(long scale) {
   return value;
 }
 
+long sweep(long threads, long depth, long chains, long scale) {
+  constexpr long kLocks = 1024;
+  std::vector<Mutex> locks(kLocks);
+  std::vector<long> counters(kLocks, 0);
+  std::vector<Thread> workers;
+  const long per_thread = scale * 1000000 / threads;
+  for (long t = 0; t < threads; ++t)
+    workers.emplace_back([&, t] {
+      unsigned x = 777u + static_cast<unsigned>(t);
+      std::vector<std::unique_lock<Mutex>> held;
+      held.reserve(static_cast<std::size_t>(depth));
+      for (long i = 0; i < per_thread; ++i) {
+        x = x * 1103515245u + 12345u;
+        // Chain c: locks base, base + stride, ... ascending (c < 512 * 64 keeps them in range).
+        long c = static_cast<long>(x >> 8) % chains;
+        long base = c % 512, stride = 1 + c / 512;
+        for (long k = 0; k < depth; ++k) held.emplace_back(locks[base + k * stride]);
+        ++counters[base];
+        while (!held.empty()) held.pop_back();
+      }
+    });
+  for (auto& w : workers) w.join();
+  long sum = 0;
+  for (long c : counters) sum += c;
+  return sum;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -126,8 +156,12 @@ int main(int argc, char** argv) {
     result = short_threads(scale);
   else if (what == "counter")
     result = counter(scale);
+  else if (what == "sweep" && argc == 6)
+    result = sweep(std::atol(argv[2]), std::atol(argv[3]), std::atol(argv[4]), std::atol(argv[5]));
   else {
-    std::fprintf(stderr, "usage: workloads nested|prodcons|short_threads|counter [SCALE]\n");
+    std::fprintf(stderr,
+                 "usage: workloads nested|prodcons|short_threads|counter [SCALE]\n"
+                 "       workloads sweep THREADS DEPTH CHAINS MILLIONS\n");
     return 2;
   }
   std::printf("%s %ld\n", what.c_str(), result);

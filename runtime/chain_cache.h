@@ -26,11 +26,17 @@ class ChainCache {
  public:
   ChainCache() { reset(1024); }
 
-  // Publishes the table to `path` (the owning thread's lock path) now and after every change;
-  // null stops that.
+  // Publishes the table to `path` (the owning thread's lock path) now and after every change.
+  // (Two calls instead of a nullable pointer: GCC 12 with ASan miscompiles a null test of a
+  // thread-local's address, branching on stale flags.)
   void mirror_to(LockPath* path) noexcept {
     path_ = path;
+    mirrored_ = true;
     publish();
+  }
+  void stop_mirroring() noexcept {
+    mirrored_ = false;
+    path_ = nullptr;
   }
 
   // The entry for `key`, or null. `key` must not be 0. Probes as fast_prepare() does.
@@ -89,7 +95,7 @@ class ChainCache {
     publish();
   }
   void publish() noexcept {
-    if (!path_) return;
+    if (!mirrored_) return;
     path_->slots = slots_.get();
     path_->mask = mask_;
     path_->index_shift = shift_;
@@ -117,6 +123,7 @@ class ChainCache {
   unsigned shift_ = 63;
   std::size_t size_ = 0;
   LockPath* path_ = nullptr;
+  bool mirrored_ = false;
 };
 
 // Mixes a value into a running hash (splitmix64 finaliser); never returns 0.

@@ -7,12 +7,12 @@
 namespace lockgraph::rt {
 
 // The depth lives in the thread's LockPath, next to what the lock path reads anyway.
-inline int& runtime_depth() noexcept { return tls_lock_path.depth; }
+inline int runtime_depth() noexcept { return tls_lock_path.depth; }
 
 class ReentryGuard {
  public:
-  ReentryGuard() noexcept : outermost_(runtime_depth()++ == 0) {}
-  ~ReentryGuard() { --runtime_depth(); }
+  ReentryGuard() noexcept : outermost_(tls_lock_path.depth++ == 0) {}
+  ~ReentryGuard() { --tls_lock_path.depth; }
   ReentryGuard(const ReentryGuard&) = delete;
   ReentryGuard& operator=(const ReentryGuard&) = delete;
   // False when the runtime was already active on this thread: the caller must do nothing.

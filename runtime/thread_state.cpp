@@ -45,7 +45,7 @@ void end_thread(ThreadState& state) {
     BufferGuard guard(state);
     append_counts(state);
     state.held.detach();
-    state.chains.mirror_to(nullptr);
+    state.chains.stop_mirroring();
     state.chains.clear();
   }
   flush_if_needed(state);

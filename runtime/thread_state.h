@@ -24,11 +24,14 @@ class HeldStack {
   // Takes `path` as this thread's held stack, empty, with room for 64 holds.
   void attach(LockPath* path) {
     path_ = path;
+    attached_ = true;
     allocate(64, 0);
   }
-  // Gives the memory back; the path's fast paths then fail until the next attach().
+  // Gives the memory back; the path's fast paths then fail until the next attach(). (A flag, not
+  // a null test of path_: see ChainCache::mirror_to.)
   void detach() {
-    if (path_) path_->bottom = path_->top = path_->limit = nullptr;
+    if (attached_) path_->bottom = path_->top = path_->limit = nullptr;
+    attached_ = false;
     path_ = nullptr;
     storage_.reset();
   }
@@ -72,6 +75,7 @@ class HeldStack {
   }
 
   LockPath* path_ = nullptr;
+  bool attached_ = false;
   std::unique_ptr<HeldLock[]> storage_;
 };
 

@@ -24,7 +24,7 @@ void on_fresh_thread(Body body) {
     held.attach(&tls_lock_path);
     chains.mirror_to(&tls_lock_path);
     body(held, chains);
-    chains.mirror_to(nullptr);
+    chains.stop_mirroring();
     held.detach();
   }).join();
 }
