@@ -1,6 +1,6 @@
 // The trace file: opened once per process, appended to in whole records, never rewritten.
 //
-// Buffers are written when they fill, when a thread ends, every flush_interval_ms if set, at exit
+// Buffers are written when they fill, every flush_interval_ms if set, at exit
 // (std::exit, return from main, quick_exit), on fatal signals (SIGSEGV, SIGABRT, SIGBUS, SIGFPE,
 // SIGTERM, SIGINT: the signal then keeps its usual effect) and before fork(). Every write is a
 // whole number of records appended with O_APPEND, so a reader of a file cut anywhere loses at
