@@ -18,6 +18,9 @@
 #include <cstring>
 
 namespace lockgraph::rt {
+
+#if defined(__x86_64__) && defined(__linux__)
+
 namespace {
 
 constexpr int kRegRbp = 6, kRegRsp = 7, kRegRa = 16;
@@ -435,5 +438,12 @@ int cfi_walk(const WalkStart& start, std::uintptr_t* frames, std::size_t max_fra
   }
   return static_cast<int>(count);
 }
+
+#else  // Elsewhere the walker models nothing: every capture goes to libunwind.
+
+WalkStart current_registers() noexcept { return {}; }
+int cfi_walk(const WalkStart&, std::uintptr_t*, std::size_t) noexcept { return -1; }
+
+#endif
 
 }  // namespace lockgraph::rt
