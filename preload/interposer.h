@@ -30,16 +30,11 @@ int acquire(Identify identify, const void* caller, bool blocking, TryOnce try_on
     rt::lock_wait_ended(id);
   }
   // The runtime's fast path inline (this library contains the runtime), else its general path.
-  if (rc == 0) {
-    if ((flags & trace::flag::kMayReenter) || !rt::fast_acquire(id, flags, caller))
-      rt::lock_acquired(id, flags, caller);
-  } else if (flags & (trace::flag::kTry | trace::flag::kTimed)) {
+  if (rc == 0)
+    rt::note_acquired(id, flags, caller);
+  else if (flags & (trace::flag::kTry | trace::flag::kTimed))
     rt::lock_try_failed(id, flags, caller);
-  }
   return rc;
 }
-
-// Reports the release of `id` (before the real unlock); false if this thread does not hold it.
-inline bool release(rt::LockId id) noexcept { return rt::fast_release(id) || rt::lock_released(id); }
 
 }  // namespace lockgraph::preload

@@ -62,7 +62,7 @@ __attribute__((visibility("default"))) int pthread_mutex_clocklock(pthread_mutex
 __attribute__((visibility("default"))) int pthread_mutex_unlock(pthread_mutex_t* m) {
   if (preload::inside_runtime()) return real().mutex_unlock(m);
   rt::LockId id = id_of(m, __builtin_return_address(0));
-  if (!preload::release(id)) {
+  if (!rt::note_released(id)) {
     // Not held by this thread: glibc keeps the owner's tid in every mutex it locks.
     bool unlocked = m->__data.__lock == 0;
     rt::lock_misused(id, unlocked ? trace::incident::kUnlockNotHeld : trace::incident::kUnlockNotOwner);

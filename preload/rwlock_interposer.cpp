@@ -80,7 +80,7 @@ __attribute__((visibility("default"))) int pthread_rwlock_clockwrlock(pthread_rw
 __attribute__((visibility("default"))) int pthread_rwlock_unlock(pthread_rwlock_t* l) {
   LOCKGRAPH_PASS_THROUGH(real().rwlock_unlock(l));
   rt::LockId id = id_of(l, __builtin_return_address(0));
-  if (!preload::release(id)) rt::lock_misused(id, trace::incident::kUnlockNotHeld);
+  if (!rt::note_released(id)) rt::lock_misused(id, trace::incident::kUnlockNotHeld);
   return real().rwlock_unlock(l);
 }
 

@@ -207,12 +207,24 @@ bool run_instructions(Reader r, const CieInfo& cie, std::uintptr_t& loc, std::ui
     return reg != kRegRsp;  // the CFA is the caller's rsp: a rule for rsp itself is not modelled
   };
   auto special = [&](std::uint64_t reg) { return reg == kRegRa || reg == kRegRbp || reg == kRegRsp; };
+  auto restore = [&](std::uint64_t reg) {
+    if (reg == kRegRa) row.ra_offset = initial.ra_offset, row.ra_undefined = initial.ra_undefined;
+    if (reg == kRegRbp) row.rbp_offset = initial.rbp_offset;
+  };
+  auto advance = [&](std::uint64_t delta) {  // true once the row for `target` is complete
+    loc += delta * cie.code_align;
+    return loc > target;
+  };
+  auto set_cfa_register = [&](std::uint64_t reg) {  // false: a CFA register not modelled
+    if (reg != kRegRsp && reg != kRegRbp) return false;
+    row.cfa_reg = static_cast<std::uint8_t>(reg);
+    return true;
+  };
   while (r.p < r.end && r.ok) {
     std::uint8_t op = *r.p++;
     std::uint8_t high = op & 0xc0, low = op & 0x3f;
     if (high == 0x40) {  // advance_loc
-      loc += low * cie.code_align;
-      if (loc > target) return true;
+      if (advance(low)) return true;
       continue;
     }
     if (high == 0x80) {  // offset
@@ -220,15 +232,14 @@ bool run_instructions(Reader r, const CieInfo& cie, std::uintptr_t& loc, std::ui
       continue;
     }
     if (high == 0xc0) {  // restore
-      if (low == kRegRa) row.ra_offset = initial.ra_offset, row.ra_undefined = initial.ra_undefined;
-      if (low == kRegRbp) row.rbp_offset = initial.rbp_offset;
+      restore(low);
       continue;
     }
     switch (op) {
       case 0x00: break;  // nop
-      case 0x02: loc += r.fixed<std::uint8_t>() * cie.code_align; if (loc > target) return true; break;
-      case 0x03: loc += r.fixed<std::uint16_t>() * cie.code_align; if (loc > target) return true; break;
-      case 0x04: loc += r.fixed<std::uint32_t>() * cie.code_align; if (loc > target) return true; break;
+      case 0x02: if (advance(r.fixed<std::uint8_t>())) return true; break;
+      case 0x03: if (advance(r.fixed<std::uint16_t>())) return true; break;
+      case 0x04: if (advance(r.fixed<std::uint32_t>())) return true; break;
       case 0x05: {  // offset_extended
         std::uint64_t reg = r.uleb();
         if (!set_offset(reg, static_cast<std::int64_t>(r.uleb()) * cie.data_align)) return false;
@@ -239,12 +250,7 @@ bool run_instructions(Reader r, const CieInfo& cie, std::uintptr_t& loc, std::ui
         if (!set_offset(reg, r.sleb() * cie.data_align)) return false;
         break;
       }
-      case 0x06: {  // restore_extended
-        std::uint64_t reg = r.uleb();
-        if (reg == kRegRa) row.ra_offset = initial.ra_offset, row.ra_undefined = initial.ra_undefined;
-        if (reg == kRegRbp) row.rbp_offset = initial.rbp_offset;
-        break;
-      }
+      case 0x06: restore(r.uleb()); break;  // restore_extended
       case 0x07: {  // undefined
         std::uint64_t reg = r.uleb();
         if (reg == kRegRa) row.ra_undefined = true;
@@ -271,26 +277,17 @@ bool run_instructions(Reader r, const CieInfo& cie, std::uintptr_t& loc, std::ui
         if (depth == 0) return false;
         row = remembered[--depth];
         break;
-      case 0x0c: {  // def_cfa
-        std::uint64_t reg = r.uleb();
-        if (reg != kRegRsp && reg != kRegRbp) return false;
-        row.cfa_reg = static_cast<std::uint8_t>(reg);
+      case 0x0c:  // def_cfa
+        if (!set_cfa_register(r.uleb())) return false;
         row.cfa_offset = static_cast<std::int64_t>(r.uleb());
         break;
-      }
-      case 0x12: {  // def_cfa_sf
-        std::uint64_t reg = r.uleb();
-        if (reg != kRegRsp && reg != kRegRbp) return false;
-        row.cfa_reg = static_cast<std::uint8_t>(reg);
+      case 0x12:  // def_cfa_sf
+        if (!set_cfa_register(r.uleb())) return false;
         row.cfa_offset = r.sleb() * cie.data_align;
         break;
-      }
-      case 0x0d: {  // def_cfa_register
-        std::uint64_t reg = r.uleb();
-        if (reg != kRegRsp && reg != kRegRbp) return false;
-        row.cfa_reg = static_cast<std::uint8_t>(reg);
+      case 0x0d:  // def_cfa_register
+        if (!set_cfa_register(r.uleb())) return false;
         break;
-      }
       case 0x0e: row.cfa_offset = static_cast<std::int64_t>(r.uleb()); break;  // def_cfa_offset
       case 0x13: row.cfa_offset = r.sleb() * cie.data_align; break;           // def_cfa_offset_sf
       case 0x10:    // expression

@@ -39,7 +39,7 @@ class ChainCache {
     path_ = nullptr;
   }
 
-  // The entry for `key`, or null. `key` must not be 0. Probes as fast_prepare() does.
+  // The entry for `key`, or null. `key` must not be 0. Probes as fast_acquire() does.
   ChainEntry* find(std::uint64_t key) noexcept {
     for (std::size_t i = key >> shift_;; i = (i + 1) & mask_) {
       ChainEntry& slot = slots_[i];

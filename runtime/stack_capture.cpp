@@ -53,13 +53,21 @@ AddressRange own_object_range() {
 }
 
 
-// Keeps the frames from the first one outside the runtime on (they are all innermost).
-std::size_t drop_own_frames(std::uintptr_t* frames, std::size_t count) {
+// Runs `walk(buffer, room)` with room for the runtime's own frames on top of `max_frames`, then
+// keeps from the first frame outside the runtime on (they are all innermost). -1 from `walk`
+// (it gave up) is passed on.
+template <class Walk>
+long keep_program_frames(Walk walk, std::uintptr_t* frames, std::size_t max_frames) {
+  constexpr std::size_t kOwnFramesAllowance = 16;
+  std::uintptr_t walked[kMaxStackDepth + kOwnFramesAllowance];
+  long n = walk(walked, std::min(max_frames, kMaxStackDepth) + kOwnFramesAllowance);
+  if (n < 0) return n;
   const AddressRange own = own_object_range();
   std::size_t first = 0;
-  while (first < count && own.contains(frames[first])) ++first;
-  for (std::size_t i = first; i < count; ++i) frames[i - first] = frames[i];
-  return count - first;
+  while (first < static_cast<std::size_t>(n) && own.contains(walked[first])) ++first;
+  std::size_t kept = std::min(static_cast<std::size_t>(n) - first, max_frames);
+  std::copy(walked + first, walked + first + kept, frames);
+  return static_cast<long>(kept);
 }
 
 }  // namespace
@@ -79,25 +87,17 @@ std::size_t walk_libunwind(std::uintptr_t* frames, std::size_t max_frames) noexc
 }
 
 std::size_t capture_stack_libunwind(std::uintptr_t* frames, std::size_t max_frames) noexcept {
-  constexpr std::size_t kOwnFramesAllowance = 16;
-  std::uintptr_t walked[kMaxStackDepth + kOwnFramesAllowance];
-  std::size_t room = std::min(max_frames, kMaxStackDepth) + kOwnFramesAllowance;
-  std::size_t kept = std::min(drop_own_frames(walked, walk_libunwind(walked, room)), max_frames);
-  std::copy(walked, walked + kept, frames);
-  return kept;
+  return static_cast<std::size_t>(keep_program_frames(
+      [](std::uintptr_t* out, std::size_t room) { return static_cast<long>(walk_libunwind(out, room)); },
+      frames, max_frames));
 }
 
 std::size_t capture_stack(std::uintptr_t* frames, std::size_t max_frames) noexcept {
   if (max_frames == 0) return 0;
-  // The runtime's own frames come first and are dropped: walk that many more.
-  constexpr std::size_t kOwnFramesAllowance = 16;
-  std::uintptr_t walked[kMaxStackDepth + kOwnFramesAllowance];
-  std::size_t room = std::min(max_frames, kMaxStackDepth) + kOwnFramesAllowance;
-  int n = cfi_walk(current_registers(), walked, room);
-  if (n < 0) return capture_stack_libunwind(frames, max_frames);
-  std::size_t kept = std::min(drop_own_frames(walked, static_cast<std::size_t>(n)), max_frames);
-  std::copy(walked, walked + kept, frames);
-  return kept;
+  long kept = keep_program_frames(
+      [](std::uintptr_t* out, std::size_t room) { return static_cast<long>(cfi_walk(current_registers(), out, room)); },
+      frames, max_frames);
+  return kept < 0 ? capture_stack_libunwind(frames, max_frames) : static_cast<std::size_t>(kept);
 }
 
 }  // namespace lockgraph::rt

@@ -147,6 +147,20 @@ inline std::uint64_t held_chain_hash(std::uint64_t below, LockId lock) noexcept 
   return true;
 }
 
+// What a lock wrapper or interposer calls once it holds the lock: the fast path when it applies,
+// else the runtime's general one. A recursive lock always takes the general path: only it looks
+// for a re-entrant hold.
+[[gnu::always_inline]] inline void note_acquired(LockId id, std::uint32_t flags,
+                                                 const void* site) noexcept {
+  if ((flags & trace::flag::kMayReenter) || !fast_acquire(id, flags, site))
+    lock_acquired(id, flags, site);
+}
+
+// What it calls before the real unlock; false if this thread does not hold `id`.
+[[gnu::always_inline]] inline bool note_released(LockId id) noexcept {
+  return fast_release(id) || lock_released(id);
+}
+
 // Tries `try_once` again a few times, with growing pauses between, before the caller records a
 // wait and blocks. Why: the lock path adds a few nanoseconds inside every critical section; with
 // a blocking mutex, each collision this adds under contention costs a futex sleep and wake

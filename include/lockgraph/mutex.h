@@ -82,14 +82,14 @@ class instrumented_lock {
   LOCKGRAPH_INLINE void lock() {
     const void* site = LOCKGRAPH_CALL_SITE();
     if (!impl_.try_lock()) wait_for_lock(site);
-    acquired(kReentry, site);
+    rt::note_acquired(id_, kReentry, site);
   }
   LOCKGRAPH_INLINE bool try_lock() {
     return noted(impl_.try_lock(), trace::flag::kTry | kReentry, LOCKGRAPH_CALL_SITE());
   }
   // The release is recorded before the real unlock, so the next owner's acquisition follows it.
   LOCKGRAPH_INLINE void unlock() {
-    if (!released() && !unlock_misused()) return;
+    if (!rt::note_released(id_) && !unlock_misused()) return;
     impl_.unlock();
   }
 
@@ -111,7 +111,7 @@ class instrumented_lock {
   {
     const void* site = LOCKGRAPH_CALL_SITE();
     if (!impl_.try_lock_shared()) wait_for_shared(site);
-    acquired(trace::flag::kShared, site);
+    rt::note_acquired(id_, trace::flag::kShared, site);
   }
   LOCKGRAPH_INLINE bool try_lock_shared()
     requires has_shared<Std>
@@ -122,7 +122,7 @@ class instrumented_lock {
   LOCKGRAPH_INLINE void unlock_shared()
     requires has_shared<Std>
   {
-    if (!released() && !unlock_misused()) return;
+    if (!rt::note_released(id_) && !unlock_misused()) return;
     impl_.unlock_shared();
   }
   template <class Rep, class Period>
@@ -161,18 +161,9 @@ class instrumented_lock {
     rt::lock_wait_ended(id_);
   }
 
-  // The runtime's inline fast path (lock_path.h) when it applies, else its general one. A
-  // recursive lock always takes the general path: only it looks for a re-entrant hold.
-  LOCKGRAPH_INLINE void acquired(std::uint32_t flags, const void* site) {
-    if ((flags & trace::flag::kMayReenter) || !rt::fast_acquire(id_, flags, site))
-      rt::lock_acquired(id_, flags, site);
-  }
-  // True if this thread held the lock (now released in the trace).
-  LOCKGRAPH_INLINE bool released() { return rt::fast_release(id_) || rt::lock_released(id_); }
-
   LOCKGRAPH_INLINE bool noted(bool acquired_it, std::uint32_t flags, const void* site) {
     if (acquired_it)
-      acquired(flags, site);
+      rt::note_acquired(id_, flags, site);
     else
       rt::lock_try_failed(id_, flags, site);
     return acquired_it;
