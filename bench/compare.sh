@@ -17,6 +17,10 @@
 #             100-2000x slower): its ratio is to a plain run at that same scale, in the same run
 set -euo pipefail
 runs=${1:-5}
+if ! [[ $runs =~ ^[1-9][0-9]*$ ]]; then
+  echo "bench/compare.sh: RUNS must be a positive whole number, got '$runs'" >&2
+  exit 2
+fi
 here=$(cd "$(dirname "$0")" && pwd)
 source_dir=$(cd "$here/.." && pwd)
 build=${2:-$source_dir/build}

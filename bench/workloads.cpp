@@ -142,6 +142,29 @@ long sweep(long threads, long depth, long chains, long scale) {
   return sum;
 }
 
+// The whole decimal argument in [low, high], or -1.
+long parse_in_range(const char* text, long low, long high) {
+  char* end = nullptr;
+  long value = std::strtol(text, &end, 10);
+  return end != text && *end == '\0' && value >= low && value <= high ? value : -1;
+}
+
+// sweep's arguments, checked: its lock indices stay inside the 1,024 locks only for depth <= 8 and
+// chains <= 512 * 64, and zero threads or chains would divide by zero.
+int run_sweep(char** argv, long& result) {
+  long threads = parse_in_range(argv[2], 1, 1024), depth = parse_in_range(argv[3], 1, 8);
+  long chains = parse_in_range(argv[4], 1, 512 * 64), millions = parse_in_range(argv[5], 1, 100000);
+  if (threads < 0 || depth < 0 || chains < 0 || millions < 0) {
+    std::fprintf(stderr,
+                 "workloads sweep: expected THREADS 1-1024, DEPTH 1-8, CHAINS 1-32768, MILLIONS "
+                 "1-100000; got %s %s %s %s\n",
+                 argv[2], argv[3], argv[4], argv[5]);
+    return 2;
+  }
+  result = sweep(threads, depth, chains, millions);
+  return 0;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -156,9 +179,9 @@ int main(int argc, char** argv) {
     result = short_threads(scale);
   else if (what == "counter")
     result = counter(scale);
-  else if (what == "sweep" && argc == 6)
-    result = sweep(std::atol(argv[2]), std::atol(argv[3]), std::atol(argv[4]), std::atol(argv[5]));
-  else {
+  else if (what == "sweep" && argc == 6) {
+    if (int status = run_sweep(argv, result)) return status;
+  } else {
     std::fprintf(stderr,
                  "usage: workloads nested|prodcons|short_threads|counter [SCALE]\n"
                  "       workloads sweep THREADS DEPTH CHAINS MILLIONS\n");
