@@ -14,13 +14,15 @@ namespace lockgraph::preload {
 // True while the runtime itself runs (its own locks are not the program's).
 inline bool inside_runtime() noexcept { return rt::tls_lock_path.depth != 0; }
 
-// Acquires with `try_once` (returns 0 on success) and, if that fails and `blocking`, `block`
-// (returns 0 or an error), reporting to the runtime. `identify` returns the lock's id and flags;
+// Acquires the lock object at `address` with `try_once` (returns 0 on success) and, if that
+// fails and `blocking`, `block` (returns 0 or an error), reporting to the runtime. The fast path
+// remembers `address` in the hold, so the release (rt::fast_release_at) needs no id lookup. `identify` returns the lock's id and flags;
 // it is called only after the first try: reading the lock (its kind, its address's entry) before
 // the real lock would fetch a contended lock's cache line shared, and the lock's atomic would
 // then have to fetch it again exclusive. Returns the pthread result.
 template <class Identify, class TryOnce, class Block>
-int acquire(Identify identify, const void* caller, bool blocking, TryOnce try_once, Block block) {
+int acquire(const void* address, Identify identify, const void* caller, bool blocking,
+            TryOnce try_once, Block block) {
   int rc = try_once();
   if (rc != 0 && blocking && rt::backoff_try([&] { return try_once() == 0; })) rc = 0;
   const auto [id, flags] = identify();
@@ -31,7 +33,7 @@ int acquire(Identify identify, const void* caller, bool blocking, TryOnce try_on
   }
   // The runtime's fast path inline (this library contains the runtime), else its general path.
   if (rc == 0)
-    rt::note_acquired(id, flags, caller);
+    rt::note_acquired(id, flags, caller, address);
   else if (flags & (trace::flag::kTry | trace::flag::kTimed))
     rt::lock_try_failed(id, flags, caller);
   return rc;

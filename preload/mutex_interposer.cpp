@@ -28,7 +28,7 @@ std::uint32_t reentry_flag(const pthread_mutex_t* m) {
 template <class Block>
 int lock_impl(pthread_mutex_t* m, std::uint32_t flags, bool blocking, const void* caller, Block block) {
   return preload::acquire(
-      [=] { return std::pair{id_of(m, caller), flags | reentry_flag(m)}; }, caller, blocking,
+      m, [=] { return std::pair{id_of(m, caller), flags | reentry_flag(m)}; }, caller, blocking,
       [m] { return real().mutex_trylock(m); }, block);
 }
 
@@ -60,7 +60,7 @@ __attribute__((visibility("default"))) int pthread_mutex_clocklock(pthread_mutex
 }
 
 __attribute__((visibility("default"))) int pthread_mutex_unlock(pthread_mutex_t* m) {
-  if (preload::inside_runtime()) return real().mutex_unlock(m);
+  if (preload::inside_runtime() || rt::fast_release_at(m)) return real().mutex_unlock(m);
   rt::LockId id = id_of(m, __builtin_return_address(0));
   if (!rt::note_released(id)) {
     // Not held by this thread: glibc keeps the owner's tid in every mutex it locks.

@@ -15,7 +15,7 @@ rt::LockId id_of(pthread_rwlock_t* l, const void* caller) {
 
 template <class TryOnce, class Block>
 int rw_acquire(pthread_rwlock_t* l, std::uint32_t flags, bool blocking, const void* caller, TryOnce t, Block b) {
-  return preload::acquire([=] { return std::pair{id_of(l, caller), flags}; }, caller, blocking, t, b);
+  return preload::acquire(l, [=] { return std::pair{id_of(l, caller), flags}; }, caller, blocking, t, b);
 }
 
 }  // namespace
@@ -79,6 +79,7 @@ __attribute__((visibility("default"))) int pthread_rwlock_clockwrlock(pthread_rw
 
 __attribute__((visibility("default"))) int pthread_rwlock_unlock(pthread_rwlock_t* l) {
   LOCKGRAPH_PASS_THROUGH(real().rwlock_unlock(l));
+  if (rt::fast_release_at(l)) return real().rwlock_unlock(l);
   rt::LockId id = id_of(l, __builtin_return_address(0));
   if (!rt::note_released(id)) rt::lock_misused(id, trace::incident::kUnlockNotHeld);
   return real().rwlock_unlock(l);

@@ -34,8 +34,11 @@ struct HeldLock {
   std::uint32_t flags = 0;
   std::uint32_t recursion = 0;   // extra re-entrant holds; 0 in every slot above the top
   std::uint32_t unused = 0;
+  // The lock object's address when the inline fast path took it, else null: lets the LD_PRELOAD
+  // interposer release the innermost hold without looking the address up in its lock table.
+  const void* address = nullptr;
 };
-static_assert(sizeof(HeldLock) == 32);
+static_assert(sizeof(HeldLock) == 40);
 
 // One distinct (held chain, new lock, call site, flags, segment) this thread has seen. 16 bytes,
 // four to a cache line: with thousands of chains per thread, this table's footprint in the
@@ -108,8 +111,8 @@ inline std::uint64_t held_chain_hash(std::uint64_t below, LockId lock) noexcept 
 // Acquisition of a non-recursive lock on a chain this thread has seen, nothing extra to record:
 // counts it and pushes the hold. False (nothing done) when the general path (lock_acquired)
 // must run, including when the chain's 32-bit count is about to wrap (the general path carries).
-[[gnu::always_inline]] inline bool fast_acquire(LockId id, std::uint32_t flags,
-                                                const void* site) noexcept {
+[[gnu::always_inline]] inline bool fast_acquire(LockId id, std::uint32_t flags, const void* site,
+                                                const void* address = nullptr) noexcept {
   HeldLock* top = tls_lock_path.top;
   if (top == tls_lock_path.limit ||
       (tls_lock_path.depth | g_extra_records.load(std::memory_order_relaxed)) != 0)
@@ -128,6 +131,7 @@ inline std::uint64_t held_chain_hash(std::uint64_t below, LockId lock) noexcept 
       top->chain_hash = next_chain_hash(below, id * kLockKeyFactor);
       top->stack_id = entry.stack_id;
       top->flags = flags;
+      top->address = address;
       tls_lock_path.top = top + 1;
       return true;
     }
@@ -135,11 +139,12 @@ inline std::uint64_t held_chain_hash(std::uint64_t below, LockId lock) noexcept 
   }
 }
 
-// Release of the innermost hold, taken once, nothing extra to record: pops it. False (nothing
-// done) when the general path (lock_released) must run.
-[[gnu::always_inline]] inline bool fast_release(LockId id) noexcept {
+// Release of the innermost hold, taken once, nothing extra to record, if `is_it` says the hold
+// is the lock being released: pops it. False (nothing done) when the general path must run.
+template <class IsIt>
+[[gnu::always_inline]] inline bool fast_pop(IsIt is_it) noexcept {
   HeldLock* top = tls_lock_path.top;
-  if (top == nullptr || top[-1].lock != id ||
+  if (top == nullptr || !is_it(top[-1]) ||
       (top[-1].recursion | static_cast<std::uint32_t>(tls_lock_path.depth) |
        g_extra_records.load(std::memory_order_relaxed)) != 0)
     return false;
@@ -147,12 +152,23 @@ inline std::uint64_t held_chain_hash(std::uint64_t below, LockId lock) noexcept 
   return true;
 }
 
+// The release of lock `id` (the general path is lock_released).
+[[gnu::always_inline]] inline bool fast_release(LockId id) noexcept {
+  return fast_pop([id](const HeldLock& h) { return h.lock == id; });
+}
+
+// The release of the lock object at `address` (never null), if the fast path took it: the
+// interposer's way to skip its address-to-id lookup on the common release.
+[[gnu::always_inline]] inline bool fast_release_at(const void* address) noexcept {
+  return fast_pop([address](const HeldLock& h) { return h.address == address; });
+}
+
 // What a lock wrapper or interposer calls once it holds the lock: the fast path when it applies,
 // else the runtime's general one. A recursive lock always takes the general path: only it looks
 // for a re-entrant hold.
-[[gnu::always_inline]] inline void note_acquired(LockId id, std::uint32_t flags,
-                                                 const void* site) noexcept {
-  if ((flags & trace::flag::kMayReenter) || !fast_acquire(id, flags, site))
+[[gnu::always_inline]] inline void note_acquired(LockId id, std::uint32_t flags, const void* site,
+                                                 const void* address = nullptr) noexcept {
+  if ((flags & trace::flag::kMayReenter) || !fast_acquire(id, flags, site, address))
     lock_acquired(id, flags, site);
 }
 
@@ -165,12 +181,15 @@ inline std::uint64_t held_chain_hash(std::uint64_t below, LockId lock) noexcept 
 // wait and blocks. Why: the lock path adds a few nanoseconds inside every critical section; with
 // a blocking mutex, each collision this adds under contention costs a futex sleep and wake
 // (microseconds each), so a program with a hot lock would slow down far more than the
-// nanoseconds added. Three retries after 16, 32 and 64 pauses (about 3 µs in all on the
-// project's machine) let a short critical section end without hammering the lock's cache line,
-// as a tight retry loop would. A lock held for longer still ends in the blocking wait.
+// nanoseconds added. The pauses double from 4 to 64 (124 in all, about 3 µs on the project's
+// machine, where one pause takes ~25 ns): most collisions end within a few hundred nanoseconds
+// (a short critical section on the other core), so the first retry comes after ~100 ns; the
+// later ones are spaced out so as not to hammer the lock's cache line, as a tight retry loop
+// would. A lock held for longer still ends in the blocking wait. Starting at 16 pauses (400 ns)
+// made the nested workload ~15% slower (docs/performance.md).
 template <class TryOnce>
 [[gnu::always_inline]] inline bool backoff_try(TryOnce try_once) {
-  for (int pauses = 16; pauses <= 64; pauses *= 2) {
+  for (int pauses = 4; pauses <= 64; pauses *= 2) {
     for (int i = 0; i < pauses; ++i) {
 #if defined(__x86_64__) || defined(__i386__)
       __builtin_ia32_pause();

@@ -52,6 +52,23 @@ TEST(LockPath, UnknownChainIsLeftToTheGeneralPath) {
   });
 }
 
+// The interposer releases by the lock object's address, which only the fast path records.
+TEST(LockPath, ReleaseByAddressMatchesOnlyWhatTheFastPathTook) {
+  on_fresh_thread([](HeldStack& held, ChainCache& chains) {
+    int object = 0, other = 0;
+    EXPECT_FALSE(fast_release_at(&object));  // nothing held
+    held.push({.lock = 3, .chain_hash = held_chain_hash(0, 3)});  // as the general path pushes
+    EXPECT_FALSE(fast_release_at(&object));  // its address is unknown: the id lookup must run
+    EXPECT_TRUE(fast_release(3));
+    learn(held, chains, 3);
+    ASSERT_TRUE(fast_acquire(3, 0, kSite, &object));
+    EXPECT_EQ(held.back().address, &object);
+    EXPECT_FALSE(fast_release_at(&other));
+    EXPECT_TRUE(fast_release_at(&object));
+    EXPECT_TRUE(held.empty());
+  });
+}
+
 TEST(LockPath, KnownChainsAreCountedPushedAndPopped) {
   on_fresh_thread([](HeldStack& held, ChainCache& chains) {
     ChainEntry* outer = learn(held, chains, 1);
