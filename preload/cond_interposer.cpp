@@ -4,6 +4,7 @@
 #include <pthread.h>
 
 #include "interposer.h"
+#include "mutex_identity.h"
 #include "real_functions.h"
 
 using namespace lockgraph;
@@ -11,10 +12,7 @@ using lockgraph::preload::real;
 
 namespace {
 
-rt::LockId mutex_id(pthread_mutex_t* m, const void* caller) {
-  bool recursive = (m->__data.__kind & 3) == PTHREAD_MUTEX_RECURSIVE;
-  return preload::lock_id(m, recursive ? trace::LockKind::kRecursiveMutex : trace::LockKind::kMutex, caller);
-}
+using preload::mutex_id;
 
 template <class Wait>
 int wait_impl(pthread_cond_t* c, pthread_mutex_t* m, const void* caller, Wait wait) {

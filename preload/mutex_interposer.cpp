@@ -5,6 +5,8 @@
 #include <unistd.h>
 
 #include "interposer.h"
+#include "lock_table.h"
+#include "mutex_identity.h"
 #include "real_functions.h"
 
 using namespace lockgraph;
@@ -12,23 +14,17 @@ using lockgraph::preload::real;
 
 namespace {
 
-// glibc keeps the mutex type in the low bits of __kind (PTHREAD_MUTEX_KIND_MASK_NP).
-bool is_recursive(const pthread_mutex_t* m) { return (m->__data.__kind & 3) == PTHREAD_MUTEX_RECURSIVE; }
-
-rt::LockId id_of(pthread_mutex_t* m, const void* caller) {
-  return preload::lock_id(m, is_recursive(m) ? trace::LockKind::kRecursiveMutex : trace::LockKind::kMutex,
-                          caller);
-}
+using preload::mutex_id;
 
 std::uint32_t reentry_flag(const pthread_mutex_t* m) {
-  return is_recursive(m) ? trace::flag::kMayReenter : 0;
+  return preload::mutex_is_recursive(m) ? trace::flag::kMayReenter : 0;
 }
 
 // `block` is the real blocking call (lock, timedlock or clocklock).
 template <class Block>
 int lock_impl(pthread_mutex_t* m, std::uint32_t flags, bool blocking, const void* caller, Block block) {
   return preload::acquire(
-      m, [=] { return std::pair{id_of(m, caller), flags | reentry_flag(m)}; }, caller, blocking,
+      m, [=] { return std::pair{mutex_id(m, caller), flags | reentry_flag(m)}; }, caller, blocking,
       [m] { return real().mutex_trylock(m); }, block);
 }
 
@@ -61,7 +57,7 @@ __attribute__((visibility("default"))) int pthread_mutex_clocklock(pthread_mutex
 
 __attribute__((visibility("default"))) int pthread_mutex_unlock(pthread_mutex_t* m) {
   if (preload::inside_runtime() || rt::fast_release_at(m)) return real().mutex_unlock(m);
-  rt::LockId id = id_of(m, __builtin_return_address(0));
+  rt::LockId id = mutex_id(m, __builtin_return_address(0));
   if (!rt::note_released(id)) {
     // Not held by this thread: glibc keeps the owner's tid in every mutex it locks.
     bool unlocked = m->__data.__lock == 0;
@@ -71,15 +67,16 @@ __attribute__((visibility("default"))) int pthread_mutex_unlock(pthread_mutex_t*
 }
 
 __attribute__((visibility("default"))) int pthread_mutex_init(pthread_mutex_t* m, const pthread_mutexattr_t* a) {
-  if (!preload::inside_runtime()) preload::forget_lock(m);  // a new lock, even at an old address
+  // A new lock, even at an old address (glibc's init zeroes the id kept in the mutex).
+  if (!preload::inside_runtime()) preload::forget_lock(m);
   return real().mutex_init(m, a);
 }
 
 __attribute__((visibility("default"))) int pthread_mutex_destroy(pthread_mutex_t* m) {
   if (preload::inside_runtime()) return real().mutex_destroy(m);
-  if (m->__data.__lock != 0 && !rt::lock_held(id_of(m, __builtin_return_address(0))))
-    rt::lock_misused(id_of(m, __builtin_return_address(0)), trace::incident::kDestroyHeld);
-  if (rt::LockId id = preload::forget_lock(m)) rt::lock_destroyed(id);
+  if (m->__data.__lock != 0 && !rt::lock_held(mutex_id(m, __builtin_return_address(0))))
+    rt::lock_misused(mutex_id(m, __builtin_return_address(0)), trace::incident::kDestroyHeld);
+  if (rt::LockId id = preload::forget_mutex(m)) rt::lock_destroyed(id);
   return real().mutex_destroy(m);
 }
 

@@ -6,6 +6,10 @@
 //   real_deadlock    two threads forced into the inverted order: hangs for real (the watchdog ends it)
 //   timed            std::timed_mutex::try_lock_for in opposite orders, and a condition
 //                    variable's wait_for (libstdc++ calls the pthread *clock* variants for both)
+//   reused_address   two heap std::mutex taken in one order and freed, then two new ones at the
+//                    same addresses taken in the other order: four locks, no cycle (std::mutex
+//                    never calls pthread_mutex_init or _destroy, so only the mutex's own memory
+//                    can tell the new locks from the old)
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -105,6 +109,26 @@ int real_deadlock() {
   return 0;
 }
 
+int reused_address() {
+  auto* a = new std::mutex;
+  auto* b = new std::mutex;
+  in_order(*a, *b);
+  const void* where_a = a;
+  const void* where_b = b;
+  delete a;
+  delete b;
+  auto* c = new std::mutex;  // glibc's allocator hands the last freed chunk out first: b's
+  auto* d = new std::mutex;  // then a's
+  if (static_cast<void*>(c) != where_b || static_cast<void*>(d) != where_a) {
+    std::fprintf(stderr, "reused_address: the allocator did not reuse the addresses\n");
+    return 3;  // the case would prove nothing
+  }
+  in_order(*c, *d);  // at a's and b's addresses: the opposite order
+  delete c;
+  delete d;
+  return 0;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -115,6 +139,8 @@ int main(int argc, char** argv) {
   if (what == "timed") return timed();
   if (what == "self_deadlock") return self_deadlock();
   if (what == "real_deadlock") return real_deadlock();
-  std::fprintf(stderr, "usage: plain_edge_cases fork|nested_threads|static_destructor\n");
+  if (what == "reused_address") return reused_address();
+  std::fprintf(stderr, "usage: plain_edge_cases fork|nested_threads|static_destructor|self_deadlock|real_deadlock|\n"
+               "                        timed|reused_address\n");
   return 2;
 }
