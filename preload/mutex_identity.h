@@ -9,23 +9,70 @@
 // id. The id is stored with a tag of the mutex's address, so a mutex copied elsewhere is not
 // taken for the original. Robust and process-shared mutexes use the address table (lock_table.h):
 // glibc uses the link of the one, and other processes see the memory of the other.
-// It also costs less: the id is on the mutex's own cache line, which the caller has just locked.
+// It also costs less: the id is on the mutex's own cache line, which the caller has just locked,
+// and the known case is inline.
 #pragma once
 
 #include <pthread.h>
+
+#include <atomic>
+#include <cstdint>
 
 #include "lockgraph/runtime.h"
 
 namespace lockgraph::preload {
 
 // A recursive mutex (PTHREAD_MUTEX_RECURSIVE: std::recursive_mutex).
-bool mutex_is_recursive(const pthread_mutex_t* m) noexcept;
+inline bool mutex_is_recursive(const pthread_mutex_t* m) noexcept {
+  // glibc keeps the mutex type in the low bits of __kind (PTHREAD_MUTEX_KIND_MASK_NP).
+  return (m->__data.__kind & 3) == PTHREAD_MUTEX_RECURSIVE;
+}
+
+namespace mutex_word {
+
+// glibc's __kind bits (pthreadP.h): a robust mutex, a process-shared one.
+constexpr int kRobustBit = 16;
+constexpr int kProcessSharedBit = 128;
+
+inline bool holds_id(const pthread_mutex_t* m) noexcept {
+  return (m->__data.__kind & (kRobustBit | kProcessSharedBit)) == 0;
+}
+
+// The word is id << 16 | tag, where the tag (never 0) is 16 bits of the mutex's address. Id 0
+// with the right tag: another thread is making the id right now.
+constexpr int kTagBits = 16;
+constexpr std::uintptr_t kTagMask = (std::uintptr_t{1} << kTagBits) - 1;
+
+inline std::uintptr_t tag_of(const pthread_mutex_t* m) noexcept {
+  std::uintptr_t tag = (reinterpret_cast<std::uintptr_t>(m) * 0x9E3779B97F4A7C15ULL) >> (64 - kTagBits);
+  return tag != 0 ? tag : 1;
+}
+
+// __list.__prev, accessed as what it is (a pointer) so that nothing is type-punned.
+using Link = __pthread_internal_list*;
+inline std::atomic_ref<Link> word_of(pthread_mutex_t* m) noexcept {
+  return std::atomic_ref<Link>(m->__data.__list.__prev);
+}
+inline std::uintptr_t bits(Link p) noexcept { return reinterpret_cast<std::uintptr_t>(p); }
+inline Link link(std::uintptr_t v) noexcept { return reinterpret_cast<Link>(v); }
+
+// Everything but the known id: the table's mutexes, a new mutex, one being made, a copied one.
+rt::LockId find_or_make(pthread_mutex_t* m, const void* caller) noexcept;
+
+}  // namespace mutex_word
 
 // The id of the mutex at `m`, made on first use; `caller` is the site.
-rt::LockId mutex_id(pthread_mutex_t* m, const void* caller) noexcept;
+inline rt::LockId mutex_id(pthread_mutex_t* m, const void* caller) noexcept {
+  if (mutex_word::holds_id(m)) {
+    std::uintptr_t seen = mutex_word::bits(mutex_word::word_of(m).load(std::memory_order_acquire));
+    if ((seen & mutex_word::kTagMask) == mutex_word::tag_of(m) && (seen >> mutex_word::kTagBits) != 0)
+      return seen >> mutex_word::kTagBits;
+  }
+  return mutex_word::find_or_make(m, caller);
+}
 
-// The mutex at `m` is gone (destroyed or about to be initialised again): its id, or 0 if it had
-// none. A mutex used afterwards at `m` gets a new one.
+// The mutex at `m` is gone (destroyed): its id, or 0 if it had none. A mutex used afterwards at
+// `m` gets a new one.
 rt::LockId forget_mutex(pthread_mutex_t* m) noexcept;
 
 }  // namespace lockgraph::preload

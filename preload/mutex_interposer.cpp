@@ -25,7 +25,7 @@ template <class Block>
 int lock_impl(pthread_mutex_t* m, std::uint32_t flags, bool blocking, const void* caller, Block block) {
   return preload::acquire(
       m, [=] { return std::pair{mutex_id(m, caller), flags | reentry_flag(m)}; }, caller, blocking,
-      [m] { return real().mutex_trylock(m); }, block);
+      [m] { return __pthread_mutex_trylock(m); }, block);
 }
 
 }  // namespace
@@ -33,12 +33,12 @@ int lock_impl(pthread_mutex_t* m, std::uint32_t flags, bool blocking, const void
 extern "C" {
 
 __attribute__((visibility("default"))) int pthread_mutex_lock(pthread_mutex_t* m) {
-  if (preload::inside_runtime()) return real().mutex_lock(m);
-  return lock_impl(m, 0, true, __builtin_return_address(0), [m] { return real().mutex_lock(m); });
+  if (preload::inside_runtime()) return __pthread_mutex_lock(m);
+  return lock_impl(m, 0, true, __builtin_return_address(0), [m] { return __pthread_mutex_lock(m); });
 }
 
 __attribute__((visibility("default"))) int pthread_mutex_trylock(pthread_mutex_t* m) {
-  if (preload::inside_runtime()) return real().mutex_trylock(m);
+  if (preload::inside_runtime()) return __pthread_mutex_trylock(m);
   return lock_impl(m, trace::flag::kTry, false, __builtin_return_address(0), [] { return 0; });
 }
 
@@ -56,28 +56,28 @@ __attribute__((visibility("default"))) int pthread_mutex_clocklock(pthread_mutex
 }
 
 __attribute__((visibility("default"))) int pthread_mutex_unlock(pthread_mutex_t* m) {
-  if (preload::inside_runtime() || rt::fast_release_at(m)) return real().mutex_unlock(m);
+  if (preload::inside_runtime() || rt::fast_release_at(m)) return __pthread_mutex_unlock(m);
   rt::LockId id = mutex_id(m, __builtin_return_address(0));
   if (!rt::note_released(id)) {
     // Not held by this thread: glibc keeps the owner's tid in every mutex it locks.
     bool unlocked = m->__data.__lock == 0;
     rt::lock_misused(id, unlocked ? trace::incident::kUnlockNotHeld : trace::incident::kUnlockNotOwner);
   }
-  return real().mutex_unlock(m);
+  return __pthread_mutex_unlock(m);
 }
 
 __attribute__((visibility("default"))) int pthread_mutex_init(pthread_mutex_t* m, const pthread_mutexattr_t* a) {
   // A new lock, even at an old address (glibc's init zeroes the id kept in the mutex).
   if (!preload::inside_runtime()) preload::forget_lock(m);
-  return real().mutex_init(m, a);
+  return __pthread_mutex_init(m, a);
 }
 
 __attribute__((visibility("default"))) int pthread_mutex_destroy(pthread_mutex_t* m) {
-  if (preload::inside_runtime()) return real().mutex_destroy(m);
+  if (preload::inside_runtime()) return __pthread_mutex_destroy(m);
   if (m->__data.__lock != 0 && !rt::lock_held(mutex_id(m, __builtin_return_address(0))))
     rt::lock_misused(mutex_id(m, __builtin_return_address(0)), trace::incident::kDestroyHeld);
   if (rt::LockId id = preload::forget_mutex(m)) rt::lock_destroyed(id);
-  return real().mutex_destroy(m);
+  return __pthread_mutex_destroy(m);
 }
 
 }  // extern "C"

@@ -5,21 +5,6 @@
 #include <cstdio>
 #include <cstdlib>
 
-extern "C" {
-int __pthread_mutex_lock(pthread_mutex_t*);
-int __pthread_mutex_trylock(pthread_mutex_t*);
-int __pthread_mutex_unlock(pthread_mutex_t*);
-int __pthread_mutex_init(pthread_mutex_t*, const pthread_mutexattr_t*);
-int __pthread_mutex_destroy(pthread_mutex_t*);
-int __pthread_rwlock_rdlock(pthread_rwlock_t*);
-int __pthread_rwlock_wrlock(pthread_rwlock_t*);
-int __pthread_rwlock_tryrdlock(pthread_rwlock_t*);
-int __pthread_rwlock_trywrlock(pthread_rwlock_t*);
-int __pthread_rwlock_unlock(pthread_rwlock_t*);
-int __pthread_rwlock_init(pthread_rwlock_t*, const pthread_rwlockattr_t*);
-int __pthread_rwlock_destroy(pthread_rwlock_t*);
-}
-
 namespace lockgraph::preload {
 namespace {
 
@@ -36,18 +21,6 @@ void find(F& out, const char* name, const char* version) {
 
 RealFunctions resolve() {
   RealFunctions r{};
-  r.mutex_lock = __pthread_mutex_lock;
-  r.mutex_trylock = __pthread_mutex_trylock;
-  r.mutex_unlock = __pthread_mutex_unlock;
-  r.mutex_init = __pthread_mutex_init;
-  r.mutex_destroy = __pthread_mutex_destroy;
-  r.rwlock_rdlock = __pthread_rwlock_rdlock;
-  r.rwlock_wrlock = __pthread_rwlock_wrlock;
-  r.rwlock_tryrdlock = __pthread_rwlock_tryrdlock;
-  r.rwlock_trywrlock = __pthread_rwlock_trywrlock;
-  r.rwlock_unlock = __pthread_rwlock_unlock;
-  r.rwlock_init = __pthread_rwlock_init;
-  r.rwlock_destroy = __pthread_rwlock_destroy;
   find(r.mutex_timedlock, "pthread_mutex_timedlock", "GLIBC_2.34");
   // libstdc++ uses the clock variants for steady-clock waits (try_lock_for, wait_for).
   find(r.mutex_clocklock, "pthread_mutex_clocklock", "GLIBC_2.34");

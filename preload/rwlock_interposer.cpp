@@ -26,46 +26,46 @@ int rw_acquire(pthread_rwlock_t* l, std::uint32_t flags, bool blocking, const vo
 extern "C" {
 
 __attribute__((visibility("default"))) int pthread_rwlock_rdlock(pthread_rwlock_t* l) {
-  LOCKGRAPH_PASS_THROUGH(real().rwlock_rdlock(l));
+  LOCKGRAPH_PASS_THROUGH(__pthread_rwlock_rdlock(l));
   return rw_acquire(l, trace::flag::kShared, true, __builtin_return_address(0),
-                    [l] { return real().rwlock_tryrdlock(l); }, [l] { return real().rwlock_rdlock(l); });
+                    [l] { return __pthread_rwlock_tryrdlock(l); }, [l] { return __pthread_rwlock_rdlock(l); });
 }
 
 __attribute__((visibility("default"))) int pthread_rwlock_wrlock(pthread_rwlock_t* l) {
-  LOCKGRAPH_PASS_THROUGH(real().rwlock_wrlock(l));
-  return rw_acquire(l, 0, true, __builtin_return_address(0), [l] { return real().rwlock_trywrlock(l); },
-                    [l] { return real().rwlock_wrlock(l); });
+  LOCKGRAPH_PASS_THROUGH(__pthread_rwlock_wrlock(l));
+  return rw_acquire(l, 0, true, __builtin_return_address(0), [l] { return __pthread_rwlock_trywrlock(l); },
+                    [l] { return __pthread_rwlock_wrlock(l); });
 }
 
 __attribute__((visibility("default"))) int pthread_rwlock_tryrdlock(pthread_rwlock_t* l) {
-  LOCKGRAPH_PASS_THROUGH(real().rwlock_tryrdlock(l));
+  LOCKGRAPH_PASS_THROUGH(__pthread_rwlock_tryrdlock(l));
   return rw_acquire(l, trace::flag::kShared | trace::flag::kTry, false, __builtin_return_address(0),
-                    [l] { return real().rwlock_tryrdlock(l); }, [] { return 0; });
+                    [l] { return __pthread_rwlock_tryrdlock(l); }, [] { return 0; });
 }
 
 __attribute__((visibility("default"))) int pthread_rwlock_trywrlock(pthread_rwlock_t* l) {
-  LOCKGRAPH_PASS_THROUGH(real().rwlock_trywrlock(l));
+  LOCKGRAPH_PASS_THROUGH(__pthread_rwlock_trywrlock(l));
   return rw_acquire(l, trace::flag::kTry, false, __builtin_return_address(0),
-                    [l] { return real().rwlock_trywrlock(l); }, [] { return 0; });
+                    [l] { return __pthread_rwlock_trywrlock(l); }, [] { return 0; });
 }
 
 __attribute__((visibility("default"))) int pthread_rwlock_timedrdlock(pthread_rwlock_t* l, const timespec* t) {
   LOCKGRAPH_PASS_THROUGH(real().rwlock_timedrdlock(l, t));
   return rw_acquire(l, trace::flag::kShared | trace::flag::kTimed, true, __builtin_return_address(0),
-                    [l] { return real().rwlock_tryrdlock(l); }, [l, t] { return real().rwlock_timedrdlock(l, t); });
+                    [l] { return __pthread_rwlock_tryrdlock(l); }, [l, t] { return real().rwlock_timedrdlock(l, t); });
 }
 
 __attribute__((visibility("default"))) int pthread_rwlock_timedwrlock(pthread_rwlock_t* l, const timespec* t) {
   LOCKGRAPH_PASS_THROUGH(real().rwlock_timedwrlock(l, t));
   return rw_acquire(l, trace::flag::kTimed, true, __builtin_return_address(0),
-                    [l] { return real().rwlock_trywrlock(l); }, [l, t] { return real().rwlock_timedwrlock(l, t); });
+                    [l] { return __pthread_rwlock_trywrlock(l); }, [l, t] { return real().rwlock_timedwrlock(l, t); });
 }
 
 __attribute__((visibility("default"))) int pthread_rwlock_clockrdlock(pthread_rwlock_t* l, clockid_t c,
                                                                       const timespec* t) {
   LOCKGRAPH_PASS_THROUGH(real().rwlock_clockrdlock(l, c, t));
   return rw_acquire(l, trace::flag::kShared | trace::flag::kTimed, true, __builtin_return_address(0),
-                    [l] { return real().rwlock_tryrdlock(l); },
+                    [l] { return __pthread_rwlock_tryrdlock(l); },
                     [l, c, t] { return real().rwlock_clockrdlock(l, c, t); });
 }
 
@@ -73,27 +73,27 @@ __attribute__((visibility("default"))) int pthread_rwlock_clockwrlock(pthread_rw
                                                                       const timespec* t) {
   LOCKGRAPH_PASS_THROUGH(real().rwlock_clockwrlock(l, c, t));
   return rw_acquire(l, trace::flag::kTimed, true, __builtin_return_address(0),
-                    [l] { return real().rwlock_trywrlock(l); },
+                    [l] { return __pthread_rwlock_trywrlock(l); },
                     [l, c, t] { return real().rwlock_clockwrlock(l, c, t); });
 }
 
 __attribute__((visibility("default"))) int pthread_rwlock_unlock(pthread_rwlock_t* l) {
-  LOCKGRAPH_PASS_THROUGH(real().rwlock_unlock(l));
-  if (rt::fast_release_at(l)) return real().rwlock_unlock(l);
+  LOCKGRAPH_PASS_THROUGH(__pthread_rwlock_unlock(l));
+  if (rt::fast_release_at(l)) return __pthread_rwlock_unlock(l);
   rt::LockId id = id_of(l, __builtin_return_address(0));
   if (!rt::note_released(id)) rt::lock_misused(id, trace::incident::kUnlockNotHeld);
-  return real().rwlock_unlock(l);
+  return __pthread_rwlock_unlock(l);
 }
 
 __attribute__((visibility("default"))) int pthread_rwlock_init(pthread_rwlock_t* l, const pthread_rwlockattr_t* a) {
   if (!preload::inside_runtime()) preload::forget_lock(l);
-  return real().rwlock_init(l, a);
+  return __pthread_rwlock_init(l, a);
 }
 
 __attribute__((visibility("default"))) int pthread_rwlock_destroy(pthread_rwlock_t* l) {
-  LOCKGRAPH_PASS_THROUGH(real().rwlock_destroy(l));
+  LOCKGRAPH_PASS_THROUGH(__pthread_rwlock_destroy(l));
   if (rt::LockId id = preload::forget_lock(l)) rt::lock_destroyed(id);
-  return real().rwlock_destroy(l);
+  return __pthread_rwlock_destroy(l);
 }
 
 }  // extern "C"
