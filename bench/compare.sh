@@ -6,6 +6,12 @@
 # clang, time).
 #
 # Usage: bench/compare.sh [RUNS] [BUILD_DIR]      (RUNS defaults to 5; Helgrind runs once)
+#   WORKLOADS="nested counter"  only these workloads (default: all four)
+#   CONFIGS="plain linked"      only these configurations (plain is always run; default: plain
+#                               linked preload tsan); HELGRIND=0 skips Helgrind, SWEEP=0 the sweep
+#
+# The runs of a workload are interleaved (plain, linked, preload, tsan, plain, ...), so that a slow
+# spell of a shared machine falls on every configuration alike rather than on one of them.
 #
 # Configurations, every one from the same source:
 #   plain     g++ -O2, std types (LOCKGRAPH_DISABLE)
@@ -49,8 +55,17 @@ declare -A scale=([nested]=400 [prodcons]=50 [short_threads]=20 [counter]=400)
 # Helgrind's scale keeps its runs near a minute; plain there takes 0.03-0.1 s (the timer's
 # resolution is 0.01 s, so these ratios are good to about 20%).
 declare -A helgrind_scale=([nested]=20 [prodcons]=5 [short_threads]=2 [counter]=20)
-workloads=(nested prodcons short_threads counter)
-configs=(plain linked preload tsan)
+read -r -a workloads <<<"${WORKLOADS:-nested prodcons short_threads counter}"
+read -r -a configs <<<"plain ${CONFIGS:-linked preload tsan}"
+configs=($(printf "%s\n" "${configs[@]}" | awk '!seen[$0]++'))  # plain once, first
+for w in "${workloads[@]}"; do
+  case $w in nested|prodcons|short_threads|counter) ;;
+    *) echo "bench/compare.sh: unknown workload '$w' in WORKLOADS" >&2; exit 2;; esac
+done
+for c in "${configs[@]}"; do
+  case $c in plain|linked|preload|tsan) ;;
+    *) echo "bench/compare.sh: unknown configuration '$c' in CONFIGS" >&2; exit 2;; esac
+done
 
 run_config() {  # config run-id args... -> prints "seconds kilobytes"
   local config=$1 id=$2 out=$work/$1-$2
@@ -71,7 +86,7 @@ run_config() {  # config run-id args... -> prints "seconds kilobytes"
 }
 
 median() { sort -n | awk '{a[NR]=$1} END {print (NR % 2) ? a[(NR+1)/2] : (a[NR/2] + a[NR/2+1]) / 2}'; }
-ratio() { awk -v a="$1" -v b="$2" 'BEGIN {printf (b > 0 ? "%.2f" : "-"), a / b}'; }
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN {printf (b > 0 && a != "" && a != "-" ? "%.2f" : "-"), a / b}'; }
 
 # Runs `config` n times with args; sets $sec and $mem (medians).
 measure() {
@@ -86,23 +101,46 @@ measure() {
   mem=$(printf "%s\n" "${mems[@]}" | median)
 }
 
-echo "lockgraph compare: $runs run(s) per configuration (Helgrind 1), $(nproc) cores, $(uname -r)"
-echo "command: bench/compare.sh $runs"
+# Runs every configuration of `cfgs` (an array name) n times, interleaved, with args; sets
+# sec_of[config] and mem_of[config] (medians).
+declare -A sec_of mem_of
+measure_interleaved() {
+  local -n cfgs=$1
+  local n=$2 id=$3
+  shift 3
+  local -A times=() mems=()
+  local i c t m
+  for i in $(seq 1 "$n"); do
+    for c in "${cfgs[@]}"; do
+      read -r t m < <(run_config "$c" "$id-$i" "$@")
+      times[$c]+="$t "; mems[$c]+="$m "
+    done
+  done
+  for c in "${cfgs[@]}"; do
+    sec_of[$c]=$(printf "%s\n" ${times[$c]} | median)
+    mem_of[$c]=$(printf "%s\n" ${mems[$c]} | median)
+  done
+}
+
+echo "lockgraph compare: $runs run(s) per configuration, interleaved$([ "${HELGRIND:-1}" = 0 ] || echo " (Helgrind once)"), $(nproc) cores, $(uname -r)"
+echo "command: ${WORKLOADS:+WORKLOADS=\"$WORKLOADS\" }${CONFIGS:+CONFIGS=\"$CONFIGS\" }${HELGRIND:+HELGRIND=$HELGRIND }${SWEEP:+SWEEP=$SWEEP }bench/compare.sh $runs"
 echo
 printf "| workload | configuration | median wall s | peak MB | ratio to plain | trace size |\n"
 printf "|---|---|---|---|---|---|\n"
 declare -A result
 for w in "${workloads[@]}"; do
+  measure_interleaved configs "$runs" "$w" "$w" "${scale[$w]}"
   for c in "${configs[@]}"; do
-    measure "$c" "$runs" "$w" "$w" "${scale[$w]}"
+    sec=${sec_of[$c]} mem=${mem_of[$c]}
     result[$w,$c]=$sec
     trace="-"
     if [ "$c" = linked ] || [ "$c" = preload ]; then
       trace=$(du -cb "$work/$c-$w-1/"*.lgtrace 2>/dev/null | tail -1 | awk '{printf "%.1f KB", $1/1024}')
     fi
     printf "| %s (scale %s) | %s | %.2f | %.1f | %sx | %s |\n" "$w" "${scale[$w]}" "$c" "$sec" \
-      "$(awk -v k="$mem" 'BEGIN {print k / 1024}')" "$(ratio "$sec" "${result[$w,plain]}")" "$trace"
+      "$(awk -v k="$mem" 'BEGIN {print k / 1024}')" "$(ratio "$sec" "${result[$w,plain]:-}")" "$trace"
   done
+  [ "${HELGRIND:-1}" = 0 ] && continue
   # Helgrind at its own scale, against plain at that scale.
   measure plain "$runs" "small-$w" "$w" "${helgrind_scale[$w]}"
   small_plain=$sec small_mem=$mem
@@ -111,7 +149,7 @@ for w in "${workloads[@]}"; do
   printf "| %s (scale %s) | plain | %.2f | %.1f | 1.00x | - |\n" "$w" "${helgrind_scale[$w]}" "$small_plain" \
     "$(awk -v k="$small_mem" 'BEGIN {print k / 1024}')"
   printf "| %s (scale %s) | helgrind | %.2f | %.1f | %sx | - |\n" "$w" "${helgrind_scale[$w]}" "$sec" \
-    "$(awk -v k="$mem" 'BEGIN {print k / 1024}')" "${result[$w,helgrind]}"
+    "$(awk -v k="$mem" 'BEGIN {print k / 1024}')" "${result[$w,helgrind]:-}"
 done
 
 echo
@@ -120,36 +158,38 @@ echo "lockgraph linked's ratio (each ratio to plain in this run)."
 echo
 printf "| workload | linked | preload | TSan / linked | Helgrind / linked |\n|---|---|---|---|---|\n"
 for w in "${workloads[@]}"; do
-  l=$(ratio "${result[$w,linked]}" "${result[$w,plain]}")
-  p=$(ratio "${result[$w,preload]}" "${result[$w,plain]}")
-  t=$(ratio "$(ratio "${result[$w,tsan]}" "${result[$w,plain]}")" "$l")
-  h=$(ratio "${result[$w,helgrind]}" "$l")
-  verdict() { awk -v v="$1" -v lim="$2" -v dir="$3" 'BEGIN {ok = dir == "le" ? v <= lim : v >= lim; printf "%sx: %s", v, ok ? "met" : "missed"}'; }
+  l=$(ratio "${result[$w,linked]:-}" "${result[$w,plain]:-}")
+  p=$(ratio "${result[$w,preload]:-}" "${result[$w,plain]:-}")
+  t=$(ratio "$(ratio "${result[$w,tsan]:-}" "${result[$w,plain]:-}")" "$l")
+  h=$(ratio "${result[$w,helgrind]:-}" "$l")
+  verdict() {
+    [ "$1" = - ] && { echo "not run"; return; }
+    awk -v v="$1" -v lim="$2" -v dir="$3" 'BEGIN {ok = dir == "le" ? v <= lim : v >= lim; printf "%sx: %s", v, ok ? "met" : "missed"}'
+  }
   printf "| %s | %s | %s | %s | %s |\n" "$w" "$(verdict "$l" 1.3 le)" "$(verdict "$p" 1.5 le)" \
     "$(verdict "$t" 5 ge)" "$(verdict "$h" 50 ge)"
 done
 
-echo
-echo "How the cost grows (workloads sweep THREADS DEPTH CHAINS 20: 20 million iterations, each"
-echo "taking DEPTH nested locks along one of CHAINS distinct chains; ratios to plain, medians of $runs):"
-echo
-printf "| threads | depth | distinct chains | plain s | linked | preload |\n|---|---|---|---|---|---|\n"
-sweep_row() {
-  measure plain "$runs" "sweep-$1-$2-$3" sweep "$1" "$2" "$3" 20
-  local plain=$sec
-  measure linked "$runs" "sweep-$1-$2-$3" sweep "$1" "$2" "$3" 20
-  local linked=$sec
-  measure preload "$runs" "sweep-$1-$2-$3" sweep "$1" "$2" "$3" 20
-  printf "| %s | %s | %s | %.2f | %sx | %sx |\n" "$1" "$2" "$3" "$plain" "$(ratio "$linked" "$plain")" \
-    "$(ratio "$sec" "$plain")"
-}
-for t in 1 2 4 8; do sweep_row "$t" 2 16; done
-for d in 1 4 8; do sweep_row 2 "$d" 16; done
-for c in 1 256 4096; do sweep_row 2 2 "$c"; done
+if [ "${SWEEP:-1}" != 0 ]; then
+  echo
+  echo "How the cost grows (workloads sweep THREADS DEPTH CHAINS 20: 20 million iterations, each"
+  echo "taking DEPTH nested locks along one of CHAINS distinct chains; ratios to plain, medians of $runs):"
+  echo
+  printf "| threads | depth | distinct chains | plain s | linked | preload |\n|---|---|---|---|---|---|\n"
+  sweep_configs=(plain linked preload)
+  sweep_row() {
+    measure_interleaved sweep_configs "$runs" "sweep-$1-$2-$3" sweep "$1" "$2" "$3" 20
+    printf "| %s | %s | %s | %.2f | %sx | %sx |\n" "$1" "$2" "$3" "${sec_of[plain]}" \
+      "$(ratio "${sec_of[linked]}" "${sec_of[plain]}")" "$(ratio "${sec_of[preload]}" "${sec_of[plain]}")"
+  }
+  for t in 1 2 4 8; do sweep_row "$t" 2 16; done
+  for d in 1 4 8; do sweep_row 2 "$d" 16; done
+  for c in 1 256 4096; do sweep_row 2 2 "$c"; done
+fi
 
 echo
 # What lockgraph's analysis of those traces costs, apart from the run.
-for w in "${workloads[@]}"; do
+[[ " ${configs[*]} " == *" preload "* ]] && for w in "${workloads[@]}"; do
   /usr/bin/time -f "analysis of the preload traces of $w: %e s, %M KB" \
     "$cli" analyze "$work/preload-$w-1" >/dev/null 2>"$work/analysis-$w" || true
   tail -1 "$work/analysis-$w"
