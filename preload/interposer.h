@@ -16,10 +16,10 @@ inline bool inside_runtime() noexcept { return rt::tls_lock_path.depth != 0; }
 
 // Acquires the lock object at `address` with `try_once` (returns 0 on success) and, if that
 // fails and `blocking`, `block` (returns 0 or an error), reporting to the runtime. The fast path
-// remembers `address` in the hold, so the release (rt::fast_release_at) needs no id lookup. `identify` returns the lock's id and flags;
-// it is called only after the first try: reading the lock (its kind, its address's entry) before
-// the real lock would fetch a contended lock's cache line shared, and the lock's atomic would
-// then have to fetch it again exclusive. Returns the pthread result.
+// remembers `address` in the hold, so the release (rt::fast_release_at) needs no id lookup.
+// `identify` returns the lock's id and flags; it is called only after the first try: reading the
+// lock (its kind, its id) before the real lock would fetch a contended lock's cache line shared,
+// and the lock's atomic would then have to fetch it again exclusive. Returns the pthread result.
 template <class Identify, class TryOnce, class Block>
 int acquire(const void* address, Identify identify, const void* caller, bool blocking,
             TryOnce try_once, Block block) {
