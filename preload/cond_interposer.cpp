@@ -30,30 +30,30 @@ int wait_impl(pthread_cond_t* c, pthread_mutex_t* m, const void* caller, Wait wa
 extern "C" {
 
 __attribute__((visibility("default"))) int pthread_cond_wait(pthread_cond_t* c, pthread_mutex_t* m) {
-  if (preload::inside_runtime()) return real().cond_wait(c, m);
+  if (preload::passes_through()) return real().cond_wait(c, m);
   return wait_impl(c, m, __builtin_return_address(0), [c, m] { return real().cond_wait(c, m); });
 }
 
 __attribute__((visibility("default"))) int pthread_cond_timedwait(pthread_cond_t* c, pthread_mutex_t* m,
                                                                   const timespec* t) {
-  if (preload::inside_runtime()) return real().cond_timedwait(c, m, t);
+  if (preload::passes_through()) return real().cond_timedwait(c, m, t);
   return wait_impl(c, m, __builtin_return_address(0), [c, m, t] { return real().cond_timedwait(c, m, t); });
 }
 
 __attribute__((visibility("default"))) int pthread_cond_clockwait(pthread_cond_t* c, pthread_mutex_t* m,
                                                                   clockid_t clock, const timespec* t) {
-  if (preload::inside_runtime()) return real().cond_clockwait(c, m, clock, t);
+  if (preload::passes_through()) return real().cond_clockwait(c, m, clock, t);
   return wait_impl(c, m, __builtin_return_address(0),
                    [c, m, clock, t] { return real().cond_clockwait(c, m, clock, t); });
 }
 
 __attribute__((visibility("default"))) int pthread_cond_signal(pthread_cond_t* c) {
-  if (!preload::inside_runtime()) rt::sync_release(c);
+  if (!preload::passes_through()) rt::sync_release(c);
   return real().cond_signal(c);
 }
 
 __attribute__((visibility("default"))) int pthread_cond_broadcast(pthread_cond_t* c) {
-  if (!preload::inside_runtime()) rt::sync_release(c);
+  if (!preload::passes_through()) rt::sync_release(c);
   return real().cond_broadcast(c);
 }
 

@@ -3,6 +3,8 @@
 // self-deadlock, has its edge recorded before the wait and is published to the hang watchdog).
 #pragma once
 
+#include <atomic>
+#include <cstdint>
 #include <utility>
 
 #include "lockgraph/runtime.h"
@@ -11,8 +13,22 @@
 
 namespace lockgraph::preload {
 
-// True while the runtime itself runs (its own locks are not the program's).
-inline bool inside_runtime() noexcept { return rt::tls_lock_path.depth != 0; }
+// Whether this library records, or stands aside because the program carries the lockgraph
+// runtime itself (it was built with the wrappers; decided on first use, see own_runtime.cpp).
+enum class Role : std::uint8_t { kUndecided, kRecords, kStandsAside };
+extern std::atomic<Role> g_role;
+Role decide_role() noexcept;
+
+// True when an interposer must only pass the call on to glibc: while the runtime itself runs (its
+// own locks are not the program's), and always in a program that carries the runtime itself.
+// Two runtimes would record every lock twice, the wrapper and the pthread mutex inside it, nested
+// (so that each wrapper looked like a gate lock and hid the program's cycles), and both would
+// write the same trace file.
+inline bool passes_through() noexcept {
+  if (rt::tls_lock_path.depth != 0) return true;
+  Role role = g_role.load(std::memory_order_relaxed);
+  return (role == Role::kUndecided ? decide_role() : role) == Role::kStandsAside;
+}
 
 // Acquires the lock object at `address` with `try_once` (returns 0 on success) and, if that
 // fails and `blocking`, `block` (returns 0 or an error), reporting to the runtime. The fast path

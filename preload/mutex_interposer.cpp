@@ -33,30 +33,30 @@ int lock_impl(pthread_mutex_t* m, std::uint32_t flags, bool blocking, const void
 extern "C" {
 
 __attribute__((visibility("default"))) int pthread_mutex_lock(pthread_mutex_t* m) {
-  if (preload::inside_runtime()) return __pthread_mutex_lock(m);
+  if (preload::passes_through()) return __pthread_mutex_lock(m);
   return lock_impl(m, 0, true, __builtin_return_address(0), [m] { return __pthread_mutex_lock(m); });
 }
 
 __attribute__((visibility("default"))) int pthread_mutex_trylock(pthread_mutex_t* m) {
-  if (preload::inside_runtime()) return __pthread_mutex_trylock(m);
+  if (preload::passes_through()) return __pthread_mutex_trylock(m);
   return lock_impl(m, trace::flag::kTry, false, __builtin_return_address(0), [] { return 0; });
 }
 
 __attribute__((visibility("default"))) int pthread_mutex_timedlock(pthread_mutex_t* m, const timespec* t) {
-  if (preload::inside_runtime()) return real().mutex_timedlock(m, t);
+  if (preload::passes_through()) return real().mutex_timedlock(m, t);
   return lock_impl(m, trace::flag::kTimed, true, __builtin_return_address(0),
                    [m, t] { return real().mutex_timedlock(m, t); });
 }
 
 __attribute__((visibility("default"))) int pthread_mutex_clocklock(pthread_mutex_t* m, clockid_t c,
                                                                    const timespec* t) {
-  if (preload::inside_runtime()) return real().mutex_clocklock(m, c, t);
+  if (preload::passes_through()) return real().mutex_clocklock(m, c, t);
   return lock_impl(m, trace::flag::kTimed, true, __builtin_return_address(0),
                    [m, c, t] { return real().mutex_clocklock(m, c, t); });
 }
 
 __attribute__((visibility("default"))) int pthread_mutex_unlock(pthread_mutex_t* m) {
-  if (preload::inside_runtime() || rt::fast_release_at(m)) return __pthread_mutex_unlock(m);
+  if (preload::passes_through() || rt::fast_release_at(m)) return __pthread_mutex_unlock(m);
   rt::LockId id = mutex_id(m, __builtin_return_address(0));
   if (!rt::note_released(id)) {
     // Not held by this thread: glibc keeps the owner's tid in every mutex it locks.
@@ -68,12 +68,12 @@ __attribute__((visibility("default"))) int pthread_mutex_unlock(pthread_mutex_t*
 
 __attribute__((visibility("default"))) int pthread_mutex_init(pthread_mutex_t* m, const pthread_mutexattr_t* a) {
   // A new lock, even at an old address (glibc's init zeroes the id kept in the mutex).
-  if (!preload::inside_runtime()) preload::forget_lock(m);
+  if (!preload::passes_through()) preload::forget_lock(m);
   return __pthread_mutex_init(m, a);
 }
 
 __attribute__((visibility("default"))) int pthread_mutex_destroy(pthread_mutex_t* m) {
-  if (preload::inside_runtime()) return __pthread_mutex_destroy(m);
+  if (preload::passes_through()) return __pthread_mutex_destroy(m);
   if (m->__data.__lock != 0 && !rt::lock_held(mutex_id(m, __builtin_return_address(0))))
     rt::lock_misused(mutex_id(m, __builtin_return_address(0)), trace::incident::kDestroyHeld);
   if (rt::LockId id = preload::forget_mutex(m)) rt::lock_destroyed(id);

@@ -21,7 +21,7 @@ int rw_acquire(pthread_rwlock_t* l, std::uint32_t flags, bool blocking, const vo
 }  // namespace
 
 #define LOCKGRAPH_PASS_THROUGH(call) \
-  if (preload::inside_runtime()) return call
+  if (preload::passes_through()) return call
 
 extern "C" {
 
@@ -86,7 +86,7 @@ __attribute__((visibility("default"))) int pthread_rwlock_unlock(pthread_rwlock_
 }
 
 __attribute__((visibility("default"))) int pthread_rwlock_init(pthread_rwlock_t* l, const pthread_rwlockattr_t* a) {
-  if (!preload::inside_runtime()) preload::forget_lock(l);
+  if (!preload::passes_through()) preload::forget_lock(l);
   return __pthread_rwlock_init(l, a);
 }
 

@@ -65,7 +65,7 @@ extern "C" {
 
 __attribute__((visibility("default"))) int pthread_create(pthread_t* thread, const pthread_attr_t* attr,
                                                           void* (*function)(void*), void* argument) {
-  if (preload::inside_runtime()) return real().create(thread, attr, function, argument);
+  if (preload::passes_through()) return real().create(thread, attr, function, argument);
   auto* start = static_cast<Start*>(std::malloc(sizeof(Start)));
   if (!start) return real().create(thread, attr, function, argument);
   *start = {function, argument, rt::thread_forking()};
@@ -81,18 +81,18 @@ __attribute__((visibility("default"))) int pthread_create(pthread_t* thread, con
 
 __attribute__((visibility("default"))) int pthread_join(pthread_t thread, void** result) {
   int rc = real().join(thread, result);
-  if (rc == 0 && !preload::inside_runtime())
+  if (rc == 0 && !preload::passes_through())
     if (rt::ThreadId child = take(thread)) rt::thread_joined(child);
   return rc;
 }
 
 __attribute__((visibility("default"))) int pthread_detach(pthread_t thread) {
-  if (!preload::inside_runtime()) take(thread);
+  if (!preload::passes_through()) take(thread);
   return real().detach(thread);
 }
 
 __attribute__((visibility("default"))) int pthread_setname_np(pthread_t thread, const char* name) {
-  if (!preload::inside_runtime() && pthread_equal(thread, pthread_self())) rt::set_thread_name(name);
+  if (!preload::passes_through() && pthread_equal(thread, pthread_self())) rt::set_thread_name(name);
   return real().setname(thread, name);
 }
 

@@ -19,6 +19,10 @@
 #define LOCKGRAPH_HOT_API LOCKGRAPH_API
 #endif
 
+// Defined (1) by the runtime library: how the LD_PRELOAD library finds out that a program
+// carries the runtime itself, and then leaves the recording to it.
+extern "C" LOCKGRAPH_API const int lockgraph_runtime_present;
+
 namespace lockgraph::rt {
 
 using LockId = std::uint64_t;

@@ -2,10 +2,12 @@
 # The preload interposer on plain programs that fork, start threads from threads, lock in a
 # static destructor, built with g++ and with clang++: each runs to completion under
 # `lockgraph run` (no hang, no crash, exit status kept), with the traces and verdicts expected.
+# Then a program built with the lockgraph wrappers under `lockgraph run`: the preload library
+# stands aside and the program's own runtime records, so its deadlock is found once.
 #
-# Usage: preload_edge_cases.sh LOCKGRAPH SOURCE WORK_DIR
+# Usage: preload_edge_cases.sh LOCKGRAPH SOURCE WORK_DIR WRAPPED_DEADLOCK_PROGRAM
 set -euo pipefail
-cli=$1 source=$2 work=$3
+cli=$1 source=$2 work=$3 wrapped=$4
 rm -rf "$work" && mkdir -p "$work"
 compilers=(g++)
 command -v clang++-14 >/dev/null && compilers+=(clang++-14)
@@ -63,4 +65,28 @@ for what in self_deadlock real_deadlock; do
     echo "$what: ok ($kind, the program aborted by the runtime)"
   fi
 done
+# Built with the wrappers: one trace, two locks, one deadlock (with both runtimes recording, the
+# pthread mutex inside each wrapper made the wrappers look like gate locks: no deadlock at all).
+dir=$work/wrapped
+set +e
+timeout 120 "$cli" run --format json -o "$dir.json" --trace-dir "$dir" -- "$wrapped" >/dev/null 2>"$dir.err"
+status=$?
+set -e
+got=$(python3 - "$dir.json" "$dir" <<'PY'
+import json, os, sys
+try:
+    d = json.load(open(sys.argv[1]))
+except (OSError, ValueError):
+    print("no report")
+    sys.exit(0)
+print(len([f for f in os.listdir(sys.argv[2]) if f.endswith(".lgtrace")]),
+      d["summary"]["cycles"]["deadlock"], d["summary"]["locks"])
+PY
+)
+if [ "$status" != 1 ] || [ "$got" != "1 1 2" ] || ! grep -q "preload library stands aside" "$dir.err"; then
+  echo "wrapped program: exit $status, traces/deadlocks/locks $got, expected 1 and 1 1 2 with the note"
+  cat "$dir.err"; fail=1
+else
+  echo "wrapped program: ok ($got, the preload library stood aside)"
+fi
 exit $fail

@@ -1,0 +1,37 @@
+// Does the program carry the lockgraph runtime itself? A program built with the lock wrappers
+// and run under this library (`lockgraph run`, or LD_PRELOAD by hand) would otherwise be
+// recorded by two runtimes at once. The runtime library exports `lockgraph_runtime_present`;
+// this library's own copy of the runtime does not (exports.map), so the name is found only when
+// the program (or one of its libraries) brought the runtime.
+#include <dlfcn.h>
+#include <unistd.h>
+
+#include "interposer.h"
+
+namespace lockgraph::preload {
+
+std::atomic<Role> g_role{Role::kUndecided};
+
+Role decide_role() noexcept {
+  // dlsym may lock: whatever it locks passes through while the depth is raised.
+  ++rt::tls_lock_path.depth;
+  bool program_has_runtime = ::dlsym(RTLD_DEFAULT, "lockgraph_runtime_present") != nullptr;
+  --rt::tls_lock_path.depth;
+  Role role = program_has_runtime ? Role::kStandsAside : Role::kRecords;
+  Role undecided = Role::kUndecided;
+  if (g_role.compare_exchange_strong(undecided, role) && program_has_runtime) {
+    static const char kNote[] =
+        "lockgraph: this program carries the lockgraph runtime (built with the wrappers); the "
+        "preload library stands aside and the program's own runtime records\n";
+    ssize_t ignored = ::write(STDERR_FILENO, kNote, sizeof kNote - 1);
+    (void)ignored;
+  }
+  return g_role.load(std::memory_order_relaxed);
+}
+
+namespace {
+// Decided before main, so the note comes first; an interposed call made earlier decides it then.
+[[gnu::constructor]] void decide_early() { (void)decide_role(); }
+}  // namespace
+
+}  // namespace lockgraph::preload
