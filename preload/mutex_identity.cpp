@@ -19,10 +19,8 @@ rt::LockId find_or_make(pthread_mutex_t* m, const void* caller) noexcept {
   const std::uintptr_t tag = tag_of(m);
   for (;;) {
     Link seen = word.load(std::memory_order_acquire);
-    if (seen != nullptr && (bits(seen) & kTagMask) == tag) {
-      if (bits(seen) >> kTagBits) return bits(seen) >> kTagBits;
-      continue;  // being made by another thread
-    }
+    if (rt::LockId id = id_in(bits(seen), tag)) return id;
+    if (bits(seen) == tag) continue;  // tagged, no id yet: being made by another thread
     // No id yet (zero), or the word of a mutex copied from another address: make one.
     if (word.compare_exchange_weak(seen, link(tag), std::memory_order_acq_rel)) {
       rt::LockId id = rt::lock_created_at(kind_of(m), nullptr, caller, m);
@@ -37,8 +35,7 @@ rt::LockId find_or_make(pthread_mutex_t* m, const void* caller) noexcept {
 rt::LockId forget_mutex(pthread_mutex_t* m) noexcept {
   using namespace mutex_word;
   if (!holds_id(m)) return forget_lock(m);
-  std::uintptr_t seen = bits(word_of(m).exchange(nullptr, std::memory_order_acq_rel));
-  return (seen & kTagMask) == tag_of(m) ? seen >> kTagBits : 0;
+  return id_in(bits(word_of(m).exchange(nullptr, std::memory_order_acq_rel)), tag_of(m));
 }
 
 }  // namespace lockgraph::preload

@@ -56,6 +56,12 @@ inline std::atomic_ref<Link> word_of(pthread_mutex_t* m) noexcept {
 inline std::uintptr_t bits(Link p) noexcept { return reinterpret_cast<std::uintptr_t>(p); }
 inline Link link(std::uintptr_t v) noexcept { return reinterpret_cast<Link>(v); }
 
+// The id `word` holds for the mutex tagged `tag`; 0 if it holds none (zero, being made, or the
+// word of a mutex copied from another address).
+inline rt::LockId id_in(std::uintptr_t word, std::uintptr_t tag) noexcept {
+  return (word & kTagMask) == tag ? word >> kTagBits : 0;
+}
+
 // Everything but the known id: the table's mutexes, a new mutex, one being made, a copied one.
 rt::LockId find_or_make(pthread_mutex_t* m, const void* caller) noexcept;
 
@@ -63,12 +69,11 @@ rt::LockId find_or_make(pthread_mutex_t* m, const void* caller) noexcept;
 
 // The id of the mutex at `m`, made on first use; `caller` is the site.
 inline rt::LockId mutex_id(pthread_mutex_t* m, const void* caller) noexcept {
-  if (mutex_word::holds_id(m)) {
-    std::uintptr_t seen = mutex_word::bits(mutex_word::word_of(m).load(std::memory_order_acquire));
-    if ((seen & mutex_word::kTagMask) == mutex_word::tag_of(m) && (seen >> mutex_word::kTagBits) != 0)
-      return seen >> mutex_word::kTagBits;
+  using namespace mutex_word;
+  if (holds_id(m)) {
+    if (rt::LockId id = id_in(bits(word_of(m).load(std::memory_order_acquire)), tag_of(m))) return id;
   }
-  return mutex_word::find_or_make(m, caller);
+  return find_or_make(m, caller);
 }
 
 // The mutex at `m` is gone (destroyed): its id, or 0 if it had none. A mutex used afterwards at

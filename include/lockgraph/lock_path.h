@@ -35,7 +35,7 @@ struct HeldLock {
   std::uint32_t recursion = 0;   // extra re-entrant holds; 0 in every slot above the top
   std::uint32_t unused = 0;
   // The lock object's address when the inline fast path took it, else null: lets the LD_PRELOAD
-  // interposer release the innermost hold without looking the address up in its lock table.
+  // interposer release the innermost hold without looking up the lock's id.
   const void* address = nullptr;
 };
 static_assert(sizeof(HeldLock) == 40);
