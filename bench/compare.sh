@@ -31,30 +31,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 source_dir=$(cd "$here/.." && pwd)
 build=${2:-$source_dir/build}
 
-need=()
-command -v valgrind >/dev/null || need+=(valgrind)
-command -v clang++-14 >/dev/null || need+=(clang)
-[ -x /usr/bin/time ] || need+=(time)
-if [ ${#need[@]} -gt 0 ]; then
-  sudo_cmd=(); [ "$(id -u)" -ne 0 ] && sudo_cmd=(sudo)
-  "${sudo_cmd[@]}" apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive "${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends "${need[@]}"
-fi
-
-cmake --build "$build" --target workloads_plain workloads_linked lockgraph lockgraph_preload >/dev/null
-bin=$build/bench
-clang++-14 -std=c++20 -O2 -g -fsanitize=thread -DLOCKGRAPH_DISABLE -I"$source_dir/include" \
-  "$here/workloads.cpp" -o "$bin/workloads_tsan" -pthread
-preload=$build/preload/liblockgraph_preload.so
-cli=$build/cli/lockgraph
-work=$(mktemp -d /tmp/lockgraph-compare-XXXXXX)
-
-# Scales: each plain run takes about half a second to two seconds, so that what is measured is
-# the steady state rather than process start-up and first-time stack captures.
-declare -A scale=([nested]=400 [prodcons]=50 [short_threads]=20 [counter]=400)
-# Helgrind's scale keeps its runs near a minute; plain there takes 0.03-0.1 s (the timer's
-# resolution is 0.01 s, so these ratios are good to about 20%).
-declare -A helgrind_scale=([nested]=20 [prodcons]=5 [short_threads]=2 [counter]=20)
+# What to run, checked before anything is installed or built.
 read -r -a workloads <<<"${WORKLOADS:-nested prodcons short_threads counter}"
 read -r -a configs <<<"plain ${CONFIGS:-linked preload tsan}"
 configs=($(printf "%s\n" "${configs[@]}" | awk '!seen[$0]++'))  # plain once, first
@@ -67,6 +44,32 @@ for c in "${configs[@]}"; do
     *) echo "bench/compare.sh: unknown configuration '$c' in CONFIGS" >&2; exit 2;; esac
 done
 
+need=()
+command -v valgrind >/dev/null || need+=(valgrind)
+command -v clang++-14 >/dev/null || need+=(clang)
+[ -x /usr/bin/time ] || need+=(time)
+if [ ${#need[@]} -gt 0 ]; then
+  sudo_cmd=(); [ "$(id -u)" -ne 0 ] && sudo_cmd=(sudo)
+  "${sudo_cmd[@]}" apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive "${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends "${need[@]}"
+fi
+
+cmake --build "$build" --target workloads_plain workloads_linked lockgraph lockgraph_preload >/dev/null
+bin=$build/bench
+if [[ " ${configs[*]} " == *" tsan "* ]]; then
+  clang++-14 -std=c++20 -O2 -g -fsanitize=thread -DLOCKGRAPH_DISABLE -I"$source_dir/include" \
+    "$here/workloads.cpp" -o "$bin/workloads_tsan" -pthread
+fi
+preload=$build/preload/liblockgraph_preload.so
+cli=$build/cli/lockgraph
+work=$(mktemp -d /tmp/lockgraph-compare-XXXXXX)
+
+# Scales: each plain run takes about half a second to two seconds, so that what is measured is
+# the steady state rather than process start-up and first-time stack captures.
+declare -A scale=([nested]=400 [prodcons]=50 [short_threads]=20 [counter]=400)
+# Helgrind's scale keeps its runs near a minute; plain there takes 0.03-0.1 s (the timer's
+# resolution is 0.01 s, so these ratios are good to about 20%).
+declare -A helgrind_scale=([nested]=20 [prodcons]=5 [short_threads]=2 [counter]=20)
 run_config() {  # config run-id args... -> prints "seconds kilobytes"
   local config=$1 id=$2 out=$work/$1-$2
   shift 2
@@ -87,19 +90,6 @@ run_config() {  # config run-id args... -> prints "seconds kilobytes"
 
 median() { sort -n | awk '{a[NR]=$1} END {print (NR % 2) ? a[(NR+1)/2] : (a[NR/2] + a[NR/2+1]) / 2}'; }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN {printf (b > 0 && a != "" && a != "-" ? "%.2f" : "-"), a / b}'; }
-
-# Runs `config` n times with args; sets $sec and $mem (medians).
-measure() {
-  local config=$1 n=$2 id=$3
-  shift 3
-  local times=() mems=() t m
-  for i in $(seq 1 "$n"); do
-    read -r t m < <(run_config "$config" "$id-$i" "$@")
-    times+=("$t"); mems+=("$m")
-  done
-  sec=$(printf "%s\n" "${times[@]}" | median)
-  mem=$(printf "%s\n" "${mems[@]}" | median)
-}
 
 # Runs every configuration of `cfgs` (an array name) n times, interleaved, with args; sets
 # sec_of[config] and mem_of[config] (medians).
@@ -128,6 +118,7 @@ echo
 printf "| workload | configuration | median wall s | peak MB | ratio to plain | trace size |\n"
 printf "|---|---|---|---|---|---|\n"
 declare -A result
+plain_only=(plain) helgrind_only=(helgrind)
 for w in "${workloads[@]}"; do
   measure_interleaved configs "$runs" "$w" "$w" "${scale[$w]}"
   for c in "${configs[@]}"; do
@@ -141,10 +132,11 @@ for w in "${workloads[@]}"; do
       "$(awk -v k="$mem" 'BEGIN {print k / 1024}')" "$(ratio "$sec" "${result[$w,plain]:-}")" "$trace"
   done
   [ "${HELGRIND:-1}" = 0 ] && continue
-  # Helgrind at its own scale, against plain at that scale.
-  measure plain "$runs" "small-$w" "$w" "${helgrind_scale[$w]}"
-  small_plain=$sec small_mem=$mem
-  measure helgrind 1 "$w" "$w" "${helgrind_scale[$w]}"
+  # Helgrind at its own scale (once), against plain at that scale.
+  measure_interleaved plain_only "$runs" "small-$w" "$w" "${helgrind_scale[$w]}"
+  small_plain=${sec_of[plain]} small_mem=${mem_of[plain]}
+  measure_interleaved helgrind_only 1 "$w" "$w" "${helgrind_scale[$w]}"
+  sec=${sec_of[helgrind]} mem=${mem_of[helgrind]}
   result[$w,helgrind]=$(ratio "$sec" "$small_plain")
   printf "| %s (scale %s) | plain | %.2f | %.1f | 1.00x | - |\n" "$w" "${helgrind_scale[$w]}" "$small_plain" \
     "$(awk -v k="$small_mem" 'BEGIN {print k / 1024}')"
