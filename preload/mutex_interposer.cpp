@@ -74,8 +74,10 @@ __attribute__((visibility("default"))) int pthread_mutex_init(pthread_mutex_t* m
 
 __attribute__((visibility("default"))) int pthread_mutex_destroy(pthread_mutex_t* m) {
   if (preload::passes_through()) return __pthread_mutex_destroy(m);
-  if (m->__data.__lock != 0 && !rt::lock_held(mutex_id(m, __builtin_return_address(0))))
-    rt::lock_misused(mutex_id(m, __builtin_return_address(0)), trace::incident::kDestroyHeld);
+  if (m->__data.__lock != 0) {
+    rt::LockId id = mutex_id(m, __builtin_return_address(0));
+    if (!rt::lock_held(id)) rt::lock_misused(id, trace::incident::kDestroyHeld);
+  }
   if (rt::LockId id = preload::forget_mutex(m)) rt::lock_destroyed(id);
   return __pthread_mutex_destroy(m);
 }
