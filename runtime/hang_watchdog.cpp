@@ -145,7 +145,7 @@ void begin_wait(ThreadState& ts, LockId id) noexcept {
   {
     ReentryGuard reentry;
     BufferGuard guard(ts);
-    stack = capture_and_intern_stack(ts.buffer);
+    stack = capture_and_intern_stack(ts.buffer, ts.stack_scratch);
   }
   std::uint32_t n = 0;
   for (const HeldLock& h : ts.held) {

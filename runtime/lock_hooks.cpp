@@ -34,7 +34,7 @@ std::uint64_t chain_key_of(const ThreadState& ts, LockId lock, std::uint32_t fla
   ChainEntry* entry = ts.chains.insert(key);
   std::uint32_t chain_id = g_next_chain_id.fetch_add(1, std::memory_order_relaxed);
   ts.chains.info(entry).chain_id = chain_id;
-  entry->stack_id = capture_and_intern_stack(ts.buffer);
+  entry->stack_id = capture_and_intern_stack(ts.buffer, ts.stack_scratch);
   RecordBuilder record(ts.buffer, trace::kind::kChain);
   record.num("id", chain_id)
       .num("t", ts.tid)
@@ -66,7 +66,7 @@ std::uint32_t creation_stack(ThreadState& ts, const void* caller) {
   std::uint64_t key = hash_mix(kCreationSiteTag, reinterpret_cast<std::uintptr_t>(caller));
   if (ChainEntry* known = ts.chains.find(key)) return known->stack_id;
   ChainEntry* entry = ts.chains.insert(key);
-  entry->stack_id = capture_and_intern_stack(ts.buffer);
+  entry->stack_id = capture_and_intern_stack(ts.buffer, ts.stack_scratch);
   return entry->stack_id;
 }
 

@@ -25,7 +25,7 @@ void record_misuse(ThreadState& ts, LockId id, const char* what, const HeldLock*
   ReentryGuard reentry;
   {
     BufferGuard guard(ts);
-    std::uint32_t now = capture_and_intern_stack(ts.buffer);
+    std::uint32_t now = capture_and_intern_stack(ts.buffer, ts.stack_scratch);
     RecordBuilder record(ts.buffer, trace::kind::kIncident);
     record.str("what", what).open_array("p").array_row({ts.tid, id, now, inc::kHere});
     if (held) record.array_row({ts.tid, id, held->stack_id, inc::kHolds});
@@ -38,7 +38,7 @@ void record_exit_holding(ThreadState& ts) noexcept {
   ReentryGuard reentry;
   {
     BufferGuard guard(ts);
-    std::uint32_t now = capture_and_intern_stack(ts.buffer);
+    std::uint32_t now = capture_and_intern_stack(ts.buffer, ts.stack_scratch);
     RecordBuilder record(ts.buffer, trace::kind::kIncident);
     record.str("what", inc::kExitHolding).open_array("p").array_row({ts.tid, 0, now, inc::kHere});
     for (const HeldLock& h : ts.held) record.array_row({ts.tid, h.lock, h.stack_id, inc::kHolds});

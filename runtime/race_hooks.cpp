@@ -31,7 +31,7 @@ std::uint32_t site_stack(ThreadState& ts, std::uint64_t tag, const void* site, s
   std::uint64_t key = hash_mix(hash_mix(tag, reinterpret_cast<std::uintptr_t>(site)), extra);
   if (ChainEntry* known = ts.chains.find(key)) return known->stack_id;
   ChainEntry* entry = ts.chains.insert(key);
-  entry->stack_id = capture_and_intern_stack(ts.buffer);
+  entry->stack_id = capture_and_intern_stack(ts.buffer, ts.stack_scratch);
   return entry->stack_id;
 }
 

@@ -53,20 +53,20 @@ AddressRange own_object_range() {
 }
 
 
-// Runs `walk(buffer, room)` with room for the runtime's own frames on top of `max_frames`, then
-// keeps from the first frame outside the runtime on (they are all innermost). -1 from `walk`
-// (it gave up) is passed on.
+// Runs `walk(frames, room)` with room for the runtime's own frames on top of `max_frames`, then
+// keeps from the first frame outside the runtime on (they are all innermost), moved to the front.
+// -1 from `walk` (it gave up) is passed on. The walk goes straight into the caller's buffer, not
+// into one on this stack (why: StackScratch, stack_depot.h).
 template <class Walk>
 long keep_program_frames(Walk walk, std::uintptr_t* frames, std::size_t max_frames) {
-  constexpr std::size_t kOwnFramesAllowance = 16;
-  std::uintptr_t walked[kMaxStackDepth + kOwnFramesAllowance];
-  long n = walk(walked, std::min(max_frames, kMaxStackDepth) + kOwnFramesAllowance);
+  max_frames = std::min(max_frames, kMaxStackDepth);
+  long n = walk(frames, max_frames + kOwnFramesAllowance);
   if (n < 0) return n;
   const AddressRange own = own_object_range();
   std::size_t first = 0;
-  while (first < static_cast<std::size_t>(n) && own.contains(walked[first])) ++first;
+  while (first < static_cast<std::size_t>(n) && own.contains(frames[first])) ++first;
   std::size_t kept = std::min(static_cast<std::size_t>(n) - first, max_frames);
-  std::copy(walked + first, walked + first + kept, frames);
+  std::copy(frames + first, frames + first + kept, frames);
   return static_cast<long>(kept);
 }
 

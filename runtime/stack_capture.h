@@ -13,8 +13,12 @@ namespace lockgraph::rt {
 
 // Most frames a capture keeps.
 inline constexpr std::size_t kMaxStackDepth = 256;
+// The runtime's own frames, walked into the caller's buffer and then dropped: a buffer for
+// `max_frames` needs room for this many more.
+inline constexpr std::size_t kOwnFramesAllowance = 16;
 
-// Writes up to `max_frames` instruction addresses into `frames`, innermost first; returns how many.
+// Writes up to `max_frames` (at most kMaxStackDepth) instruction addresses into `frames`,
+// innermost first; returns how many. `frames` needs room for max_frames + kOwnFramesAllowance.
 std::size_t capture_stack(std::uintptr_t* frames, std::size_t max_frames) noexcept;
 
 // The same with LLVM libunwind alone.

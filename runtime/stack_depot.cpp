@@ -104,11 +104,10 @@ Module* locate(Depot& d, std::uintptr_t ip, std::string& records) {
 
 }  // namespace
 
-std::uint32_t capture_and_intern_stack(std::string& records) noexcept {
-  constexpr std::size_t kMaxDepth = kMaxStackDepth;
-  std::uintptr_t frames[kMaxDepth];
+std::uint32_t capture_and_intern_stack(std::string& records, StackScratch& scratch) noexcept {
+  std::uintptr_t* const frames = scratch.frames;
   std::size_t depth = static_cast<std::size_t>(options().stack_depth);
-  if (depth > kMaxDepth) depth = kMaxDepth;
+  if (depth > kMaxStackDepth) depth = kMaxStackDepth;
   std::size_t n = capture_stack(frames, depth);
   if (n == 0) return 0;
 
@@ -122,8 +121,8 @@ std::uint32_t capture_and_intern_stack(std::string& records) noexcept {
   std::uint32_t id = d.next_id++;
 
   // Module records first, so a reader meets a module before the stack that uses it.
-  std::uint32_t module_of[kMaxDepth];
-  std::uintptr_t offset_of[kMaxDepth];
+  std::uint32_t* const module_of = scratch.module_of;
+  std::uintptr_t* const offset_of = scratch.offset_of;
   for (std::size_t i = 0; i < n; ++i) {
     Module* m = locate(d, frames[i], records);
     module_of[i] = m ? m->id : 0;

@@ -10,11 +10,24 @@
 #include <cstdint>
 #include <string>
 
+#include "stack_capture.h"
+
 namespace lockgraph::rt {
+
+// Working memory for one capture, kept per thread (ThreadState) rather than on the stack: a new
+// thread's stack pages are unmapped until touched, so 7 KB of arrays there cost each new thread's
+// first capture page faults (bench/compare.sh short_threads, 8,000 threads: 16.5k page faults
+// -> 12.3k; plain makes 8.1k), and a thread started with a small stack (PTHREAD_STACK_MIN is
+// 16 KB) could overflow it.
+struct StackScratch {
+  std::uintptr_t frames[kMaxStackDepth + kOwnFramesAllowance];
+  std::uint32_t module_of[kMaxStackDepth];
+  std::uintptr_t offset_of[kMaxStackDepth];
+};
 
 // Captures the caller's stack (options().stack_depth frames), interns it, and appends any new
 // stack and module records to `records`. Returns the stack id, or 0 when no stack was captured.
-std::uint32_t capture_and_intern_stack(std::string& records) noexcept;
+std::uint32_t capture_and_intern_stack(std::string& records, StackScratch& scratch) noexcept;
 
 // If `address` lies in a loaded module (a global or static object), its module id and offset
 // from the module's load bias, appending the module's record to `records` if new.

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "chain_cache.h"
+#include "stack_depot.h"
 #include "lockgraph/runtime.h"
 
 namespace lockgraph::rt {
@@ -106,6 +107,7 @@ struct ThreadState {
   // Usable by the owning thread while the state is its current one.
   HeldStack held;
   ChainCache chains;
+  StackScratch stack_scratch;  // capture_and_intern_stack's arrays (why not on the stack: there)
 
   // Complete records not yet written. `busy` is held while the owner appends or another thread
   // flushes; `committed` is the length of complete records, for the signal path.
