@@ -64,6 +64,24 @@ TEST(RuntimeLimits, ThousandNestedAndHundredThousandDistinctLocks) {
   EXPECT_EQ(deepest, 999u);
 }
 
+// The runtime's slow path on a thread with 6 KB of stack left (tests/programs/small_stack.cpp):
+// it used to need over 8 KB and crash the program; about 3 KB now.
+TEST(RuntimeLimits, NewChainOnAThreadWithLittleStackLeft) {
+#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
+  GTEST_SKIP() << "sanitizer builds give every frame redzones; the budget is for real builds";
+#endif
+  TempDir dir;
+  lockgraph::testing::ProcessResult r;
+  TraceModel model = run_and_load(LOCKGRAPH_PROGRAM_DIR "/small_stack", {}, dir, &r);
+  ASSERT_EQ(r.signal, 0) << "the program was killed by a signal";
+  ASSERT_EQ(r.exit_code, 0);
+  std::set<ThreadIndex> threads_with_edge;  // a held, b taken
+  for (const Chain& c : model.chains)
+    if (c.held.size() == 1 && model.locks[c.held[0].lock].name == "a" && model.locks[c.lock].name == "b")
+      threads_with_edge.insert(c.thread);
+  EXPECT_EQ(threads_with_edge.size(), 2u) << "the main thread and the small-stack thread";
+}
+
 class EndingTest : public ::testing::TestWithParam<std::tuple<const char*, int, int>> {};
 
 TEST_P(EndingTest, TheTraceKeepsBothOrders) {
