@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The preload interposer on plain programs that fork, start threads from threads, lock in a
-# static destructor, built with g++ and with clang++: each runs to completion under
+# static destructor, reuse freed mutexes' addresses, take their first locks with little stack
+# left, built with g++ and with clang++: each runs to completion under
 # `lockgraph run` (no hang, no crash, exit status kept), with the traces and verdicts expected.
 # Then a program built with the lockgraph wrappers under `lockgraph run`: the preload library
 # stands aside and the program's own runtime records, so its deadlock is found once.
@@ -15,7 +16,7 @@ fail=0
 for cxx in "${compilers[@]}"; do
   bin=$work/edge_$cxx
   "$cxx" -std=c++20 -g -O1 -pthread "$source" -o "$bin"
-  for what in fork nested_threads static_destructor timed reused_address; do
+  for what in fork nested_threads static_destructor timed reused_address small_stack; do
     dir=$work/$cxx-$what
     set +e
     timeout 120 "$cli" run --format json -o "$dir.json" --trace-dir "$dir" -- "$bin" "$what" >/dev/null 2>"$dir.err"
@@ -35,6 +36,7 @@ PY
       static_destructor) want="1 0 0 0 2";;  # the destructor's locks are recorded, no misuse
       timed) want="1 0 1 0 3";;              # the clocklock acquisitions seen: one cycle, not a deadlock
       reused_address) want="1 0 0 0 4";;     # four mutexes, two at reused addresses: no cycle
+      small_stack) want="1 0 0 0 2";;        # first locks with 6 KB of stack left: no crash
     esac
     got="$traces $deadlocks $other $incidents $locks"
     if [ "$status" != 0 ] || [ "$got" != "$want" ]; then
