@@ -49,6 +49,7 @@ void end_thread(ThreadState& state) {
     state.chains.clear();
   }
   flush_if_needed(state);
+  state.signal_stack.remove();
   state.live.store(false, std::memory_order_release);
 }
 
@@ -87,6 +88,7 @@ ThreadState* make_state(ThreadId tid) {
   state->held.attach(&tls_lock_path);
   state->chains.mirror_to(&tls_lock_path);
   state->buffer.reserve(64 * 1024 + 4096);
+  state->signal_stack.install();
   (void)&tls_exit_hook;  // odr-use: registers the exit hook's destructor for this thread
   tls_state = state;
   tls_tid = tid;

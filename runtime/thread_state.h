@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "chain_cache.h"
+#include "signal_stack.h"
 #include "stack_depot.h"
 #include "lockgraph/runtime.h"
 
@@ -108,6 +109,7 @@ struct ThreadState {
   HeldStack held;
   ChainCache chains;
   StackScratch stack_scratch;  // capture_and_intern_stack's arrays (why not on the stack: there)
+  SignalStack signal_stack;    // where the fatal-signal handler runs on this thread
 
   // Complete records not yet written. `busy` is held while the owner appends or another thread
   // flushes; `committed` is the length of complete records, for the signal path.

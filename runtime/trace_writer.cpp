@@ -211,7 +211,8 @@ void install_signal_handlers() {
     struct sigaction action {};
     action.sa_handler = on_fatal_signal;
     sigemptyset(&action.sa_mask);
-    action.sa_flags = SA_RESETHAND | SA_NODEFER;
+    // On the thread's alternate stack (signal_stack.h): a stack overflow leaves none to run on.
+    action.sa_flags = SA_RESETHAND | SA_NODEFER | SA_ONSTACK;
     ::sigaction(sig, &action, &w.previous[sig]);
   }
 }

@@ -107,6 +107,7 @@ INSTANTIATE_TEST_SUITE_P(Endings, EndingTest,
                                            std::make_tuple("quick_exit", 4, 0),
                                            std::make_tuple("abort", -1, SIGABRT),
                                            std::make_tuple("segv", -1, SIGSEGV),
+                                           std::make_tuple("stack_overflow", -1, SIGSEGV),
                                            std::make_tuple("term", -1, SIGTERM)));
 
 TEST(RuntimeOptions, HelpListsOptionsAndExitsCleanly) {

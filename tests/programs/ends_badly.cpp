@@ -1,6 +1,7 @@
 // Takes two locks in opposite orders in two threads, then ends the way argv[1] says: "abort",
-// "segv", "term", "exit" (std::exit from a thread), "quick_exit", or "return". The trace must hold
-// both orders whatever the ending.
+// "segv", "term", "exit" (std::exit from a thread), "quick_exit", "stack_overflow" (runaway
+// recursion: a SIGSEGV with no stack left to handle it on), or "return". The trace must hold both
+// orders whatever the ending.
 #include <csignal>
 #include <cstdlib>
 #include <cstring>
@@ -9,6 +10,14 @@
 #include <lockgraph/lockgraph.h>
 
 lockgraph::mutex a{"a"}, b{"b"};
+
+// Recurses `depth` times (the caller passes more than any stack holds), 256 bytes a frame.
+[[gnu::noinline]] int recurse(long depth, volatile char* below) {
+  volatile char frame[256];
+  frame[0] = below ? static_cast<char>(below[0] + 1) : 0;
+  if (depth == 0) return frame[0];
+  return recurse(depth - 1, frame) + frame[1];  // used after the call: not a tail call
+}
 
 int main(int argc, char** argv) {
   const char* how = argc > 1 ? argv[1] : "return";
@@ -22,6 +31,7 @@ int main(int argc, char** argv) {
     if (!std::strcmp(how, "term")) std::raise(SIGTERM);
     if (!std::strcmp(how, "exit")) std::exit(3);
     if (!std::strcmp(how, "quick_exit")) std::quick_exit(4);
+    if (!std::strcmp(how, "stack_overflow")) return recurse(argc * 1000000000L, nullptr);
   }
   return 0;
 }
