@@ -12,13 +12,10 @@
 //                    can tell the new locks from the old)
 //   small_stack      a thread takes its first locks with 6 KB of stack left: the runtime's slow
 //                    path runs on the program's stack and must fit (it once needed over 8 KB)
-#include <alloca.h>
-#include <pthread.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <cstdio>
-#include <cstring>
 #include <barrier>
 #include <chrono>
 #include <condition_variable>
@@ -26,6 +23,8 @@
 #include <string>
 #include <thread>
 #include <vector>
+
+#include "little_stack.h"
 
 namespace {
 
@@ -134,40 +133,9 @@ int reused_address() {
   return 0;
 }
 
-// The bytes of this thread's stack below the caller's frame (glibc: pthread_getattr_np gives the
-// usable stack, above the guard page).
-[[gnu::noinline]] std::size_t stack_left() {
-  pthread_attr_t attr;
-  if (pthread_getattr_np(pthread_self(), &attr) != 0) return 0;
-  void* lowest = nullptr;
-  std::size_t size = 0;
-  pthread_attr_getstack(&attr, &lowest, &size);
-  pthread_attr_destroy(&attr);
-  char here;
-  return static_cast<std::size_t>(&here - static_cast<char*>(lowest));
-}
-
-void* with_little_stack_left(void*) {
-  constexpr std::size_t kLeave = 6144;
-  std::size_t left = stack_left();
-  if (left <= kLeave + 1024) return nullptr;
-  std::size_t pad = left - kLeave - 512;  // 512: this frame and stack_left's
-  char* used = static_cast<char*>(alloca(pad));
-  std::memset(used, 1, pad);  // touched, so really in use
-  asm volatile("" : : "r"(used) : "memory");
-  in_order(first, second);
-  return used;  // only that the pad stays live
-}
-
 int small_stack() {
-  pthread_attr_t attr;
-  pthread_attr_init(&attr);
-  pthread_attr_setstacksize(&attr, 64 * 1024);
-  pthread_t thread;
-  if (pthread_create(&thread, &attr, with_little_stack_left, nullptr) != 0) return 1;
-  void* result = nullptr;
-  pthread_join(thread, &result);
-  return result ? 0 : 3;  // 3: the stack was too small to leave 6 KB (the case would prove nothing)
+  // 3: the thread's stack was too small to leave 6 KB (the case would prove nothing)
+  return little_stack::run_with_stack_left(6144, [] { in_order(first, second); }) ? 0 : 3;
 }
 
 }  // namespace

@@ -4,15 +4,13 @@
 // thread then crashed under lockgraph though it runs fine alone.
 //
 // Argument: the bytes of stack to leave free (default 6144). Exit code 0, one a -> b chain.
-#include <alloca.h>
-#include <pthread.h>
-
 #include <cstdio>
 #include <cstdlib>
-#include <cstring>
 #include <mutex>
 
 #include <lockgraph/lockgraph.h>
+
+#include "little_stack.h"
 
 namespace {
 
@@ -24,42 +22,12 @@ std::size_t g_leave = 6144;
   std::lock_guard inner(b);
 }
 
-// The bytes of this thread's stack below the caller's frame (glibc: pthread_getattr_np gives the
-// usable stack, above the guard page).
-[[gnu::noinline]] std::size_t stack_left() {
-  pthread_attr_t attr;
-  if (pthread_getattr_np(pthread_self(), &attr) != 0) std::abort();
-  void* lowest = nullptr;
-  std::size_t size = 0;
-  pthread_attr_getstack(&attr, &lowest, &size);
-  pthread_attr_destroy(&attr);
-  char here;
-  return static_cast<std::size_t>(&here - static_cast<char*>(lowest));
-}
-
-void* thread_main(void*) {
-  std::size_t left = stack_left();
-  if (left <= g_leave + 1024) std::abort();
-  // Use up all but g_leave bytes (touched, so they are really in use), then lock.
-  std::size_t pad = left - g_leave - 512;  // 512: this frame and stack_left's
-  char* used = static_cast<char*>(alloca(pad));
-  std::memset(used, 1, pad);
-  asm volatile("" : : "r"(used) : "memory");
-  take_both();
-  return nullptr;
-}
-
 }  // namespace
 
 int main(int argc, char** argv) {
   if (argc > 1) g_leave = std::strtoul(argv[1], nullptr, 10);
   take_both();  // the main thread first: every function the path calls is bound now
-  pthread_attr_t attr;
-  pthread_attr_init(&attr);
-  pthread_attr_setstacksize(&attr, 64 * 1024);
-  pthread_t thread;
-  if (pthread_create(&thread, &attr, thread_main, nullptr) != 0) return 1;
-  pthread_join(thread, nullptr);
+  if (!little_stack::run_with_stack_left(g_leave, take_both)) return 3;  // proved nothing
   std::puts("done");
   return 0;
 }
