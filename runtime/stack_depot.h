@@ -17,8 +17,8 @@ namespace lockgraph::rt {
 // Working memory for one capture, kept per thread (ThreadState) rather than on the stack: a new
 // thread's stack pages are unmapped until touched, so 7 KB of arrays there cost each new thread's
 // first capture page faults (bench/compare.sh short_threads, 8,000 threads: 16.5k page faults
-// -> 12.3k; plain makes 8.1k), and a thread started with a small stack (PTHREAD_STACK_MIN is
-// 16 KB) could overflow it.
+// -> 12.3k; plain makes 8.1k), and they crashed a thread with a small stack that ran fine
+// alone (tests/programs/small_stack.cpp: 6 KB left).
 struct StackScratch {
   std::uintptr_t frames[kMaxStackDepth + kOwnFramesAllowance];
   std::uint32_t module_of[kMaxStackDepth];

@@ -108,7 +108,7 @@ struct ThreadState {
   // Usable by the owning thread while the state is its current one.
   HeldStack held;
   ChainCache chains;
-  StackScratch stack_scratch;  // capture_and_intern_stack's arrays (why not on the stack: there)
+  StackScratch stack_scratch;  // capture_and_intern_stack's arrays (why here: stack_depot.h)
   SignalStack signal_stack;    // where the fatal-signal handler runs on this thread
 
   // Complete records not yet written. `busy` is held while the owner appends or another thread

@@ -67,7 +67,7 @@ TEST(RuntimeLimits, ThousandNestedAndHundredThousandDistinctLocks) {
 // The runtime's slow path on a thread with 6 KB of stack left (tests/programs/small_stack.cpp):
 // it used to need over 8 KB and crash the program; about 3 KB now.
 TEST(RuntimeLimits, NewChainOnAThreadWithLittleStackLeft) {
-#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
+#ifdef LOCKGRAPH_SANITIZED
   GTEST_SKIP() << "sanitizer builds give every frame redzones; the budget is for real builds";
 #endif
   TempDir dir;
