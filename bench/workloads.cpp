@@ -169,7 +169,11 @@ int run_sweep(char** argv, long& result) {
 
 int main(int argc, char** argv) {
   std::string what = argc > 1 ? argv[1] : "";
-  long scale = argc > 2 ? std::atol(argv[2]) : 10;
+  long scale = argc > 2 ? parse_in_range(argv[2], 1, 100000) : 10;
+  if (scale < 0 && what != "sweep") {
+    std::fprintf(stderr, "workloads %s: expected SCALE 1-100000, got %s\n", what.c_str(), argv[2]);
+    return 2;
+  }
   long result;
   if (what == "nested")
     result = nested(scale);
