@@ -8,7 +8,12 @@
 //      nodes >= s, blocking nodes that cannot currently reach s, and unblocking them (through the
 //      B lists) as soon as a path through them could close a new cycle.
 //   3. Each cycle is reported once, as found from its smallest node.
-// Both steps use explicit stacks, so a component of 10,000 locks cannot overflow the call stack.
+// Johnson lists cycles in no useful order, so it only serves while it can list them all (under
+// max_cycles, and a share of the work bound); the list is then sorted by length. Past that,
+// cycles are enumerated length by length (1, 2, 3, ... nodes): from each start s, a depth-bounded
+// search over nodes > s of s's component, pruned by each node's distance back to s, so every path
+// it extends can still close at the length sought. A cap then cuts only the longest cycles.
+// Every search uses explicit stacks, so a component of 10,000 locks cannot overflow the call stack.
 #include "lockgraph/analysis/cycle_finder.h"
 
 #include <algorithm>
@@ -73,8 +78,9 @@ namespace {
 
 class Johnson {
  public:
-  Johnson(const Adjacency& graph, std::size_t max_cycles, CycleSearchResult& out)
-      : graph_(graph), max_(max_cycles), out_(out), blocked_(graph.size(), false),
+  Johnson(const Adjacency& graph, std::size_t max_cycles, std::size_t max_steps,
+          CycleSearchResult& out)
+      : graph_(graph), max_(max_cycles), max_steps_(max_steps), out_(out), blocked_(graph.size(), false),
         blocked_by_(graph.size()), in_scope_(graph.size(), false) {}
 
   // Cycles through `start` within `scope` (a component's nodes >= start). Returns false when the
@@ -95,6 +101,10 @@ class Johnson {
     blocked_[start] = true;
     bool budget_left = true;
     while (!work.empty() && budget_left) {
+      if (++steps_ > max_steps_) {
+        budget_left = false;
+        break;
+      }
       Frame& f = work.back();
       const auto& successors = graph_[f.node];
       if (f.next_edge < successors.size()) {
@@ -149,6 +159,8 @@ class Johnson {
 
   const Adjacency& graph_;
   std::size_t max_;
+  std::size_t max_steps_;
+  std::size_t steps_ = 0;
   CycleSearchResult& out_;
   std::vector<bool> blocked_;
   std::vector<std::vector<std::uint32_t>> blocked_by_;
@@ -157,10 +169,13 @@ class Johnson {
 
 }  // namespace
 
-CycleSearchResult find_elementary_cycles(const Adjacency& graph, std::size_t max_cycles) {
+namespace {
+
+// Every cycle by Johnson's algorithm, unless it finds more than `max_cycles` or works more than
+// `max_steps`: then `truncated` is set and the list is partial, in no useful order.
+CycleSearchResult johnson_cycles(const Adjacency& graph, std::size_t max_cycles, std::size_t max_steps) {
   CycleSearchResult result;
-  if (max_cycles == 0) return result;
-  Johnson johnson(graph, max_cycles, result);
+  Johnson johnson(graph, max_cycles + 1, max_steps, result);
   // Johnson's outer loop, run inside each component: the least node s of the component's
   // remaining part starts the search, then s is removed and the rest is split again, so nodes
   // that can no longer be on a cycle are never searched (a ring of n nodes costs O(n), not O(n^2)).
@@ -190,6 +205,145 @@ CycleSearchResult find_elementary_cycles(const Adjacency& graph, std::size_t max
       pending.push_back(std::move(part));
     }
   }
+  return result;
+}
+
+// Cycles of exactly `length` nodes, smallest node first, appended to `out` until it holds
+// `max_cycles`. Returns false if the cap or the work bound stopped it.
+class LengthSearch {
+ public:
+  LengthSearch(const Adjacency& graph, const std::vector<std::vector<std::uint32_t>>& components,
+               std::size_t max_cycles, std::size_t max_steps)
+      : graph_(graph), components_(components), max_cycles_(max_cycles), max_steps_(max_steps),
+        reverse_(graph.size()), component_of_(graph.size(), kNone), distance_(graph.size(), kNone),
+        on_path_(graph.size(), false) {
+    for (std::uint32_t c = 0; c < components.size(); ++c)
+      for (std::uint32_t v : components[c]) component_of_[v] = c;
+    for (std::uint32_t v = 0; v < graph.size(); ++v)
+      for (std::uint32_t w : graph[v])
+        if (component_of_[v] == component_of_[w]) reverse_[w].push_back(v);
+  }
+
+  bool cycles_of(std::size_t length, std::vector<std::vector<std::uint32_t>>& out) {
+    for (const auto& component : components_) {
+      if (component.size() < length) continue;
+      for (std::uint32_t start : component) {
+        if (!from(start, length, out)) return false;
+      }
+    }
+    return true;
+  }
+
+  bool out_of_work() const { return steps_ > max_steps_; }
+
+ private:
+  static constexpr std::uint32_t kNone = 0xffffffffu;
+
+  // Distances back to `start` over nodes > start of its component, up to `limit`.
+  void distances_to(std::uint32_t start, std::size_t limit) {
+    for (std::uint32_t v : touched_) distance_[v] = kNone;
+    touched_.clear();
+    distance_[start] = 0;
+    touched_.push_back(start);
+    for (std::size_t i = 0; i < touched_.size(); ++i) {
+      std::uint32_t v = touched_[i];
+      if (distance_[v] >= limit) continue;
+      for (std::uint32_t u : reverse_[v]) {
+        ++steps_;
+        if (u <= start || distance_[u] != kNone) continue;
+        distance_[u] = distance_[v] + 1;
+        touched_.push_back(u);
+      }
+    }
+  }
+
+  bool from(std::uint32_t start, std::size_t length, std::vector<std::vector<std::uint32_t>>& out) {
+    distances_to(start, length);
+    struct Frame {
+      std::uint32_t node;
+      std::size_t next_edge;
+    };
+    std::vector<Frame> work{{start, 0}};
+    std::vector<std::uint32_t> path{start};
+    while (!work.empty()) {
+      if (++steps_ > max_steps_) return false;
+      Frame& f = work.back();
+      const auto& successors = graph_[f.node];
+      if (f.next_edge == successors.size()) {
+        on_path_[f.node] = false;
+        work.pop_back();
+        path.pop_back();
+        continue;
+      }
+      std::uint32_t w = successors[f.next_edge++];
+      if (w == start) {
+        if (path.size() == length) {
+          out.push_back(path);
+          if (out.size() >= max_cycles_) {
+            for (std::uint32_t v : path) on_path_[v] = false;
+            return false;
+          }
+        }
+        continue;
+      }
+      // w must still be able to close the cycle at exactly `length` nodes.
+      if (w < start || on_path_[w] || distance_[w] == kNone || path.size() + distance_[w] > length)
+        continue;
+      on_path_[w] = true;
+      path.push_back(w);
+      work.push_back({w, 0});
+    }
+    return true;
+  }
+
+  const Adjacency& graph_;
+  const std::vector<std::vector<std::uint32_t>>& components_;
+  std::size_t max_cycles_, max_steps_, steps_ = 0;
+  Adjacency reverse_;
+  std::vector<std::uint32_t> component_of_, distance_, touched_;
+  std::vector<bool> on_path_;
+};
+
+}  // namespace
+
+CycleSearchResult find_elementary_cycles(const Adjacency& graph, std::size_t max_cycles,
+                                         std::size_t max_steps) {
+  CycleSearchResult result;
+  // Few enough cycles: Johnson lists them all; sort them by length.
+  if (max_cycles > 0) {
+    CycleSearchResult all = johnson_cycles(graph, max_cycles, max_steps / 4);
+    if (!all.truncated && all.cycles.size() <= max_cycles) {
+      std::stable_sort(all.cycles.begin(), all.cycles.end(),
+                       [](const auto& a, const auto& b) { return a.size() < b.size(); });
+      all.complete_length = graph.size();
+      return all;
+    }
+  }
+  // Too many: by length, so the cap falls on the longest.
+  std::vector<std::vector<std::uint32_t>> components;
+  std::size_t largest = 0;
+  for (auto& component : strongly_connected_components(graph)) {
+    std::uint32_t v = component.front();
+    bool self_loop = std::find(graph[v].begin(), graph[v].end(), v) != graph[v].end();
+    if (component.size() == 1 && !self_loop) continue;
+    largest = std::max(largest, component.size());
+    components.push_back(std::move(component));
+  }
+  if (max_cycles == 0) {
+    result.truncated = !components.empty();
+    result.complete_length = result.truncated ? 0 : graph.size();
+    return result;
+  }
+  LengthSearch search(graph, components, max_cycles, max_steps);
+  for (std::size_t length = 1; length <= largest; ++length) {
+    if (!search.cycles_of(length, result.cycles)) {
+      result.truncated = true;
+      result.work_bound = search.out_of_work();
+      return result;
+    }
+    result.complete_length = length;
+  }
+  result.complete_length = graph.size();
   return result;
 }
 

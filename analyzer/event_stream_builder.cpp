@@ -54,6 +54,7 @@ void EventStreamBuilder::record_chain(ThreadRun& t, LockIndex lock, StackIndex s
   for (const Held& h : t.held) {
     key.push_back(h.lock);
     key.push_back(h.stack);
+    key.push_back(h.segment);
   }
   auto [it, inserted] = chain_index_.try_emplace(std::move(key), model_.chains.size());
   if (inserted) {
@@ -63,7 +64,7 @@ void EventStreamBuilder::record_chain(ThreadRun& t, LockIndex lock, StackIndex s
     c.lock = lock;
     c.stack = stack;
     c.first_event = position;
-    for (const Held& h : t.held) c.held.push_back({h.lock, h.stack, 0});
+    for (const Held& h : t.held) c.held.push_back({h.lock, h.stack, 0, h.segment});
   }
   ++model_.chains[it->second].count;
 }
@@ -124,7 +125,7 @@ void EventStreamBuilder::acquire(ThreadRun& t, const StreamEvent& e, std::uint64
   } else {
     record_chain(t, lock, stack, position);
   }
-  t.held.push_back({lock, stack, 0});
+  t.held.push_back({lock, stack, 0, t.segment});
   sync(t, false, trace::sync_object::kLock, model_.locks[lock].id, position);
 }
 

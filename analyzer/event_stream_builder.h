@@ -45,6 +45,7 @@ class EventStreamBuilder {
     LockIndex lock;
     StackIndex stack;
     std::uint32_t recursion;
+    std::uint32_t segment;  // the thread's segment when it took the lock
   };
   struct ThreadRun {
     ThreadIndex index = 0;

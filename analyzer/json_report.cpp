@@ -47,9 +47,7 @@ void write_json_report(std::ostream& out, const Report& report) {
     traces.push_back({{"path", p.trace_path}, {"pid", p.pid}, {"exe", p.exe},
                       {"complete", p.complete}, {"end", p.end_reason}});
   nlohmann::json verdicts = nlohmann::json::object();
-  for (Verdict v : {Verdict::kDeadlock, Verdict::kSingleThread, Verdict::kGated, Verdict::kOrdered,
-                    Verdict::kTryLock, Verdict::kReaders})
-    verdicts[verdict_name(v)] = findings.count(v);
+  for (Verdict v : kAllVerdicts) verdicts[verdict_name(v)] = findings.count(v);
 
   nlohmann::json list = nlohmann::json::array();
   // What happened comes before what could happen.
@@ -84,6 +82,7 @@ void write_json_report(std::ostream& out, const Report& report) {
     for (const LockView& lock : view.locks) locks.push_back(lock_json(lock));
     for (const EdgeView& e : view.edges) edges.push_back(edge_json(findings, e));
     list.push_back({{"kind", "lock-order-inversion"},
+                    {"category", finding_kind(view.cycle->verdict)},
                     {"verdict", verdict_name(view.cycle->verdict)},
                     {"finding", verdict_is_finding(view.cycle->verdict)},
                     {"fails", c.fails()},
@@ -118,8 +117,12 @@ void write_json_report(std::ostream& out, const Report& report) {
        {{"failing", report.failing()},
         {"cycles", verdicts},
         {"cycles_truncated", findings.cycles_truncated},
+        {"complete", !findings.incomplete()},
+        {"incomplete", incompleteness(findings)},
+        {"complete_cycle_length", findings.complete_length},
+        {"fail_on", report.fail_on == FailOn::kDeadlock ? "deadlock" : "findings"},
         {"cycles_not_listed", report.cycles_not_listed},
-        {"races", findings.races.size()},
+        {"races", report.races.size()},
         {"incidents", report.incidents.size()},
         {"suppressed", report.suppressed()},
         {"baseline_known", report.baseline_known()},

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cstdio>
 #include <fstream>
+#include <map>
 #include <set>
 
 #include "flat_record.h"
@@ -173,6 +174,16 @@ class LgtraceReader {
       t.end_segment = std::max(t.end_segment, segment);
       return;
     }
+    if (kind_ == k::kSegmentHeld) {
+      ThreadIndex t = builder_.thread(need(line, "t"));
+      auto segment = static_cast<std::uint32_t>(need(line, "seg"));
+      std::vector<LockIndex>& locks = held_across_[{t, segment}];
+      if (const auto* held = record_.array("held"))
+        for (const auto& row : held->rows)
+          if (!row.empty()) locks.push_back(builder_.lock(row[0]));
+      std::sort(locks.begin(), locks.end());
+      return;
+    }
     if (kind_ == k::kEnd) {
       Process& p = model_.processes.back();
       p.complete = true;
@@ -201,7 +212,8 @@ class LgtraceReader {
       for (const auto& row : held->rows) {
         if (row.size() < 2) fail(line, "each \"held\" entry must be [lock, stack, flags]");
         chain.held.push_back({builder_.lock(row[0]), builder_.stack(row[1]),
-                              static_cast<std::uint32_t>(row.size() > 2 ? row[2] : 0)});
+                              static_cast<std::uint32_t>(row.size() > 2 ? row[2] : 0),
+                              chain.segment});
       }
     }
     if (auto early = builder_.early_counts.find(raw); early != builder_.early_counts.end()) {
@@ -305,7 +317,23 @@ class LgtraceReader {
     if (const std::string* name = record_.text("name"); name && t.name.empty()) t.name = *name;
   }
 
+  // A hold that the thread kept across a start or join began in an earlier segment: walk back
+  // while the lock was held as each segment began.
+  void date_holds() {
+    if (held_across_.empty()) return;
+    auto held_entering = [&](ThreadIndex t, std::uint32_t segment, LockIndex lock) {
+      auto it = held_across_.find({t, segment});
+      return it != held_across_.end() && std::binary_search(it->second.begin(), it->second.end(), lock);
+    };
+    for (std::size_t c = first_chain_; c < model_.chains.size(); ++c) {
+      Chain& chain = model_.chains[c];
+      for (HeldLock& h : chain.held)
+        while (h.segment > 0 && held_entering(chain.thread, h.segment, h.lock)) --h.segment;
+    }
+  }
+
   void finish() {
+    date_holds();
     const Process& p = model_.processes.back();
     if (!p.complete)
       model_.warnings.push_back(path_ + ": the trace has no end record: the process did not finish "
@@ -327,6 +355,8 @@ class LgtraceReader {
   int minor_ = 0;
   bool header_read_ = false;
   std::set<std::string> unknown_kinds_;
+  std::size_t first_chain_ = model_.chains.size();
+  std::map<std::pair<ThreadIndex, std::uint32_t>, std::vector<LockIndex>> held_across_;
 };
 
 }  // namespace

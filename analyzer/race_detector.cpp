@@ -1,9 +1,8 @@
 // Race detection over the recorded accesses.
 //
-// 1. Vector clocks: sync events are replayed in their global sequence order. A release merges the
-//    thread's clock into the object's; an acquire merges the object's clock into the thread's
-//    (TSan's model, accumulating for every object kind). The clock of (thread, epoch) is kept only
-//    where some access needs it.
+// 1. Happens-before from the analyzer's one engine (happens_before.h): sync events in their global
+//    sequence order; a release flows into its object, an acquire reads all earlier releases of
+//    it (TSan's model, accumulating for every object kind).
 // 2. Per variable, each pair of accesses from different threads with at least one write is a race
 //    if their held locks are disjoint and neither access's epoch clock covers the other. Accesses
 //    are grouped by (thread, read/write, held locks, stack) and sorted by epoch: within a group the
@@ -11,6 +10,8 @@
 //    other group that b's clock does not cover needs checking (a binary search), not every pair.
 // 3. Races are reported once per variable and pair of stacks.
 #include "lockgraph/analysis/race_detector.h"
+
+#include "lockgraph/analysis/happens_before.h"
 
 #include <algorithm>
 #include <map>
@@ -22,70 +23,26 @@
 namespace lockgraph::analysis {
 namespace {
 
-using Clock = std::vector<std::uint32_t>;
-
-std::uint64_t point(ThreadIndex t, std::uint32_t epoch) { return (std::uint64_t{t} << 32) | epoch; }
-
-class EpochClocks {
+// Happens-before between accesses, from the one engine (sync epochs as points).
+class AccessOrder {
  public:
-  explicit EpochClocks(const TraceModel& model) : model_(model) {
-    slot_.resize(model.threads.size());
-    std::vector<std::uint32_t> per_process(model.processes.size(), 0);
-    for (ThreadIndex t = 0; t < model.threads.size(); ++t)
-      slot_[t] = per_process[model.threads[t].process]++;
-    size_ = per_process;
-    std::unordered_set<std::uint64_t> needed;
-    for (const Access& a : model.accesses) needed.insert(point(a.thread, a.epoch));
-    replay(needed);
-  }
+  explicit AccessOrder(const TraceModel& model)
+      : model_(model), order_(HappensBefore::from_syncs(model)) {}
 
   // How far access b's clock covers thread t: accesses of t at epochs below this precede b.
   std::uint32_t covers(const Access& b, ThreadIndex t) const {
-    auto it = clocks_.find(point(b.thread, b.epoch));
-    if (it == clocks_.end()) return 0;  // epoch 0 of a thread with no sync: knows nothing
-    return it->second[slot_[t]];
+    return order_.covers({b.thread, b.epoch}, t);
   }
 
-  // True if access a happens before access b.
+  // True if access a happens before access b (accesses of different processes never race).
   bool ordered(const Access& a, const Access& b) const {
     if (model_.threads[a.thread].process != model_.threads[b.thread].process) return true;
-    return covers(b, a.thread) >= a.epoch + 1;
+    return order_.ordered({a.thread, a.epoch}, {b.thread, b.epoch});
   }
 
  private:
-  void replay(const std::unordered_set<std::uint64_t>& needed) {
-    std::vector<std::size_t> order(model_.syncs.size());
-    for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
-    std::stable_sort(order.begin(), order.end(), [&](std::size_t x, std::size_t y) {
-      return model_.syncs[x].sequence < model_.syncs[y].sequence;
-    });
-    std::vector<Clock> thread_clock(model_.threads.size());
-    std::map<std::pair<std::uint32_t, std::uint64_t>, Clock> object_clock;
-    auto merge = [](Clock& into, const Clock& from) {
-      for (std::size_t i = 0; i < into.size(); ++i) into[i] = std::max(into[i], from[i]);
-    };
-    for (std::size_t index : order) {
-      const SyncEvent& e = model_.syncs[index];
-      std::uint32_t process = model_.threads[e.thread].process;
-      Clock& clock = thread_clock[e.thread];
-      if (clock.empty()) clock.assign(size_[process], 0);
-      Clock& object = object_clock[{process, e.object}];
-      if (object.empty()) object.assign(size_[process], 0);
-      if (e.release) {
-        clock[slot_[e.thread]] = std::max(clock[slot_[e.thread]], e.epoch);  // covers epochs < e.epoch
-        merge(object, clock);
-      } else {
-        merge(clock, object);
-      }
-      clock[slot_[e.thread]] = std::max(clock[slot_[e.thread]], e.epoch + 1);
-      if (needed.count(point(e.thread, e.epoch))) clocks_[point(e.thread, e.epoch)] = clock;
-    }
-  }
-
   const TraceModel& model_;
-  std::vector<std::uint32_t> slot_;
-  std::vector<std::uint32_t> size_;
-  std::unordered_map<std::uint64_t, Clock> clocks_;
+  HappensBefore order_;
 };
 
 }  // namespace
@@ -93,7 +50,7 @@ class EpochClocks {
 std::vector<RaceFinding> find_races(const TraceModel& model) {
   std::vector<RaceFinding> races;
   if (model.accesses.empty()) return races;
-  EpochClocks clocks(model);
+  AccessOrder clocks(model);
 
   // Groups: accesses of one thread, kind, lockset and stack, in epoch order.
   struct Group {

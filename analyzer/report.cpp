@@ -13,7 +13,7 @@ std::size_t Report::failing() const {
   // Cycles past the listing cap still fail (they are findings nobody triaged).
   if (cycles_not_listed > 0)
     for (std::size_t i = kMaxListedCycles; i < findings->cycles.size(); ++i)
-      n += verdict_is_finding(findings->cycles[i].verdict);
+      n += verdict_fails(findings->cycles[i].verdict, fail_on);
   for (const auto& c : cycles) n += c.fails();
   for (const auto& r : races) n += r.fails();
   for (const auto& i : incidents) n += i.fails();
@@ -36,10 +36,24 @@ std::size_t Report::baseline_known() const {
   return n;
 }
 
-Report build_report(const Findings& findings, Symbolizer& symbolizer, bool show_all) {
+std::string incompleteness(const Findings& findings) {
+  if (!findings.incomplete()) return {};
+  std::string why = findings.cycles_work_bound
+                        ? "the cycle search reached its work bound"
+                        : "the cycle search stopped at --max-cycles " + std::to_string(findings.max_cycles);
+  std::string done = findings.complete_length == 0
+                         ? "no cycle length was checked completely"
+                         : "every cycle of up to " + std::to_string(findings.complete_length) +
+                               " locks was found and judged";
+  return "incomplete: " + why + "; " + done +
+         ", longer cycles were not checked (raise --max-cycles, or group locks with --group-by site)";
+}
+
+Report build_report(const Findings& findings, Symbolizer& symbolizer, bool show_all, FailOn fail_on) {
   Report report;
   report.findings = &findings;
   report.show_all = show_all;
+  report.fail_on = fail_on;
   // What happened outranks what could happen: observed deadlocks first, then misuse.
   for (bool observed : {true, false})
     for (const Incident& incident : findings.model->incidents)
@@ -51,7 +65,8 @@ Report build_report(const Findings& findings, Symbolizer& symbolizer, bool show_
       ++report.cycles_not_listed;
       continue;
     }
-    report.cycles.push_back({view_cycle(findings, cycle, symbolizer), {}, false});
+    report.cycles.push_back({view_cycle(findings, cycle, symbolizer), {}, false,
+                             verdict_fails(cycle.verdict, fail_on)});
   }
   // One race per variable and pair of source sites: a read-write and a write-write pair of the
   // same two lines are one problem with one fix.

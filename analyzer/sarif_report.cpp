@@ -20,9 +20,11 @@ nlohmann::json rules() {
         {"name", "LockOrderInversion"},
         {"shortDescription", {{"text", "Potential deadlock: locks taken in opposite orders"}}},
         {"fullDescription",
-         {{"text", "Threads that can run at the same time take the same locks in different "
-                   "orders, holding no common lock: a schedule exists in which each waits for "
-                   "the other."}}},
+         {{"text", "Locks are taken in opposite orders with no common lock held. Level error: "
+                   "threads of this run could deadlock (or the search could not decide). Level "
+                   "warning: a code-level inversion, where this run's threads happened not to "
+                   "overlap (one thread, or ordered by start/join) but the same code paths run "
+                   "by two threads at once would deadlock."}}},
         {"defaultConfiguration", {{"level", "error"}}}},
        {{"id", "data-race"},
         {"name", "DataRace"},
@@ -85,7 +87,10 @@ void write_sarif_report(std::ostream& out, const Report& report) {
     nlohmann::json result = {
         {"ruleId", "lock-order-inversion"},
         {"ruleIndex", 0},
-        {"level", verdict_is_finding(view.cycle->verdict) ? "error" : "note"},
+        {"level", view.cycle->verdict == Verdict::kDeadlock || view.cycle->verdict == Verdict::kUnknown
+                      ? "error"
+                  : verdict_is_finding(view.cycle->verdict) ? "warning"
+                                                            : "note"},
         {"message", {{"text", "Lock-order cycle " + view.chain + ": " +
                                   verdict_name(view.cycle->verdict) + ". " + view.cycle->reason}}},
         {"partialFingerprints", {{"lockgraphCycle/v1", view.fingerprint}}},
@@ -123,12 +128,20 @@ void write_sarif_report(std::ostream& out, const Report& report) {
           {{{"kind", "external"}, {"justification", "matched '" + r.suppressed_by + "'"}}});
     results.push_back(std::move(result));
   }
+  // A bound that left cycles unchecked is said where code-scanning services show tool problems.
+  nlohmann::json invocation = {{"executionSuccessful", !report.findings->incomplete()}};
+  if (report.findings->incomplete())
+    invocation["toolExecutionNotifications"] = nlohmann::json::array(
+        {{{"level", "error"},
+          {"descriptor", {{"id", "analysis-incomplete"}}},
+          {"message", {{"text", "lockgraph: " + incompleteness(*report.findings)}}}}});
   nlohmann::json doc = {
       {"$schema", "https://json.schemastore.org/sarif-2.1.0.json"},
       {"version", "2.1.0"},
       {"runs", nlohmann::json::array(
                    {{{"tool", {{"driver", {{"name", "lockgraph"}, {"version", "0.1.0"},
                                           {"rules", rules()}}}}},
+                     {"invocations", nlohmann::json::array({invocation})},
                      {"results", results}}})}};
   out << doc.dump(2) << "\n";
 }

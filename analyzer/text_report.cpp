@@ -19,9 +19,14 @@ struct Style {
 };
 
 std::string headline(const CycleFinding& cycle) {
-  if (cycle.verdict == Verdict::kDeadlock)
-    return "lock-order-inversion (potential deadlock)";
-  return fmt::format("lock-order cycle that cannot deadlock ({})", verdict_name(cycle.verdict));
+  switch (cycle.verdict) {
+    case Verdict::kDeadlock: return "lock-order-inversion (potential deadlock)";
+    case Verdict::kUnknown: return "lock-order cycle not decided (search bound reached)";
+    case Verdict::kSingleThread:
+    case Verdict::kOrdered:
+      return fmt::format("lock-order-inversion (in code: {} in this run)", verdict_name(cycle.verdict));
+    default: return fmt::format("lock-order cycle that cannot deadlock ({})", verdict_name(cycle.verdict));
+  }
 }
 
 std::string acquisition_word(std::uint32_t flags) {
@@ -85,11 +90,12 @@ void write_cycle(std::ostream& out, const ReportedCycle& reported, Symbolizer& s
   out << (finding ? style.red("WARNING: lockgraph: " + headline(cycle))
                   : style.bold("NOTE: lockgraph: " + headline(cycle)))
       << "\n";
+  if (finding && !reported.failing_verdict)
+    out << "  (does not fail the run: --fail-on deadlock)\n";
   if (!reported.suppressed_by.empty())
     out << "  (suppressed by '" << reported.suppressed_by << "')\n";
   if (reported.in_baseline) out << "  (known: in the baseline)\n";
   out << fmt::format("  verdict: {}: {}\n", verdict_name(cycle.verdict), cycle.reason);
-  if (cycle.search_bounded) out << "  (the search for a deadlocking schedule hit its step budget)\n";
   out << "\n  Chain exists of:\n    " << style.bold(view.chain) << "\n\n";
   out << "  Locks:\n";
   for (const LockView& lock : view.locks)
@@ -168,14 +174,15 @@ void write_text_report(std::ostream& out, const Report& report, Symbolizer& symb
   if (report.cycles_not_listed > 0)
     out << fmt::format("lockgraph: {} more cycle(s) not listed (at most {} are shown)\n",
                        report.cycles_not_listed, kMaxListedCycles);
-  if (findings.cycles_truncated)
-    out << fmt::format("lockgraph: cycle enumeration stopped at {} cycles (--max-cycles); there may "
-                       "be more\n", findings.max_cycles);
+  if (findings.incomplete()) out << style.red("lockgraph: " + incompleteness(findings)) << "\n";
   for (const auto& [pattern, hits] : report.suppression_hits)
     out << fmt::format("lockgraph: suppression '{}' matched {} finding(s)\n", pattern, hits);
 
-  std::size_t others = 0;
-  for (const auto& c : findings.cycles) others += !verdict_is_finding(c.verdict);
+  std::size_t others = 0, inversions = 0;
+  for (const auto& c : findings.cycles) {
+    others += !verdict_is_finding(c.verdict);
+    inversions += c.verdict == Verdict::kSingleThread || c.verdict == Verdict::kOrdered;
+  }
   std::string tail;
   if (report.suppressed() > 0) tail += fmt::format(", {} suppressed", report.suppressed());
   if (report.baseline_known() > 0) tail += fmt::format(", {} known from the baseline", report.baseline_known());
@@ -188,9 +195,15 @@ void write_text_report(std::ostream& out, const Report& report, Symbolizer& symb
   if (observed > 0) happened += fmt::format("{} observed deadlock(s), ", observed);
   if (report.incidents.size() > observed)
     happened += fmt::format("{} lock misuse(s), ", report.incidents.size() - observed);
-  out << fmt::format("SUMMARY: lockgraph: {} finding(s): {}{} potential deadlock(s), {} data race(s){}; "
+  std::string undecided;
+  if (findings.count(Verdict::kUnknown) > 0)
+    undecided = fmt::format("{} undecided cycle(s), ", findings.count(Verdict::kUnknown));
+  if (findings.incomplete()) tail += ", INCOMPLETE (a bound was reached)";
+  out << fmt::format("SUMMARY: lockgraph: {} finding(s): {}{} potential deadlock(s), {}{} "
+                     "lock-order inversion(s), {} data race(s){}; "
                      "{} lock(s), {} thread(s), {} process(es)\n",
-                     report.failing(), happened, findings.count(Verdict::kDeadlock), report.races.size(), tail,
+                     report.failing(), happened, findings.count(Verdict::kDeadlock), undecided,
+                     inversions, report.races.size(), tail,
                      findings.model->locks.size(), findings.model->threads.size(),
                      findings.model->processes.size());
 }

@@ -5,6 +5,7 @@
 #include <map>
 
 #include "lockgraph/analysis/trace_loader.h"
+#include "progress_line.h"
 #include "lockgraph/analysis/triage.h"
 
 namespace lockgraph::cli {
@@ -18,7 +19,14 @@ void add_analysis_options(CLI::App* command, AnalysisArgs& args, bool with_trace
                       "Lock identity: each instance, creation site (lockdep class) or name")
       ->check(CLI::IsMember({"instance", "site", "name"}))
       ->default_str("instance");
-  command->add_flag("--all", args.all, "Also show cycles that cannot deadlock, with their reason");
+  command->add_flag("--all", args.all,
+                    "Also show cycles that are no finding (gated, try-lock, readers), with their reason");
+  command->add_option("--fail-on", args.fail_on,
+                      "Which findings fail the run: 'findings' (potential deadlocks, undecided "
+                      "cycles and code-level lock-order inversions) or 'deadlock' (inversions are "
+                      "still reported, as warnings)")
+      ->check(CLI::IsMember({"findings", "deadlock"}))
+      ->default_str("findings");
   command->add_option("--max-cycles", args.max_cycles, "Stop enumerating cycles after this many")
       ->check(CLI::PositiveNumber)
       ->default_str("10000");
@@ -30,6 +38,12 @@ void add_analysis_options(CLI::App* command, AnalysisArgs& args, bool with_trace
       ->type_name("OLD.json");
   command->add_option("--error-exitcode", args.error_exitcode, "Exit code when findings fail")
       ->default_str("1");
+  command->footer(
+      "Findings: potential deadlock (threads of this run could deadlock), lock-order inversion "
+      "(in code: the run's threads did not overlap, one thread or ordered by start/join, but two "
+      "threads running those paths at once would deadlock), undecided cycle (the witness search "
+      "hit its bound), data race, observed deadlock and lock misuse.\n" +
+      std::string(kExitCodesHelp));
 }
 
 std::unique_ptr<Analysis> run_analysis(const AnalysisArgs& args) {
@@ -42,9 +56,17 @@ std::unique_ptr<Analysis> run_analysis(const AnalysisArgs& args) {
   analysis::AnalysisOptions options;
   options.group_by = kGroupBy.at(args.group_by);
   options.max_cycles = args.max_cycles;
+  ProgressLine progress;
+  if (progress.enabled())
+    options.progress = [&progress](const char* stage, std::size_t done, std::size_t total) {
+      progress.update(stage, done, total);
+    };
   result->findings = analysis::analyze(result->model, options);
+  progress.clear();
   result->symbolizer = std::make_unique<analysis::Symbolizer>(*result->model);
-  result->report = analysis::build_report(result->findings, *result->symbolizer, args.all);
+  result->report = analysis::build_report(
+      result->findings, *result->symbolizer, args.all,
+      args.fail_on == "deadlock" ? analysis::FailOn::kDeadlock : analysis::FailOn::kFindings);
   if (!args.suppressions.empty())
     analysis::apply_suppressions(result->report, analysis::read_suppressions(args.suppressions));
   if (!args.baseline.empty()) analysis::apply_baseline(result->report, args.baseline);
@@ -52,7 +74,8 @@ std::unique_ptr<Analysis> run_analysis(const AnalysisArgs& args) {
 }
 
 int findings_exit_code(const Analysis& analysis, const AnalysisArgs& args) {
-  return analysis.report.failing() > 0 ? args.error_exitcode : kExitClean;
+  if (analysis.report.failing() > 0) return args.error_exitcode;
+  return analysis.findings.incomplete() ? kExitIncomplete : kExitClean;
 }
 
 }  // namespace lockgraph::cli

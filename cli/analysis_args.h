@@ -14,17 +14,26 @@
 
 namespace lockgraph::cli {
 
-// Exit codes (docs/cli.md): 0 clean, 1 findings, 2 usage error, 3 unreadable or corrupt input.
+// Exit codes (README, --help): 0 clean, 1 findings, 2 usage error, 3 unreadable or corrupt input,
+// 4 incomplete (a bound left cycles unchecked and nothing else failed).
 inline constexpr int kExitClean = 0;
 inline constexpr int kExitFindings = 1;
 inline constexpr int kExitUsage = 2;
 inline constexpr int kExitBadInput = 3;
+inline constexpr int kExitIncomplete = 4;
+
+// The exit codes, as --help prints them.
+inline constexpr const char* kExitCodesHelp =
+    "Exit codes: 0 nothing fails; 1 findings fail (--error-exitcode); 2 usage error; "
+    "3 unreadable or corrupt trace; 4 incomplete: a bound (--max-cycles, the search's work "
+    "bound) left cycles unchecked and no finding failed.";
 
 struct AnalysisArgs {
   std::vector<std::string> traces;
   std::string group_by = "instance";
   bool all = false;
   std::size_t max_cycles = 10000;
+  std::string fail_on = "findings";
   std::string suppressions;
   std::string baseline;
   int error_exitcode = kExitFindings;
@@ -44,7 +53,8 @@ struct Analysis {
 // Loads, analyses and triages. Throws TraceError (exit 3) or UsageError (exit 2).
 std::unique_ptr<Analysis> run_analysis(const AnalysisArgs& args);
 
-// The exit code for a finished analysis: args.error_exitcode if anything fails, else 0.
+// The exit code for a finished analysis: args.error_exitcode if anything fails, else 4 if a
+// bound left something unchecked, else 0.
 int findings_exit_code(const Analysis& analysis, const AnalysisArgs& args);
 
 // Writes `content` to `path`, or to stdout when `path` is empty. Throws UsageError if it cannot.

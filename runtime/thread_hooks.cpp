@@ -8,6 +8,20 @@
 #include "trace_writer.h"
 
 namespace lockgraph::rt {
+namespace {
+
+// A thread that starts or joins another while holding locks keeps those holds across its new
+// segment: say which, so the analyzer dates each hold from its real start. Rare, so no cost on
+// the common path. The caller holds the buffer guard.
+void record_held_across(ThreadState& ts) noexcept {
+  if (ts.held.empty()) return;
+  RecordBuilder record(ts.buffer, trace::kind::kSegmentHeld);
+  record.num("t", ts.tid).num("seg", ts.segment).open_array("held");
+  for (const HeldLock& h : ts.held) record.array_item(h.lock);
+  record.close_array().end();
+}
+
+}  // namespace
 
 ThreadTicket thread_forking() noexcept {
   ThreadTicket ticket;
@@ -20,6 +34,10 @@ ThreadTicket thread_forking() noexcept {
     ticket.parent = parent->tid;
     ticket.parent_segment = parent->segment;
     parent->set_segment(parent->segment + 1);
+    if (!parent->held.empty()) {
+      BufferGuard guard(*parent);
+      record_held_across(*parent);
+    }
     record_sync(*parent, 'r', trace::sync_object::kThreadStart, ticket.child);
   }
   return ticket;
@@ -55,6 +73,7 @@ void thread_joined(ThreadId child) noexcept {
         .num("joined", child)
         .num("seg", ts->segment)
         .end();
+    record_held_across(*ts);
   }
   flush_if_needed(*ts);
   record_sync(*ts, 'a', trace::sync_object::kThreadExit, child);

@@ -12,8 +12,10 @@ rm -rf "$out" && mkdir -p "$out/traces"
 
 printf '\n%-28s %-52s %-18s %-18s %s\n' SAMPLE SEED EXPECTED FOUND ""
 mismatches=0
-while IFS=$'\t' read -r name seed deadlocks races; do
+while IFS=$'\t' read -r name seed cycles races; do
   [[ -z "$name" || "$name" == \#* ]] && continue
+  deadlocks=0
+  [[ "$cycles" =~ deadlock:([0-9]+) ]] && deadlocks=${BASH_REMATCH[1]}
   dir="$out/traces/$name"
   mkdir -p "$dir"
   LOCKGRAPH_OPTIONS="trace_path=$dir/%p.lgtrace:verbosity=0" "build/samples/$name" >"$out/traces/$name.stdout" 2>&1

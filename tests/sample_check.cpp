@@ -1,13 +1,17 @@
-// Runs one sample end to end and checks its verdict: program (with the runtime) -> trace ->
-// `lockgraph analyze --format json` -> deadlock and race counts against expected.tsv.
+// Runs one sample end to end and checks its verdicts: program (with the runtime) -> trace ->
+// `lockgraph analyze --all --format json` -> every cycle's verdict and the race count against
+// expected.tsv, and the exit code and failing count those imply.
 //
-// Usage: sample_check LOCKGRAPH_CLI SAMPLE_BINARY WORK_DIR DEADLOCKS RACES
+// Usage: sample_check LOCKGRAPH_CLI SAMPLE_BINARY WORK_DIR CYCLES RACES
+// CYCLES: "-" for none, else verdict:count pairs joined by commas in verdict order
+// ("deadlock:1", "single-thread:2,gated:1").
 // Prints one table row; exits 0 when the verdict matches.
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -21,12 +25,13 @@ using lockgraph::testing::run_for_status;
 
 int main(int argc, char** argv) {
   if (argc != 6) {
-    std::fprintf(stderr, "usage: sample_check LOCKGRAPH SAMPLE WORK_DIR DEADLOCKS RACES\n");
+    std::fprintf(stderr, "usage: sample_check LOCKGRAPH SAMPLE WORK_DIR CYCLES RACES\n");
     return 2;
   }
   std::string cli = argv[1], sample = argv[2];
   fs::path work = argv[3];
-  int want_deadlocks = std::atoi(argv[4]), want_races = std::atoi(argv[5]);
+  std::string want_cycles = argv[4];
+  int want_races = std::atoi(argv[5]);
   fs::remove_all(work);
   fs::create_directories(work / "traces");
   std::string env = "LOCKGRAPH_OPTIONS=trace_path=" + (work / "traces" / "%p.lgtrace").string() +
@@ -38,22 +43,35 @@ int main(int argc, char** argv) {
   }
   bool ok = true;
   fs::path json = work / "findings.json";
-  int analyzer = run_for_status({cli, "analyze", "--format", "json", "-o", json.string(), (work / "traces").string()},
-                     "", "", std::chrono::seconds(120));
+  int analyzer = run_for_status({cli, "analyze", "--all", "--format", "json", "-o", json.string(),
+                                 (work / "traces").string()},
+                                "", "", std::chrono::seconds(120));
   std::ifstream in(json);
   auto doc = nlohmann::json::parse(in, nullptr, false);
   if (doc.is_discarded()) {
     std::fprintf(stderr, "the analyzer (exit %d) wrote no valid JSON to %s\n", analyzer, json.c_str());
     return 1;
   }
-  int deadlocks = 0, races = 0;
+  // Verdict counts in the order of the summary's "cycles" object, which lists every verdict.
+  std::map<std::string, int> verdicts;
+  int races = 0, failing = 0;
   for (const auto& f : doc["findings"]) {
-    if (f["kind"] == "lock-order-inversion" && f["verdict"] == "deadlock") ++deadlocks;
+    if (f["kind"] == "lock-order-inversion") ++verdicts[f["verdict"].get<std::string>()];
     if (f["kind"] == "data-race") ++races;
+    if (f["fails"] == true) ++failing;
   }
-  int want_exit = (want_deadlocks + want_races) > 0 ? 1 : 0;
-  ok = deadlocks == want_deadlocks && races == want_races && analyzer == want_exit &&
-            doc["summary"]["failing"] == deadlocks + races;
+  std::string cycles;
+  for (const auto& [name, count] : doc["summary"]["cycles"].items()) {
+    if (verdicts[name] != count.get<int>())
+      std::fprintf(stderr, "summary says %d %s cycle(s), the findings list %d\n", count.get<int>(),
+                   name.c_str(), verdicts[name]), ok = false;
+    if (count.get<int>() > 0)
+      cycles += (cycles.empty() ? "" : ",") + name + ":" + std::to_string(count.get<int>());
+  }
+  if (cycles.empty()) cycles = "-";
+  int want_exit = failing > 0 ? 1 : 0;
+  ok = ok && cycles == want_cycles && races == want_races && analyzer == want_exit &&
+       doc["summary"]["failing"] == failing && doc["summary"]["races"] == races;
   // The lock graph of every sample must be DOT that Graphviz accepts.
   fs::path svg = work / "graph.svg";
   int dot = run_for_status({cli, "dot", "-o", (work / "graph.dot").string(), "--svg", svg.string(),
@@ -63,9 +81,9 @@ int main(int argc, char** argv) {
                  fs::exists(svg) ? "an empty" : "no");
     ok = false;
   }
-  std::printf("%-30s expected %d deadlock(s) %d race(s), found %d deadlock(s) %d race(s), exit %d: %s\n",
-              fs::path(sample).filename().c_str(), want_deadlocks, want_races, deadlocks, races,
-              analyzer, ok ? "OK" : "MISMATCH");
+  std::printf("%-30s expected cycles %s, %d race(s); found cycles %s, %d race(s), exit %d: %s\n",
+              fs::path(sample).filename().c_str(), want_cycles.c_str(), want_races, cycles.c_str(),
+              races, analyzer, ok ? "OK" : "MISMATCH");
   if (!ok) {
     std::fprintf(stderr, "analyzer report for %s:\n", sample.c_str());
     run_for_status({cli, "analyze", "--all", (work / "traces").string()}, "", "", std::chrono::seconds(60));

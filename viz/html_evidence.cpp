@@ -72,6 +72,7 @@ nlohmann::json evidence_json(const analysis::Report& report, analysis::Symbolize
     for (const auto& l : c.view.locks) nodes.push_back("node" + std::to_string(l.node));
     list.push_back({{"id", "finding-" + std::to_string(list.size())},
                     {"kind", "lock-order-inversion"},
+                    {"category", analysis::finding_kind(c.view.cycle->verdict)},
                     {"verdict", analysis::verdict_name(c.view.cycle->verdict)},
                     {"fails", c.fails()},
                     {"title", c.view.chain},
@@ -106,7 +107,11 @@ nlohmann::json evidence_json(const analysis::Report& report, analysis::Symbolize
                                          {"members", lock.members},
                                          {"site", lock.site.describe()}};
   }
-  return {{"findings", list}, {"edges", edges}, {"nodes", nodes}, {"cycles_not_listed", report.cycles_not_listed}};
+  return {{"findings", list},
+          {"edges", edges},
+          {"nodes", nodes},
+          {"cycles_not_listed", report.cycles_not_listed},
+          {"incomplete", analysis::incompleteness(*report.findings)}};
 }
 
 }  // namespace lockgraph::viz

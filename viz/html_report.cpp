@@ -37,7 +37,12 @@ std::string findings_list(const nlohmann::json& evidence) {
         f["id"].get<std::string>(), verdict, verdict, html_escape(f["title"]),
         html_escape(f["reason"]));
   }
-  if (out.empty()) out = "<p class=\"finding\">No lock-order cycle, no data race, no lock misuse.</p>";
+  if (out.empty())
+    out = evidence.value("incomplete", std::string()).empty()
+              ? "<p class=\"finding\">No lock-order cycle, no data race, no lock misuse.</p>"
+              : "<p class=\"finding\">No finding among what was checked.</p>";
+  if (std::string incomplete = evidence.value("incomplete", std::string()); !incomplete.empty())
+    out = "<p class=\"finding bad\"><b>Incomplete</b>: " + html_escape(incomplete) + ".</p>\n" + out;
   if (std::size_t more = evidence["cycles_not_listed"]; more > 0)
     out += fmt::format("<p class=\"finding\">{} more cycle(s) not listed here: "
                        "<code>lockgraph analyze --all</code> shows them all.</p>", more);
@@ -59,11 +64,13 @@ void write_html_report(std::ostream& out, const HtmlInputs& inputs, analysis::Sy
   replace(page, "@STYLE@", kReportCss);
   replace(page, "@SUMMARY@",
           fmt::format("<b class=\"{}\">{} finding(s)</b>: {} observed deadlock(s) or lock misuse(s), "
-                      "{} potential deadlock(s), {} data race(s); "
+                      "{} potential deadlock(s), {} lock-order inversion(s), {} data race(s); "
                       "{} lock-order cycle(s) in all; {} lock(s), {} thread(s), {} process(es). "
                       "Traces: {}",
-                      failing ? "bad" : "good", failing, report.incidents.size(),
+                      failing || findings.incomplete() ? "bad" : "good", failing, report.incidents.size(),
                       findings.count(analysis::Verdict::kDeadlock),
+                      findings.count(analysis::Verdict::kSingleThread) +
+                          findings.count(analysis::Verdict::kOrdered),
                       report.races.size(), findings.cycles.size(), findings.model->locks.size(),
                       findings.model->threads.size(), findings.model->processes.size(),
                       html_escape(traces)));

@@ -14,7 +14,7 @@ namespace lockgraph::trace {
 
 inline constexpr const char* kMagic = "lockgraph-trace";
 inline constexpr int kVersionMajor = 1;
-inline constexpr int kVersionMinor = 0;
+inline constexpr int kVersionMinor = 1;
 
 // Record kinds: the value of "k" on each line.
 namespace kind {
@@ -27,6 +27,10 @@ inline constexpr const char* kThread = "thread";          // t, parent, pseg, na
 inline constexpr const char* kThreadName = "thread_name"; // t, name
 inline constexpr const char* kThreadEnd = "thread_end";   // t, seg
 inline constexpr const char* kJoin = "join";              // t (joiner), joined, seg (joiner's new segment)
+// Since 1.1, written only when the thread holds locks as its segment changes (it starts or joins a
+// thread while holding them): t, seg (the segment it enters), held [lock, ...]. Tells the
+// analyzer that those holds began in an earlier segment.
+inline constexpr const char* kSegmentHeld = "seg_held";
 inline constexpr const char* kChain = "chain";            // id, t, seg, l, f, s, held [[lock, stack, flags]...]
 inline constexpr const char* kCount = "count";            // t, c [[chain, delta], ...]
 inline constexpr const char* kAcquire = "acq";            // full mode: q (sequence), t, c (chain)

@@ -66,7 +66,7 @@
     details.replaceChildren();
     details.appendChild(el('p', {}, [el('span', {class: 'badge ' + f.verdict, text: f.verdict}), el('b', {text: f.title})]));
     details.appendChild(el('p', {text: f.reason}));
-    if (f.kind === 'lock-order-inversion') {
+    if (f.edges) {
       if (f.verdict === 'deadlock') details.appendChild(scenario(f));
       f.edges.forEach(function (e) { details.appendChild(edgeBlock(e)); });
       highlight(f.nodes);

@@ -23,9 +23,8 @@ struct ReportedCycle {
   CycleView view;
   std::string suppressed_by;  // the suppression pattern that matched, if any
   bool in_baseline = false;   // present in the --baseline file: known, does not fail
-  bool fails() const {
-    return verdict_is_finding(view.cycle->verdict) && suppressed_by.empty() && !in_baseline;
-  }
+  bool failing_verdict = false;  // its verdict fails the run under the report's FailOn
+  bool fails() const { return failing_verdict && suppressed_by.empty() && !in_baseline; }
 };
 
 struct ReportedRace {
@@ -49,6 +48,7 @@ struct Report {
   std::vector<ReportedRace> races;
   std::vector<ReportedIncident> incidents;  // observed deadlocks first, then misuse
   bool show_all = false;                                     // also cycles that are not findings
+  FailOn fail_on = FailOn::kFindings;
   std::size_t cycles_not_listed = 0;  // shown cycles beyond kMaxListedCycles: counted, not viewed
   std::vector<std::pair<std::string, std::size_t>> suppression_hits;  // pattern, matches
 
@@ -62,7 +62,11 @@ struct Report {
 };
 
 // Views every cycle of `findings` (symbolizing what it needs).
-Report build_report(const Findings& findings, Symbolizer& symbolizer, bool show_all);
+Report build_report(const Findings& findings, Symbolizer& symbolizer, bool show_all,
+                    FailOn fail_on = FailOn::kFindings);
+
+// One sentence on what a bound left unchecked, or "" when the analysis is complete.
+std::string incompleteness(const Findings& findings);
 
 // Text for people: TSan-style WARNING/SUMMARY lines, the lockdep chain and scenario table, and
 // every edge's stacks with source snippets. Colour only if `color`.

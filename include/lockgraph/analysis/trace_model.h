@@ -72,6 +72,9 @@ struct HeldLock {
   LockIndex lock = 0;
   StackIndex stack = 0;
   std::uint32_t flags = 0;
+  // The holder's segment when this hold began: the chain's own segment unless the thread held
+  // the lock across a start or join (then earlier). A hold spans segments [segment, chain's].
+  std::uint32_t segment = 0;
 };
 
 // One distinct acquisition context: a thread took `lock` while holding `held` (innermost last).
