@@ -25,10 +25,8 @@ HappensBefore::HappensBefore(std::vector<std::uint32_t> points,
   offset_.assign(points.size() + 1, 0);
   for (std::size_t t = 0; t < points.size(); ++t) offset_[t + 1] = offset_[t] + points[t];
   const std::uint32_t total = offset_.back();
-  owner_.resize(total);
-  for (std::uint32_t t = 0; t < points.size(); ++t)
-    std::fill(owner_.begin() + offset_[t], owner_.begin() + offset_[t + 1], t);
-  nodes_.resize(total);
+  base_.assign(points.size(), TimelinePoint{kNone, 0});
+  learned_.resize(points.size());
   seen_stamp_.assign(points.size(), 0);
 
   // Cross edges as two CSR lists (sources per node, targets per node).
@@ -54,21 +52,19 @@ HappensBefore::HappensBefore(std::vector<std::uint32_t> points,
       }
   }
 
-  // Kahn's order over the points; each point's clock is computed once all its sources are.
+  // Kahn's order over the points: a point learns from its sources once they are all known. A
+  // timeline's points come in order, so each list of increases grows at its end.
   std::vector<std::uint32_t> waiting(total, 0);
   std::vector<bool> done(total, false);
   std::vector<std::uint32_t> ready;
-  for (std::uint32_t n = 0; n < total; ++n) {
-    bool first = n == offset_[owner_[n]];
+  for (std::uint32_t n = total; n-- > 0;) {
+    bool first = n == offset_[point(n).timeline];
     waiting[n] = (first ? 0 : 1) + (in_count[n + 1] - in_count[n]);
     if (waiting[n] == 0) ready.push_back(n);
   }
-  std::reverse(ready.begin(), ready.end());
   std::uint32_t processed = 0, next_forced = 0;
-  std::vector<std::uint32_t> sources;
   auto release = [&](std::uint32_t target) {
-    if (done[target]) return;
-    if (--waiting[target] == 0) ready.push_back(target);
+    if (!done[target] && --waiting[target] == 0) ready.push_back(target);
   };
   while (processed < total) {
     std::uint32_t n;
@@ -78,86 +74,83 @@ HappensBefore::HappensBefore(std::vector<std::uint32_t> points,
       if (done[n]) continue;
     } else {
       // A cycle of edges (malformed input): take the first point left, with what is known.
+      // Its timeline's earlier points come first, so lists stay in order.
       while (done[next_forced]) ++next_forced;
       n = next_forced;
     }
-    sources.clear();
-    if (n != offset_[owner_[n]] && done[n - 1]) sources.push_back(n - 1);
-    for (std::uint32_t i = in_count[n]; i < in_count[n + 1]; ++i)
-      if (done[in_list[i]]) sources.push_back(in_list[i]);
-    compute(n, sources);
+    const TimelinePoint here = point(n);
+    bool first = here.index == 0;
+    for (std::uint32_t i = in_count[n]; i < in_count[n + 1]; ++i) {
+      if (!done[in_list[i]]) continue;
+      TimelinePoint from = point(in_list[i]);
+      if (first && base_[here.timeline].timeline == kNone) base_[here.timeline] = from;
+      else learn(from, here);
+    }
     done[n] = true;
     ++processed;
-    if (n + 1 < offset_[owner_[n] + 1]) release(n + 1);
+    if (n + 1 < offset_[here.timeline + 1]) release(n + 1);
     for (std::uint32_t i = out_count[n]; i < out_count[n + 1]; ++i) release(out_list[i]);
   }
 }
 
-std::uint32_t HappensBefore::timeline_of(std::uint32_t node) const { return owner_[node]; }
-
-std::uint32_t HappensBefore::value_at(std::uint32_t node, std::uint32_t timeline) const {
-  for (std::uint32_t n = node; n != kNone;) {
-    if (owner_[n] == timeline) return n - offset_[timeline] + 1;
-    const Node& info = nodes_[n];
-    auto first = entries_.begin() + info.begin, last = entries_.begin() + info.end;
-    auto it = std::lower_bound(first, last, Entry{timeline, 0});
-    if (it != last && it->first == timeline) return it->second;
-    if (info.whole) return 0;
-    n = info.base;
-  }
-  return 0;
+TimelinePoint HappensBefore::point(std::uint32_t node) const {
+  auto it = std::upper_bound(offset_.begin(), offset_.end(), node);
+  std::uint32_t t = static_cast<std::uint32_t>(it - offset_.begin()) - 1;
+  return {t, node - offset_[t]};
 }
 
-void HappensBefore::learn(std::uint32_t from, std::uint32_t base, std::vector<Entry>& out) {
-  ++stamp_;
-  auto consider = [&](std::uint32_t timeline, std::uint32_t value) {
-    if (seen_stamp_[timeline] == stamp_) return;  // nearer nodes know more: the first one wins
-    seen_stamp_[timeline] = stamp_;
-    if (base == kNone || value > value_at(base, timeline)) out.push_back({timeline, value});
-  };
-  for (std::uint32_t n = from; n != kNone;) {
-    std::uint32_t t = owner_[n], index = n - offset_[t];
-    // A point the base already follows teaches nothing more, and neither does anything before it.
-    if (base != kNone && value_at(base, t) >= index + 1) break;
-    consider(t, index + 1);
-    const Node& info = nodes_[n];
-    for (std::uint32_t i = info.begin; i < info.end; ++i) consider(entries_[i].first, entries_[i].second);
-    if (info.whole) break;
-    n = info.base;
-  }
-}
-
-void HappensBefore::compute(std::uint32_t node, const std::vector<std::uint32_t>& sources) {
-  Node& info = nodes_[node];
-  info.begin = info.end = static_cast<std::uint32_t>(entries_.size());
-  if (sources.empty()) return;  // a root: it knows only itself
-  std::uint32_t base = sources.front();
-  std::vector<Entry> learned;
-  for (std::size_t i = 1; i < sources.size(); ++i) learn(sources[i], base, learned);
-  std::uint32_t depth = nodes_[base].depth + 1;
-  bool whole = depth > kMaxDepth;
-  if (whole) {
-    learn(base, kNone, learned);  // the base's whole clock
-    depth = 0;
-  }
-  // One entry per timeline, the largest; none for the point's own timeline (implicit).
-  std::sort(learned.begin(), learned.end());
-  const std::uint32_t own = owner_[node];
-  for (std::size_t i = 0; i < learned.size(); ++i) {
-    if (learned[i].first == own) continue;
-    if (i + 1 < learned.size() && learned[i + 1].first == learned[i].first) continue;
-    entries_.push_back(learned[i]);
-  }
-  Node& filled = nodes_[node];  // entries_ may have grown; nodes_ did not move
-  filled.end = static_cast<std::uint32_t>(entries_.size());
-  filled.base = whole ? kNone : base;
-  filled.depth = depth;
-  filled.whole = whole;
+const HappensBefore::Entry* HappensBefore::own_knowledge(TimelinePoint at, std::uint32_t learned) const {
+  auto it = learned_at_.find(key(at.timeline, learned));
+  if (it == learned_at_.end()) return nullptr;
+  const std::vector<Entry>& list = it->second;
+  // The last increase at or before `at`.
+  auto after = std::upper_bound(list.begin(), list.end(), Entry{at.index, 0xffffffffu});
+  return after == list.begin() ? nullptr : &*(after - 1);
 }
 
 std::uint32_t HappensBefore::covers(TimelinePoint p, std::uint32_t timeline) const {
   if (p.timeline >= timelines() || p.index >= points(p.timeline) || timeline >= timelines()) return 0;
-  return value_at(id(p), timeline);
+  // Own knowledge is always the newest: an increase is only noted when it beats the base's.
+  for (TimelinePoint at = p; at.timeline != kNone; at = base_[at.timeline]) {
+    if (at.timeline == timeline) return at.index + 1;
+    if (const Entry* e = own_knowledge(at, timeline)) return e->second;
+  }
+  return 0;
+}
+
+void HappensBefore::note(TimelinePoint target, std::uint32_t learned, std::uint32_t value) {
+  std::vector<Entry>& list = learned_at_[key(target.timeline, learned)];
+  if (list.empty()) learned_[target.timeline].push_back(learned);
+  if (!list.empty() && list.back().first == target.index) {
+    list.back().second = std::max(list.back().second, value);
+    return;
+  }
+  list.push_back({target.index, value});
+  ++entries_;
+}
+
+void HappensBefore::learn(TimelinePoint from, TimelinePoint target) {
+  // Collect first, note after: the walk compares with what the target knew before this edge
+  // (what it learns on the way must not hide the bases still to be walked).
+  ++stamp_;
+  std::vector<Entry>& found = scratch_;
+  found.clear();
+  auto consider = [&](std::uint32_t timeline, std::uint32_t value) {
+    if (seen_stamp_[timeline] == stamp_) return;  // nearer knowledge is newer: the first wins
+    seen_stamp_[timeline] = stamp_;
+    if (timeline != target.timeline) found.push_back({timeline, value});
+  };
+  for (TimelinePoint at = from; at.timeline != kNone; at = base_[at.timeline]) {
+    // A point the target already follows teaches nothing more, and neither does its base.
+    if (covers(target, at.timeline) >= at.index + 1) break;
+    consider(at.timeline, at.index + 1);
+    for (std::uint32_t learned : learned_[at.timeline]) {
+      if (seen_stamp_[learned] == stamp_) continue;
+      if (const Entry* e = own_knowledge(at, learned)) consider(learned, e->second);
+    }
+  }
+  for (const auto& [timeline, value] : found)
+    if (value > covers(target, timeline)) note(target, timeline, value);
 }
 
 bool HappensBefore::ordered(TimelinePoint a, TimelinePoint b) const {

@@ -2,14 +2,21 @@
 // "returns immediately with a zero value if the lock can't be acquired". A worker takes lockA then
 // tries lockB without blocking; another takes lockB then tries lockA the same way. The orders are
 // opposite, but a non-blocking acquire cannot wait: the cycle's verdict is `try-lock`.
-// Expected: no finding.
+// Expected: one `try-lock` cycle, no finding.
+//
+// worker-2 starts after worker-1 left its section (an atomic flag the analyzer does not count as
+// ordering), so both try_locks succeed and the cycle is recorded on every run.
+#include <atomic>
 #include <cstdio>
 #include <mutex>
 
 #include <lockgraph/lockgraph.h>
 
+#include "support/wait_for.h"
+
 lockgraph::mutex lockA{"lockA"};
 lockgraph::mutex lockB{"lockB"};
+std::atomic<bool> worker1_done{false};
 
 void take(lockgraph::mutex& first, lockgraph::mutex& second, const char* who) {
   std::lock_guard guard(first);
@@ -22,8 +29,14 @@ void take(lockgraph::mutex& first, lockgraph::mutex& second, const char* who) {
 }
 
 int main() {
-  lockgraph::thread t1([] { take(lockA, lockB, "worker-1"); });
-  lockgraph::thread t2([] { take(lockB, lockA, "worker-2"); });
+  lockgraph::thread t1([] {
+    take(lockA, lockB, "worker-1");
+    worker1_done = true;
+  });
+  lockgraph::thread t2([] {
+    samples::wait_until(worker1_done);
+    take(lockB, lockA, "worker-2");
+  });
   t1.join();
   t2.join();
 }

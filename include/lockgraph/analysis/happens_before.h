@@ -6,16 +6,18 @@
 // an acquire). `ordered(a, b)` answers whether a precedes b in every schedule: reachability in
 // that DAG, as vector clocks would give it.
 //
-// Clocks are kept sparse and shared: a point stores only what it learned beyond its base (the
-// previous point of its timeline, or the point that started it), and every kMaxDepth points of a
-// chain one clock is written out whole. A query walks at most that many steps; memory grows with
-// what the edges really teach, not with threads x points (a main thread that starts and joins
-// 8,000 threads keeps a few MB, not the 761 MB of dense clocks). Everything is iterative: a thread
-// with 300,000 segments needs no deep call stack.
+// Clocks are never stored whole. A timeline's first point extends one point of another timeline
+// (its base: the parent's segment that started the thread); after that, each timeline keeps only
+// what it learned and when: for every other timeline u, the increasing list of (point, value of u)
+// at which its knowledge of u grew. A query is a binary search in that list, then, if it finds
+// nothing, the same on the base's timeline, up the chain of starts. Memory is one entry per
+// increase (a main thread that starts and joins 8,000 threads keeps 8,000 entries, not the
+// 761 MB of dense clocks), and everything is iterative: 300,000 segments need no deep stack.
 #pragma once
 
 #include <cstdint>
 #include <string>
+#include <unordered_map>
 #include <utility>
 #include <vector>
 
@@ -53,33 +55,31 @@ class HappensBefore {
   std::uint32_t points(std::uint32_t timeline) const {
     return offset_[timeline + 1] - offset_[timeline];
   }
-  std::size_t stored_entries() const { return entries_.size(); }  // for tests of its memory
-
-  static constexpr std::uint32_t kMaxDepth = 32;
+  std::size_t stored_entries() const { return entries_; }  // for tests of its memory
 
  private:
   static constexpr std::uint32_t kNone = 0xffffffffu;
-  struct Node {
-    std::uint32_t base = kNone;      // point whose clock this one extends (kNone: a root)
-    std::uint32_t depth = 0;         // steps to a root or a whole clock
-    std::uint32_t begin = 0, end = 0;  // entries_[begin, end): (timeline, value), by timeline
-    bool whole = false;              // the entries are the whole clock (base unused)
-  };
-  using Entry = std::pair<std::uint32_t, std::uint32_t>;
+  using Entry = std::pair<std::uint32_t, std::uint32_t>;  // (point index, value)
 
   std::uint32_t id(TimelinePoint p) const { return offset_[p.timeline] + p.index; }
-  std::uint32_t timeline_of(std::uint32_t node) const;
-  std::uint32_t value_at(std::uint32_t node, std::uint32_t timeline) const;
-  // Entries of `from`'s clock that `base`'s clock lacks, appended to `out` (max per timeline).
-  void learn(std::uint32_t from, std::uint32_t base, std::vector<Entry>& out);
-  void compute(std::uint32_t node, const std::vector<std::uint32_t>& sources);
+  TimelinePoint point(std::uint32_t node) const;
+  static std::uint64_t key(std::uint32_t timeline, std::uint32_t learned) {
+    return (std::uint64_t{timeline} << 32) | learned;
+  }
+  // What point `at` of its timeline had learned of `learned` itself, not through its base.
+  const Entry* own_knowledge(TimelinePoint at, std::uint32_t learned) const;
+  // Point `target` learns everything `from` knows.
+  void learn(TimelinePoint from, TimelinePoint target);
+  void note(TimelinePoint target, std::uint32_t learned, std::uint32_t value);
 
-  std::vector<std::uint32_t> offset_;        // timeline -> first node; one past the end last
-  std::vector<std::uint32_t> owner_;         // node -> timeline
-  std::vector<Node> nodes_;
-  std::vector<Entry> entries_;
-  std::vector<std::uint32_t> seen_stamp_;    // per timeline, scratch for learn()
+  std::vector<std::uint32_t> offset_;                 // timeline -> first node; total last
+  std::vector<TimelinePoint> base_;                   // per timeline; timeline kNone: none
+  std::unordered_map<std::uint64_t, std::vector<Entry>> learned_at_;  // (timeline, learned)
+  std::vector<std::vector<std::uint32_t>> learned_;   // per timeline: what it has entries for
+  std::vector<std::uint32_t> seen_stamp_;             // per timeline, scratch for learn()
+  std::vector<Entry> scratch_;                        // (timeline, value) found by learn()
   std::uint32_t stamp_ = 0;
+  std::size_t entries_ = 0;
 };
 
 // One sentence naming how thread a's segment comes to precede thread b's, through starts and
