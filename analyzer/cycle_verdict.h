@@ -17,7 +17,7 @@
 namespace lockgraph::analysis {
 
 // Steps one witness search may take before the cycle is judged `unknown`.
-inline constexpr std::size_t kWitnessSteps = 5'000'000;
+inline constexpr std::size_t kWitnessSteps = 20'000'000;
 
 // Fills `cycle.verdict`, `reason` and `witness` for `cycle.nodes` of `graph`. `order` must be
 // HappensBefore::from_start_join of the graph's model.

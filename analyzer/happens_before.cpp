@@ -26,6 +26,7 @@ HappensBefore::HappensBefore(std::vector<std::uint32_t> points,
   for (std::size_t t = 0; t < points.size(); ++t) offset_[t + 1] = offset_[t] + points[t];
   const std::uint32_t total = offset_.back();
   base_.assign(points.size(), TimelinePoint{kNone, 0});
+  rank_.assign(total, 0);
   learned_.resize(points.size());
   seen_stamp_.assign(points.size(), 0);
 
@@ -80,6 +81,7 @@ HappensBefore::HappensBefore(std::vector<std::uint32_t> points,
     }
     const TimelinePoint here = point(n);
     bool first = here.index == 0;
+    rank_[n] = processed;
     for (std::uint32_t i = in_count[n]; i < in_count[n + 1]; ++i) {
       if (!done[in_list[i]]) continue;
       TimelinePoint from = point(in_list[i]);

@@ -45,7 +45,9 @@ LockGraph::LockGraph(const TraceModel& model, GroupBy group_by) : model_(&model)
     std::uint32_t to = node_of_[chain.lock];
     for (std::size_t h = 0; h < chain.held.size(); ++h) {
       std::uint32_t from = node_of_[chain.held[h].lock];
-      if (from == to) continue;  // same lock or same group: not an order between two
+      // The same lock again is re-entry, not an order. Two locks of one group nested in each
+      // other are: a loop on the group's node (lockdep's "possible recursive locking").
+      if (chain.held[h].lock == chain.lock) continue;
       auto [it, inserted] = edge_by_pair.try_emplace({from, to}, edges_.size());
       if (inserted) {
         edges_.push_back({from, to, {}});

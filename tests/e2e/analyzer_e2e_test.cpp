@@ -41,6 +41,21 @@ TEST(AnalyzerOnPrograms, ThreeLockCycleIsADeadlock) {
   EXPECT_EQ(f.cycles[0].verdict, Verdict::kDeadlock);
 }
 
+TEST(AnalyzerOnPrograms, AHoldAcrossAStartAndJoinIsDatedFromItsStart) {
+  TempDir dir;
+  auto model = run_and_load(LOCKGRAPH_PROGRAM_DIR "/gated_and_three", "held_across", dir);
+  bool found = false;
+  for (const Chain& c : model->chains) {
+    if (model->locks[c.lock].name != "B") continue;
+    ASSERT_EQ(c.held.size(), 1u);
+    EXPECT_EQ(model->locks[c.held[0].lock].name, "A");
+    EXPECT_EQ(c.segment, 2u);         // after the start and the join
+    EXPECT_EQ(c.held[0].segment, 0u);  // A was taken before both
+    found = true;
+  }
+  EXPECT_TRUE(found);
+}
+
 std::string normalised_report(const std::string& program, TempDir& dir) {
   auto model = run_and_load(program, "", dir);
   Findings f = analyze(model, {});

@@ -1,6 +1,8 @@
 // Real programs for two verdicts (argv[1]):
 //   gated  two threads take A then B and B then A, both while holding G -> a `gated` cycle
 //   three  three threads take A->B, B->C, C->A at different times      -> a 3-lock `deadlock`
+//   held_across  main takes A, starts and joins a thread, then takes B: A's hold spans the
+//                thread's life (the runtime's seg_held records say so)
 // Plain atomic flags keep the orders apart in time (never hanging) without ordering the threads
 // for the analyzer.
 #include <atomic>
@@ -27,7 +29,12 @@ void nested(lockgraph::mutex& outer, lockgraph::mutex& inner, int mine) {
 }
 
 int main(int argc, char** argv) {
-  if (argc > 1 && !std::strcmp(argv[1], "gated")) {
+  if (argc > 1 && !std::strcmp(argv[1], "held_across")) {
+    std::lock_guard first(a);
+    lockgraph::thread t([] { std::lock_guard only(c); });
+    t.join();
+    std::lock_guard second(b);
+  } else if (argc > 1 && !std::strcmp(argv[1], "gated")) {
     auto gated = [](lockgraph::mutex& outer, lockgraph::mutex& inner, int mine) {
       wait_turn(mine);
       {

@@ -34,6 +34,13 @@ class SyntheticTrace {
                 std::to_string(lock) + R"(,"f":)" + std::to_string(flags) + R"(,"s":0,"held":[)" + h +
                 "]}");
   }
+  // Thread `tid` entered segment `segment` holding `locks` (the seg_held record).
+  SyntheticTrace& held_across(int tid, int segment, const std::vector<int>& locks) {
+    std::string ids;
+    for (int l : locks) ids += (ids.empty() ? "" : ",") + std::to_string(l);
+    return line(R"({"k":"seg_held","t":)" + std::to_string(tid) + R"(,"seg":)" +
+                std::to_string(segment) + R"(,"held":[)" + ids + "]}");
+  }
   SyntheticTrace& end() { return line(R"({"k":"end","reason":"exit"})"); }
   SyntheticTrace& line(const std::string& text) {
     text_ += text + "\n";

@@ -50,6 +50,10 @@ class HappensBefore {
   bool ordered(TimelinePoint a, TimelinePoint b) const;
   // The latest point of `timeline` that precedes or is `p`, plus one; 0 if none does.
   std::uint32_t covers(TimelinePoint p, std::uint32_t timeline) const;
+  // A topological position: if a precedes b and a != b, rank(a) < rank(b).
+  std::uint32_t rank(TimelinePoint p) const {
+    return p.timeline < timelines() && p.index < points(p.timeline) ? rank_[id(p)] : 0;
+  }
 
   std::size_t timelines() const { return offset_.size() - 1; }
   std::uint32_t points(std::uint32_t timeline) const {
@@ -74,6 +78,7 @@ class HappensBefore {
 
   std::vector<std::uint32_t> offset_;                 // timeline -> first node; total last
   std::vector<TimelinePoint> base_;                   // per timeline; timeline kNone: none
+  std::vector<std::uint32_t> rank_;                   // node -> its place in the order computed
   std::unordered_map<std::uint64_t, std::vector<Entry>> learned_at_;  // (timeline, learned)
   std::vector<std::vector<std::uint32_t>> learned_;   // per timeline: what it has entries for
   std::vector<std::uint32_t> seen_stamp_;             // per timeline, scratch for learn()
