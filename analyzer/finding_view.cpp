@@ -45,7 +45,8 @@ LockView view_lock(const Findings& findings, std::uint32_t node, Symbolizer& sym
   return view;
 }
 
-EdgeView view_evidence(const Findings& findings, const Evidence& evidence, Symbolizer& symbolizer) {
+EdgeView view_evidence(const Findings& findings, const Evidence& evidence, Symbolizer& symbolizer,
+                       bool with_stacks) {
   const TraceModel& model = *findings.model;
   const LockGraph& graph = *findings.graph;
   const Chain& chain = model.chains[evidence.chain];
@@ -61,8 +62,10 @@ EdgeView view_evidence(const Findings& findings, const Evidence& evidence, Symbo
   for (std::size_t i = 0; i < chain.held.size(); ++i)
     if (i != evidence.held_index)
       edge.also_held.push_back(view_lock(findings, graph.node_of(chain.held[i].lock), symbolizer).label);
-  edge.held_stack = symbolizer.stack(held.stack);
-  edge.acquire_stack = symbolizer.stack(chain.stack);
+  if (with_stacks) {
+    edge.held_stack = symbolizer.stack(held.stack);
+    edge.acquire_stack = symbolizer.stack(chain.stack);
+  }
   edge.held_site = symbolizer.user_frame(held.stack);
   edge.acquire_site = symbolizer.user_frame(chain.stack);
   return edge;
@@ -177,11 +180,14 @@ IncidentView view_incident(const Findings& findings, const Incident& incident, S
   return view;
 }
 
-CycleView view_cycle(const Findings& findings, const CycleFinding& cycle, Symbolizer& symbolizer) {
+CycleView view_cycle(const Findings& findings, const CycleFinding& cycle, Symbolizer& symbolizer,
+                     bool with_stacks) {
   CycleView view;
   view.cycle = &cycle;
+  view.stacks_omitted = !with_stacks;
   for (std::uint32_t node : cycle.nodes) view.locks.push_back(view_lock(findings, node, symbolizer));
-  for (const Evidence& e : cycle.witness) view.edges.push_back(view_evidence(findings, e, symbolizer));
+  for (const Evidence& e : cycle.witness)
+    view.edges.push_back(view_evidence(findings, e, symbolizer, with_stacks));
   for (const LockView& lock : view.locks) view.chain += lock.label + " --> ";
   if (!view.locks.empty()) view.chain += view.locks.front().label;
 

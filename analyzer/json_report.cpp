@@ -49,65 +49,66 @@ void write_json_report(std::ostream& out, const Report& report) {
   nlohmann::json verdicts = nlohmann::json::object();
   for (Verdict v : kAllVerdicts) verdicts[verdict_name(v)] = findings.count(v);
 
-  nlohmann::json list = nlohmann::json::array();
-  // What happened comes before what could happen.
-  for (const ReportedIncident& i : report.incidents) {
-    nlohmann::json parties = nlohmann::json::array();
-    for (const IncidentPartyView& p : i.view.parties) {
-      const Thread& thread = findings.model->threads[p.thread];
-      parties.push_back({{"thread", {{"id", thread.tid}, {"name", thread.name}, {"label", p.thread_label}}},
-                         {"lock", p.lock},
-                         {"role", p.role == trace::incident::kHolds   ? "holds"
-                                  : p.role == trace::incident::kWaits ? "waits"
-                                                                      : "here"},
-                         {"action", p.action},
-                         {"site", frame_json(p.site)},
-                         {"stack", stack_json(p.stack)}});
+  auto produce = [&](const Emit& emit) {
+    // What happened comes before what could happen.
+    for (const ReportedIncident& i : report.incidents) {
+      nlohmann::json parties = nlohmann::json::array();
+      for (const IncidentPartyView& p : i.view.parties) {
+        const Thread& thread = findings.model->threads[p.thread];
+        parties.push_back({{"thread", {{"id", thread.tid}, {"name", thread.name}, {"label", p.thread_label}}},
+                           {"lock", p.lock},
+                           {"role", p.role == trace::incident::kHolds   ? "holds"
+                                    : p.role == trace::incident::kWaits ? "waits"
+                                                                        : "here"},
+                           {"action", p.action},
+                           {"site", frame_json(p.site)},
+                           {"stack", stack_json(p.stack)}});
+      }
+      emit({{"kind", i.view.incident->what},
+                      {"verdict", "observed"},
+                      {"finding", true},
+                      {"fails", i.fails()},
+                      {"reason", i.view.explanation},
+                      {"headline", i.view.headline},
+                      {"fingerprint", i.view.fingerprint},
+                      {"suppressed_by", i.suppressed_by},
+                      {"in_baseline", i.in_baseline},
+                      {"parties", parties}});
     }
-    list.push_back({{"kind", i.view.incident->what},
-                    {"verdict", "observed"},
-                    {"finding", true},
-                    {"fails", i.fails()},
-                    {"reason", i.view.explanation},
-                    {"headline", i.view.headline},
-                    {"fingerprint", i.view.fingerprint},
-                    {"suppressed_by", i.suppressed_by},
-                    {"in_baseline", i.in_baseline},
-                    {"parties", parties}});
-  }
-  for (const ReportedCycle& c : report.cycles) {
-    if (!report.shows(c)) continue;
-    const CycleView& view = c.view;
-    nlohmann::json locks = nlohmann::json::array(), edges = nlohmann::json::array();
-    for (const LockView& lock : view.locks) locks.push_back(lock_json(lock));
-    for (const EdgeView& e : view.edges) edges.push_back(edge_json(findings, e));
-    list.push_back({{"kind", "lock-order-inversion"},
-                    {"category", finding_kind(view.cycle->verdict)},
-                    {"verdict", verdict_name(view.cycle->verdict)},
-                    {"finding", verdict_is_finding(view.cycle->verdict)},
-                    {"fails", c.fails()},
-                    {"reason", view.cycle->reason},
-                    {"chain", view.chain},
-                    {"fingerprint", view.fingerprint},
-                    {"suppressed_by", c.suppressed_by},
-                    {"in_baseline", c.in_baseline},
-                    {"locks", locks},
-                    {"edges", edges}});
-  }
-  for (const ReportedRace& r : report.races) {
-    list.push_back({{"kind", "data-race"},
-                    {"verdict", "race"},
-                    {"finding", true},
-                    {"fails", r.fails()},
-                    {"reason", "the accesses hold no common lock and nothing orders them"},
-                    {"variable", r.view.variable},
-                    {"created", frame_json(r.view.created)},
-                    {"fingerprint", r.view.fingerprint},
-                    {"suppressed_by", r.suppressed_by},
-                    {"in_baseline", r.in_baseline},
-                    {"accesses", nlohmann::json::array({access_json(findings, r.view.second),
-                                                        access_json(findings, r.view.first)})}});
-  }
+    for (const ReportedCycle& c : report.cycles) {
+      if (!report.shows(c)) continue;
+      const CycleView& view = c.view;
+      nlohmann::json locks = nlohmann::json::array(), edges = nlohmann::json::array();
+      for (const LockView& lock : view.locks) locks.push_back(lock_json(lock));
+      for (const EdgeView& e : view.edges) edges.push_back(edge_json(findings, e));
+      emit({{"kind", "lock-order-inversion"},
+                      {"category", finding_kind(view.cycle->verdict)},
+                      {"verdict", verdict_name(view.cycle->verdict)},
+                      {"finding", verdict_is_finding(view.cycle->verdict)},
+                      {"fails", c.fails()},
+                      {"reason", view.cycle->reason},
+                      {"chain", view.chain},
+                      {"fingerprint", view.fingerprint},
+                      {"suppressed_by", c.suppressed_by},
+                      {"in_baseline", c.in_baseline},
+                      {"locks", locks},
+                      {"edges", edges}});
+    }
+    for (const ReportedRace& r : report.races) {
+      emit({{"kind", "data-race"},
+                      {"verdict", "race"},
+                      {"finding", true},
+                      {"fails", r.fails()},
+                      {"reason", "the accesses hold no common lock and nothing orders them"},
+                      {"variable", r.view.variable},
+                      {"created", frame_json(r.view.created)},
+                      {"fingerprint", r.view.fingerprint},
+                      {"suppressed_by", r.suppressed_by},
+                      {"in_baseline", r.in_baseline},
+                      {"accesses", nlohmann::json::array({access_json(findings, r.view.second),
+                                                          access_json(findings, r.view.first)})}});
+    }
+  };
   nlohmann::json doc = {
       {"format", kFindingsFormat},
       {"version", kFindingsVersion},
@@ -121,7 +122,7 @@ void write_json_report(std::ostream& out, const Report& report) {
         {"incomplete", incompleteness(findings)},
         {"complete_cycle_length", findings.complete_length},
         {"fail_on", report.fail_on == FailOn::kDeadlock ? "deadlock" : "findings"},
-        {"cycles_not_listed", report.cycles_not_listed},
+        {"cycles_without_stacks", report.cycles_not_listed},
         {"races", report.races.size()},
         {"incidents", report.incidents.size()},
         {"suppressed", report.suppressed()},
@@ -129,8 +130,9 @@ void write_json_report(std::ostream& out, const Report& report) {
         {"locks", model.locks.size()},
         {"threads", model.threads.size()},
         {"events", model.events}}},
-      {"findings", list}};
-  out << doc.dump(2) << "\n";
+      {"findings", kStreamedArray}};
+  write_streamed(out, doc, produce);
+  out << "\n";
 }
 
 }  // namespace lockgraph::analysis

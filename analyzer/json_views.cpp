@@ -33,3 +33,32 @@ nlohmann::json sarif_physical_location(const SourceFrame& frame) {
 }
 
 }  // namespace lockgraph::analysis
+
+namespace lockgraph::analysis {
+
+void write_streamed(std::ostream& out, const nlohmann::json& doc, const std::function<void(const Emit&)>& produce) {
+  const std::string text = doc.dump(2);
+  const std::string marker = std::string("\"") + kStreamedArray + "\"";
+  const std::size_t at = text.find(marker);
+  if (at == std::string::npos) {
+    out << text;
+    return;
+  }
+  const std::size_t line_start = text.rfind('\n', at) + 1;
+  const std::size_t indent = text.find_first_not_of(' ', line_start) - line_start;
+  const std::string item_indent(indent + 2, ' ');
+  out.write(text.data(), static_cast<std::streamsize>(at));
+  bool first = true;
+  produce([&](const nlohmann::json& item) {
+    out << (first ? "[\n" : ",\n") << item_indent;
+    first = false;
+    for (char c : item.dump(2)) {
+      out << c;
+      if (c == '\n') out << item_indent;
+    }
+  });
+  out << (first ? "[]" : "\n" + std::string(indent, ' ') + "]");
+  out << text.substr(at + marker.size());
+}
+
+}  // namespace lockgraph::analysis

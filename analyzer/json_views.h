@@ -1,6 +1,9 @@
 // JSON forms of the views, shared by the JSON and SARIF writers.
 #pragma once
 
+#include <functional>
+#include <ostream>
+
 #include <nlohmann/json.hpp>
 
 #include "lockgraph/analysis/finding_view.h"
@@ -13,5 +16,13 @@ nlohmann::json flags_json(std::uint32_t flags);
 
 // A SARIF physicalLocation for a frame, or null if it has no file.
 nlohmann::json sarif_physical_location(const SourceFrame& frame);
+
+// The marker a document holds where write_streamed puts its array.
+inline constexpr const char* kStreamedArray = "@lockgraph-streamed-array@";
+
+// Writes `doc` as dump(2) would, with the array that `produce` emits item by item in place of the
+// string kStreamedArray: one item's DOM at a time, so ten thousand findings do not take gigabytes.
+using Emit = std::function<void(const nlohmann::json&)>;
+void write_streamed(std::ostream& out, const nlohmann::json& doc, const std::function<void(const Emit&)>& produce);
 
 }  // namespace lockgraph::analysis

@@ -10,10 +10,6 @@ namespace lockgraph::analysis {
 
 std::size_t Report::failing() const {
   std::size_t n = 0;
-  // Cycles past the listing cap still fail (they are findings nobody triaged).
-  if (cycles_not_listed > 0)
-    for (std::size_t i = kMaxListedCycles; i < findings->cycles.size(); ++i)
-      n += verdict_fails(findings->cycles[i].verdict, fail_on);
   for (const auto& c : cycles) n += c.fails();
   for (const auto& r : races) n += r.fails();
   for (const auto& i : incidents) n += i.fails();
@@ -61,11 +57,9 @@ Report build_report(const Findings& findings, Symbolizer& symbolizer, bool show_
         report.incidents.push_back({view_incident(findings, incident, symbolizer), {}, false});
   for (const CycleFinding& cycle : findings.cycles) {  // findings first: the cycles are sorted
     if (!show_all && !verdict_is_finding(cycle.verdict)) continue;
-    if (report.cycles.size() == kMaxListedCycles) {
-      ++report.cycles_not_listed;
-      continue;
-    }
-    report.cycles.push_back({view_cycle(findings, cycle, symbolizer), {}, false,
+    bool with_stacks = report.cycles.size() < kMaxListedCycles;
+    report.cycles_not_listed += !with_stacks;
+    report.cycles.push_back({view_cycle(findings, cycle, symbolizer, with_stacks), {}, false,
                              verdict_fails(cycle.verdict, fail_on)});
   }
   // One race per variable and pair of source sites: a read-write and a write-write pair of the

@@ -46,88 +46,89 @@ nlohmann::json rules() {
 }  // namespace
 
 void write_sarif_report(std::ostream& out, const Report& report) {
-  nlohmann::json results = nlohmann::json::array();
-  // What happened comes before what could happen.
-  for (const ReportedIncident& i : report.incidents) {
-    const IncidentView& view = i.view;
-    nlohmann::json flows = nlohmann::json::array();
-    for (const IncidentPartyView& p : view.parties)
-      flows.push_back({{"message", {{"text", p.thread_label}}},
-                       {"locations", nlohmann::json::array(
-                                         {{{"location", location(p.site, p.thread_label + " " + p.action)}}})}});
-    nlohmann::json result = {
-        {"ruleId", "lock-misuse"},
-        {"ruleIndex", 2},
-        {"level", "error"},
-        {"message", {{"text", view.headline + ": " + view.explanation}}},
-        {"partialFingerprints", {{"lockgraphIncident/v1", view.fingerprint}}},
-        {"codeFlows", nlohmann::json::array({{{"threadFlows", flows}}})}};
-    if (!view.parties.empty())
-      result["locations"] = nlohmann::json::array(
-          {location(view.parties.front().site, view.parties.front().thread_label + " " +
-                                                   view.parties.front().action)});
-    if (!i.suppressed_by.empty())
-      result["suppressions"] = nlohmann::json::array(
-          {{{"kind", "external"}, {"justification", "matched '" + i.suppressed_by + "'"}}});
-    results.push_back(std::move(result));
-  }
-  for (const ReportedCycle& c : report.cycles) {
-    if (!report.shows(c)) continue;
-    const CycleView& view = c.view;
-    nlohmann::json flows = nlohmann::json::array();
-    for (const EdgeView& e : view.edges) {
-      flows.push_back(
-          {{"message", {{"text", e.thread_label}}},
-           {"locations",
-            nlohmann::json::array(
-                {{{"location", location(e.held_site, e.thread_label + " takes " + e.from)}},
-                 {{"location", location(e.acquire_site, e.thread_label + " waits for " + e.to +
-                                                            " while holding " + e.from)}}})}});
+  auto produce = [&](const Emit& emit) {
+    // What happened comes before what could happen.
+    for (const ReportedIncident& i : report.incidents) {
+      const IncidentView& view = i.view;
+      nlohmann::json flows = nlohmann::json::array();
+      for (const IncidentPartyView& p : view.parties)
+        flows.push_back({{"message", {{"text", p.thread_label}}},
+                         {"locations", nlohmann::json::array(
+                                           {{{"location", location(p.site, p.thread_label + " " + p.action)}}})}});
+      nlohmann::json result = {
+          {"ruleId", "lock-misuse"},
+          {"ruleIndex", 2},
+          {"level", "error"},
+          {"message", {{"text", view.headline + ": " + view.explanation}}},
+          {"partialFingerprints", {{"lockgraphIncident/v1", view.fingerprint}}},
+          {"codeFlows", nlohmann::json::array({{{"threadFlows", flows}}})}};
+      if (!view.parties.empty())
+        result["locations"] = nlohmann::json::array(
+            {location(view.parties.front().site, view.parties.front().thread_label + " " +
+                                                     view.parties.front().action)});
+      if (!i.suppressed_by.empty())
+        result["suppressions"] = nlohmann::json::array(
+            {{{"kind", "external"}, {"justification", "matched '" + i.suppressed_by + "'"}}});
+      emit(result);
     }
-    nlohmann::json result = {
-        {"ruleId", "lock-order-inversion"},
-        {"ruleIndex", 0},
-        {"level", view.cycle->verdict == Verdict::kDeadlock || view.cycle->verdict == Verdict::kUnknown
-                      ? "error"
-                  : verdict_is_finding(view.cycle->verdict) ? "warning"
-                                                            : "note"},
-        {"message", {{"text", "Lock-order cycle " + view.chain + ": " +
-                                  verdict_name(view.cycle->verdict) + ". " + view.cycle->reason}}},
-        {"partialFingerprints", {{"lockgraphCycle/v1", view.fingerprint}}},
-        {"codeFlows", nlohmann::json::array({{{"threadFlows", flows}}})}};
-    if (!view.edges.empty())
-      result["locations"] = nlohmann::json::array({location(view.edges.front().acquire_site,
-                                                            "waits here: " + view.chain)});
-    if (!c.suppressed_by.empty())
-      result["suppressions"] = nlohmann::json::array(
-          {{{"kind", "external"}, {"justification", "matched '" + c.suppressed_by + "'"}}});
-    results.push_back(std::move(result));
-  }
-  for (const ReportedRace& r : report.races) {
-    const RaceView& view = r.view;
-    auto access_text = [](const AccessView& a) {
-      return std::string(a.write ? "write" : "read") + " by " + a.thread_label;
-    };
-    nlohmann::json flows = nlohmann::json::array();
-    for (const AccessView* a : {&view.second, &view.first})
-      flows.push_back({{"message", {{"text", a->thread_label}}},
-                       {"locations", nlohmann::json::array(
-                                         {{{"location", location(a->site, access_text(*a))}}})}});
-    nlohmann::json result = {
-        {"ruleId", "data-race"},
-        {"ruleIndex", 1},
-        {"level", "error"},
-        {"message", {{"text", "Data race on " + view.variable + ": " + access_text(view.second) +
-                                  " and " + access_text(view.first) +
-                                  " hold no common lock and nothing orders them."}}},
-        {"partialFingerprints", {{"lockgraphRace/v1", view.fingerprint}}},
-        {"locations", nlohmann::json::array({location(view.second.site, access_text(view.second))})},
-        {"codeFlows", nlohmann::json::array({{{"threadFlows", flows}}})}};
-    if (!r.suppressed_by.empty())
-      result["suppressions"] = nlohmann::json::array(
-          {{{"kind", "external"}, {"justification", "matched '" + r.suppressed_by + "'"}}});
-    results.push_back(std::move(result));
-  }
+    for (const ReportedCycle& c : report.cycles) {
+      if (!report.shows(c)) continue;
+      const CycleView& view = c.view;
+      nlohmann::json flows = nlohmann::json::array();
+      for (const EdgeView& e : view.edges) {
+        flows.push_back(
+            {{"message", {{"text", e.thread_label}}},
+             {"locations",
+              nlohmann::json::array(
+                  {{{"location", location(e.held_site, e.thread_label + " takes " + e.from)}},
+                   {{"location", location(e.acquire_site, e.thread_label + " waits for " + e.to +
+                                                              " while holding " + e.from)}}})}});
+      }
+      nlohmann::json result = {
+          {"ruleId", "lock-order-inversion"},
+          {"ruleIndex", 0},
+          {"level", view.cycle->verdict == Verdict::kDeadlock || view.cycle->verdict == Verdict::kUnknown
+                        ? "error"
+                    : verdict_is_finding(view.cycle->verdict) ? "warning"
+                                                              : "note"},
+          {"message", {{"text", "Lock-order cycle " + view.chain + ": " +
+                                    verdict_name(view.cycle->verdict) + ". " + view.cycle->reason}}},
+          {"partialFingerprints", {{"lockgraphCycle/v1", view.fingerprint}}},
+          {"codeFlows", nlohmann::json::array({{{"threadFlows", flows}}})}};
+      if (!view.edges.empty())
+        result["locations"] = nlohmann::json::array({location(view.edges.front().acquire_site,
+                                                              "waits here: " + view.chain)});
+      if (!c.suppressed_by.empty())
+        result["suppressions"] = nlohmann::json::array(
+            {{{"kind", "external"}, {"justification", "matched '" + c.suppressed_by + "'"}}});
+      emit(result);
+    }
+    for (const ReportedRace& r : report.races) {
+      const RaceView& view = r.view;
+      auto access_text = [](const AccessView& a) {
+        return std::string(a.write ? "write" : "read") + " by " + a.thread_label;
+      };
+      nlohmann::json flows = nlohmann::json::array();
+      for (const AccessView* a : {&view.second, &view.first})
+        flows.push_back({{"message", {{"text", a->thread_label}}},
+                         {"locations", nlohmann::json::array(
+                                           {{{"location", location(a->site, access_text(*a))}}})}});
+      nlohmann::json result = {
+          {"ruleId", "data-race"},
+          {"ruleIndex", 1},
+          {"level", "error"},
+          {"message", {{"text", "Data race on " + view.variable + ": " + access_text(view.second) +
+                                    " and " + access_text(view.first) +
+                                    " hold no common lock and nothing orders them."}}},
+          {"partialFingerprints", {{"lockgraphRace/v1", view.fingerprint}}},
+          {"locations", nlohmann::json::array({location(view.second.site, access_text(view.second))})},
+          {"codeFlows", nlohmann::json::array({{{"threadFlows", flows}}})}};
+      if (!r.suppressed_by.empty())
+        result["suppressions"] = nlohmann::json::array(
+            {{{"kind", "external"}, {"justification", "matched '" + r.suppressed_by + "'"}}});
+      emit(result);
+    }
+  };
   // A bound that left cycles unchecked is said where code-scanning services show tool problems.
   nlohmann::json invocation = {{"executionSuccessful", !report.findings->incomplete()}};
   if (report.findings->incomplete())
@@ -142,8 +143,9 @@ void write_sarif_report(std::ostream& out, const Report& report) {
                    {{{"tool", {{"driver", {{"name", "lockgraph"}, {"version", "0.1.0"},
                                           {"rules", rules()}}}}},
                      {"invocations", nlohmann::json::array({invocation})},
-                     {"results", results}}})}};
-  out << doc.dump(2) << "\n";
+                     {"results", kStreamedArray}}})}};
+  write_streamed(out, doc, produce);
+  out << "\n";
 }
 
 }  // namespace lockgraph::analysis

@@ -96,6 +96,14 @@ void write_cycle(std::ostream& out, const ReportedCycle& reported, Symbolizer& s
     out << "  (suppressed by '" << reported.suppressed_by << "')\n";
   if (reported.in_baseline) out << "  (known: in the baseline)\n";
   out << fmt::format("  verdict: {}: {}\n", verdict_name(cycle.verdict), cycle.reason);
+  if (view.stacks_omitted) {  // past the listing bound: one line per edge, no stacks
+    out << "  Chain exists of: " << style.bold(view.chain) << "\n";
+    for (const EdgeView& e : view.edges)
+      out << fmt::format("    {} --> {}: {} at {} then {}\n", e.from, e.to, e.thread_label,
+                         e.held_site.describe(), e.acquire_site.describe());
+    out << "\n";
+    return;
+  }
   out << "\n  Chain exists of:\n    " << style.bold(view.chain) << "\n\n";
   out << "  Locks:\n";
   for (const LockView& lock : view.locks)
@@ -172,7 +180,7 @@ void write_text_report(std::ostream& out, const Report& report, Symbolizer& symb
     if (report.shows(cycle)) write_cycle(out, cycle, symbolizer, style);
   for (const ReportedRace& race : report.races) write_race(out, race, symbolizer, style);
   if (report.cycles_not_listed > 0)
-    out << fmt::format("lockgraph: {} more cycle(s) not listed (at most {} are shown)\n",
+    out << fmt::format("lockgraph: {} cycle(s) listed without their stacks (the first {} have them)\n",
                        report.cycles_not_listed, kMaxListedCycles);
   if (findings.incomplete()) out << style.red("lockgraph: " + incompleteness(findings)) << "\n";
   for (const auto& [pattern, hits] : report.suppression_hits)

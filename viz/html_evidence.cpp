@@ -110,7 +110,7 @@ nlohmann::json evidence_json(const analysis::Report& report, analysis::Symbolize
   return {{"findings", list},
           {"edges", edges},
           {"nodes", nodes},
-          {"cycles_not_listed", report.cycles_not_listed},
+          {"cycles_without_stacks", report.cycles_not_listed},
           {"incomplete", analysis::incompleteness(*report.findings)}};
 }
 

@@ -43,9 +43,9 @@ std::string findings_list(const nlohmann::json& evidence) {
               : "<p class=\"finding\">No finding among what was checked.</p>";
   if (std::string incomplete = evidence.value("incomplete", std::string()); !incomplete.empty())
     out = "<p class=\"finding bad\"><b>Incomplete</b>: " + html_escape(incomplete) + ".</p>\n" + out;
-  if (std::size_t more = evidence["cycles_not_listed"]; more > 0)
-    out += fmt::format("<p class=\"finding\">{} more cycle(s) not listed here: "
-                       "<code>lockgraph analyze --all</code> shows them all.</p>", more);
+  if (std::size_t more = evidence["cycles_without_stacks"]; more > 0)
+    out += fmt::format("<p class=\"finding\">The last {} cycle(s) are listed without their "
+                       "stacks (sites only).</p>", more);
   return out;
 }
 

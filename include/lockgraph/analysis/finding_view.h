@@ -39,6 +39,7 @@ struct EdgeView {
 
 struct CycleView {
   const CycleFinding* cycle = nullptr;
+  bool stacks_omitted = false;     // past the report's listing bound: sites only, no stacks
   std::vector<LockView> locks;     // in cycle order
   std::vector<EdgeView> edges;     // edge i: locks[i] -> locks[i+1 mod n]
   std::string chain;               // "A --> B --> A"
@@ -85,13 +86,16 @@ IncidentView view_incident(const Findings& findings, const Incident& incident, S
 
 RaceView view_race(const Findings& findings, const RaceFinding& race, Symbolizer& symbolizer);
 
-// Builds the view of one cycle (symbolizing its stacks).
-CycleView view_cycle(const Findings& findings, const CycleFinding& cycle, Symbolizer& symbolizer);
+// Builds the view of one cycle (symbolizing its stacks, or with `with_stacks` false only the
+// first user frame of each).
+CycleView view_cycle(const Findings& findings, const CycleFinding& cycle, Symbolizer& symbolizer,
+                     bool with_stacks = true);
 
 // The view of one lock-graph node.
 LockView view_lock(const Findings& findings, std::uint32_t node, Symbolizer& symbolizer);
 
 // The view of one piece of evidence (one acquisition while holding the edge's source).
-EdgeView view_evidence(const Findings& findings, const Evidence& evidence, Symbolizer& symbolizer);
+EdgeView view_evidence(const Findings& findings, const Evidence& evidence, Symbolizer& symbolizer,
+                       bool with_stacks = true);
 
 }  // namespace lockgraph::analysis

@@ -15,8 +15,9 @@ namespace lockgraph::analysis {
 inline constexpr const char* kFindingsFormat = "lockgraph-findings";
 inline constexpr const char* kFindingsVersion = "1.0";
 
-// A report views at most this many cycles (findings first) and counts the rest: a random graph
-// can have thousands of cycles hundreds of locks long, and nobody reads past the first ones.
+// A report shows every cycle it lists (every finding; with --all every cycle), but only the first
+// this many with their stacks: a random graph can have thousands of cycles, and their stacks
+// would take gigabytes. The rest are listed with their locks, threads and sites.
 inline constexpr std::size_t kMaxListedCycles = 1000;
 
 struct ReportedCycle {
@@ -49,7 +50,7 @@ struct Report {
   std::vector<ReportedIncident> incidents;  // observed deadlocks first, then misuse
   bool show_all = false;                                     // also cycles that are not findings
   FailOn fail_on = FailOn::kFindings;
-  std::size_t cycles_not_listed = 0;  // shown cycles beyond kMaxListedCycles: counted, not viewed
+  std::size_t cycles_not_listed = 0;  // cycles listed without stacks (past kMaxListedCycles)
   std::vector<std::pair<std::string, std::size_t>> suppression_hits;  // pattern, matches
 
   std::size_t failing() const;
