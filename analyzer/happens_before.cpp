@@ -21,7 +21,9 @@ std::unordered_map<std::uint64_t, ThreadIndex> threads_by_tid(const TraceModel& 
 }  // namespace
 
 HappensBefore::HappensBefore(std::vector<std::uint32_t> points,
-                             const std::vector<std::pair<TimelinePoint, TimelinePoint>>& edges) {
+                             const std::vector<std::pair<TimelinePoint, TimelinePoint>>& edges,
+                             std::uint32_t queried) {
+  queried_ = std::min<std::uint32_t>(queried, static_cast<std::uint32_t>(points.size()));
   offset_.assign(points.size() + 1, 0);
   for (std::size_t t = 0; t < points.size(); ++t) offset_[t + 1] = offset_[t] + points[t];
   const std::uint32_t total = offset_.back();
@@ -140,7 +142,7 @@ void HappensBefore::learn(TimelinePoint from, TimelinePoint target) {
   auto consider = [&](std::uint32_t timeline, std::uint32_t value) {
     if (seen_stamp_[timeline] == stamp_) return;  // nearer knowledge is newer: the first wins
     seen_stamp_[timeline] = stamp_;
-    if (timeline != target.timeline) found.push_back({timeline, value});
+    if (timeline != target.timeline && timeline < queried_) found.push_back({timeline, value});
   };
   for (TimelinePoint at = from; at.timeline != kNone; at = base_[at.timeline]) {
     // A point the target already follows teaches nothing more, and neither does its base.
@@ -222,7 +224,7 @@ HappensBefore HappensBefore::from_syncs(const TraceModel& model) {
       edges.push_back({{object, points[object] - 1}, {e.thread, e.epoch}});
     }
   }
-  return HappensBefore(std::move(points), edges);
+  return HappensBefore(std::move(points), edges, static_cast<std::uint32_t>(n));
 }
 
 std::string explain_start_join(const TraceModel& model, ThreadIndex a, std::uint32_t segment_a,

@@ -53,11 +53,14 @@ TEST(HappensBefore, MatchesTransitiveClosureOnRandomRuns) {
       if (a == b) continue;
       edges.push_back({in_order[std::min(a, b)], in_order[std::max(a, b)]});
     }
-    HappensBefore order(points, edges);
+    // Some runs keep only the first timelines queryable (the others act as sync objects).
+    std::uint32_t queried = trial % 2 ? timelines : 1 + random() % timelines;
+    HappensBefore order(points, edges, queried);
     auto reach = closure(points, edges);
     std::uint32_t x = 0;
     for (std::uint32_t ta = 0; ta < timelines; ++ta)
       for (std::uint32_t ia = 0; ia < points[ta]; ++ia, ++x) {
+        if (ta >= queried) continue;
         std::uint32_t y = 0;
         for (std::uint32_t tb = 0; tb < timelines; ++tb)
           for (std::uint32_t ib = 0; ib < points[tb]; ++ib, ++y)

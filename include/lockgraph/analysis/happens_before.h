@@ -34,9 +34,12 @@ class HappensBefore {
  public:
   // `points[t]`: how many points timeline t has. `edges`: (from, to) pairs; an edge naming a
   // point outside its timeline is ignored. Edges that would close a cycle (malformed input) are
-  // dropped, in timeline order, so every query still has an answer.
+  // dropped, in timeline order, so every query still has an answer. Only the first `queried`
+  // timelines (all by default) can be asked about in covers(): the others (sync objects) only
+  // carry order between them, and nothing keeps what a point knows of them.
   HappensBefore(std::vector<std::uint32_t> points,
-                const std::vector<std::pair<TimelinePoint, TimelinePoint>>& edges);
+                const std::vector<std::pair<TimelinePoint, TimelinePoint>>& edges,
+                std::uint32_t queried = 0xffffffffu);
 
   // Deadlock verdicts: one timeline per thread (model.threads order), points are segments,
   // edges are thread starts and joins only: the orders no schedule can change.
@@ -77,6 +80,7 @@ class HappensBefore {
   void note(TimelinePoint target, std::uint32_t learned, std::uint32_t value);
 
   std::vector<std::uint32_t> offset_;                 // timeline -> first node; total last
+  std::uint32_t queried_ = 0;                         // timelines below this are kept in clocks
   std::vector<TimelinePoint> base_;                   // per timeline; timeline kNone: none
   std::vector<std::uint32_t> rank_;                   // node -> its place in the order computed
   std::unordered_map<std::uint64_t, std::vector<Entry>> learned_at_;  // (timeline, learned)
