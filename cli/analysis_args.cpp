@@ -27,7 +27,9 @@ void add_analysis_options(CLI::App* command, AnalysisArgs& args, bool with_trace
                       "still reported, as warnings)")
       ->check(CLI::IsMember({"findings", "deadlock"}))
       ->default_str("findings");
-  command->add_option("--max-cycles", args.max_cycles, "Stop enumerating cycles after this many")
+  command->add_option("--max-cycles", args.max_cycles,
+                      "Stop the cycle search after this many cycles (found shortest first); "
+                      "reaching it is reported and fails the run (exit 4 if nothing else fails)")
       ->check(CLI::PositiveNumber)
       ->default_str("10000");
   command->add_option("--suppressions", args.suppressions,

@@ -26,7 +26,8 @@ int run(const AnalyzeArgs& args) {
 
 void add_analyze_command(CLI::App& app, int& exit_code) {
   auto args = std::make_shared<AnalyzeArgs>();
-  CLI::App* command = app.add_subcommand("analyze", "Find lock-order deadlocks in traces");
+  CLI::App* command = app.add_subcommand(
+      "analyze", "Find potential deadlocks, lock-order inversions, data races and lock misuse in traces");
   add_analysis_options(command, args->analysis);
   command->add_option("--format", args->format, "Output format")
       ->check(CLI::IsMember({"text", "json", "sarif"}))

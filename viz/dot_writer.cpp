@@ -29,7 +29,10 @@ std::string short_site(const analysis::SourceFrame& f) {
   return fmt::format("{}:{}", slash == std::string::npos ? f.file : f.file.substr(slash + 1), f.line);
 }
 
-const char* verdict_color(Verdict v) { return v == Verdict::kDeadlock ? "#d62728" : "#8c8c8c"; }
+const char* verdict_color(Verdict v) {
+  if (v == Verdict::kDeadlock || v == Verdict::kUnknown) return "#d62728";
+  return analysis::verdict_is_finding(v) ? "#d97706" : "#8c8c8c";  // code-level inversions
+}
 
 }  // namespace
 
@@ -107,6 +110,7 @@ void write_dot(std::ostream& out, const analysis::Report& report, analysis::Symb
   out << "  legend [shape=plaintext, fontsize=9, label=<<table border=\"0\" cellborder=\"0\" "
          "cellspacing=\"0\" cellpadding=\"2\">"
          "<tr><td align=\"left\"><font color=\"#d62728\">&#8594; potential deadlock (cycle)</font></td></tr>"
+         "<tr><td align=\"left\"><font color=\"#d97706\">&#8594; lock-order inversion (in code)</font></td></tr>"
          "<tr><td align=\"left\"><font color=\"#8c8c8c\">&#8594; cycle that cannot deadlock</font></td></tr>"
          "<tr><td align=\"left\"><font color=\"#4a4a4a\">A &#8594; B: B taken while holding A</font></td></tr>"
          "</table>>];\n"

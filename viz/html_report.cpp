@@ -42,7 +42,8 @@ std::string findings_list(const nlohmann::json& evidence) {
               ? "<p class=\"finding\">No lock-order cycle, no data race, no lock misuse.</p>"
               : "<p class=\"finding\">No finding among what was checked.</p>";
   if (std::string incomplete = evidence.value("incomplete", std::string()); !incomplete.empty())
-    out = "<p class=\"finding bad\"><b>Incomplete</b>: " + html_escape(incomplete) + ".</p>\n" + out;
+    out = "<p class=\"finding bad\"><b>Incomplete</b>: " +
+          html_escape(incomplete.substr(incomplete.find(": ") + 2)) + ".</p>\n" + out;
   if (std::size_t more = evidence["cycles_without_stacks"]; more > 0)
     out += fmt::format("<p class=\"finding\">The last {} cycle(s) are listed without their "
                        "stacks (sites only).</p>", more);
