@@ -19,10 +19,11 @@ done
 work=$(mktemp -d /tmp/lockgraph-analyzer-bench.XXXXXX)
 trap 'rm -rf "$work"' EXIT
 
-# measure NAME TRACE_DIR: analyze with --format json; prints time, peak, cycles and records/s.
+# measure NAME TRACE_DIR [OPTIONS...]: analyze --format json; prints time, peak, cycles, records/s.
 measure() {
   local name=$1 traces=$2 status=0
-  /usr/bin/time -f "%e %M" -o "$work/$name.time" "$cli" analyze --format json -o "$work/$name.json" "$traces" \
+  shift 2
+  /usr/bin/time -f "%e %M" -o "$work/$name.time" "$cli" analyze --format json -o "$work/$name.json" "$@" "$traces" \
     2>"$work/$name.err" || status=$?
   if [[ $status != 0 && $status != 1 && $status != 4 ]]; then
     echo "$name: lockgraph analyze FAILED with exit $status (a crash is a failure, not a time)"; cat "$work/$name.err"; exit 1
@@ -58,6 +59,8 @@ truth=$(sed -n 's/.*: //p' "$work/truth.txt")
 found=$(cat "$work/lock_pairs.json.two")
 if [[ "$truth" == "$found" ]]; then echo "  every two-lock deadlock reported: $found of $truth"
 else echo "  MISMATCH: the program made $truth two-lock deadlocks, the analysis reported $found"; exit 1; fi
+echo "== 1b. the same trace, reading and building the graph only (--max-cycles 1: one cycle judged)"
+measure lock_pairs_load "$work/pairs" --max-cycles 1
 
 echo "== 2. a random lock graph: 1,000 locks, 8 threads x 3,000 random nested pairs"
 mkdir -p "$work/random"

@@ -50,6 +50,8 @@ void add_analysis_options(CLI::App* command, AnalysisArgs& args, bool with_trace
 
 std::unique_ptr<Analysis> run_analysis(const AnalysisArgs& args) {
   auto result = std::make_unique<Analysis>();
+  ProgressLine progress;
+  progress.update("reading traces", 0, 0);
   result->model = std::make_shared<analysis::TraceModel>(analysis::load_traces(args.traces));
   static const std::map<std::string, analysis::GroupBy> kGroupBy = {
       {"instance", analysis::GroupBy::kInstance},
@@ -58,13 +60,12 @@ std::unique_ptr<Analysis> run_analysis(const AnalysisArgs& args) {
   analysis::AnalysisOptions options;
   options.group_by = kGroupBy.at(args.group_by);
   options.max_cycles = args.max_cycles;
-  ProgressLine progress;
   if (progress.enabled())
     options.progress = [&progress](const char* stage, std::size_t done, std::size_t total) {
       progress.update(stage, done, total);
     };
   result->findings = analysis::analyze(result->model, options);
-  progress.clear();
+  progress.update("symbolizing and building the report", 0, 0);
   result->symbolizer = std::make_unique<analysis::Symbolizer>(*result->model);
   result->report = analysis::build_report(
       result->findings, *result->symbolizer, args.all,
@@ -72,6 +73,7 @@ std::unique_ptr<Analysis> run_analysis(const AnalysisArgs& args) {
   if (!args.suppressions.empty())
     analysis::apply_suppressions(result->report, analysis::read_suppressions(args.suppressions));
   if (!args.baseline.empty()) analysis::apply_baseline(result->report, args.baseline);
+  progress.finish();
   return result;
 }
 
