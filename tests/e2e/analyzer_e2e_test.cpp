@@ -66,6 +66,9 @@ std::string normalised_report(const std::string& program, TempDir& dir) {
   std::string text = out.str();
   text = std::regex_replace(text, std::regex(LOCKGRAPH_SOURCE_DIR), "<src>");
   text = std::regex_replace(text, std::regex(R"(\(\d+ library and runtime frames)"), "(N library and runtime frames");
+  // Frames below the innermost depend on inlining (a Release build folds the thread's lambda into
+  // its caller): the golden file keeps frame #0 of each stack, with its source line.
+  text = std::regex_replace(text, std::regex(R"(\n      #[1-9][0-9]* [^\n]*)"), "");
   return text;
 }
 
