@@ -140,21 +140,25 @@ const CycleFinding* cycle_over(const Findings& f, std::vector<std::uint64_t> loc
   return nullptr;
 }
 
-// Shape 1: hundreds of long single-thread cycles, one two-lock deadlock on the highest locks. The
-// cap falls on the long cycles; the deadlock is found and the bound is said.
+// Shape 1: hundreds of single-thread cycles through every pair of six locks, and two threads
+// taking the two highest in opposite orders. Enumerated from the lowest lock, the cap filled
+// with long cycles first and hid the deadlock (exit 0); shortest first, it is found and the
+// bound is said.
 TEST(VerdictShapes, ShortCyclesComeBeforeTheCap) {
   SyntheticTrace t;
-  for (int l = 1; l <= 8; ++l) t.lock(l, "L" + std::to_string(l));
+  for (int l = 1; l <= 6; ++l) t.lock(l, "L" + std::to_string(l));
   t.thread(1, 0, 0, "main").thread(2, 1, 0).thread(3, 1, 1).thread(4, 1, 2);
   for (int a = 1; a <= 6; ++a)
     for (int b = 1; b <= 6; ++b)
       if (a != b) t.chain(2, b, {{a, 0}});
-  t.chain(3, 8, {{7, 0}}).chain(4, 7, {{8, 0}}).end();
+  t.chain(3, 6, {{5, 0}}).chain(4, 5, {{6, 0}}).end();
   AnalysisOptions options;
   options.max_cycles = 50;
   Findings f = analyze_with(t.text(), options);
   EXPECT_EQ(f.count(Verdict::kDeadlock), 1u);
-  ASSERT_NE(cycle_over(f, {7, 8}), nullptr);
+  const CycleFinding* pair = cycle_over(f, {5, 6});
+  ASSERT_NE(pair, nullptr);
+  EXPECT_EQ(pair->verdict, Verdict::kDeadlock);
   EXPECT_TRUE(f.incomplete());
   EXPECT_GE(f.complete_length, 2u);
   EXPECT_LE(f.cycles.size(), 50u);
@@ -163,21 +167,20 @@ TEST(VerdictShapes, ShortCyclesComeBeforeTheCap) {
       EXPECT_LE(f.cycles[i - 1].nodes.size(), f.cycles[i].nodes.size());
 }
 
-// Shape 2: each edge of A -> B -> C -> A has 40 gated acquisitions and one ungated one, from a
-// late thread. The exact search finds the deadlock; a search cut short says `unknown`.
+// Shape 2: A -> B -> C -> A where C -> A is only ever taken under a gate, A -> B by 200 threads
+// under the gate and once without it by the last thread, B -> C by 200 threads without it. The
+// only witness uses the last thread; a search in thread order with a 20,000-step budget gave up
+// before it and said `gated` (exit 0). The exact search finds the deadlock; a search cut short
+// says `unknown`.
 TEST(VerdictShapes, NoStepBudgetDecidesAVerdict) {
   SyntheticTrace t;
   t.lock(1, "A").lock(2, "B").lock(3, "C").lock(9, "gate").thread(1, 0, 0, "main");
   int tid = 2;
-  for (int i = 0; i < 40; ++i, ++tid) {
-    t.thread(tid, 1, tid - 2);
-    t.chain(tid, 2, {{9, 0}, {1, 0}}).chain(tid, 3, {{9, 0}, {2, 0}}).chain(tid, 1, {{9, 0}, {3, 0}});
-  }
-  for (auto [from, to] : {std::pair{1, 2}, std::pair{2, 3}, std::pair{3, 1}}) {
-    t.thread(tid, 1, tid - 2);
-    t.chain(tid, to, {{from, 0}});
-    ++tid;
-  }
+  for (int i = 0; i < 200; ++i, ++tid)
+    t.thread(tid, 1, tid - 2).chain(tid, 2, {{9, 0}, {1, 0}}).chain(tid, 3, {{2, 0}});
+  t.thread(tid, 1, tid - 2).chain(tid, 1, {{9, 0}, {3, 0}});
+  ++tid;
+  t.thread(tid, 1, tid - 2).chain(tid, 2, {{1, 0}});
   t.end();
   Findings f = analyze_with(t.text(), {});
   const CycleFinding* abc = cycle_over(f, {1, 2, 3});
