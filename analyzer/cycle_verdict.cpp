@@ -298,7 +298,6 @@ void judge(const LockGraph& graph, const HappensBefore& order, CycleFinding& cyc
   };
   auto undecided = [&] {
     cycle.verdict = Verdict::kUnknown;
-    cycle.search_bounded = true;
     cycle.witness.clear();
     if (found(0)) cycle.witness = search.witness();
     cycle.reason = "deciding this cycle took more than " + std::to_string(max_steps) +

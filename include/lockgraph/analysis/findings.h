@@ -47,7 +47,6 @@ struct CycleFinding {
   Verdict verdict = Verdict::kDeadlock;
   std::string reason;                 // why this verdict, in one or two sentences
   std::vector<Evidence> witness;      // one evidence per edge, the acquisitions the reason is about
-  bool search_bounded = false;        // the witness search hit its step bound (verdict unknown)
 };
 
 struct AnalysisOptions {
