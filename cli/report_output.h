@@ -8,8 +8,13 @@
 
 namespace lockgraph::cli {
 
-// Writes to `output` (stdout when empty); text is coloured only on a terminal. Machine formats
-// keep stdout clean: the reader's warnings go to stderr.
-void write_report(const Analysis& analysis, const std::string& format, const std::string& output);
+// Where a report goes when no -o FILE is given: stdout (`analyze`), or stderr (`run`, whose
+// stdout is the program's).
+enum class DefaultStream { kStdout, kStderr };
+
+// Writes to `output` (the default stream when empty); text is coloured only on a terminal.
+// Machine formats keep stdout clean: the reader's warnings go to stderr.
+void write_report(const Analysis& analysis, const std::string& format, const std::string& output,
+                  DefaultStream stream = DefaultStream::kStdout);
 
 }  // namespace lockgraph::cli

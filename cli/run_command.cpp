@@ -25,6 +25,7 @@ struct RunArgs {
   std::string trace_dir;
   std::string format = "text";
   std::string output;
+  bool keep_traces = false;
   long hang_timeout_ms = 10000;
   std::string preload;
 };
@@ -45,9 +46,24 @@ std::string find_preload(const std::string& given) {
                              " (give --preload PATH or set LOCKGRAPH_PRELOAD)");
 }
 
+// The directory the program's traces go to. A given one is created, or emptied of the traces of
+// an earlier run (only *.lgtrace files: the next analysis reads every trace in it).
 std::string make_trace_dir(const std::string& given) {
   if (!given.empty()) {
-    fs::create_directories(given);
+    std::error_code ec;
+    fs::create_directories(given, ec);
+    if (ec || !fs::is_directory(given))
+      throw analysis::UsageError(given + ": cannot use as the trace directory: " +
+                                 (ec ? ec.message() : "not a directory"));
+    std::size_t removed = 0;
+    for (const auto& entry : fs::directory_iterator(given, ec))
+      if (entry.is_regular_file() && entry.path().extension() == ".lgtrace") {
+        fs::remove(entry.path(), ec);
+        if (ec) throw analysis::UsageError(entry.path().string() + ": cannot remove the earlier trace: " + ec.message());
+        ++removed;
+      }
+    if (removed > 0)
+      std::cerr << "lockgraph: removed " << removed << " trace(s) of an earlier run from " << given << "\n";
     return given;
   }
   std::string pattern = (fs::temp_directory_path() / "lockgraph-run-XXXXXX").string();
@@ -95,6 +111,14 @@ int run(const RunArgs& args) {
   return guarded([&] {
     std::string preload = find_preload(args.preload);
     std::string dir = make_trace_dir(args.trace_dir);
+    // A directory we made is removed when we are done, unless asked to keep it.
+    struct Cleanup {
+      std::string dir;
+      ~Cleanup() {
+        std::error_code ec;
+        if (!dir.empty()) fs::remove_all(dir, ec);
+      }
+    } cleanup{args.trace_dir.empty() && !args.keep_traces ? dir : std::string()};
     Outcome outcome = run_program(args, preload, dir);
     if (outcome.exit_code == 127 && fs::is_empty(dir)) return 127;  // it never started
     if (outcome.signal != 0)
@@ -109,8 +133,8 @@ int run(const RunArgs& args) {
     AnalysisArgs analysis_args = args.analysis;
     analysis_args.traces = {dir};
     auto result = run_analysis(analysis_args);
-    write_report(*result, args.format, args.output);
-    std::cerr << "lockgraph: traces in " << dir << "\n";
+    write_report(*result, args.format, args.output, DefaultStream::kStderr);
+    if (cleanup.dir.empty()) std::cerr << "lockgraph: traces in " << dir << "\n";
     int findings = findings_exit_code(*result, analysis_args);
     if (findings != kExitClean) return findings;
     return program_status;
@@ -127,8 +151,13 @@ void add_run_command(CLI::App& app, int& exit_code) {
   command->add_option("--format", args->format, "Report format")
       ->check(CLI::IsMember({"text", "json", "sarif"}))
       ->default_str("text");
-  command->add_option("-o,--output", args->output, "Write the report to FILE instead of stdout");
-  command->add_option("--trace-dir", args->trace_dir, "Keep the traces here (default: a new /tmp dir)");
+  command->add_option("-o,--output", args->output,
+                      "Write the report to FILE instead of stderr (stdout stays the program's)");
+  command->add_option("--trace-dir", args->trace_dir,
+                      "Write the traces here and keep them; traces of an earlier run in it are removed "
+                      "first (default: a new /tmp directory, removed at the end)");
+  command->add_flag("--keep-traces", args->keep_traces,
+                    "Keep the new /tmp trace directory (its path is printed)");
   command->add_option("--hang-timeout-ms", args->hang_timeout_ms,
                       "Report a cycle of threads blocked this long as an observed deadlock (0: off)")
       ->default_str("10000");
