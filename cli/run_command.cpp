@@ -76,12 +76,16 @@ struct Outcome {
   int signal = 0;
 };
 
+// The running program, for the signal handlers that pass SIGTERM and SIGHUP on to it.
+volatile sig_atomic_t g_program = 0;
+
 Outcome run_program(const RunArgs& args, const std::string& preload, const std::string& dir) {
   std::string ld_preload = preload;
   if (const char* old = std::getenv("LD_PRELOAD"); old && *old) ld_preload += std::string(":") + old;
-  // The user's own LOCKGRAPH_OPTIONS come last, so they override ours.
+  // The user's own LOCKGRAPH_OPTIONS come last, so they override ours. A hang is written to the
+  // trace and then ends the program (on_hang=abort), so that run reports it instead of hanging.
   std::string options = "trace_path=" + dir + "/%p.lgtrace:hang_timeout_ms=" +
-                        std::to_string(args.hang_timeout_ms) + ":verbosity=0";
+                        std::to_string(args.hang_timeout_ms) + ":on_hang=abort:verbosity=0";
   if (const char* old = std::getenv("LOCKGRAPH_OPTIONS"); old && *old) options += std::string(":") + old;
   pid_t pid = ::fork();
   if (pid < 0) throw analysis::UsageError(std::string("fork failed: ") + ::strerror(errno));
@@ -95,12 +99,30 @@ Outcome run_program(const RunArgs& args, const std::string& preload, const std::
     std::fprintf(stderr, "lockgraph: cannot run %s: %s\n", argv[0], ::strerror(errno));
     ::_exit(127);
   }
-  // Like a shell: the terminal's Ctrl-C goes to the program; we wait for it and still analyse.
-  ::signal(SIGINT, SIG_IGN);
+  // Like a shell: the terminal's Ctrl-C (and Ctrl-\) reach the program, which shares our process
+  // group; we wait for it and still analyse. SIGTERM and SIGHUP sent to us alone (a CI timeout,
+  // a closed session) are passed on to the program, and we still write the report.
+  g_program = pid;
+  struct sigaction forward {};
+  forward.sa_handler = [](int sig) {
+    if (g_program > 0) ::kill(g_program, sig);
+  };
+  ::sigemptyset(&forward.sa_mask);
+  struct sigaction ignore {};
+  ignore.sa_handler = SIG_IGN;
+  struct sigaction old_term {}, old_hup {}, old_int {}, old_quit {};
+  ::sigaction(SIGTERM, &forward, &old_term);
+  ::sigaction(SIGHUP, &forward, &old_hup);
+  ::sigaction(SIGINT, &ignore, &old_int);
+  ::sigaction(SIGQUIT, &ignore, &old_quit);
   int status = 0;
   while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
   }
-  ::signal(SIGINT, SIG_DFL);
+  g_program = 0;
+  ::sigaction(SIGTERM, &old_term, nullptr);
+  ::sigaction(SIGHUP, &old_hup, nullptr);
+  ::sigaction(SIGINT, &old_int, nullptr);
+  ::sigaction(SIGQUIT, &old_quit, nullptr);
   Outcome outcome;
   if (WIFEXITED(status)) outcome.exit_code = WEXITSTATUS(status);
   if (WIFSIGNALED(status)) outcome.signal = WTERMSIG(status);

@@ -69,6 +69,37 @@ for what in self_deadlock real_deadlock; do
     echo "$what: ok ($kind, the program aborted by the runtime)"
   fi
 done
+# A real deadlock under `lockgraph run` with no options ends by itself (the watchdog's default
+# 10 s, then on_hang=abort), with the observed deadlock in the report on stderr, exit 1.
+start=$SECONDS
+set +e
+timeout 60 "$cli" run -- "$bin" real_deadlock >/dev/null 2>"$work/hang.err"
+status=$?
+set -e
+took=$((SECONDS - start))
+if [ "$status" != 1 ] || [ "$took" -gt 30 ] || ! grep -q "WARNING: lockgraph: deadlock (observed)" "$work/hang.err"; then
+  echo "real deadlock, no options: exit $status after ${took} s, expected 1 within 30 s with the observed deadlock"
+  cat "$work/hang.err"; fail=1
+else
+  echo "real deadlock, no options: ok (ended after ${took} s, observed deadlock reported)"
+fi
+# SIGTERM to `lockgraph run` (a CI timeout) reaches the program, and the report is still written.
+set +e
+"$cli" run -- python3 -c 'import threading, time; threading.Thread(target=time.sleep, args=(30,)).start()' \
+  >/dev/null 2>"$work/term.err" &
+run_pid=$!
+sleep 1
+kill -TERM $run_pid
+wait $run_pid
+status=$?
+set -e
+if [ "$status" != 143 ] || ! grep -q "killed by signal 15" "$work/term.err" || ! grep -q "SUMMARY: lockgraph" "$work/term.err" \
+   || pgrep -f "threading.Thread\(target=time.sleep" >/dev/null; then
+  echo "SIGTERM to lockgraph run: exit $status, expected 143 with the program killed and a report"
+  cat "$work/term.err"; fail=1
+else
+  echo "SIGTERM to lockgraph run: ok (passed on to the program, report written, exit 143)"
+fi
 # Built with the wrappers: one trace, two locks, one deadlock (with both runtimes recording, the
 # pthread mutex inside each wrapper made the wrappers look like gate locks: no deadlock at all).
 dir=$work/wrapped
