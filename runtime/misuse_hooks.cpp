@@ -52,7 +52,9 @@ void lock_contended(LockId id, std::uint32_t flags, const void* caller) noexcept
   ThreadState* ts = current_thread_state();
   if (ts == nullptr) return;
   note_lock_request(*ts, id, flags, caller);
-  if (watchdog_enabled()) begin_wait(*ts, id);
+  // A timed or try acquisition gives up by itself: never part of a hang the watchdog reports
+  // (under `lockgraph run` a reported hang ends the program).
+  if (watchdog_enabled() && !(flags & (trace::flag::kTimed | trace::flag::kTry))) begin_wait(*ts, id);
   if (flags & trace::flag::kMayReenter) return;  // its holder may take it again
   HeldLock* held = ts->find_held(id);
   if (held == nullptr) return;  // an ordinary wait for another thread

@@ -83,6 +83,18 @@ if [ "$status" != 1 ] || [ "$took" -gt 30 ] || ! grep -q "WARNING: lockgraph: de
 else
   echo "real deadlock, no options: ok (ended after ${took} s, observed deadlock reported)"
 fi
+# A wait-for cycle of timed acquisitions ends by itself: never reported as a hang (nor ended).
+set +e
+timeout 60 "$cli" run --hang-timeout-ms 300 --format json -o "$work/timed_cycle.json" -- "$bin" timed_cycle \
+  >/dev/null 2>"$work/timed_cycle.err"
+status=$?
+set -e
+incidents=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["summary"]["incidents"])' "$work/timed_cycle.json" 2>/dev/null)
+if [ "$status" != 0 ] || [ "$incidents" != 0 ]; then
+  echo "timed wait-for cycle: exit $status, $incidents incident(s), expected 0 and 0"; cat "$work/timed_cycle.err"; fail=1
+else
+  echo "timed wait-for cycle: ok (both timed out; no hang reported, the program not ended)"
+fi
 # SIGTERM to `lockgraph run` (a CI timeout) reaches the program, and the report is still written.
 set +e
 "$cli" run -- python3 -c 'import threading, time; threading.Thread(target=time.sleep, args=(30,)).start()' \

@@ -6,6 +6,8 @@
 //   real_deadlock    two threads forced into the inverted order: hangs for real (the watchdog ends it)
 //   timed            std::timed_mutex::try_lock_for in opposite orders, and a condition
 //                    variable's wait_for (libstdc++ calls the pthread *clock* variants for both)
+//   timed_cycle      two threads each hold one timed mutex and wait 1.5 s for the other's with
+//                    try_lock_for: a wait-for cycle that ends by itself (both time out)
 //   reused_address   two heap std::mutex taken in one order and freed, then two new ones at the
 //                    same addresses taken in the other order: four locks, no cycle (std::mutex
 //                    never calls pthread_mutex_init or _destroy, so only the mutex's own memory
@@ -67,6 +69,21 @@ struct LocksAtExit {
 int static_destructor() {
   static LocksAtExit at_exit;
   in_order(first, second);
+  return 0;
+}
+
+int timed_cycle() {
+  std::timed_mutex a, b;
+  std::barrier both_hold_one(2);
+  auto side = [&](std::timed_mutex& mine, std::timed_mutex& theirs) {
+    std::lock_guard<std::timed_mutex> hold(mine);
+    both_hold_one.arrive_and_wait();
+    if (theirs.try_lock_for(std::chrono::milliseconds(1500))) theirs.unlock();
+    both_hold_one.arrive_and_wait();  // both gave up before either lets go
+  };
+  std::thread t1(side, std::ref(a), std::ref(b)), t2(side, std::ref(b), std::ref(a));
+  t1.join();
+  t2.join();
   return 0;
 }
 
@@ -146,6 +163,7 @@ int main(int argc, char** argv) {
   if (what == "nested_threads") return nested_threads();
   if (what == "static_destructor") return static_destructor();
   if (what == "timed") return timed();
+  if (what == "timed_cycle") return timed_cycle();
   if (what == "self_deadlock") return self_deadlock();
   if (what == "real_deadlock") return real_deadlock();
   if (what == "reused_address") return reused_address();
