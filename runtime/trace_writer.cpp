@@ -26,12 +26,19 @@ namespace lockgraph::rt {
 namespace {
 
 constexpr std::size_t kFlushThreshold = 64 * 1024;
-constexpr int kFatalSignals[] = {SIGSEGV, SIGABRT, SIGBUS, SIGFPE, SIGTERM, SIGINT};
+// Faults: always caught (a sanitizer's handler before ours is chained to after the flush).
+constexpr int kFaultSignals[] = {SIGSEGV, SIGABRT, SIGBUS, SIGFPE};
+// Every other signal whose default action ends the process: caught only while that default is in
+// force, so a program that ignores or handles one (SIGPIPE, SIGHUP, SIGUSR1...) keeps doing so.
+constexpr int kEndingSignals[] = {SIGTERM, SIGINT, SIGHUP,  SIGQUIT, SIGALRM,   SIGUSR1, SIGUSR2,
+                                  SIGPIPE, SIGILL, SIGTRAP, SIGSYS,  SIGXCPU,   SIGXFSZ, SIGVTALRM,
+                                  SIGPROF};
 
 struct WriterState {
   std::atomic<int> fd{-1};
   std::atomic<bool> finalized{false};
   std::atomic<bool> signal_flush_started{false};
+  std::atomic<long> pid{0};  // the process the open trace belongs to
   std::string path;
   struct sigaction previous[NSIG];
 };
@@ -94,6 +101,7 @@ int open_trace(long parent_pid) {
     return -1;
   }
   write_header(fd, parent_pid);
+  w.pid.store(::getpid());
   return fd;
 }
 
@@ -207,12 +215,16 @@ void on_fatal_signal(int sig) {
 
 void install_signal_handlers() {
   WriterState& w = writer();
-  for (int sig : kFatalSignals) {
-    struct sigaction action {};
-    action.sa_handler = on_fatal_signal;
-    sigemptyset(&action.sa_mask);
-    // On the thread's alternate stack (signal_stack.h): a stack overflow leaves none to run on.
-    action.sa_flags = SA_RESETHAND | SA_NODEFER | SA_ONSTACK;
+  struct sigaction action {};
+  action.sa_handler = on_fatal_signal;
+  sigemptyset(&action.sa_mask);
+  // On the thread's alternate stack (signal_stack.h): a stack overflow leaves none to run on.
+  action.sa_flags = SA_RESETHAND | SA_NODEFER | SA_ONSTACK;
+  for (int sig : kFaultSignals) ::sigaction(sig, &action, &w.previous[sig]);
+  for (int sig : kEndingSignals) {
+    struct sigaction current {};
+    if (::sigaction(sig, nullptr, &current) != 0) continue;
+    if ((current.sa_flags & SA_SIGINFO) || current.sa_handler != SIG_DFL) continue;
     ::sigaction(sig, &action, &w.previous[sig]);
   }
 }
@@ -268,6 +280,14 @@ bool start_writer() {
 }
 
 }  // namespace
+
+void flush_before_immediate_exit() noexcept {
+  WriterState& w = writer();
+  // Not started, already finished, or a vfork child sharing its parent's memory (the trace and
+  // buffers are the parent's): nothing of ours to write.
+  if (w.fd.load() < 0 || w.finalized.load() || w.pid.load() != ::getpid()) return;
+  at_exit_flush();
+}
 
 bool recording() noexcept {
   static const bool on = start_writer();

@@ -1,8 +1,10 @@
 // The trace file: opened once per process, appended to in whole records, never rewritten.
 //
 // Buffers are written when they fill, every flush_interval_ms if set, at exit
-// (std::exit, return from main, quick_exit), on fatal signals (SIGSEGV, SIGABRT, SIGBUS, SIGFPE,
-// SIGTERM, SIGINT: the signal then keeps its usual effect) and before fork(). Every write is a
+// (std::exit, return from main, quick_exit, _exit, _Exit), on faults (SIGSEGV, SIGABRT, SIGBUS,
+// SIGFPE) and on every other signal whose default action ends the process while that default
+// is in force (SIGTERM, SIGINT, SIGHUP, SIGALRM, SIGPIPE, SIGUSR1, ...: the signal then keeps its
+// usual effect), and before fork(). Every write is a
 // whole number of records appended with O_APPEND, so a reader of a file cut anywhere loses at
 // most the last line.
 #pragma once
@@ -37,5 +39,9 @@ void flush_all() noexcept;
 
 // Appends whole records straight to the file (used where no thread buffer is at hand).
 void write_records(std::string_view records) noexcept;
+
+// What exit() does for the trace (every buffer, the counts, the end record), for _exit() and
+// _Exit(), which skip atexit handlers. Does nothing if the writer never started.
+void flush_before_immediate_exit() noexcept;
 
 }  // namespace lockgraph::rt

@@ -1,7 +1,11 @@
 // Takes two locks in opposite orders in two threads, then ends the way argv[1] says: "abort",
-// "segv", "term", "exit" (std::exit from a thread), "quick_exit", "stack_overflow" (runaway
-// recursion: a SIGSEGV with no stack left to handle it on), or "return". The trace must hold both
-// orders whatever the ending.
+// "segv", "term", "exit" (std::exit from a thread), "quick_exit", "_exit", "_Exit", "stack_overflow"
+// (runaway recursion: a SIGSEGV with no stack left to handle it on), "alarm" (SIGALRM from
+// alarm(1)), "hup", "pipe", "usr1" (raised), "ignored_pipe" (SIGPIPE ignored by the program before
+// it takes a lock, then raised: it must stay ignored) or "return". The trace must hold both orders
+// whatever the ending.
+#include <unistd.h>
+
 #include <csignal>
 #include <cstdlib>
 #include <cstring>
@@ -21,6 +25,7 @@ lockgraph::mutex a{"a"}, b{"b"};
 
 int main(int argc, char** argv) {
   const char* how = argc > 1 ? argv[1] : "return";
+  if (!std::strcmp(how, "ignored_pipe")) std::signal(SIGPIPE, SIG_IGN);
   lockgraph::thread t1([] { std::lock_guard x(a); std::lock_guard y(b); });
   t1.join();
   {
@@ -31,6 +36,15 @@ int main(int argc, char** argv) {
     if (!std::strcmp(how, "term")) std::raise(SIGTERM);
     if (!std::strcmp(how, "exit")) std::exit(3);
     if (!std::strcmp(how, "quick_exit")) std::quick_exit(4);
+    if (!std::strcmp(how, "_exit")) _exit(5);
+    if (!std::strcmp(how, "_Exit")) std::_Exit(6);
+    if (!std::strcmp(how, "alarm")) {
+      alarm(1);
+      for (;;) pause();
+    }
+    if (!std::strcmp(how, "hup")) std::raise(SIGHUP);
+    if (!std::strcmp(how, "pipe") || !std::strcmp(how, "ignored_pipe")) std::raise(SIGPIPE);
+    if (!std::strcmp(how, "usr1")) std::raise(SIGUSR1);
     if (!std::strcmp(how, "stack_overflow")) return recurse(argc * 1000000000L, nullptr);
   }
   return 0;
