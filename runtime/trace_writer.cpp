@@ -289,6 +289,14 @@ void flush_before_immediate_exit() noexcept {
   at_exit_flush();
 }
 
+void flush_before_exec() noexcept {
+  WriterState& w = writer();
+  int fd = w.fd.load();
+  if (fd < 0 || w.finalized.load() || w.pid.load() != ::getpid()) return;
+  flush_all();
+  write_end_record(fd, "exec");
+}
+
 bool recording() noexcept {
   static const bool on = start_writer();
   return on && writer().fd.load(std::memory_order_relaxed) >= 0;

@@ -44,4 +44,8 @@ void write_records(std::string_view records) noexcept;
 // _Exit(), which skip atexit handlers. Does nothing if the writer never started.
 void flush_before_immediate_exit() noexcept;
 
+// Before exec(): every buffer and the counts, then an end record "exec" (the process is not
+// finalized: if the exec fails it records on). Does nothing if the writer never started.
+void flush_before_exec() noexcept;
+
 }  // namespace lockgraph::rt

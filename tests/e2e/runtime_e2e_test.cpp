@@ -96,6 +96,7 @@ TEST_P(EndingTest, TheTraceKeepsBothOrders) {
   if (signal != 0) {
     EXPECT_EQ(model.processes[0].end_reason, "signal " + std::to_string(signal));
   }
+  if (std::string(how) == "exec") EXPECT_EQ(model.processes[0].end_reason, "exec");
   auto findings = analyze(std::make_shared<TraceModel>(model), {});
   ASSERT_EQ(findings.cycles.size(), 1u) << how;
   // The worker was joined before main took the opposite order.
@@ -106,6 +107,7 @@ INSTANTIATE_TEST_SUITE_P(Endings, EndingTest,
                          ::testing::Values(std::make_tuple("return", 0, 0), std::make_tuple("exit", 3, 0),
                                            std::make_tuple("quick_exit", 4, 0),
                                            std::make_tuple("_exit", 5, 0), std::make_tuple("_Exit", 6, 0),
+                                           std::make_tuple("exec", 0, 0),
                                            std::make_tuple("alarm", -1, SIGALRM),
                                            std::make_tuple("hup", -1, SIGHUP),
                                            std::make_tuple("pipe", -1, SIGPIPE),

@@ -1,5 +1,6 @@
 // Takes two locks in opposite orders in two threads, then ends the way argv[1] says: "abort",
-// "segv", "term", "exit" (std::exit from a thread), "quick_exit", "_exit", "_Exit", "stack_overflow"
+// "segv", "term", "exit" (std::exit from a thread), "quick_exit", "_exit", "_Exit", "exec" (into
+// /bin/true, which records nothing), "stack_overflow"
 // (runaway recursion: a SIGSEGV with no stack left to handle it on), "alarm" (SIGALRM from
 // alarm(1)), "hup", "pipe", "usr1" (raised), "ignored_pipe" (SIGPIPE ignored by the program before
 // it takes a lock, then raised: it must stay ignored) or "return". The trace must hold both orders
@@ -38,6 +39,7 @@ int main(int argc, char** argv) {
     if (!std::strcmp(how, "quick_exit")) std::quick_exit(4);
     if (!std::strcmp(how, "_exit")) _exit(5);
     if (!std::strcmp(how, "_Exit")) std::_Exit(6);
+    if (!std::strcmp(how, "exec")) execl("/bin/true", "true", static_cast<char*>(nullptr));
     if (!std::strcmp(how, "alarm")) {
       alarm(1);
       for (;;) pause();

@@ -1,5 +1,6 @@
 // Plain C++ (no lockgraph header) for the preload interposer's edge cases, one per argument:
 //   fork             locks in a parent and in a fork() child (each writes its own trace)
+//   fork_exec        a forked child that execs /bin/true at once
 //   nested_threads   threads that start threads that take locks in opposite orders
 //   static_destructor a lock taken by a static object's destructor after main returned
 //   self_deadlock    locks a std::mutex twice (the runtime reports it and aborts)
@@ -45,6 +46,20 @@ int fork_case() {
     std::thread t([] { in_order(second, first); });
     t.join();
     _exit(0);
+  }
+  int status = 0;
+  waitpid(child, &status, 0);
+  return WIFEXITED(status) ? WEXITSTATUS(status) : 1;
+}
+
+// A forked child that execs at once (a shell, a spawner): its trace holds its header and an end
+// record "exec", not the "no end record: killed" of a lost trace.
+int fork_exec() {
+  in_order(first, second);
+  pid_t child = fork();
+  if (child == 0) {
+    execl("/bin/true", "true", static_cast<char*>(nullptr));
+    _exit(127);
   }
   int status = 0;
   waitpid(child, &status, 0);
@@ -163,6 +178,7 @@ int main(int argc, char** argv) {
   if (what == "nested_threads") return nested_threads();
   if (what == "static_destructor") return static_destructor();
   if (what == "timed") return timed();
+  if (what == "fork_exec") return fork_exec();
   if (what == "timed_cycle") return timed_cycle();
   if (what == "self_deadlock") return self_deadlock();
   if (what == "real_deadlock") return real_deadlock();
