@@ -30,7 +30,7 @@ void add_analysis_options(CLI::App* command, AnalysisArgs& args, bool with_trace
   command->add_option("--max-cycles", args.max_cycles,
                       "Stop the cycle search after this many cycles (found shortest first); "
                       "reaching it is reported and fails the run (exit 4 if nothing else fails)")
-      ->check(CLI::PositiveNumber)
+      ->check(CLI::Range(std::size_t{1}, std::size_t{100'000'000}))
       ->default_str("10000");
   command->add_option("--suppressions", args.suppressions,
                       "TSan-style file: deadlock:PATTERN, race:PATTERN, mutex:PATTERN (misuse), # comments")
@@ -38,7 +38,9 @@ void add_analysis_options(CLI::App* command, AnalysisArgs& args, bool with_trace
   command->add_option("--baseline", args.baseline,
                       "JSON report of known findings: only findings absent from it fail")
       ->type_name("OLD.json");
-  command->add_option("--error-exitcode", args.error_exitcode, "Exit code when findings fail")
+  command->add_option("--error-exitcode", args.error_exitcode,
+                      "Exit code when findings fail (1-255: an exit status has 8 bits)")
+      ->check(CLI::Range(1, 255))
       ->default_str("1");
   command->footer(
       "Findings: potential deadlock (threads of this run could deadlock), lock-order inversion "

@@ -69,6 +69,14 @@ printf 'nonsense line\n' > "$work/bad.supp"
 "$cli" analyze "$work/traces" --suppressions "$work/bad.supp" 2>"$work/err.txt" >/dev/null; check "bad suppressions file: usage error" 2 $?
 grep -q "bad.supp:1: expected 'deadlock:PATTERN'" "$work/err.txt"; check "bad suppressions: names file and line" 0 $?
 "$cli" analyze --format xml "$work/traces" >/dev/null 2>&1; check "unknown option value: usage error" 2 $?
+"$cli" --version > "$work/version.txt"; check "--version" 0 $?
+grep -qE "^lockgraph [0-9]+\.[0-9]+\.[0-9]+$" "$work/version.txt"; check "--version names the version" 0 $?
+"$cli" analyse "$work/traces" 2>"$work/err.txt"; check "a mistyped subcommand: usage error" 2 $?
+grep -q "lockgraph: error: unknown subcommand 'analyse' (did you mean 'analyze'?)" "$work/err.txt"; check "a mistyped subcommand: did you mean" 0 $?
+"$cli" analyze --error-exitcode 300 "$work/traces" 2>"$work/err.txt"; check "--error-exitcode beyond 255: usage error" 2 $?
+grep -q "^lockgraph: error: --error-exitcode: Value 300 not in range 1 to 255" "$work/err.txt"; check "--error-exitcode range said, with the prefix" 0 $?
+"$cli" analyze --max-cycles 0 "$work/traces" 2>"$work/err.txt"; check "--max-cycles 0: usage error" 2 $?
+grep -q "not in range 1 to 100000000" "$work/err.txt"; check "--max-cycles range said" 0 $?
 "$cli" analyze "$work/nope" 2>"$work/err.txt"; check "missing input: exit 3" 3 $?
 head -c 100 /bin/ls > "$work/garbage.lgtrace"
 "$cli" analyze "$work/garbage.lgtrace" 2>"$work/err.txt"; check "garbage input: exit 3" 3 $?
