@@ -61,13 +61,24 @@ std::vector<std::string> searchable_texts(const IncidentView& view) {
   return texts;
 }
 
-// Marks the first unsuppressed item that `s` matches in each of `items`; returns how many.
-template <class Items>
-std::size_t suppress(Items& items, const Suppression& s) {
+// race_top: only the first user frame of each access.
+std::vector<std::string> top_frames(const RaceView& view) {
+  std::vector<std::string> texts;
+  for (const AccessView* access : {&view.first, &view.second}) {
+    if (!access->site.function.empty()) texts.push_back(access->site.function);
+    if (!access->site.file.empty()) texts.push_back(access->site.file);
+  }
+  return texts;
+}
+
+// Marks every unsuppressed item that `s` matches in `items`, by the texts `texts_of` gives of
+// its view; returns how many.
+template <class Items, class Texts>
+std::size_t suppress(Items& items, const Suppression& s, Texts texts_of) {
   std::size_t hits = 0;
   for (auto& item : items) {
     if (!item.suppressed_by.empty()) continue;
-    for (const std::string& text : searchable_texts(item.view)) {
+    for (const std::string& text : texts_of(item.view)) {
       if (suppression_matches(s.pattern, text)) {
         item.suppressed_by = s.type + ":" + s.pattern;
         ++hits;
@@ -101,9 +112,12 @@ std::vector<Suppression> read_suppressions(const std::string& path) {
     if (line.empty()) continue;
     auto colon = line.find(':');
     std::string type = colon == std::string::npos ? "" : trim(line.substr(0, colon));
-    if (type != "deadlock" && type != "race" && type != "mutex")
+    static const std::set<std::string> kTypes = {"deadlock", "race",   "race_top",       "mutex",
+                                                  "thread",   "signal", "called_from_lib"};
+    if (!kTypes.count(type))
       throw UsageError(path + ":" + std::to_string(number) +
-                       ": expected 'deadlock:PATTERN', 'race:PATTERN' or 'mutex:PATTERN', got '" +
+                       ": expected 'deadlock:PATTERN', 'race:PATTERN', 'race_top:PATTERN' or "
+                       "'mutex:PATTERN' (or TSan's thread:, signal:, called_from_lib:), got '" +
                        line + "'");
     std::string pattern = trim(line.substr(colon + 1));
     if (pattern.empty())
@@ -115,10 +129,12 @@ std::vector<Suppression> read_suppressions(const std::string& path) {
 
 void apply_suppressions(Report& report, const std::vector<Suppression>& suppressions) {
   for (const Suppression& s : suppressions) {
-    // TSan's types: "deadlock" for lock-order cycles, "race", and "mutex" for lock misuse.
-    std::size_t hits = s.type == "deadlock" ? suppress(report.cycles, s)
-                       : s.type == "race"   ? suppress(report.races, s)
-                                            : suppress(report.incidents, s);
+    auto all_texts = [](const auto& view) { return searchable_texts(view); };
+    std::size_t hits = s.type == "deadlock"   ? suppress(report.cycles, s, all_texts)
+                       : s.type == "race"     ? suppress(report.races, s, all_texts)
+                       : s.type == "race_top" ? suppress(report.races, s, top_frames)
+                       : s.type == "mutex"    ? suppress(report.incidents, s, all_texts)
+                                              : 0;  // thread, signal, called_from_lib
     report.suppression_hits.emplace_back(s.type + ":" + s.pattern, hits);
   }
 }

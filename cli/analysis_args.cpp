@@ -33,7 +33,7 @@ void add_analysis_options(CLI::App* command, AnalysisArgs& args, bool with_trace
       ->check(CLI::Range(std::size_t{1}, std::size_t{100'000'000}))
       ->default_str("10000");
   command->add_option("--suppressions", args.suppressions,
-                      "TSan-style file: deadlock:PATTERN, race:PATTERN, mutex:PATTERN (misuse), # comments")
+                      "TSan suppressions file: deadlock:, race:, race_top:, mutex: (misuse) PATTERN lines; thread:, signal:, called_from_lib: accepted, match nothing; # comments")
       ->type_name("FILE");
   command->add_option("--baseline", args.baseline,
                       "JSON report of known findings: only findings absent from it fail")

@@ -64,6 +64,14 @@ printf '# known issues\ndeadlock:lock1\nrace:counter\nrace:no_such_thing\n' > "$
 grep -q "suppression 'deadlock:lock1' matched 1 finding" "$work/supp_out.txt"; check "suppression hits printed" 0 $?
 grep -q "suppression 'race:no_such_thing' matched 0 finding" "$work/supp_out.txt"; check "unused suppression printed" 0 $?
 
+# A TSan suppressions file: race_top matches a race by its accesses' first user frame only (the
+# variable's name is not a top frame); thread:, signal:, called_from_lib: are accepted and match
+# nothing.
+top=$(python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); print([f for f in d["findings"] if f["kind"] == "data-race"][0]["accesses"][0]["site"]["function"])' "$work/out.json")
+printf 'deadlock:lock1\nrace_top:^counter$\nthread:worker\nsignal:handler\ncalled_from_lib:libfoo.so\n' > "$work/tsan.supp"
+"$cli" analyze "$work/traces" --suppressions "$work/tsan.supp" > "$work/tsan_out.txt"; check "TSan types accepted; race_top does not match the variable's name" 1 $?
+printf 'deadlock:lock1\nrace_top:%s\n' "$top" > "$work/tsan_top.supp"
+"$cli" analyze "$work/traces" --suppressions "$work/tsan_top.supp" > /dev/null; check "race_top: matches the top user frame ($top)" 0 $?
 "$cli" analyze "$work/traces" --error-exitcode 42 >/dev/null; check "--error-exitcode" 42 $?
 printf 'nonsense line\n' > "$work/bad.supp"
 "$cli" analyze "$work/traces" --suppressions "$work/bad.supp" 2>"$work/err.txt" >/dev/null; check "bad suppressions file: usage error" 2 $?

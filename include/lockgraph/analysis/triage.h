@@ -16,8 +16,12 @@ class UsageError : public std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
+// TSan's suppression types: "deadlock" (lock-order cycles), "race", "race_top" (a race by the
+// first user frame of either access only), "mutex" (lock misuse); "thread", "signal" and
+// "called_from_lib" are accepted so a TSan suppressions file can be reused, and match nothing
+// (lockgraph has no thread-leak or signal reports, and no interceptors to switch off).
 struct Suppression {
-  std::string type;     // "deadlock" or "race"
+  std::string type;
   std::string pattern;  // TSan wildcard: '*' any run, '^'/'$' anchors
 };
 
