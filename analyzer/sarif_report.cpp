@@ -25,6 +25,10 @@ nlohmann::json rules() {
                    "warning: a code-level inversion, where this run's threads happened not to "
                    "overlap (one thread, or ordered by start/join) but the same code paths run "
                    "by two threads at once would deadlock."}}},
+        {"help",
+         {{"text", "Take the locks in one global order everywhere (or together, with std::scoped_lock), "
+                   "or hold a common lock around both sections. The scenario table and the two "
+                   "stacks per edge show where each order is taken."}}},
         {"defaultConfiguration", {{"level", "error"}}}},
        {{"id", "data-race"},
         {"name", "DataRace"},
@@ -32,6 +36,9 @@ nlohmann::json rules() {
         {"fullDescription",
          {{"text", "Two threads access the same variable, at least one writes, they hold no common "
                    "lock and no happens-before relation orders the accesses."}}},
+        {"help",
+         {{"text", "Protect every access to the variable with one lock, make it atomic, or order "
+                   "the accesses (join, condition variable, semaphore) before the second one."}}},
         {"defaultConfiguration", {{"level", "error"}}}},
        {{"id", "lock-misuse"},
         {"name", "LockMisuse"},
@@ -40,6 +47,9 @@ nlohmann::json rules() {
          {{"text", "The run itself deadlocked, or misused a lock: relocking a non-recursive lock, "
                    "unlocking a lock it does not hold, destroying a held lock, ending a thread "
                    "with locks held, waiting on a condition without its mutex."}}},
+        {"help",
+         {{"text", "Each party's stack shows the offending operation; an observed deadlock lists "
+                   "every thread with the lock it holds and the one it waits for."}}},
         {"defaultConfiguration", {{"level", "error"}}}}});
 }
 
@@ -140,7 +150,7 @@ void write_sarif_report(std::ostream& out, const Report& report) {
       {"$schema", "https://json.schemastore.org/sarif-2.1.0.json"},
       {"version", "2.1.0"},
       {"runs", nlohmann::json::array(
-                   {{{"tool", {{"driver", {{"name", "lockgraph"}, {"version", "0.1.0"},
+                   {{{"tool", {{"driver", {{"name", "lockgraph"}, {"version", LOCKGRAPH_VERSION},
                                           {"rules", rules()}}}}},
                      {"invocations", nlohmann::json::array({invocation})},
                      {"results", kStreamedArray}}})}};
