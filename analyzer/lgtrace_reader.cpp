@@ -44,6 +44,34 @@ bool is_plain_event_line(std::string_view line) {
   return digits() && rest == "}";
 }
 
+// The line with every byte that is not part of well-formed UTF-8 written as the text \xNN (a
+// JSON-escaped backslash, then x and two hex digits). Such bytes only occur inside strings (a
+// thread, lock or path name as the system gave it), so the line parses afterwards.
+std::string escape_invalid_utf8(std::string_view line) {
+  std::string out;
+  out.reserve(line.size());
+  auto byte = [&](std::size_t i) { return static_cast<unsigned char>(line[i]); };
+  for (std::size_t i = 0; i < line.size();) {
+    unsigned char c = byte(i);
+    std::size_t length = c < 0x80 ? 1 : (c >> 5) == 0x6 ? 2 : (c >> 4) == 0xe ? 3 : (c >> 3) == 0x1e ? 4 : 0;
+    bool valid = length > 0 && i + length <= line.size() && !(length == 2 && c < 0xc2);
+    for (std::size_t k = 1; valid && k < length; ++k) valid = (byte(i + k) & 0xc0) == 0x80;
+    if (valid && length == 3) valid = !(c == 0xe0 && byte(i + 1) < 0xa0) && !(c == 0xed && byte(i + 1) >= 0xa0);
+    if (valid && length == 4) valid = !(c == 0xf0 && byte(i + 1) < 0x90) && !(c == 0xf4 && byte(i + 1) >= 0x90) && c <= 0xf4;
+    if (valid) {
+      out.append(line.substr(i, length));
+      i += length;
+      continue;
+    }
+    static constexpr char kHex[] = "0123456789abcdef";
+    out += "\\\\x";
+    out += kHex[c >> 4];
+    out += kHex[c & 0xf];
+    ++i;
+  }
+  return out;
+}
+
 class LgtraceReader {
  public:
   LgtraceReader(const std::string& path, TraceModel& model)
@@ -69,6 +97,15 @@ class LgtraceReader {
         continue;
       }
       std::string problem = parse_flat_record(line, record_);
+      if (!problem.empty() && has_newline) {
+        // A name with bytes that are not UTF-8 (written by an older runtime as it came): keep
+        // the record, the bytes shown as \xNN.
+        std::string repaired = escape_invalid_utf8(line);
+        if (repaired != line && parse_flat_record(repaired, record_).empty()) {
+          problem.clear();
+          if (non_utf8_lines_++ == 0) first_non_utf8_line_ = line_number;
+        }
+      }
       if (!problem.empty()) {
         if (!has_newline) {  // the last line, cut off mid-record
           warn(line_number, "the trace ends mid-record at byte " + std::to_string(line_offset) +
@@ -334,6 +371,10 @@ class LgtraceReader {
 
   void finish() {
     date_holds();
+    if (non_utf8_lines_ > 0)
+      warn(first_non_utf8_line_, std::to_string(non_utf8_lines_) +
+                                     " record(s) hold bytes that are not UTF-8 (in a thread, lock or "
+                                     "path name); they are shown as \\xNN");
     const Process& p = model_.processes.back();
     if (!p.complete)
       model_.warnings.push_back(path_ + ": the trace has no end record: the process did not finish "
@@ -356,6 +397,7 @@ class LgtraceReader {
   bool header_read_ = false;
   std::set<std::string> unknown_kinds_;
   std::size_t first_chain_ = model_.chains.size();
+  std::uint64_t non_utf8_lines_ = 0, first_non_utf8_line_ = 0;
   std::map<std::pair<ThreadIndex, std::uint32_t>, std::vector<LockIndex>> held_across_;
 };
 

@@ -35,6 +35,31 @@ TEST(TraceReader, RejectsWhatIsNotATrace) {
   EXPECT_NE(load_error("{\"k\":\"lock\",\"id\":1}\n").find(":1: not a lockgraph trace"), std::string::npos);
 }
 
+// A name with bytes that are not UTF-8 (a thread named from a Latin-1 string, a path on a
+// non-UTF-8 file system) used to make the whole trace unreadable: the record is kept, the bytes
+// shown as \xNN, and a warning says so. A malformed line stays an error.
+TEST(TraceReader, NamesThatAreNotUtf8AreKept) {
+  SyntheticTrace t;
+  t.lock(1, std::string("caf\xe9") + " lock").lock(2, "B").thread(1, 0, 0, std::string("w\xff\xfe"));
+  t.chain(1, 2, {{1, 0}}).end();
+  TempDir dir;
+  TraceModel model = load_traces({dir.write("t.lgtrace", t.text())});
+  ASSERT_EQ(model.locks.size(), 2u);
+  EXPECT_EQ(model.locks[0].name, "caf\\xe9 lock");
+  EXPECT_EQ(model.threads[0].name, "w\\xff\\xfe");
+  EXPECT_EQ(model.chains.size(), 1u);
+  bool warned = false;
+  for (const auto& w : model.warnings) warned |= w.find("t.lgtrace:2: 2 record(s) hold bytes that are not UTF-8") != std::string::npos;
+  EXPECT_TRUE(warned);
+  // Well-formed multi-byte UTF-8 is left alone.
+  SyntheticTrace u;
+  u.lock(1, "\xc3\xa9t\xc3\xa9 \xe2\x9c\x93").end();
+  TraceModel utf8 = load_traces({dir.write("u.lgtrace", u.text())});
+  EXPECT_EQ(utf8.locks[0].name, "\xc3\xa9t\xc3\xa9 \xe2\x9c\x93");
+  EXPECT_TRUE(utf8.warnings.empty());
+  EXPECT_NE(load_error(u.text() + "{\"k\":\"lock\",\"id\":\xff}\n").find("malformed record"), std::string::npos);
+}
+
 TEST(TraceReader, RejectsAnotherMajorVersion) {
   std::string e = load_error(R"({"k":"header","magic":"lockgraph-trace","version":"2.0"})" "\n");
   EXPECT_NE(e.find(":1: trace format version 2.0 is not supported"), std::string::npos) << e;
