@@ -89,6 +89,7 @@ class WitnessSearch {
     conditions_ = conditions;
     steps_ = 0;
     witness_.clear();
+    witness_facts_.clear();
     const std::size_t n = facts_.size();
     domain_.assign(n, {});
     size_.assign(n, 0);
@@ -125,7 +126,10 @@ class WitnessSearch {
       if (!consistent) continue;
       std::size_t next_edge = most_constrained();
       if (next_edge == n) {
-        for (std::size_t i = 0; i < n; ++i) witness_.push_back(facts_[i][chosen_[i]].example);
+        for (std::size_t i = 0; i < n; ++i) {
+          witness_facts_.push_back(&facts_[i][chosen_[i]]);
+          witness_.push_back(witness_facts_.back()->example);
+        }
         return Outcome::kFound;
       }
       levels.push_back({next_edge, 0, trail_.size()});
@@ -171,12 +175,9 @@ class WitnessSearch {
            !order_.ordered({y.thread, y.segment}, {x.thread, x.hold_segment});
   }
 
-  const Fact& fact_of_witness(std::size_t edge) const {
-    for (const Fact& f : facts_[edge])
-      if (f.example.chain == witness_[edge].chain && f.example.held_index == witness_[edge].held_index)
-        return f;
-    return facts_[edge].front();
-  }
+  // The fact behind edge `edge` of the last witness found.
+  const Fact& fact_of_witness(std::size_t edge) const { return *witness_facts_[edge]; }
+
 
   std::size_t evidence_count() const {
     std::size_t n = 0;
@@ -249,6 +250,7 @@ class WitnessSearch {
   std::vector<std::uint32_t> chosen_;
   std::vector<std::pair<std::size_t, std::size_t>> trail_;  // (edge, its size before a narrowing)
   std::vector<Evidence> witness_;
+  std::vector<const Fact*> witness_facts_;  // the facts witness_ came from
   bool chain_known_ = false, chain_ = false;
 };
 

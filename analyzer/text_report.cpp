@@ -186,11 +186,8 @@ void write_text_report(std::ostream& out, const Report& report, Symbolizer& symb
   for (const auto& [pattern, hits] : report.suppression_hits)
     out << fmt::format("lockgraph: suppression '{}' matched {} finding(s)\n", pattern, hits);
 
-  std::size_t others = 0, inversions = 0;
-  for (const auto& c : findings.cycles) {
-    others += !verdict_is_finding(c.verdict);
-    inversions += c.verdict == Verdict::kSingleThread || c.verdict == Verdict::kOrdered;
-  }
+  std::size_t others = 0;
+  for (const auto& c : findings.cycles) others += !verdict_is_finding(c.verdict);
   std::string tail;
   if (report.suppressed() > 0) tail += fmt::format(", {} suppressed", report.suppressed());
   if (report.baseline_known() > 0) tail += fmt::format(", {} known from the baseline", report.baseline_known());
@@ -211,7 +208,7 @@ void write_text_report(std::ostream& out, const Report& report, Symbolizer& symb
                      "lock-order inversion(s), {} data race(s){}; "
                      "{} lock(s), {} thread(s), {} process(es)\n",
                      report.failing(), happened, findings.count(Verdict::kDeadlock), undecided,
-                     inversions, report.races.size(), tail,
+                     findings.inversions(), report.races.size(), tail,
                      findings.model->locks.size(), findings.model->threads.size(),
                      findings.model->processes.size());
 }

@@ -70,8 +70,7 @@ void write_html_report(std::ostream& out, const HtmlInputs& inputs, analysis::Sy
                       "Traces: {}",
                       failing || findings.incomplete() ? "bad" : "good", failing, report.incidents.size(),
                       findings.count(analysis::Verdict::kDeadlock),
-                      findings.count(analysis::Verdict::kSingleThread) +
-                          findings.count(analysis::Verdict::kOrdered),
+                      findings.inversions(),
                       report.races.size(), findings.cycles.size(), findings.model->locks.size(),
                       findings.model->threads.size(), findings.model->processes.size(),
                       html_escape(traces)));

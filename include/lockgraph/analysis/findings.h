@@ -74,6 +74,8 @@ struct Findings {
     for (const auto& c : cycles) n += c.verdict == verdict;
     return n;
   }
+  // Code-level lock-order inversions: single-thread and ordered cycles.
+  std::size_t inversions() const { return count(Verdict::kSingleThread) + count(Verdict::kOrdered); }
 };
 
 // Builds the lock graph of `model`, enumerates its cycles and gives each a verdict, and finds the
