@@ -91,6 +91,9 @@ class LgtraceReader {
       bool has_newline = !in.eof();
       std::uint64_t line_offset = offset;
       offset += line.size() + (has_newline ? 1 : 0);
+      if (line.find('\0') != std::string::npos) {
+        skip_unwritten_bytes(line, line_number, line_offset);
+      }
       if (line.empty()) continue;
       if (line_number > 1 && is_plain_event_line(line)) {
         ++model_.events;
@@ -225,6 +228,10 @@ class LgtraceReader {
       Process& p = model_.processes.back();
       p.complete = true;
       p.end_reason = text("reason");
+      if (const std::string* error = record_.text("write_error"))
+        warn(line, "the runtime could not write " + std::to_string(record_.number("lost_bytes") ? *record_.number("lost_bytes") : 0) +
+                       " bytes of records (" + *error +
+                       "): lock orders and accesses in them are missing from this analysis");
       return;
     }
     if (kind_ == k::kHeader) fail(line, "a second header record in one trace");
@@ -369,8 +376,31 @@ class LgtraceReader {
     }
   }
 
+  // A process killed while threads were copying records into the mapped trace (trace_file.h)
+  // leaves NUL bytes where they had not written yet: before a run of them is the start of a record
+  // cut short, after the last run a whole record. `line` becomes that record (or empty).
+  void skip_unwritten_bytes(std::string& line, std::uint64_t line_number, std::uint64_t& line_offset) {
+    std::size_t piece = 0;
+    while (piece < line.size()) {
+      std::size_t nul = line.find('\0', piece);
+      if (nul == std::string::npos) break;
+      if (nul > piece && cut_records_++ == 0) {
+        first_cut_line_ = line_number;
+        first_cut_offset_ = line_offset + piece;
+      }
+      piece = line.find_first_not_of('\0', nul);
+      if (piece == std::string::npos) piece = line.size();
+    }
+    line_offset += piece;
+    line.erase(0, piece);
+  }
+
   void finish() {
     date_holds();
+    if (cut_records_ > 0)
+      warn(first_cut_line_, std::to_string(cut_records_) + " record(s) cut short, the first at byte " +
+                                std::to_string(first_cut_offset_) +
+                                ": the process ended while writing them (killed); they are skipped");
     if (non_utf8_lines_ > 0)
       warn(first_non_utf8_line_, std::to_string(non_utf8_lines_) +
                                      " record(s) hold bytes that are not UTF-8 (in a thread, lock or "
@@ -398,6 +428,7 @@ class LgtraceReader {
   std::set<std::string> unknown_kinds_;
   std::size_t first_chain_ = model_.chains.size();
   std::uint64_t non_utf8_lines_ = 0, first_non_utf8_line_ = 0;
+  std::uint64_t cut_records_ = 0, first_cut_line_ = 0, first_cut_offset_ = 0;
   std::map<std::pair<ThreadIndex, std::uint32_t>, std::vector<LockIndex>> held_across_;
 };
 

@@ -17,7 +17,7 @@
     "summary: each distinct lock chain once with counts. full: also every acquire and release.")     \
   X(Int, stack_depth, 32, "Frames kept per captured stack (0 disables stack capture).")              \
   X(Int, flush_interval_ms, 0,                                                                       \
-    "If > 0, buffered records are written at least this often, so SIGKILL loses at most that much.") \
+    "If > 0, acquisition counts are written at least this often (records are written at once).") \
   X(Bool, enabled, true, "Record anything at all. enabled=0 leaves only the plain locks.")          \
   X(Int, verbosity, 1, "0: silent. 1: one line naming the trace at exit. 2: debug notes.")           \
   X(Str, self_deadlock, "abort",                                                                     \

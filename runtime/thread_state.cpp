@@ -87,7 +87,7 @@ ThreadState* make_state(ThreadId tid) {
   std::fill(std::begin(state->recorded_accesses), std::end(state->recorded_accesses), 0);
   state->held.attach(&tls_lock_path);
   state->chains.mirror_to(&tls_lock_path);
-  state->buffer.reserve(64 * 1024 + 4096);
+  state->buffer.reserve(4096);  // one operation's records: handed over when it ends
   state->signal_stack.install();
   (void)&tls_exit_hook;  // odr-use: registers the exit hook's destructor for this thread
   tls_state = state;

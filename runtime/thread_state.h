@@ -111,11 +111,11 @@ struct ThreadState {
   StackScratch stack_scratch;  // capture_and_intern_stack's arrays (why here: stack_depot.h)
   SignalStack signal_stack;    // where the fatal-signal handler runs on this thread
 
-  // Complete records not yet written. `busy` is held while the owner appends or another thread
-  // flushes; `committed` is the length of complete records, for the signal path.
+  // Records being made: handed to the trace file when the BufferGuard that made them ends, so a
+  // record is either not finished or already in the file. `busy` is held while the owner appends
+  // or another thread writes the counts.
   std::string buffer;
   std::atomic_flag busy = ATOMIC_FLAG_INIT;
-  std::atomic<std::size_t> committed{0};
 
   WaitSnapshot wait;
 
@@ -155,7 +155,12 @@ ThreadState* first_thread_state() noexcept;
 // The next thread id, never reused.
 ThreadId allocate_thread_id() noexcept;
 
-// Holds a state's buffer flag for a scope (spins: the owner holds it only for an append).
+// Copies the records in `state`'s buffer into the trace file and empties it (trace_writer.cpp);
+// they stay in the buffer while no trace file is open. Caller holds the state's buffer flag.
+void hand_over_records(ThreadState& state) noexcept;
+
+// Holds a state's buffer flag for a scope (spins: the owner holds it only for an append), and
+// hands what was appended meanwhile to the trace file.
 class BufferGuard {
  public:
   explicit BufferGuard(ThreadState& state) : state_(state) {
@@ -163,7 +168,7 @@ class BufferGuard {
     }
   }
   ~BufferGuard() {
-    state_.committed.store(state_.buffer.size(), std::memory_order_relaxed);
+    if (!state_.buffer.empty()) hand_over_records(state_);
     state_.busy.clear(std::memory_order_release);
   }
   BufferGuard(const BufferGuard&) = delete;

@@ -21,11 +21,11 @@
 #include "record_builder.h"
 #include "stack_depot.h"
 #include "sync_records.h"
+#include "trace_file.h"
 
 namespace lockgraph::rt {
 namespace {
 
-constexpr std::size_t kFlushThreshold = 64 * 1024;
 // Faults: always caught (a sanitizer's handler before ours is chained to after the flush).
 constexpr int kFaultSignals[] = {SIGSEGV, SIGABRT, SIGBUS, SIGFPE};
 // Every other signal whose default action ends the process: caught only while that default is in
@@ -35,7 +35,6 @@ constexpr int kEndingSignals[] = {SIGTERM, SIGINT, SIGHUP,  SIGQUIT, SIGALRM,   
                                   SIGPROF};
 
 struct WriterState {
-  std::atomic<int> fd{-1};
   std::atomic<bool> finalized{false};
   std::atomic<bool> signal_flush_started{false};
   std::atomic<long> pid{0};  // the process the open trace belongs to
@@ -46,18 +45,6 @@ struct WriterState {
 WriterState& writer() {
   static WriterState* state = new WriterState();  // never destroyed: used until the very end
   return *state;
-}
-
-void write_all(int fd, const char* data, std::size_t size) noexcept {
-  while (size > 0) {
-    ssize_t n = ::write(fd, data, size);
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      return;  // disk full or closed: nothing sensible left to do from inside a lock call
-    }
-    data += n;
-    size -= static_cast<std::size_t>(n);
-  }
 }
 
 void make_parent_directories(const std::string& path) {
@@ -72,7 +59,7 @@ std::string executable_path() {
   return n > 0 ? std::string(buffer, static_cast<std::size_t>(n)) : std::string();
 }
 
-void write_header(int fd, long parent_pid) {
+void write_header(long parent_pid) {
   std::string line;
   RecordBuilder(line, trace::kind::kHeader)
       .str("magic", trace::kMagic)
@@ -87,22 +74,21 @@ void write_header(int fd, long parent_pid) {
                                std::chrono::system_clock::now().time_since_epoch())
                                .count()))
       .end();
-  write_all(fd, line.data(), line.size());
+  trace_file_append(line.data(), line.size());
 }
 
-int open_trace(long parent_pid) {
+bool open_trace(long parent_pid) {
   WriterState& w = writer();
   w.path = expand_trace_path(options().trace_path, ::getpid());
   make_parent_directories(w.path);
-  int fd = ::open(w.path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_APPEND | O_CLOEXEC, 0644);
-  if (fd < 0) {
+  if (!trace_file_open(w.path.c_str())) {
     std::fprintf(stderr, "lockgraph: cannot open trace '%s': %s; recording is off\n",
                  w.path.c_str(), std::strerror(errno));
-    return -1;
+    return false;
   }
-  write_header(fd, parent_pid);
+  write_header(parent_pid);
   w.pid.store(::getpid());
-  return fd;
+  return true;
 }
 
 // Count records are formatted into a stack buffer, never the heap: this runs in signal handlers.
@@ -164,50 +150,56 @@ void report_new_counts(ThreadState& state, Counts& counts) {
 }
 
 // Caller holds the state's buffer flag.
-void write_state_locked(ThreadState& state, int fd) noexcept {
+void write_state_locked(ThreadState& state) noexcept {
   if (!state.buffer.empty()) {
-    write_all(fd, state.buffer.data(), state.buffer.size());
+    trace_file_append(state.buffer.data(), state.buffer.size());
     state.buffer.clear();
   }
-  CountWriter counts([fd](const char* data, std::size_t size) { write_all(fd, data, size); }, state.tid);
+  CountWriter counts([](const char* data, std::size_t size) { trace_file_append(data, size); },
+                     state.tid);
   report_new_counts(state, counts);
 }
 
-void write_end_record(int fd, const char* reason) {
-  char line[128];
-  int n = std::snprintf(line, sizeof line, "{\"k\":\"%s\",\"reason\":\"%s\"}\n", trace::kind::kEnd,
+// The end record, and with it the first write error that cost records (the reader warns).
+void write_end_record(const char* reason) {
+  char line[256];
+  int n = std::snprintf(line, sizeof line, "{\"k\":\"%s\",\"reason\":\"%s\"", trace::kind::kEnd,
                         reason);
-  write_all(fd, line, static_cast<std::size_t>(n));
+  if (int error = trace_file_error(); error != 0)
+    n += std::snprintf(line + n, sizeof line - static_cast<std::size_t>(n),
+                       ",\"write_error\":\"%s\",\"lost_bytes\":%llu", ::strerrorname_np(error),
+                       static_cast<unsigned long long>(trace_file_lost_bytes()));
+  n += std::snprintf(line + n, sizeof line - static_cast<std::size_t>(n), "}\n");
+  trace_file_append(line, static_cast<std::size_t>(n), /*last=*/true);
 }
 
 void at_exit_flush() {
   WriterState& w = writer();
   flush_all();
   w.finalized.store(true);
-  int fd = w.fd.load();
-  if (fd < 0) return;
-  write_end_record(fd, "exit");
+  if (!trace_file_is_open()) return;
+  write_end_record("exit");
+  trace_file_finish();
   if (options().verbosity >= 1)
     std::fprintf(stderr, "lockgraph: trace written to %s\n", w.path.c_str());
 }
 
-// Fatal signal: write what every thread has, without locks that the interrupted code might hold
-// (a busy buffer is written up to its last complete record), then let the signal do what it does.
+// Fatal signal: write every thread's counts, without locks that the interrupted code might hold
+// (a thread busy appending a record has not handed it over yet: that record is not written),
+// then let the signal do what it does.
 void on_fatal_signal(int sig) {
   WriterState& w = writer();
-  int fd = w.fd.load();
-  if (fd >= 0 && !w.signal_flush_started.exchange(true)) {
+  if (trace_file_is_open() && !w.signal_flush_started.exchange(true)) {
     for (ThreadState* s = first_thread_state(); s; s = s->next) {
       if (!s->busy.test_and_set(std::memory_order_acquire)) {
-        write_state_locked(*s, fd);
+        write_state_locked(*s);
         s->busy.clear(std::memory_order_release);
-      } else {
-        write_all(fd, s->buffer.data(), s->committed.load(std::memory_order_relaxed));
       }
     }
     char reason[48];
     std::snprintf(reason, sizeof reason, "signal %d", sig);
-    write_end_record(fd, reason);
+    write_end_record(reason);
+    trace_file_finish();
   }
   ::sigaction(sig, &w.previous[sig], nullptr);
   ::raise(sig);
@@ -229,23 +221,6 @@ void install_signal_handlers() {
   }
 }
 
-// fork(): the parent flushes first so the child starts with empty buffers, then the child opens
-// its own trace (its pid differs) and forgets chains and stacks recorded in the parent's file.
-void before_fork() { flush_all(); }
-void in_fork_child() {
-  WriterState& w = writer();
-  int old = w.fd.exchange(-1);
-  if (old >= 0) ::close(old);
-  for (ThreadState* s = first_thread_state(); s; s = s->next) {
-    s->buffer.clear();
-    s->committed.store(0);
-    s->chains.clear();
-    s->busy.clear();
-  }
-  forget_interned_stacks();
-  w.fd.store(open_trace(::getppid()));
-}
-
 // A raw detached pthread without heap state, like the watchdog's (see hang_watchdog.cpp).
 static void* periodic_flusher(void*) {
   const long interval_ms = options().flush_interval_ms;
@@ -261,15 +236,29 @@ static void start_periodic_flusher() {
   if (::pthread_create(&thread, nullptr, periodic_flusher, nullptr) == 0) ::pthread_detach(thread);
 }
 
+// fork(): the parent flushes first so the child starts with empty buffers, then the child opens
+// its own trace (its pid differs) and forgets chains and stacks recorded in the parent's file.
+void before_fork() { flush_all(); }
+void in_fork_child() {
+  trace_file_forget_parent();
+  for (ThreadState* s = first_thread_state(); s; s = s->next) {
+    s->buffer.clear();
+    s->chains.clear();
+    s->busy.clear();
+  }
+  forget_interned_stacks();
+  if (!open_trace(::getppid())) return;
+  // Threads do not survive a fork: the child starts its own flusher and watchdog.
+  if (options().flush_interval_ms > 0) start_periodic_flusher();
+  start_watchdog();
+}
+
 bool start_writer() {
   const Options& opts = options();
   if (!opts.enabled) return false;
   g_full_mode = opts.full_mode();
   if (g_full_mode) g_extra_records.fetch_or(kFullModeRecords);
-  WriterState& w = writer();
-  int fd = open_trace(0);
-  if (fd < 0) return false;
-  w.fd.store(fd);
+  if (!open_trace(0)) return false;
   std::atexit(at_exit_flush);
   std::at_quick_exit(at_exit_flush);
   install_signal_handlers();
@@ -285,36 +274,40 @@ void flush_before_immediate_exit() noexcept {
   WriterState& w = writer();
   // Not started, already finished, or a vfork child sharing its parent's memory (the trace and
   // buffers are the parent's): nothing of ours to write.
-  if (w.fd.load() < 0 || w.finalized.load() || w.pid.load() != ::getpid()) return;
+  if (!trace_file_is_open() || w.finalized.load() || w.pid.load() != ::getpid()) return;
   at_exit_flush();
 }
 
 void flush_before_exec() noexcept {
   WriterState& w = writer();
-  int fd = w.fd.load();
-  if (fd < 0 || w.finalized.load() || w.pid.load() != ::getpid()) return;
+  if (!trace_file_is_open() || w.finalized.load() || w.pid.load() != ::getpid()) return;
   flush_all();
-  write_end_record(fd, "exec");
+  write_end_record("exec");
+  trace_file_finish();  // if the exec fails, later records are written after this end record
 }
 
 bool recording() noexcept {
   static const bool on = start_writer();
-  return on && writer().fd.load(std::memory_order_relaxed) >= 0;
+  return on && trace_file_is_open();
 }
 
 bool finalized() noexcept { return writer().finalized.load(std::memory_order_relaxed); }
 
 void flush_thread(ThreadState& state) noexcept {
-  int fd = writer().fd.load();
-  if (fd < 0) return;
+  if (!trace_file_is_open()) return;
   BufferGuard guard(state);
-  write_state_locked(state, fd);
+  write_state_locked(state);
+}
+
+void hand_over_records(ThreadState& state) noexcept {
+  if (trace_file_is_open()) {
+    trace_file_append(state.buffer.data(), state.buffer.size());
+    state.buffer.clear();
+  }
 }
 
 void flush_if_needed(ThreadState& state) noexcept {
-  // `committed`, not buffer.size(): the periodic flusher may be emptying the buffer right now.
-  if (state.committed.load(std::memory_order_relaxed) >= kFlushThreshold || finalized())
-    flush_thread(state);
+  if (finalized()) flush_thread(state);
 }
 
 void append_counts(ThreadState& state) noexcept {
@@ -329,8 +322,7 @@ void flush_all() noexcept {
 }
 
 void write_records(std::string_view records) noexcept {
-  int fd = writer().fd.load();
-  if (fd >= 0) write_all(fd, records.data(), records.size());
+  trace_file_append(records.data(), records.size());
 }
 
 void flush() noexcept {

@@ -1,12 +1,13 @@
-// The trace file: opened once per process, appended to in whole records, never rewritten.
+// The trace: opened once per process (and once more in each fork child), appended to in whole
+// records through trace_file.h, never rewritten.
 //
-// Buffers are written when they fill, every flush_interval_ms if set, at exit
-// (std::exit, return from main, quick_exit, _exit, _Exit), on faults (SIGSEGV, SIGABRT, SIGBUS,
-// SIGFPE) and on every other signal whose default action ends the process while that default
-// is in force (SIGTERM, SIGINT, SIGHUP, SIGALRM, SIGPIPE, SIGUSR1, ...: the signal then keeps its
-// usual effect), and before fork(). Every write is a
-// whole number of records appended with O_APPEND, so a reader of a file cut anywhere loses at
-// most the last line.
+// A record is in the file as soon as the operation that made it ends (BufferGuard hands it over),
+// so no ending of the process can lose it. What waits in memory is only the per-chain counts of
+// repeated acquisitions: written every flush_interval_ms if set, at exit (std::exit, return from
+// main, quick_exit, _exit, _Exit), before exec and fork(), on faults (SIGSEGV, SIGABRT, SIGBUS,
+// SIGFPE) and on every other signal whose default action ends the process while that default is
+// in force (SIGTERM, SIGINT, SIGHUP, SIGALRM, SIGPIPE, SIGUSR1, ...: the signal then keeps its
+// usual effect). SIGKILL loses only counts since the last of those.
 #pragma once
 
 #include <string_view>
@@ -22,8 +23,8 @@ bool recording() noexcept;
 // Whether the process is past its final flush; records are then written through immediately.
 bool finalized() noexcept;
 
-// After the owner appended to its buffer (guard released): writes it out if it is large or the
-// process is finishing.
+// After the owner appended to its buffer (guard released): writes its counts too if the process
+// is finishing.
 void flush_if_needed(ThreadState& state) noexcept;
 
 // Writes `state`'s buffer and the counts of its chains not yet written.

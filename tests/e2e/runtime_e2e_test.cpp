@@ -9,6 +9,7 @@
 
 #include "lockgraph/analysis/findings.h"
 #include "lockgraph/analysis/trace_loader.h"
+#include "lockgraph/trace_format.h"
 #include "support/process.h"
 #include "support/temp_dir.h"
 
@@ -92,11 +93,14 @@ TEST_P(EndingTest, TheTraceKeepsBothOrders) {
   EXPECT_EQ(r.exit_code, exit_code);
   EXPECT_EQ(r.signal, signal) << "the signal must keep its usual effect";
   ASSERT_EQ(model.processes.size(), 1u);
-  EXPECT_TRUE(model.processes[0].complete) << how;
-  if (signal != 0) {
+  // SIGKILL runs no handler: no end record, but every record made before it is in the file.
+  EXPECT_EQ(model.processes[0].complete, signal != SIGKILL) << how;
+  if (signal != 0 && signal != SIGKILL) {
     EXPECT_EQ(model.processes[0].end_reason, "signal " + std::to_string(signal));
   }
-  if (std::string(how) == "exec") EXPECT_EQ(model.processes[0].end_reason, "exec");
+  if (std::string(how) == "exec") {
+    EXPECT_EQ(model.processes[0].end_reason, "exec");
+  }
   auto findings = analyze(std::make_shared<TraceModel>(model), {});
   ASSERT_EQ(findings.cycles.size(), 1u) << how;
   // The worker was joined before main took the opposite order.
@@ -116,7 +120,52 @@ INSTANTIATE_TEST_SUITE_P(Endings, EndingTest,
                                            std::make_tuple("abort", -1, SIGABRT),
                                            std::make_tuple("segv", -1, SIGSEGV),
                                            std::make_tuple("stack_overflow", -1, SIGSEGV),
-                                           std::make_tuple("term", -1, SIGTERM)));
+                                           std::make_tuple("term", -1, SIGTERM),
+                                           std::make_tuple("kill", -1, SIGKILL)));
+
+// Endings that give the runtime no chance to write anything at the end
+// (tests/programs/dies_deadlocked.cpp).
+TEST(EndingWithoutAWord, ARealDeadlockKilledWithSigkillIsInTheTrace) {
+  TempDir dir;
+  lockgraph::testing::ProcessResult r;
+  TraceModel model = run_and_load(LOCKGRAPH_PROGRAM_DIR "/dies_deadlocked", {"kill"}, dir, &r);
+  EXPECT_EQ(r.signal, SIGKILL);
+  ASSERT_EQ(model.processes.size(), 1u);
+  EXPECT_FALSE(model.processes[0].complete);
+  auto findings = analyze(std::make_shared<TraceModel>(model), {});
+  ASSERT_EQ(findings.cycles.size(), 1u);
+  EXPECT_EQ(findings.cycles[0].verdict, Verdict::kDeadlock) << findings.cycles[0].reason;
+}
+
+TEST(EndingWithoutAWord, AForkChildThatCallsExitKeepsItsOrders) {
+  TempDir dir;
+  lockgraph::testing::ProcessResult r;
+  TraceModel model = run_and_load(LOCKGRAPH_PROGRAM_DIR "/dies_deadlocked", {"fork_exit"}, dir, &r);
+  EXPECT_EQ(r.exit_code, 0);
+  ASSERT_EQ(model.processes.size(), 2u);
+  for (const Process& p : model.processes) EXPECT_TRUE(p.complete) << p.trace_path;
+  auto findings = analyze(std::make_shared<TraceModel>(model), {});
+  ASSERT_EQ(findings.cycles.size(), 1u);
+  EXPECT_EQ(findings.cycles[0].verdict, Verdict::kOrdered) << findings.cycles[0].reason;
+}
+
+// The watchdog is a thread: it does not survive fork(). The child starts its own, which sees the
+// child's deadlock, writes it and ends the child (on_hang=abort).
+TEST(EndingWithoutAWord, AForkChildThatDeadlocksIsSeenByItsOwnWatchdog) {
+  TempDir dir;
+  lockgraph::testing::ProcessResult r;
+  TraceModel model = run_and_load(LOCKGRAPH_PROGRAM_DIR "/dies_deadlocked", {"fork_deadlock"}, dir, &r,
+                                  ":hang_timeout_ms=200:on_hang=abort");
+  EXPECT_EQ(r.exit_code, 0) << "1: the child ended otherwise; 2: it still hung after 20 s";
+  ASSERT_EQ(model.processes.size(), 2u);
+  std::size_t observed = 0;
+  for (const Incident& i : model.incidents)
+    if (i.what == lockgraph::trace::incident::kDeadlockObserved) ++observed;
+  EXPECT_EQ(observed, 1u);
+  auto findings = analyze(std::make_shared<TraceModel>(model), {});
+  ASSERT_EQ(findings.cycles.size(), 1u);
+  EXPECT_EQ(findings.cycles[0].verdict, Verdict::kDeadlock) << findings.cycles[0].reason;
+}
 
 TEST(RuntimeOptions, HelpListsOptionsAndExitsCleanly) {
   TempDir dir;

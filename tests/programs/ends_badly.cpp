@@ -3,8 +3,8 @@
 // /bin/true, which records nothing), "stack_overflow"
 // (runaway recursion: a SIGSEGV with no stack left to handle it on), "alarm" (SIGALRM from
 // alarm(1)), "hup", "pipe", "usr1" (raised), "ignored_pipe" (SIGPIPE ignored by the program before
-// it takes a lock, then raised: it must stay ignored) or "return". The trace must hold both orders
-// whatever the ending.
+// it takes a lock, then raised: it must stay ignored), "kill" (SIGKILL: no handler runs) or
+// "return". The trace must hold both orders whatever the ending.
 #include <unistd.h>
 
 #include <csignal>
@@ -47,6 +47,7 @@ int main(int argc, char** argv) {
     if (!std::strcmp(how, "hup")) std::raise(SIGHUP);
     if (!std::strcmp(how, "pipe") || !std::strcmp(how, "ignored_pipe")) std::raise(SIGPIPE);
     if (!std::strcmp(how, "usr1")) std::raise(SIGUSR1);
+    if (!std::strcmp(how, "kill")) std::raise(SIGKILL);
     if (!std::strcmp(how, "stack_overflow")) return recurse(argc * 1000000000L, nullptr);
   }
   return 0;

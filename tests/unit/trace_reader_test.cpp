@@ -60,6 +60,43 @@ TEST(TraceReader, NamesThatAreNotUtf8AreKept) {
   EXPECT_NE(load_error(u.text() + "{\"k\":\"lock\",\"id\":\xff}\n").find("malformed record"), std::string::npos);
 }
 
+// A process killed while records were being copied into its mapped trace leaves NUL bytes: after
+// the last record (the rest of the file's last chunk) and where a thread was still copying one.
+TEST(TraceReader, SkipsTheUnwrittenBytesOfAKilledProcess) {
+  SyntheticTrace t;
+  t.lock(1, "A").lock(2, "B");
+  std::string cut = R"({"k":"chain","id":7,"t":1,"seg":0,"l":2,"f":0,"s":0,"he)";
+  std::string text = t.text() + cut + std::string(40, '\0');
+  SyntheticTrace rest;
+  rest.thread(1, 0, 0, "w").chain(1, 2, {{1, 0}});
+  text += rest.text().substr(rest.text().find('\n') + 1);  // without its header
+  text += std::string(4096, '\0');
+  TempDir dir;
+  TraceModel model = load_traces({dir.write("killed.lgtrace", text)});
+  EXPECT_EQ(model.locks.size(), 2u);
+  EXPECT_EQ(model.chains.size(), 1u) << "the whole record after the cut one is read";
+  EXPECT_FALSE(model.processes[0].complete);
+  bool warned = false;
+  for (const auto& w : model.warnings)
+    warned |= w.find("1 record(s) cut short, the first at byte " + std::to_string(t.text().size())) !=
+              std::string::npos;
+  EXPECT_TRUE(warned);
+  // Only NULs after the last record: nothing cut, nothing to warn about but the missing end.
+  TraceModel tail = load_traces({dir.write("tail.lgtrace", t.text() + std::string(100, '\0'))});
+  EXPECT_EQ(tail.locks.size(), 2u);
+  EXPECT_EQ(tail.warnings.size(), 1u) << tail.warnings.front();
+}
+
+TEST(TraceReader, WarnsOfRecordsTheRuntimeCouldNotWrite) {
+  SyntheticTrace t;
+  t.lock(1, "A").line(R"({"k":"end","reason":"exit","write_error":"ENOSPC","lost_bytes":1234})");
+  TempDir dir;
+  TraceModel model = load_traces({dir.write("full.lgtrace", t.text())});
+  ASSERT_EQ(model.warnings.size(), 1u);
+  EXPECT_NE(model.warnings[0].find("could not write 1234 bytes of records (ENOSPC)"), std::string::npos)
+      << model.warnings[0];
+}
+
 TEST(TraceReader, RejectsAnotherMajorVersion) {
   std::string e = load_error(R"({"k":"header","magic":"lockgraph-trace","version":"2.0"})" "\n");
   EXPECT_NE(e.find(":1: trace format version 2.0 is not supported"), std::string::npos) << e;

@@ -1,0 +1,201 @@
+#include "trace_file.h"
+
+#include <atomic>
+#include <cerrno>
+#include <cstring>
+#include <fcntl.h>
+#include <sched.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+namespace lockgraph::rt {
+namespace {
+
+// Address space reserved up front (nothing is committed until a chunk of the file is mapped).
+// A trace past this keeps growing through pwrite.
+constexpr std::uint64_t kAddressRange = std::uint64_t(8) << 30;
+constexpr std::uint64_t kChunk = std::uint64_t(4) << 20;
+// Kept back for the end record, so that a full disk still gets an end record saying so.
+constexpr std::uint64_t kEndRoom = 4096;
+// Waits on another thread (a grow, a copy in flight) give up after this many yields: the thread
+// waited on may be the one this signal handler interrupted.
+constexpr int kPatience = 100000;
+
+struct MappedTrace {
+  std::atomic<int> fd{-1};
+  char* base = nullptr;                     // the reserved range; the file is mapped from its start
+  std::atomic<std::uint64_t> used{0};       // bytes handed out to appends
+  std::atomic<std::uint64_t> mapped{0};     // bytes of the file mapped (and allocated) at base
+  std::atomic<bool> direct{false};          // appends pwrite at their offset instead of copying
+  std::atomic<int> copying{0};              // appends copying into the mapping right now
+  std::atomic_flag file_busy = ATOMIC_FLAG_INIT;  // a grow, a direct write or the final cut
+  std::atomic<int> error{0};
+  std::atomic<std::uint64_t> lost{0};
+};
+
+MappedTrace g_trace;
+
+// Takes the file flag; false if it stayed taken past our patience.
+bool take_file_flag() {
+  for (int i = 0; g_trace.file_busy.test_and_set(std::memory_order_acquire); ++i) {
+    if (i == kPatience) return false;
+    ::sched_yield();
+  }
+  return true;
+}
+
+void note_error(int error, std::uint64_t lost_bytes) {
+  int none = 0;
+  g_trace.error.compare_exchange_strong(none, error);
+  g_trace.lost.fetch_add(lost_bytes, std::memory_order_relaxed);
+}
+
+// Maps more of the file so that `needed` bytes (plus the end record's room) fit. Caller holds the
+// file flag.
+bool grow_locked(std::uint64_t needed) {
+  std::uint64_t have = g_trace.mapped.load(std::memory_order_relaxed);
+  if (needed + kEndRoom <= have) return true;
+  std::uint64_t want = (needed + kEndRoom + kChunk - 1) / kChunk * kChunk;
+  if (want > kAddressRange) {
+    g_trace.direct.store(true);
+    return false;
+  }
+  int fd = g_trace.fd.load(std::memory_order_relaxed);
+  if (::fallocate(fd, 0, static_cast<off_t>(have), static_cast<off_t>(want - have)) != 0) {
+    if (errno != EOPNOTSUPP) {  // ENOSPC, EFBIG, EDQUOT: records are lost from here on
+      note_error(errno, 0);
+      return false;
+    }
+    // A file system that cannot allocate ahead: a full disk would then be a SIGBUS on a page of
+    // the mapping, so write through it instead.
+    g_trace.direct.store(true);
+    return false;
+  }
+  void* at = ::mmap(g_trace.base + have, want - have, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_FIXED,
+                    fd, static_cast<off_t>(have));
+  if (at == MAP_FAILED) {
+    g_trace.direct.store(true);
+    return false;
+  }
+  g_trace.mapped.store(want, std::memory_order_release);
+  return true;
+}
+
+// Reserves [offset, offset + size) inside the mapping. False when the mapping cannot hold it.
+bool reserve_mapped(std::size_t size, bool last, std::uint64_t& offset) {
+  for (;;) {
+    std::uint64_t used = g_trace.used.load(std::memory_order_relaxed);
+    std::uint64_t mapped = g_trace.mapped.load(std::memory_order_acquire);
+    std::uint64_t limit = last ? mapped : (mapped > kEndRoom ? mapped - kEndRoom : 0);
+    if (used + size <= limit) {
+      if (g_trace.used.compare_exchange_weak(used, used + size, std::memory_order_relaxed)) {
+        offset = used;
+        return true;
+      }
+      continue;
+    }
+    if (last || g_trace.error.load(std::memory_order_relaxed) != 0 ||
+        g_trace.direct.load(std::memory_order_relaxed) || !take_file_flag())
+      return false;
+    bool grown = grow_locked(used + size);
+    g_trace.file_busy.clear(std::memory_order_release);
+    if (!grown) return false;
+  }
+}
+
+void pwrite_all(int fd, const char* data, std::size_t size, std::uint64_t offset) {
+  while (size > 0) {
+    ssize_t n = ::pwrite(fd, data, size, static_cast<off_t>(offset));
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      note_error(errno, size);
+      return;
+    }
+    data += n;
+    size -= static_cast<std::size_t>(n);
+    offset += static_cast<std::uint64_t>(n);
+  }
+}
+
+// Past the mapping: the bytes are written at their offset, under the file flag so that the final
+// cut never falls between a reservation and its write.
+void append_direct(const char* data, std::size_t size, bool last) {
+  if (!last && g_trace.error.load(std::memory_order_relaxed) != 0) {
+    note_error(0, size);
+    return;
+  }
+  bool flag = take_file_flag();
+  std::uint64_t offset = g_trace.used.fetch_add(size, std::memory_order_relaxed);
+  pwrite_all(g_trace.fd.load(std::memory_order_relaxed), data, size, offset);
+  if (flag) g_trace.file_busy.clear(std::memory_order_release);
+}
+
+}  // namespace
+
+bool trace_file_open(const char* path) noexcept {
+  int fd = ::open(path, O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  if (fd < 0) return false;
+  g_trace.used.store(0);
+  g_trace.mapped.store(0);
+  g_trace.error.store(0);
+  g_trace.lost.store(0);
+  g_trace.copying.store(0);
+  g_trace.file_busy.clear();
+  if (!g_trace.base) {
+    void* range = ::mmap(nullptr, kAddressRange, PROT_NONE,
+                         MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+    if (range != MAP_FAILED) g_trace.base = static_cast<char*>(range);
+  }
+  g_trace.direct.store(g_trace.base == nullptr);
+  g_trace.fd.store(fd);
+  return true;
+}
+
+bool trace_file_is_open() noexcept { return g_trace.fd.load(std::memory_order_relaxed) >= 0; }
+
+void trace_file_append(const char* data, std::size_t size, bool last) noexcept {
+  if (size == 0 || !trace_file_is_open()) return;
+  // Announce the copy before looking at `direct` (both sequentially consistent, as in
+  // trace_file_finish): the final cut then either sees this copy or this copy sees the cut.
+  g_trace.copying.fetch_add(1);
+  std::uint64_t offset;
+  if (!g_trace.direct.load() && reserve_mapped(size, last, offset)) {
+    std::memcpy(g_trace.base + offset, data, size);
+    g_trace.copying.fetch_sub(1, std::memory_order_release);
+    return;
+  }
+  g_trace.copying.fetch_sub(1, std::memory_order_release);
+  append_direct(data, size, last);
+}
+
+void trace_file_finish() noexcept {
+  int fd = g_trace.fd.load();
+  if (fd < 0) return;
+  g_trace.direct.store(true);
+  // Copies already reserved in the mapping finish first: cutting the file under one would fault.
+  for (int i = 0; g_trace.copying.load() != 0; ++i) {
+    if (i == kPatience) return;  // a copy this signal interrupted: leave the tail, the reader skips it
+    ::sched_yield();
+  }
+  if (!take_file_flag()) return;
+  if (::ftruncate(fd, static_cast<off_t>(g_trace.used.load())) != 0) {
+    // Nothing to do about it: the reader skips the unwritten tail.
+  }
+  g_trace.file_busy.clear(std::memory_order_release);
+}
+
+void trace_file_forget_parent() noexcept {
+  int fd = g_trace.fd.exchange(-1);
+  if (fd >= 0) ::close(fd);
+  // The parent's pages stay the parent's: the child's range is made fresh and private.
+  if (g_trace.base &&
+      ::mmap(g_trace.base, kAddressRange, PROT_NONE,
+             MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE | MAP_FIXED, -1, 0) == MAP_FAILED)
+    g_trace.base = nullptr;
+}
+
+int trace_file_error() noexcept { return g_trace.error.load(); }
+
+std::uint64_t trace_file_lost_bytes() noexcept { return g_trace.lost.load(); }
+
+}  // namespace lockgraph::rt
