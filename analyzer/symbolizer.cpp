@@ -16,9 +16,17 @@ namespace {
 
 bool starts_with(const std::string& s, const char* prefix) { return s.rfind(prefix, 0) == 0; }
 
-// Frames that are not the program's own: the wrappers, the standard library, libc.
+// Whether `module` is one of lockgraph's own libraries (the runtime, the preload interposer),
+// wherever it is installed.
+bool is_lockgraph_module(const std::string& module) {
+  std::size_t slash = module.rfind('/');
+  return std::string_view(module).substr(slash == std::string::npos ? 0 : slash + 1).starts_with("liblockgraph_");
+}
+
+// Frames that are not the program's own: lockgraph's libraries and wrappers, the standard
+// library, libc.
 bool is_user_frame(const SourceFrame& f) {
-  if (f.file.empty()) return false;
+  if (f.file.empty() || is_lockgraph_module(f.module)) return false;
   if (starts_with(f.module, "/lib/") || starts_with(f.module, "/usr/lib/")) return false;
   if (starts_with(f.file, "/usr/include/") || starts_with(f.file, "/usr/lib/")) return false;
   if (f.file.find("include/lockgraph/") != std::string::npos) return false;

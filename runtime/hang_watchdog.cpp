@@ -67,6 +67,23 @@ void write_observed(const std::vector<const Waiter*>& cycle) {
   write_records(records);
 }
 
+// Said at once on stderr, whatever the verbosity: the program will not get further by itself.
+// The locks and stacks are in the trace (named and symbolized by the analyzer).
+void print_observed(const std::vector<const Waiter*>& cycle) {
+  std::string text = "WARNING: lockgraph: deadlock (observed): " + std::to_string(cycle.size()) +
+                     " threads blocked for over " + std::to_string(options().hang_timeout_ms) +
+                     " ms, each waiting for a lock another of them holds:\n";
+  for (std::size_t i = 0; i < cycle.size(); ++i) {
+    const Waiter* holder = cycle[(i + 1) % cycle.size()];
+    text += "  thread " + std::to_string(cycle[i]->tid) + " waits for lock #" +
+            std::to_string(cycle[i]->lock) + ", held by thread " + std::to_string(holder->tid) +
+            " (which holds " + std::to_string(holder->held.size()) + " lock(s))\n";
+  }
+  text += "  every thread's held locks and stacks are in " + current_trace_path() +
+          " (lockgraph analyze shows them; under lockgraph run, the report below)\n";
+  std::fputs(text.c_str(), stderr);
+}
+
 // One scan: every cycle of waits older than the timeout, each reported once per process.
 void scan(std::uint64_t timeout_ns, std::set<std::vector<std::uint32_t>>& reported) {
   std::vector<Waiter> waiters;
@@ -101,13 +118,11 @@ void scan(std::uint64_t timeout_ns, std::set<std::vector<std::uint32_t>>& report
     std::vector<const Waiter*> cycle;
     for (std::size_t i : path) cycle.push_back(&waiters[i]);
     write_observed(cycle);
+    print_observed(cycle);
     found = true;
-    if (options().verbosity >= 1)
-      std::fprintf(stderr, "lockgraph: deadlock observed: %zu thread(s) blocked in a lock cycle for over "
-                   "%ld ms; written to the trace\n", cycle.size(), options().hang_timeout_ms);
   }
   if (found && options().on_hang == "abort") {
-    std::fprintf(stderr, "lockgraph: aborting the deadlocked process (on_hang=abort)\n");
+    std::fprintf(stderr, "lockgraph: ending the deadlocked process with SIGABRT (on_hang=abort)\n");
     std::abort();
   }
 }

@@ -291,6 +291,8 @@ bool recording() noexcept {
   return on && trace_file_is_open();
 }
 
+std::string current_trace_path() { return trace_file_is_open() ? writer().path : std::string(); }
+
 bool finalized() noexcept { return writer().finalized.load(std::memory_order_relaxed); }
 
 void flush_thread(ThreadState& state) noexcept {

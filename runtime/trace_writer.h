@@ -10,6 +10,7 @@
 // usual effect). SIGKILL loses only counts since the last of those.
 #pragma once
 
+#include <string>
 #include <string_view>
 
 #include "thread_state.h"
@@ -19,6 +20,9 @@ namespace lockgraph::rt {
 // True when records are being written: enabled and the trace file is open. Starts the writer on
 // first call (reads options, opens the file, writes the header, installs exit and signal handlers).
 bool recording() noexcept;
+
+// The path of this process's trace ("" before it is open).
+std::string current_trace_path();
 
 // Whether the process is past its final flush; records are then written through immediately.
 bool finalized() noexcept;
