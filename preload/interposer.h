@@ -13,9 +13,13 @@
 
 namespace lockgraph::preload {
 
-// Whether this library records, or stands aside because the program carries the lockgraph
-// runtime itself (it was built with the wrappers; decided on first use, see own_runtime.cpp).
-enum class Role : std::uint8_t { kUndecided, kRecords, kStandsAside };
+// What the interposers of this library do. The preload library records every pthread call, or
+// stands aside because the program carries the lockgraph runtime itself (it was built with the
+// wrappers; decided on first use, see own_runtime.cpp). The runtime library (linked_role.cpp) is
+// linked: its interposers record threads, condition variables, semaphores and barriers, which
+// no wrapper sees (std::thread, std::condition_variable), while the program's locks are its
+// wrappers' to record.
+enum class Role : std::uint8_t { kUndecided, kRecords, kStandsAside, kLinked };
 extern std::atomic<Role> g_role;
 Role decide_role() noexcept;
 
@@ -24,11 +28,17 @@ Role decide_role() noexcept;
 // Two runtimes would record every lock twice, the wrapper and the pthread mutex inside it, nested
 // (so that each wrapper looked like a gate lock and hid the program's cycles), and both would
 // write the same trace file.
-inline bool passes_through() noexcept {
-  if (rt::tls_lock_path.depth != 0) return true;
+inline Role role() noexcept {
   Role role = g_role.load(std::memory_order_relaxed);
-  return (role == Role::kUndecided ? decide_role() : role) == Role::kStandsAside;
+  return role == Role::kUndecided ? decide_role() : role;
 }
+inline bool passes_through() noexcept {
+  return rt::tls_lock_path.depth != 0 || role() == Role::kStandsAside;
+}
+
+// Whether pthread mutexes are this library's to record (not in a linked program, where the
+// wrappers record the program's locks and a pthread mutex may be a wrapper's insides).
+inline bool records_mutexes() noexcept { return role() == Role::kRecords; }
 
 // Acquires the lock object at `address` with `try_once` (returns 0 on success) and, if that
 // fails and `blocking`, `block` (returns 0 or an error), reporting to the runtime. The fast path

@@ -13,7 +13,7 @@
 
 #include "options.h"
 #include "record_builder.h"
-#include "reentry_guard.h"
+#include "lockgraph/lock_path.h"
 #include "stack_depot.h"
 #include "trace_writer.h"
 
@@ -150,6 +150,7 @@ static void* watchdog_main(void*) {
 
 void start_watchdog() noexcept {
   if (!watchdog_enabled()) return;
+  ReentryGuard reentry;  // the runtime's own thread: not the program's (thread interposer)
   pthread_t thread;
   if (::pthread_create(&thread, nullptr, watchdog_main, nullptr) == 0) ::pthread_detach(thread);
 }

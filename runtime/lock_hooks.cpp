@@ -9,7 +9,7 @@
 #include "lockgraph/runtime.h"
 #include "options.h"
 #include "record_builder.h"
-#include "reentry_guard.h"
+#include "lockgraph/lock_path.h"
 #include "stack_depot.h"
 #include "sync_records.h"
 #include "lock_request.h"

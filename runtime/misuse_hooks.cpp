@@ -12,7 +12,7 @@
 #include "misuse.h"
 #include "options.h"
 #include "record_builder.h"
-#include "reentry_guard.h"
+#include "lockgraph/lock_path.h"
 #include "stack_depot.h"
 #include "thread_state.h"
 #include "trace_writer.h"

@@ -10,7 +10,7 @@
 #include "lockgraph/runtime.h"
 #include "lockgraph/trace_format.h"
 #include "record_builder.h"
-#include "reentry_guard.h"
+#include "lockgraph/lock_path.h"
 #include "stack_depot.h"
 #include "sync_records.h"
 #include "trace_writer.h"

@@ -2,7 +2,7 @@
 // Segments let the analyzer order events by start/join without a record per event.
 #include "lockgraph/runtime.h"
 #include "record_builder.h"
-#include "reentry_guard.h"
+#include "lockgraph/lock_path.h"
 #include "sync_records.h"
 #include "thread_state.h"
 #include "trace_writer.h"

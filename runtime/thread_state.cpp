@@ -9,7 +9,7 @@
 #include "lockgraph/trace_format.h"
 #include "misuse.h"
 #include "record_builder.h"
-#include "reentry_guard.h"
+#include "lockgraph/lock_path.h"
 #include "sync_records.h"
 #include "trace_writer.h"
 

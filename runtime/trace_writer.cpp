@@ -16,6 +16,7 @@
 #include <thread>
 #include <unistd.h>
 
+#include "lockgraph/lock_path.h"
 #include "lockgraph/trace_format.h"
 #include "options.h"
 #include "record_builder.h"
@@ -232,6 +233,7 @@ static void* periodic_flusher(void*) {
 }
 
 static void start_periodic_flusher() {
+  ReentryGuard reentry;  // the runtime's own thread: not the program's (thread interposer)
   pthread_t thread;
   if (::pthread_create(&thread, nullptr, periodic_flusher, nullptr) == 0) ::pthread_detach(thread);
 }

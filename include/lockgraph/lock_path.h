@@ -200,4 +200,23 @@ template <class TryOnce>
   return false;
 }
 
+// Marks the calling thread as inside the runtime for a scope, so that what it does meanwhile
+// (locks the runtime itself takes through an interposer or the allocator, the pthread_create a
+// lockgraph::thread makes after telling the runtime itself) is not recorded as the program's.
+class ReentryGuard {
+ public:
+  ReentryGuard() noexcept : outermost_(tls_lock_path.depth++ == 0) {}
+  ~ReentryGuard() { --tls_lock_path.depth; }
+  ReentryGuard(const ReentryGuard&) = delete;
+  ReentryGuard& operator=(const ReentryGuard&) = delete;
+  // False when the runtime was already active on this thread: the caller must do nothing.
+  explicit operator bool() const noexcept { return outermost_; }
+
+ private:
+  bool outermost_;
+};
+
+// The depth lives in the thread's LockPath, next to what the lock path reads anyway.
+inline int runtime_depth() noexcept { return tls_lock_path.depth; }
+
 }  // namespace lockgraph::rt

@@ -10,6 +10,7 @@
 #include <type_traits>
 #include <utility>
 
+#include "lockgraph/lock_path.h"
 #include "lockgraph/runtime.h"
 
 namespace lockgraph {
@@ -28,6 +29,7 @@ class thread {
   explicit thread(F&& f, Args&&... args) {
     rt::ThreadTicket ticket = rt::thread_forking();
     child_ = ticket.child;
+    rt::ReentryGuard told_already;  // the runtime's pthread_create interposer stands aside
     impl_ = std::thread(
         [ticket](auto&& fn, auto&&... fn_args) {
           rt::thread_started(ticket);
@@ -50,10 +52,16 @@ class thread {
   static unsigned hardware_concurrency() noexcept { return std::thread::hardware_concurrency(); }
 
   void join() {
-    impl_.join();
+    {
+      rt::ReentryGuard told_already;  // and its pthread_join interposer
+      impl_.join();
+    }
     rt::thread_joined(child_);
   }
-  void detach() { impl_.detach(); }
+  void detach() {
+    rt::ReentryGuard told_already;
+    impl_.detach();
+  }
 
   // The thread's id in the trace.
   rt::ThreadId trace_id() const noexcept { return child_; }

@@ -210,7 +210,10 @@ INSTANTIATE_TEST_SUITE_P(
     ::testing::Values(std::make_tuple("global_write_write", 1, "global_value"),
                       std::make_tuple("sleep_separated", 1, "flag"),
                       std::make_tuple("heap_field", 1, "Account::balance"),
-                      std::make_tuple("slots_after_join", 0, "")));
+                      std::make_tuple("slots_after_join", 0, ""),
+                      std::make_tuple("std_join", 0, ""), std::make_tuple("std_start", 0, ""),
+                      std::make_tuple("std_cv_handoff", 0, ""),
+                      std::make_tuple("std_write_write", 1, "global_value")));
 
 }  // namespace
 }  // namespace lockgraph::analysis

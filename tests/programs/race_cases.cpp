@@ -3,8 +3,17 @@
 //   sleep_separated     a write, then (after a sleep, not a sync) a read  -> 1 race
 //   heap_field          a field of a heap object written by two threads   -> 1 race
 //   slots_after_join    per-thread slots written, read by main after join -> no race
+// The same with the standard library's threads (no wrapper tells the runtime: its interposers see
+// pthread_create, pthread_join and pthread_cond_* in a linked program too):
+//   std_join            written in std::threads, read by main after join  -> no race
+//   std_start           written by main, read by the std::thread it starts -> no race
+//   std_cv_handoff      written, then handed over by std::condition_variable to a waiting
+//                       std::thread, which reads it                         -> no race
+//   std_write_write     two std::threads write one global, no lock           -> 1 race
 #include <chrono>
+#include <condition_variable>
 #include <cstring>
+#include <mutex>
 #include <memory>
 #include <thread>
 #include <vector>
@@ -58,6 +67,51 @@ int main(int argc, char** argv) {
       sum += slots[i];
     }
     return sum == 14 ? 0 : 1;
+  } else if (!std::strcmp(which, "std_join")) {
+    long slots[2] = {};
+    std::thread a([&] { LOCKGRAPH_WRITE(slots[0], "std_slots"); slots[0] = 1; });
+    std::thread b([&] { LOCKGRAPH_WRITE(slots[1], "std_slots"); slots[1] = 2; });
+    a.join();
+    b.join();
+    LOCKGRAPH_READ(slots[0], "std_slots");
+    LOCKGRAPH_READ(slots[1], "std_slots");
+    return slots[0] + slots[1] == 3 ? 0 : 1;
+  } else if (!std::strcmp(which, "std_start")) {
+    LOCKGRAPH_WRITE(global_value, "global_value");
+    global_value = 7;
+    std::thread reader([] { LOCKGRAPH_READ(global_value, "global_value"); });
+    reader.join();
+  } else if (!std::strcmp(which, "std_cv_handoff")) {
+    // The reader is waiting before the value is written, so the hand-off goes through the
+    // condition variable (a reader that found `ready` already set would be ordered by the mutex).
+    std::mutex m;
+    std::condition_variable cv;
+    bool waiting = false, ready = false;
+    std::thread reader([&] {
+      std::unique_lock lock(m);
+      waiting = true;
+      cv.notify_all();
+      cv.wait(lock, [&] { return ready; });
+      lock.unlock();
+      LOCKGRAPH_READ(global_value, "global_value");
+    });
+    {
+      std::unique_lock lock(m);
+      cv.wait(lock, [&] { return waiting; });
+    }
+    LOCKGRAPH_WRITE(global_value, "global_value");
+    global_value = 9;
+    {
+      std::lock_guard lock(m);
+      ready = true;
+    }
+    cv.notify_all();
+    reader.join();
+  } else if (!std::strcmp(which, "std_write_write")) {
+    auto write = [] { LOCKGRAPH_WRITE(global_value, "global_value"); global_value = 1; };
+    std::thread a(write), b(write);
+    a.join();
+    b.join();
   } else {
     return 2;
   }
