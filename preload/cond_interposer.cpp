@@ -62,4 +62,31 @@ __attribute__((visibility("default"))) int pthread_cond_broadcast(pthread_cond_t
   return real().cond_broadcast(c);
 }
 
+// C11 <threads.h>: cnd_t and mtx_t are glibc's pthread_cond_t and pthread_mutex_t under other
+// names; glibc's cnd_* call the pthread functions internally, unseen by the interposers above.
+__attribute__((visibility("default"))) int cnd_wait(cnd_t* c, mtx_t* m) {
+  auto* cond = reinterpret_cast<pthread_cond_t*>(c);
+  auto* mutex = reinterpret_cast<pthread_mutex_t*>(m);
+  if (preload::passes_through()) return preload::c11_result(real().cond_wait(cond, mutex));
+  return preload::c11_result(wait_impl(cond, mutex, __builtin_return_address(0),
+                                       [cond, mutex] { return real().cond_wait(cond, mutex); }));
+}
+
+__attribute__((visibility("default"))) int cnd_timedwait(cnd_t* __restrict c, mtx_t* __restrict m,
+                                                         const timespec* __restrict t) {
+  auto* cond = reinterpret_cast<pthread_cond_t*>(c);
+  auto* mutex = reinterpret_cast<pthread_mutex_t*>(m);
+  if (preload::passes_through()) return preload::c11_result(real().cond_timedwait(cond, mutex, t));
+  return preload::c11_result(wait_impl(cond, mutex, __builtin_return_address(0),
+                                       [cond, mutex, t] { return real().cond_timedwait(cond, mutex, t); }));
+}
+
+__attribute__((visibility("default"))) int cnd_signal(cnd_t* c) {
+  return preload::c11_result(pthread_cond_signal(reinterpret_cast<pthread_cond_t*>(c)));
+}
+
+__attribute__((visibility("default"))) int cnd_broadcast(cnd_t* c) {
+  return preload::c11_result(pthread_cond_broadcast(reinterpret_cast<pthread_cond_t*>(c)));
+}
+
 }  // extern "C"

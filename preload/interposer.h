@@ -3,6 +3,9 @@
 // self-deadlock, has its edge recorded before the wait and is published to the hang watchdog).
 #pragma once
 
+#include <errno.h>
+#include <threads.h>
+
 #include <atomic>
 #include <cstdint>
 #include <utility>
@@ -40,29 +43,46 @@ inline bool passes_through() noexcept {
 // wrappers record the program's locks and a pthread mutex may be a wrapper's insides).
 inline bool records_mutexes() noexcept { return role() == Role::kRecords; }
 
+// Whether a pthread lock call's result means the caller holds the lock: 0, or EOWNERDEAD (a
+// robust mutex whose owner died: acquired, to be made consistent by the caller).
+inline bool acquired(int rc) noexcept { return rc == 0 || rc == EOWNERDEAD; }
+
 // Acquires the lock object at `address` with `try_once` (returns 0 on success) and, if that
 // fails and `blocking`, `block` (returns 0 or an error), reporting to the runtime. The fast path
 // remembers `address` in the hold, so the release (rt::fast_release_at) needs no id lookup.
 // `identify` returns the lock's id and flags; it is called only after the first try: reading the
 // lock (its kind, its id) before the real lock would fetch a contended lock's cache line shared,
-// and the lock's atomic would then have to fetch it again exclusive. Returns the pthread result.
+// and the lock's atomic would then have to fetch it again exclusive. Returns the pthread result,
+// whatever it is: the program sees what it would see without lockgraph.
 template <class Identify, class TryOnce, class Block>
 int acquire(const void* address, Identify identify, const void* caller, bool blocking,
             TryOnce try_once, Block block) {
   int rc = try_once();
-  if (rc != 0 && blocking && rt::backoff_try([&] { return try_once() == 0; })) rc = 0;
+  if (!acquired(rc) && blocking) rt::backoff_try([&] { return acquired(rc = try_once()); });
   const auto [id, flags] = identify();
-  if (rc != 0 && blocking) {
+  if (!acquired(rc) && blocking) {
     rt::lock_contended(id, flags, caller);
     rc = block();
     rt::lock_wait_ended(id);
   }
+  const std::uint32_t recorded = flags & ~trace::flag::kRefusesRelock;
   // The runtime's fast path inline (this library contains the runtime), else its general path.
-  if (rc == 0)
-    rt::note_acquired(id, flags, caller, address);
+  if (acquired(rc))
+    rt::note_acquired(id, recorded, caller, address);
   else if (flags & (trace::flag::kTry | trace::flag::kTimed))
-    rt::lock_try_failed(id, flags, caller);
+    rt::lock_try_failed(id, recorded, caller);
   return rc;
+}
+
+// The C11 <threads.h> answer for a pthread result, as glibc's mtx_* and cnd_* give it.
+inline int c11_result(int rc) noexcept {
+  switch (rc) {
+    case 0: return thrd_success;
+    case EBUSY: return thrd_busy;
+    case ETIMEDOUT: return thrd_timedout;
+    case ENOMEM: return thrd_nomem;
+    default: return thrd_error;
+  }
 }
 
 }  // namespace lockgraph::preload

@@ -16,36 +16,81 @@ namespace {
 
 using preload::mutex_id;
 
-std::uint32_t reentry_flag(const pthread_mutex_t* m) {
-  return preload::mutex_is_recursive(m) ? trace::flag::kMayReenter : 0;
+// What the mutex's type means for a holder that locks it again: a recursive one takes it, an
+// error-checking one returns EDEADLK (glibc keeps the type in the low bits of __kind).
+std::uint32_t relock_flags(const pthread_mutex_t* m) {
+  switch (m->__data.__kind & 3) {
+    case PTHREAD_MUTEX_RECURSIVE: return trace::flag::kMayReenter;
+    case PTHREAD_MUTEX_ERRORCHECK: return trace::flag::kRefusesRelock;
+    default: return 0;
+  }
 }
 
 // `block` is the real blocking call (lock, timedlock or clocklock).
 template <class Block>
 int lock_impl(pthread_mutex_t* m, std::uint32_t flags, bool blocking, const void* caller, Block block) {
   return preload::acquire(
-      m, [=] { return std::pair{mutex_id(m, caller), flags | reentry_flag(m)}; }, caller, blocking,
+      m, [=] { return std::pair{mutex_id(m, caller), flags | relock_flags(m)}; }, caller, blocking,
       [m] { return __pthread_mutex_trylock(m); }, block);
 }
+
+int lock_at(pthread_mutex_t* m, const void* caller) {
+  if (preload::passes_through()) return __pthread_mutex_lock(m);
+  return lock_impl(m, 0, true, caller, [m] { return __pthread_mutex_lock(m); });
+}
+
+int trylock_at(pthread_mutex_t* m, const void* caller) {
+  if (preload::passes_through()) return __pthread_mutex_trylock(m);
+  return lock_impl(m, trace::flag::kTry, false, caller, [] { return 0; });
+}
+
+int timedlock_at(pthread_mutex_t* m, const timespec* t, const void* caller) {
+  if (preload::passes_through()) return real().mutex_timedlock(m, t);
+  return lock_impl(m, trace::flag::kTimed, true, caller, [m, t] { return real().mutex_timedlock(m, t); });
+}
+
+int unlock_at(pthread_mutex_t* m, const void* caller) {
+  if (preload::passes_through() || rt::fast_release_at(m)) return __pthread_mutex_unlock(m);
+  rt::LockId id = mutex_id(m, caller);
+  if (!rt::note_released(id)) {
+    // Not held by this thread: glibc keeps the owner's tid in every mutex it locks.
+    bool unlocked = m->__data.__lock == 0;
+    rt::lock_misused(id, unlocked ? trace::incident::kUnlockNotHeld : trace::incident::kUnlockNotOwner);
+  }
+  return __pthread_mutex_unlock(m);
+}
+
+// The lock is about to be made anew (init) or to end (destroy).
+void before_init(pthread_mutex_t* m) {
+  // A new lock, even at an old address (glibc's init zeroes the id kept in the mutex).
+  if (!preload::passes_through()) preload::forget_lock(m);
+}
+
+void before_destroy(pthread_mutex_t* m, const void* caller) {
+  if (preload::passes_through()) return;
+  if (m->__data.__lock != 0) {
+    rt::LockId id = mutex_id(m, caller);
+    if (!rt::lock_held(id)) rt::lock_misused(id, trace::incident::kDestroyHeld);
+  }
+  if (rt::LockId id = preload::forget_mutex(m)) rt::lock_destroyed(id);
+}
+
+pthread_mutex_t* as_pthread(mtx_t* m) { return reinterpret_cast<pthread_mutex_t*>(m); }
 
 }  // namespace
 
 extern "C" {
 
 __attribute__((visibility("default"))) int pthread_mutex_lock(pthread_mutex_t* m) {
-  if (preload::passes_through()) return __pthread_mutex_lock(m);
-  return lock_impl(m, 0, true, __builtin_return_address(0), [m] { return __pthread_mutex_lock(m); });
+  return lock_at(m, __builtin_return_address(0));
 }
 
 __attribute__((visibility("default"))) int pthread_mutex_trylock(pthread_mutex_t* m) {
-  if (preload::passes_through()) return __pthread_mutex_trylock(m);
-  return lock_impl(m, trace::flag::kTry, false, __builtin_return_address(0), [] { return 0; });
+  return trylock_at(m, __builtin_return_address(0));
 }
 
 __attribute__((visibility("default"))) int pthread_mutex_timedlock(pthread_mutex_t* m, const timespec* t) {
-  if (preload::passes_through()) return real().mutex_timedlock(m, t);
-  return lock_impl(m, trace::flag::kTimed, true, __builtin_return_address(0),
-                   [m, t] { return real().mutex_timedlock(m, t); });
+  return timedlock_at(m, t, __builtin_return_address(0));
 }
 
 __attribute__((visibility("default"))) int pthread_mutex_clocklock(pthread_mutex_t* m, clockid_t c,
@@ -56,30 +101,45 @@ __attribute__((visibility("default"))) int pthread_mutex_clocklock(pthread_mutex
 }
 
 __attribute__((visibility("default"))) int pthread_mutex_unlock(pthread_mutex_t* m) {
-  if (preload::passes_through() || rt::fast_release_at(m)) return __pthread_mutex_unlock(m);
-  rt::LockId id = mutex_id(m, __builtin_return_address(0));
-  if (!rt::note_released(id)) {
-    // Not held by this thread: glibc keeps the owner's tid in every mutex it locks.
-    bool unlocked = m->__data.__lock == 0;
-    rt::lock_misused(id, unlocked ? trace::incident::kUnlockNotHeld : trace::incident::kUnlockNotOwner);
-  }
-  return __pthread_mutex_unlock(m);
+  return unlock_at(m, __builtin_return_address(0));
 }
 
 __attribute__((visibility("default"))) int pthread_mutex_init(pthread_mutex_t* m, const pthread_mutexattr_t* a) {
-  // A new lock, even at an old address (glibc's init zeroes the id kept in the mutex).
-  if (!preload::passes_through()) preload::forget_lock(m);
+  before_init(m);
   return __pthread_mutex_init(m, a);
 }
 
 __attribute__((visibility("default"))) int pthread_mutex_destroy(pthread_mutex_t* m) {
-  if (preload::passes_through()) return __pthread_mutex_destroy(m);
-  if (m->__data.__lock != 0) {
-    rt::LockId id = mutex_id(m, __builtin_return_address(0));
-    if (!rt::lock_held(id)) rt::lock_misused(id, trace::incident::kDestroyHeld);
-  }
-  if (rt::LockId id = preload::forget_mutex(m)) rt::lock_destroyed(id);
+  before_destroy(m, __builtin_return_address(0));
   return __pthread_mutex_destroy(m);
+}
+
+// C11 <threads.h>: glibc's mtx_* are pthread mutexes under another name, calling the pthread
+// functions internally (unseen by the interposers above), so they are interposed themselves.
+__attribute__((visibility("default"))) int mtx_lock(mtx_t* m) {
+  return preload::c11_result(lock_at(as_pthread(m), __builtin_return_address(0)));
+}
+
+__attribute__((visibility("default"))) int mtx_trylock(mtx_t* m) {
+  return preload::c11_result(trylock_at(as_pthread(m), __builtin_return_address(0)));
+}
+
+__attribute__((visibility("default"))) int mtx_timedlock(mtx_t* __restrict m, const timespec* __restrict t) {
+  return preload::c11_result(timedlock_at(as_pthread(m), t, __builtin_return_address(0)));
+}
+
+__attribute__((visibility("default"))) int mtx_unlock(mtx_t* m) {
+  return preload::c11_result(unlock_at(as_pthread(m), __builtin_return_address(0)));
+}
+
+__attribute__((visibility("default"))) int mtx_init(mtx_t* m, int type) {
+  before_init(as_pthread(m));
+  return real().mtx_init(m, type);
+}
+
+__attribute__((visibility("default"))) void mtx_destroy(mtx_t* m) {
+  before_destroy(as_pthread(m), __builtin_return_address(0));
+  real().mtx_destroy(m);
 }
 
 }  // extern "C"

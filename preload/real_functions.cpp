@@ -37,6 +37,22 @@ RealFunctions resolve() {
   find(r.join, "pthread_join", "GLIBC_2.34");
   find(r.detach, "pthread_detach", "GLIBC_2.34");
   find(r.setname, "pthread_setname_np", "GLIBC_2.34");
+  find(r.spin_lock, "pthread_spin_lock", "GLIBC_2.34");
+  find(r.spin_trylock, "pthread_spin_trylock", "GLIBC_2.34");
+  find(r.spin_unlock, "pthread_spin_unlock", "GLIBC_2.34");
+  find(r.spin_init, "pthread_spin_init", "GLIBC_2.34");
+  find(r.spin_destroy, "pthread_spin_destroy", "GLIBC_2.34");
+  find(r.sem_post, "sem_post", "GLIBC_2.34");
+  find(r.sem_wait, "sem_wait", "GLIBC_2.34");
+  find(r.sem_trywait, "sem_trywait", "GLIBC_2.34");
+  find(r.sem_timedwait, "sem_timedwait", "GLIBC_2.34");
+  find(r.sem_clockwait, "sem_clockwait", "GLIBC_2.34");
+  find(r.barrier_wait, "pthread_barrier_wait", "GLIBC_2.34");
+  find(r.mtx_init, "mtx_init", "GLIBC_2.34");
+  find(r.mtx_destroy, "mtx_destroy", "GLIBC_2.34");
+  find(r.thrd_create, "thrd_create", "GLIBC_2.34");
+  find(r.thrd_join, "thrd_join", "GLIBC_2.34");
+  find(r.thrd_detach, "thrd_detach", "GLIBC_2.34");
   return r;
 }
 

@@ -6,6 +6,8 @@
 #pragma once
 
 #include <pthread.h>
+#include <semaphore.h>
+#include <threads.h>
 #include <time.h>
 
 extern "C" {
@@ -41,6 +43,22 @@ struct RealFunctions {
   int (*join)(pthread_t, void**);
   int (*detach)(pthread_t);
   int (*setname)(pthread_t, const char*);
+  int (*spin_lock)(pthread_spinlock_t*);
+  int (*spin_trylock)(pthread_spinlock_t*);
+  int (*spin_unlock)(pthread_spinlock_t*);
+  int (*spin_init)(pthread_spinlock_t*, int);
+  int (*spin_destroy)(pthread_spinlock_t*);
+  int (*sem_post)(sem_t*);
+  int (*sem_wait)(sem_t*);
+  int (*sem_trywait)(sem_t*);
+  int (*sem_timedwait)(sem_t*, const timespec*);
+  int (*sem_clockwait)(sem_t*, clockid_t, const timespec*);
+  int (*barrier_wait)(pthread_barrier_t*);
+  int (*mtx_init)(mtx_t*, int);
+  void (*mtx_destroy)(mtx_t*);
+  int (*thrd_create)(thrd_t*, thrd_start_t, void*);
+  int (*thrd_join)(thrd_t, int*);
+  int (*thrd_detach)(thrd_t);
 };
 
 // Resolved on first use (and by the library's constructor), then constant.

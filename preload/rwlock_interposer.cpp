@@ -1,5 +1,6 @@
 // pthread_rwlock_*: what std::shared_mutex and std::shared_timed_mutex compile to.
 #include <pthread.h>
+#include <unistd.h>
 
 #include "interposer.h"
 #include "real_functions.h"
@@ -13,9 +14,17 @@ rt::LockId id_of(pthread_rwlock_t* l, const void* caller) {
   return preload::lock_id(l, trace::LockKind::kSharedMutex, caller);
 }
 
+// glibc answers EDEADLK to a thread that read- or write-locks a rwlock it holds for writing
+// (it keeps the writer's tid): such a relock is reported, never aborted. A reader that asks to
+// write hangs for real.
+std::uint32_t relock_flags(const pthread_rwlock_t* l) {
+  return l->__data.__cur_writer == ::gettid() ? trace::flag::kRefusesRelock : 0;
+}
+
 template <class TryOnce, class Block>
 int rw_acquire(pthread_rwlock_t* l, std::uint32_t flags, bool blocking, const void* caller, TryOnce t, Block b) {
-  return preload::acquire(l, [=] { return std::pair{id_of(l, caller), flags}; }, caller, blocking, t, b);
+  return preload::acquire(l, [=] { return std::pair{id_of(l, caller), flags | relock_flags(l)}; }, caller,
+                          blocking, t, b);
 }
 
 }  // namespace

@@ -1,7 +1,8 @@
-// pthread_create/join/detach/setname_np: what std::thread compiles to. The child runs a
+// pthread_create/join/detach/setname_np: what std::thread compiles to (and C11's thrd_*). The child runs a
 // trampoline that tells the runtime its ticket (parent and the parent's segment) before the
 // program's function; a table maps pthread_t to the runtime's thread id for join.
 #include <pthread.h>
+#include <threads.h>
 
 #include <atomic>
 #include <cstdlib>
@@ -14,17 +15,40 @@ using lockgraph::preload::real;
 
 namespace {
 
+// What the child runs, with the ticket it hands the runtime first. `Function` is a pthread start
+// routine (void* (*)(void*)) or a C11 one (int (*)(void*)).
+template <class Function>
 struct Start {
-  void* (*function)(void*);
+  Function function;
   void* argument;
   rt::ThreadTicket ticket;
 };
 
-void* trampoline(void* raw) {
-  Start start = *static_cast<Start*>(raw);
+template <class Result>
+Result trampoline(void* raw) {
+  auto start = *static_cast<Start<Result (*)(void*)>*>(raw);
   std::free(raw);
   rt::thread_started(start.ticket);
   return start.function(start.argument);
+}
+
+// Starts a thread through `create(function, argument)` (the real pthread_create or thrd_create,
+// whose result means success when it is `ok`) with the trampoline in front, and sets `child` to
+// the new thread's trace id (0 if it was not recorded).
+template <class Result, class Create>
+int start_thread(Result (*function)(void*), void* argument, int ok, rt::ThreadId& child, Create create) {
+  using Record = Start<Result (*)(void*)>;
+  child = 0;
+  auto* start = static_cast<Record*>(std::malloc(sizeof(Record)));
+  if (!start) return create(function, argument);
+  *start = {function, argument, rt::thread_forking()};
+  child = start->ticket.child;  // read now: the new thread frees `start`
+  int rc = create(&trampoline<Result>, start);
+  if (rc != ok) {
+    std::free(start);
+    child = 0;
+  }
+  return rc;
 }
 
 // pthread_t -> runtime thread id, for the join. Lock-free; a full table only loses join order.
@@ -66,16 +90,10 @@ extern "C" {
 __attribute__((visibility("default"))) int pthread_create(pthread_t* thread, const pthread_attr_t* attr,
                                                           void* (*function)(void*), void* argument) {
   if (preload::passes_through()) return real().create(thread, attr, function, argument);
-  auto* start = static_cast<Start*>(std::malloc(sizeof(Start)));
-  if (!start) return real().create(thread, attr, function, argument);
-  *start = {function, argument, rt::thread_forking()};
-  rt::ThreadId child = start->ticket.child;
-  int rc = real().create(thread, attr, trampoline, start);
-  if (rc != 0) {
-    std::free(start);
-    return rc;
-  }
-  remember(*thread, child);
+  rt::ThreadId child;
+  int rc = start_thread(function, argument, 0, child,
+                        [&](void* (*f)(void*), void* a) { return real().create(thread, attr, f, a); });
+  if (child != 0) remember(*thread, child);
   return rc;
 }
 
@@ -89,6 +107,28 @@ __attribute__((visibility("default"))) int pthread_join(pthread_t thread, void**
 __attribute__((visibility("default"))) int pthread_detach(pthread_t thread) {
   if (!preload::passes_through()) take(thread);
   return real().detach(thread);
+}
+
+// C11 <threads.h>: glibc's thrd_* call its pthread functions internally, unseen above.
+__attribute__((visibility("default"))) int thrd_create(thrd_t* thread, thrd_start_t function, void* argument) {
+  if (preload::passes_through()) return real().thrd_create(thread, function, argument);
+  rt::ThreadId child;
+  int rc = start_thread(function, argument, thrd_success, child,
+                        [&](int (*f)(void*), void* a) { return real().thrd_create(thread, f, a); });
+  if (child != 0) remember(*thread, child);
+  return rc;
+}
+
+__attribute__((visibility("default"))) int thrd_join(thrd_t thread, int* result) {
+  int rc = real().thrd_join(thread, result);
+  if (rc == thrd_success && !preload::passes_through())
+    if (rt::ThreadId child = take(thread)) rt::thread_joined(child);
+  return rc;
+}
+
+__attribute__((visibility("default"))) int thrd_detach(thrd_t thread) {
+  if (!preload::passes_through()) take(thread);
+  return real().thrd_detach(thread);
 }
 
 __attribute__((visibility("default"))) int pthread_setname_np(pthread_t thread, const char* name) {

@@ -60,7 +60,10 @@ void lock_contended(LockId id, std::uint32_t flags, const void* caller) noexcept
   if (held == nullptr) return;  // an ordinary wait for another thread
   if ((flags & trace::flag::kShared) && (held->flags & trace::flag::kShared)) return;  // two reads
   record_misuse(*ts, id, inc::kSelfDeadlock, held);
-  if (options().self_deadlock == "hang") return;
+  // A timed relock times out and an error-checking mutex refuses it (EDEADLK): the program gets
+  // that answer as it would without lockgraph; only a relock that hangs for ever is aborted.
+  if ((flags & (trace::flag::kTimed | trace::flag::kRefusesRelock)) || options().self_deadlock == "hang")
+    return;
   std::fprintf(stderr,
                "lockgraph: self-deadlock: thread %u locks lock #%llu, which it already holds; "
                "aborting instead of hanging (self_deadlock=hang lets it hang). "

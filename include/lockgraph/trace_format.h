@@ -51,6 +51,10 @@ inline constexpr std::uint32_t kReentrant = 1u << 2;  // recursive re-acquisitio
 inline constexpr std::uint32_t kTimed = 1u << 3;      // timed wait: gives up after a deadline
 // Passed by recursive wrappers to the runtime only (never written): the holder may take it again.
 inline constexpr std::uint32_t kMayReenter = 1u << 8;
+// Passed to lock_contended only (never written): the lock answers a holder that takes it again
+// with an error (an error-checking mutex: EDEADLK) instead of hanging, so a relock is reported,
+// never aborted.
+inline constexpr std::uint32_t kRefusesRelock = 1u << 9;
 }  // namespace flag
 
 // What an incident record (something the runtime saw happen, not a prediction) is about.
@@ -87,6 +91,7 @@ enum class LockKind : std::uint8_t {
   kRecursiveTimedMutex,
   kSharedMutex,
   kSharedTimedMutex,
+  kSpinLock,
 };
 
 inline constexpr const char* lock_kind_name(LockKind kind) {
@@ -97,6 +102,7 @@ inline constexpr const char* lock_kind_name(LockKind kind) {
     case LockKind::kRecursiveTimedMutex: return "recursive_timed_mutex";
     case LockKind::kSharedMutex: return "shared_mutex";
     case LockKind::kSharedTimedMutex: return "shared_timed_mutex";
+    case LockKind::kSpinLock: return "spinlock";
   }
   return "unknown";
 }

@@ -10,6 +10,12 @@
 //   std_cv_handoff      written, then handed over by std::condition_variable to a waiting
 //                       std::thread, which reads it                         -> no race
 //   std_write_write     two std::threads write one global, no lock           -> 1 race
+//   sem_handoff         written, sem_post; the other thread's sem_wait, then read -> no race
+//   barrier_phases      each thread writes its slot, pthread_barrier_wait, reads the other's
+//                                                                           -> no race
+#include <pthread.h>
+#include <semaphore.h>
+
 #include <chrono>
 #include <condition_variable>
 #include <cstring>
@@ -112,6 +118,33 @@ int main(int argc, char** argv) {
     std::thread a(write), b(write);
     a.join();
     b.join();
+  } else if (!std::strcmp(which, "sem_handoff")) {
+    sem_t handed;
+    sem_init(&handed, 0, 0);
+    std::thread reader([&] {
+      sem_wait(&handed);
+      LOCKGRAPH_READ(global_value, "global_value");
+    });
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));  // the reader waits first
+    LOCKGRAPH_WRITE(global_value, "global_value");
+    global_value = 5;
+    sem_post(&handed);
+    reader.join();
+    sem_destroy(&handed);
+  } else if (!std::strcmp(which, "barrier_phases")) {
+    long slots[2] = {};
+    pthread_barrier_t phase;
+    pthread_barrier_init(&phase, nullptr, 2);
+    auto work = [&](int mine) {
+      LOCKGRAPH_WRITE(slots[mine], "phase_slots");
+      slots[mine] = mine + 1;
+      pthread_barrier_wait(&phase);
+      LOCKGRAPH_READ(slots[1 - mine], "phase_slots");
+    };
+    std::thread a(work, 0), b(work, 1);
+    a.join();
+    b.join();
+    pthread_barrier_destroy(&phase);
   } else {
     return 2;
   }

@@ -211,13 +211,16 @@ TEST(VerdictModel, MatchesBruteForceOnRandomRuns) {
           << "trial " << trial << ", cycle of " << cycle.nodes.size() << " locks: " << cycle.reason;
       ASSERT_EQ(cycle.witness.size(), std::max<std::size_t>(2, cycle.nodes.size()));
       TupleFacts w = facts_of(*model, order, cycle.witness);
-      if (cycle.verdict == Verdict::kDeadlock)
+      if (cycle.verdict == Verdict::kDeadlock) {
         EXPECT_TRUE(w.distinct && w.no_gate && w.concurrent && w.blocking && w.conflicting);
+      }
       if (cycle.verdict == Verdict::kOrdered) {
         EXPECT_TRUE(w.distinct && w.no_gate && w.blocking && w.conflicting);
         EXPECT_EQ(cycle.reason.find("at the same time: ;"), std::string::npos) << "no explanation: " << cycle.reason;
       }
-      if (cycle.verdict == Verdict::kSingleThread) EXPECT_TRUE(w.no_gate && w.blocking && w.conflicting);
+      if (cycle.verdict == Verdict::kSingleThread) {
+        EXPECT_TRUE(w.no_gate && w.blocking && w.conflicting);
+      }
       ++seen[cycle.verdict];
       self_nesting += cycle.nodes.size() == 1;
       ++judged;

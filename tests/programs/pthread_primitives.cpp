@@ -1,0 +1,172 @@
+// Plain C++ (no lockgraph header) for the pthread and C11 primitives beyond mutexes and rwlocks,
+// one case per argument. Each prints what every call returned, so that a run under lockgraph can
+// be compared byte for byte with a plain run.
+//   robust_owner_died  a thread dies holding a robust mutex; main's lock gets EOWNERDEAD (an
+//                      acquisition), makes it consistent, unlocks and locks it again
+//   errorcheck_relock  an error-checking mutex locked twice: the second lock returns EDEADLK
+//   timed_relock       a normal mutex, then a timed lock of it by its holder: ETIMEDOUT
+//   spin_inversion     spinlocks taken a -> b by a thread, then b -> a by main after the join
+//   mtx_inversion      the same with C11 mtx_t
+//   sem_and_barrier    a semaphore hand-off and a barrier between two threads
+#include <errno.h>
+#include <pthread.h>
+#include <semaphore.h>
+#include <threads.h>
+#include <time.h>
+
+#include <cstdio>
+#include <cstring>
+#include <string>
+
+namespace {
+
+const char* name(int rc) {
+  switch (rc) {
+    case 0: return "0";
+    case EOWNERDEAD: return "EOWNERDEAD";
+    case EDEADLK: return "EDEADLK";
+    case ETIMEDOUT: return "ETIMEDOUT";
+    case EBUSY: return "EBUSY";
+    default: return "other";
+  }
+}
+
+void say(const char* what, int rc) { std::printf("%s: %s\n", what, name(rc)); }
+
+timespec in_ms(long ms) {
+  timespec t{};
+  clock_gettime(CLOCK_REALTIME, &t);
+  t.tv_nsec += ms * 1000000;
+  t.tv_sec += t.tv_nsec / 1000000000;
+  t.tv_nsec %= 1000000000;
+  return t;
+}
+
+int robust_owner_died() {
+  static pthread_mutex_t m;
+  pthread_mutexattr_t attr;
+  pthread_mutexattr_init(&attr);
+  pthread_mutexattr_setrobust(&attr, PTHREAD_MUTEX_ROBUST);
+  pthread_mutex_init(&m, &attr);
+  pthread_t t;
+  pthread_create(&t, nullptr, [](void*) -> void* { pthread_mutex_lock(&m); return nullptr; }, nullptr);
+  pthread_join(t, nullptr);
+  say("lock", pthread_mutex_lock(&m));
+  say("consistent", pthread_mutex_consistent(&m));
+  say("unlock", pthread_mutex_unlock(&m));
+  say("relock", pthread_mutex_lock(&m));
+  say("unlock", pthread_mutex_unlock(&m));
+  return 0;
+}
+
+int errorcheck_relock() {
+  pthread_mutex_t m;
+  pthread_mutexattr_t attr;
+  pthread_mutexattr_init(&attr);
+  pthread_mutexattr_settype(&attr, PTHREAD_MUTEX_ERRORCHECK);
+  pthread_mutex_init(&m, &attr);
+  say("lock", pthread_mutex_lock(&m));
+  say("lock again", pthread_mutex_lock(&m));
+  say("unlock", pthread_mutex_unlock(&m));
+  return 0;
+}
+
+int timed_relock() {
+  pthread_mutex_t m = PTHREAD_MUTEX_INITIALIZER;
+  say("lock", pthread_mutex_lock(&m));
+  timespec deadline = in_ms(100);
+  say("timed lock again", pthread_mutex_timedlock(&m, &deadline));
+  say("unlock", pthread_mutex_unlock(&m));
+  return 0;
+}
+
+pthread_spinlock_t spin_a, spin_b;
+
+int spin_inversion() {
+  pthread_spin_init(&spin_a, PTHREAD_PROCESS_PRIVATE);
+  pthread_spin_init(&spin_b, PTHREAD_PROCESS_PRIVATE);
+  pthread_t t;
+  pthread_create(&t, nullptr, [](void*) -> void* {
+    pthread_spin_lock(&spin_a);
+    pthread_spin_lock(&spin_b);
+    pthread_spin_unlock(&spin_b);
+    pthread_spin_unlock(&spin_a);
+    return nullptr;
+  }, nullptr);
+  pthread_join(t, nullptr);
+  say("lock b", pthread_spin_lock(&spin_b));
+  say("trylock a", pthread_spin_trylock(&spin_a));
+  say("unlock a", pthread_spin_unlock(&spin_a));
+  say("lock a", pthread_spin_lock(&spin_a));
+  pthread_spin_unlock(&spin_a);
+  pthread_spin_unlock(&spin_b);
+  say("destroy", pthread_spin_destroy(&spin_a) | pthread_spin_destroy(&spin_b));
+  return 0;
+}
+
+mtx_t mtx_a, mtx_b;
+
+int mtx_inversion() {
+  mtx_init(&mtx_a, mtx_plain);
+  mtx_init(&mtx_b, mtx_timed);
+  thrd_t t;
+  thrd_create(&t, [](void*) -> int {
+    mtx_lock(&mtx_a);
+    mtx_lock(&mtx_b);
+    mtx_unlock(&mtx_b);
+    mtx_unlock(&mtx_a);
+    return 0;
+  }, nullptr);
+  thrd_join(t, nullptr);
+  std::printf("lock b: %d\n", mtx_lock(&mtx_b));
+  std::printf("lock a: %d\n", mtx_lock(&mtx_a));
+  std::printf("unlock a: %d\n", mtx_unlock(&mtx_a));
+  timespec deadline = in_ms(50);
+  std::printf("timedlock a: %d\n", mtx_timedlock(&mtx_a, &deadline));
+  std::printf("trylock a: %d\n", mtx_trylock(&mtx_a));  // held by this thread: thrd_busy
+  std::printf("unlock a: %d\n", mtx_unlock(&mtx_a));
+  std::printf("unlock b: %d\n", mtx_unlock(&mtx_b));
+  mtx_destroy(&mtx_a);
+  mtx_destroy(&mtx_b);
+  return 0;
+}
+
+sem_t sem;
+pthread_barrier_t barrier;
+int handed = 0;
+
+int sem_and_barrier() {
+  sem_init(&sem, 0, 0);
+  pthread_barrier_init(&barrier, nullptr, 2);
+  pthread_t t;
+  pthread_create(&t, nullptr, [](void*) -> void* {
+    handed = 42;
+    sem_post(&sem);
+    pthread_barrier_wait(&barrier);
+    return nullptr;
+  }, nullptr);
+  std::printf("wait: %d, handed %d\n", sem_wait(&sem), handed);
+  std::printf("trywait: %d (errno %s)\n", sem_trywait(&sem), errno == EAGAIN ? "EAGAIN" : "other");
+  int serial = pthread_barrier_wait(&barrier);
+  pthread_join(t, nullptr);
+  (void)serial;
+  std::printf("barrier passed\n");
+  pthread_barrier_destroy(&barrier);
+  sem_destroy(&sem);
+  return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  std::string what = argc > 1 ? argv[1] : "";
+  if (what == "robust_owner_died") return robust_owner_died();
+  if (what == "errorcheck_relock") return errorcheck_relock();
+  if (what == "timed_relock") return timed_relock();
+  if (what == "spin_inversion") return spin_inversion();
+  if (what == "mtx_inversion") return mtx_inversion();
+  if (what == "sem_and_barrier") return sem_and_barrier();
+  std::fprintf(stderr, "usage: pthread_primitives robust_owner_died|errorcheck_relock|timed_relock|"
+                       "spin_inversion|mtx_inversion|sem_and_barrier\n");
+  return 2;
+}
