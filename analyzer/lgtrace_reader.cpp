@@ -188,7 +188,9 @@ class LgtraceReader {
       return;
     }
     if (kind_ == k::kModule) {
-      model_.modules[builder_.module(need(line, "id"))].path = text("path");
+      Module& module = model_.modules[builder_.module(need(line, "id"))];
+      module.path = text("path");
+      if (const std::string* build_id = record_.text("build_id")) module.build_id = *build_id;
       return;
     }
     if (kind_ == k::kLock) return read_lock(line);

@@ -4,6 +4,7 @@
 #include <filesystem>
 #include <fstream>
 
+#include "build_id.h"
 #include "lgtrace_reader.h"
 #include "rapidbin_reader.h"
 #include "std_reader.h"
@@ -70,6 +71,7 @@ TraceModel load_traces(const std::vector<std::string>& paths) {
                               "`T0|acq(L0)|1`, or RapidBin)");
     }
   }
+  warn_of_changed_modules(model);
   return model;
 }
 

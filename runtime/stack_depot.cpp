@@ -1,6 +1,8 @@
 #include "stack_depot.h"
 
 #include <climits>
+#include <cstring>
+#include <elf.h>
 #include <link.h>
 #include <mutex>
 #include <new>
@@ -23,6 +25,7 @@ struct Module {
   std::uintptr_t end = 0;
   std::uintptr_t load_bias = 0;  // dlpi_addr: offsets are relative to it, as symbolizers expect
   std::string path;
+  std::string build_id;  // hex of the NT_GNU_BUILD_ID note, "" if it has none
   std::uint32_t id = 0;
   bool written = false;
 };
@@ -45,6 +48,35 @@ std::string self_executable() {
   return n > 0 ? std::string(buffer, static_cast<std::size_t>(n)) : std::string();
 }
 
+// The hex of the GNU build-id note among the module's PT_NOTE segments ("" if none): the analyzer
+// compares it with the file on disk, so a trace symbolized after a rebuild says so.
+std::string build_id_of(const dl_phdr_info* info) {
+  for (int i = 0; i < info->dlpi_phnum; ++i) {
+    const auto& segment = info->dlpi_phdr[i];
+    if (segment.p_type != PT_NOTE) continue;
+    const char* at = reinterpret_cast<const char*>(info->dlpi_addr + segment.p_vaddr);
+    const char* end = at + segment.p_memsz;
+    while (at + sizeof(ElfW(Nhdr)) <= end) {
+      const auto* note = reinterpret_cast<const ElfW(Nhdr)*>(at);
+      const char* name = at + sizeof(ElfW(Nhdr));
+      const char* desc = name + ((note->n_namesz + 3) & ~3u);
+      if (desc + note->n_descsz > end) break;
+      if (note->n_type == NT_GNU_BUILD_ID && note->n_namesz == 4 && std::memcmp(name, "GNU", 4) == 0) {
+        static constexpr char kHex[] = "0123456789abcdef";
+        std::string hex;
+        for (std::uint32_t b = 0; b < note->n_descsz; ++b) {
+          auto byte = static_cast<unsigned char>(desc[b]);
+          hex += kHex[byte >> 4];
+          hex += kHex[byte & 15];
+        }
+        return hex;
+      }
+      at = desc + ((note->n_descsz + 3) & ~3u);
+    }
+  }
+  return {};
+}
+
 // Re-reads the loaded objects (after a dlopen a frame may fall outside the known ones).
 void refresh_modules(Depot& d) {
   std::vector<Module> found;
@@ -62,6 +94,7 @@ void refresh_modules(Depot& d) {
         }
         m.load_bias = info->dlpi_addr;
         m.path = info->dlpi_name ? info->dlpi_name : "";
+        m.build_id = build_id_of(info);
         if (m.end > 0) out->push_back(std::move(m));
         return 0;
       },
@@ -91,12 +124,13 @@ Module* locate(Depot& d, std::uintptr_t ip, std::string& records) {
     m = find_module(d, ip);
   }
   if (m && !m->written) {
-    RecordBuilder(records, trace::kind::kModule)
-        .num("id", m->id)
+    RecordBuilder module_record(records, trace::kind::kModule);
+    module_record.num("id", m->id)
         .str("path", m->path)
         .num("base", m->load_bias)
-        .num("size", m->end - m->begin)
-        .end();
+        .num("size", m->end - m->begin);
+    if (!m->build_id.empty()) module_record.str("build_id", m->build_id);
+    module_record.end();
     m->written = true;
   }
   return m;

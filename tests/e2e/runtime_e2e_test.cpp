@@ -167,6 +167,29 @@ TEST(EndingWithoutAWord, AForkChildThatDeadlocksIsSeenByItsOwnWatchdog) {
   EXPECT_EQ(findings.cycles[0].verdict, Verdict::kDeadlock) << findings.cycles[0].reason;
 }
 
+// Modules carry their build-id: a trace analysed after its program was rebuilt says so instead
+// of printing stacks symbolized against a different file.
+TEST(BuildIds, ARebuiltProgramIsWarnedOf) {
+  TempDir dir;
+  std::filesystem::path program = dir.path() / "program";
+  std::filesystem::copy_file(LOCKGRAPH_PROGRAM_DIR "/ends_badly", program);
+  lockgraph::testing::ProcessResult r;
+  TraceModel model = run_and_load(program.string(), {"return"}, dir, &r);
+  ASSERT_EQ(r.exit_code, 0);
+  bool has_build_id = false;
+  for (const Module& m : model.modules) has_build_id |= m.path == program.string() && m.build_id.size() >= 16;
+  EXPECT_TRUE(has_build_id) << "the program's module record has its build-id";
+  auto changed = [&](const TraceModel& m) {
+    for (const auto& w : m.warnings)
+      if (w.find(program.string() + " has changed since the trace was recorded") != std::string::npos) return true;
+    return false;
+  };
+  EXPECT_FALSE(changed(model));
+  std::filesystem::copy_file(LOCKGRAPH_PROGRAM_DIR "/dies_deadlocked", program,
+                             std::filesystem::copy_options::overwrite_existing);
+  EXPECT_TRUE(changed(load_traces({dir.path().string()})));
+}
+
 TEST(RuntimeOptions, HelpListsOptionsAndExitsCleanly) {
   TempDir dir;
   auto r = run_process({LOCKGRAPH_PROGRAM_DIR "/ends_badly"}, {"LOCKGRAPH_OPTIONS=help=1"},

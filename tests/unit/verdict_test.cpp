@@ -162,9 +162,11 @@ TEST(VerdictShapes, ShortCyclesComeBeforeTheCap) {
   EXPECT_TRUE(f.incomplete());
   EXPECT_GE(f.complete_length, 2u);
   EXPECT_LE(f.cycles.size(), 50u);
-  for (std::size_t i = 1; i < f.cycles.size(); ++i)  // the cap cut the longest
-    if (f.cycles[i].verdict == f.cycles[i - 1].verdict)
+  for (std::size_t i = 1; i < f.cycles.size(); ++i) {  // the cap cut the longest
+    if (f.cycles[i].verdict == f.cycles[i - 1].verdict) {
       EXPECT_LE(f.cycles[i - 1].nodes.size(), f.cycles[i].nodes.size());
+    }
+  }
 }
 
 // Shape 2: A -> B -> C -> A where C -> A is only ever taken under a gate, A -> B by 200 threads

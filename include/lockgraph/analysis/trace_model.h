@@ -17,6 +17,7 @@ using ThreadIndex = std::uint32_t;  // into TraceModel::threads
 
 struct Module {
   std::string path;
+  std::string build_id;  // hex, from the running process; "" if unknown
 };
 
 struct Frame {
