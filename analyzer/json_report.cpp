@@ -9,7 +9,8 @@ namespace {
 
 nlohmann::json lock_json(const LockView& lock) {
   return {{"id", lock.id},        {"label", lock.label}, {"name", lock.name},
-          {"kind", lock.kind},    {"members", lock.members}, {"site", frame_json(lock.site)}};
+          {"kind", lock.kind},    {"members", lock.members}, {"site", frame_json(lock.site)},
+          {"site_is", lock.site_is_first_lock ? "first-lock" : "creation"}};
 }
 
 nlohmann::json edge_json(const Findings& findings, const EdgeView& e) {

@@ -347,6 +347,7 @@ class LgtraceReader {
     l.kind = text("kind");
     l.name = text("name");
     l.creation = builder_.stack(optional("s"));
+    l.first_use = optional("first_use") != 0;
     if (const auto* address = record_.array("a"); address && address->rows.size() == 1 &&
                                                    address->rows[0].size() == 2) {
       l.address.module = builder_.module(address->rows[0][0]);

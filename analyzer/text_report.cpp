@@ -107,9 +107,9 @@ void write_cycle(std::ostream& out, const ReportedCycle& reported, Symbolizer& s
   out << "\n  Chain exists of:\n    " << style.bold(view.chain) << "\n\n";
   out << "  Locks:\n";
   for (const LockView& lock : view.locks)
-    out << fmt::format("    {} ({}{}), created at {}\n", lock.label, lock.kind,
+    out << fmt::format("    {} ({}{}), {} at {}\n", lock.label, lock.kind,
                        lock.members > 1 ? fmt::format(", {} locks grouped", lock.members) : "",
-                       lock.site.describe());
+                       lock.site_is_first_lock ? "first locked" : "created", lock.site.describe());
   out << "\n";
   if (view.edges.size() >= 2 && finding) write_scenario(out, view);
   for (const EdgeView& e : view.edges) {

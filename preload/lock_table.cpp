@@ -45,13 +45,13 @@ struct OverflowGuard {
 
 // The address goes into the trace as module + offset when the lock lives in a module (a global
 // or static): the analyzer names it after its symbol, offline, from the symbol table or debug info.
-rt::LockId make_id(const void* address, trace::LockKind kind, const void* caller) {
-  return rt::lock_created_at(kind, nullptr, caller, address);
+rt::LockId make_id(const void* address, trace::LockKind kind, const void* caller, bool at_init) {
+  return rt::lock_created_at(kind, nullptr, caller, address, !at_init);
 }
 
 }  // namespace
 
-rt::LockId lock_id(const void* address, trace::LockKind kind, const void* caller) noexcept {
+rt::LockId lock_id(const void* address, trace::LockKind kind, const void* caller, bool at_init) noexcept {
   auto key = reinterpret_cast<std::uintptr_t>(address);
   Slot* slots = table();
   if (slots) {
@@ -72,7 +72,7 @@ rt::LockId lock_id(const void* address, trace::LockKind kind, const void* caller
       if (k == 0) {
         std::uintptr_t expected = 0;
         if (s.key.compare_exchange_strong(expected, key, std::memory_order_acq_rel)) {
-          rt::LockId id = make_id(address, kind, caller);
+          rt::LockId id = make_id(address, kind, caller, at_init);
           s.id.store(id, std::memory_order_release);
           return id;
         }
@@ -85,7 +85,7 @@ rt::LockId lock_id(const void* address, trace::LockKind kind, const void* caller
   }
   OverflowGuard guard;
   auto [it, inserted] = overflow().try_emplace(key, 0);
-  if (inserted) it->second = make_id(address, kind, caller);
+  if (inserted) it->second = make_id(address, kind, caller, at_init);
   return it->second;
 }
 

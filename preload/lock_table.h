@@ -10,8 +10,9 @@
 
 namespace lockgraph::preload {
 
-// The id of the lock at `address`, created with `kind` on first sight; `caller` is the site.
-rt::LockId lock_id(const void* address, trace::LockKind kind, const void* caller) noexcept;
+// The id of the lock at `address`, made with `kind` on first sight; `caller` is the site: of its
+// init call if `at_init`, else of its first lock (rt::lock_created_at's first_use).
+rt::LockId lock_id(const void* address, trace::LockKind kind, const void* caller, bool at_init = false) noexcept;
 
 // The lock at `address` is gone (destroyed or re-initialised): returns its id, or 0 if unknown.
 rt::LockId forget_lock(const void* address) noexcept;

@@ -63,7 +63,8 @@ inline rt::LockId id_in(std::uintptr_t word, std::uintptr_t tag) noexcept {
 }
 
 // Everything but the known id: the table's mutexes, a new mutex, one being made, a copied one.
-rt::LockId find_or_make(pthread_mutex_t* m, const void* caller) noexcept;
+// `caller` is the site of its init call if `at_init`, else of its first lock.
+rt::LockId find_or_make(pthread_mutex_t* m, const void* caller, bool at_init = false) noexcept;
 
 }  // namespace mutex_word
 
@@ -74,6 +75,12 @@ inline rt::LockId mutex_id(pthread_mutex_t* m, const void* caller) noexcept {
     if (rt::LockId id = id_in(bits(word_of(m).load(std::memory_order_acquire)), tag_of(m))) return id;
   }
   return find_or_make(m, caller);
+}
+
+// The mutex at `m` was just initialised at `caller`: its id, made now, so that the report names
+// the init call as its creation rather than its first lock.
+inline rt::LockId mutex_initialised(pthread_mutex_t* m, const void* caller) noexcept {
+  return mutex_word::find_or_make(m, caller, true);
 }
 
 // The mutex at `m` is gone (destroyed): its id, or 0 if it had none. A mutex used afterwards at

@@ -66,6 +66,11 @@ void before_init(pthread_mutex_t* m) {
   if (!preload::passes_through()) preload::forget_lock(m);
 }
 
+// Made at `caller` (the init call): its creation site, not its first lock.
+void after_init(pthread_mutex_t* m, int rc, const void* caller) {
+  if (rc == 0 && !preload::passes_through()) (void)preload::mutex_initialised(m, caller);
+}
+
 void before_destroy(pthread_mutex_t* m, const void* caller) {
   if (preload::passes_through()) return;
   if (m->__data.__lock != 0) {
@@ -106,7 +111,9 @@ __attribute__((visibility("default"))) int pthread_mutex_unlock(pthread_mutex_t*
 
 __attribute__((visibility("default"))) int pthread_mutex_init(pthread_mutex_t* m, const pthread_mutexattr_t* a) {
   before_init(m);
-  return __pthread_mutex_init(m, a);
+  int rc = __pthread_mutex_init(m, a);
+  after_init(m, rc, __builtin_return_address(0));
+  return rc;
 }
 
 __attribute__((visibility("default"))) int pthread_mutex_destroy(pthread_mutex_t* m) {
@@ -134,7 +141,9 @@ __attribute__((visibility("default"))) int mtx_unlock(mtx_t* m) {
 
 __attribute__((visibility("default"))) int mtx_init(mtx_t* m, int type) {
   before_init(as_pthread(m));
-  return real().mtx_init(m, type);
+  int rc = real().mtx_init(m, type);
+  after_init(as_pthread(m), rc == thrd_success ? 0 : rc, __builtin_return_address(0));
+  return rc;
 }
 
 __attribute__((visibility("default"))) void mtx_destroy(mtx_t* m) {

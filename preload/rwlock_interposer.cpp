@@ -95,8 +95,12 @@ __attribute__((visibility("default"))) int pthread_rwlock_unlock(pthread_rwlock_
 }
 
 __attribute__((visibility("default"))) int pthread_rwlock_init(pthread_rwlock_t* l, const pthread_rwlockattr_t* a) {
-  if (!preload::passes_through()) preload::forget_lock(l);
-  return __pthread_rwlock_init(l, a);
+  if (preload::passes_through()) return __pthread_rwlock_init(l, a);
+  preload::forget_lock(l);  // a new lock, even at an old address
+  int rc = __pthread_rwlock_init(l, a);
+  // Made here: this call is its creation site, not its first lock.
+  if (rc == 0) (void)preload::lock_id(l, trace::LockKind::kSharedMutex, __builtin_return_address(0), true);
+  return rc;
 }
 
 __attribute__((visibility("default"))) int pthread_rwlock_destroy(pthread_rwlock_t* l) {

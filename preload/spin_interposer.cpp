@@ -48,8 +48,12 @@ __attribute__((visibility("default"))) int pthread_spin_unlock(pthread_spinlock_
 }
 
 __attribute__((visibility("default"))) int pthread_spin_init(pthread_spinlock_t* l, int shared) {
-  if (!preload::passes_through()) preload::forget_lock(address_of(l));  // a new lock, even at an old address
-  return real().spin_init(l, shared);
+  if (preload::passes_through()) return real().spin_init(l, shared);
+  preload::forget_lock(address_of(l));  // a new lock, even at an old address
+  int rc = real().spin_init(l, shared);
+  // Made here: this call is its creation site, not its first lock.
+  if (rc == 0) (void)preload::lock_id(address_of(l), trace::LockKind::kSpinLock, __builtin_return_address(0), true);
+  return rc;
 }
 
 __attribute__((visibility("default"))) int pthread_spin_destroy(pthread_spinlock_t* l) {

@@ -91,7 +91,7 @@ LockId lock_created(trace::LockKind kind, const char* name, const void* caller) 
 }
 
 LockId lock_created_at(trace::LockKind kind, const char* name, const void* caller,
-                       const void* address) noexcept {
+                       const void* address, bool first_use) noexcept {
   LockId id = g_next_lock_id.fetch_add(1, std::memory_order_relaxed);
   ReentryGuard reentry;
   if (!reentry) return id;
@@ -108,6 +108,7 @@ LockId lock_created_at(trace::LockKind kind, const char* name, const void* calle
     record.num("id", id).str("kind", trace::lock_kind_name(kind));
     if (name && *name) record.str("name", name);
     if (in_module) record.open_array("a").array_tuple(module, offset).close_array();
+    if (first_use) record.num("first_use", 1);
     record.num("s", stack).num("t", ts->tid).end();
   }
   flush_if_needed(*ts);

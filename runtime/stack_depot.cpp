@@ -25,7 +25,10 @@ struct Module {
   std::uintptr_t end = 0;
   std::uintptr_t load_bias = 0;  // dlpi_addr: offsets are relative to it, as symbolizers expect
   std::string path;
-  std::string build_id;  // hex of the NT_GNU_BUILD_ID note, "" if it has none
+  // Hex of the NT_GNU_BUILD_ID note ("" if it has none; a longer one is cut at 32 bytes). Not a
+  // std::string: the module list is re-read on the lock path's slow path, and a 41-byte heap
+  // block there would take the chunk a program's just-freed 40-byte std::mutex left.
+  char build_id[65] = {};
   std::uint32_t id = 0;
   bool written = false;
 };
@@ -48,9 +51,11 @@ std::string self_executable() {
   return n > 0 ? std::string(buffer, static_cast<std::size_t>(n)) : std::string();
 }
 
-// The hex of the GNU build-id note among the module's PT_NOTE segments ("" if none): the analyzer
-// compares it with the file on disk, so a trace symbolized after a rebuild says so.
-std::string build_id_of(const dl_phdr_info* info) {
+// Writes the hex of the GNU build-id note among the module's PT_NOTE segments into `hex` ("" if
+// none): the analyzer compares it with the file on disk, so a trace symbolized after a rebuild
+// says so.
+void build_id_of(const dl_phdr_info* info, char (&hex)[65]) {
+  hex[0] = 0;
   for (int i = 0; i < info->dlpi_phnum; ++i) {
     const auto& segment = info->dlpi_phdr[i];
     if (segment.p_type != PT_NOTE) continue;
@@ -63,18 +68,18 @@ std::string build_id_of(const dl_phdr_info* info) {
       if (desc + note->n_descsz > end) break;
       if (note->n_type == NT_GNU_BUILD_ID && note->n_namesz == 4 && std::memcmp(name, "GNU", 4) == 0) {
         static constexpr char kHex[] = "0123456789abcdef";
-        std::string hex;
-        for (std::uint32_t b = 0; b < note->n_descsz; ++b) {
+        std::uint32_t n = note->n_descsz < 32 ? note->n_descsz : 32;
+        for (std::uint32_t b = 0; b < n; ++b) {
           auto byte = static_cast<unsigned char>(desc[b]);
-          hex += kHex[byte >> 4];
-          hex += kHex[byte & 15];
+          hex[2 * b] = kHex[byte >> 4];
+          hex[2 * b + 1] = kHex[byte & 15];
         }
-        return hex;
+        hex[2 * n] = 0;
+        return;
       }
       at = desc + ((note->n_descsz + 3) & ~3u);
     }
   }
-  return {};
 }
 
 // Re-reads the loaded objects (after a dlopen a frame may fall outside the known ones).
@@ -94,7 +99,7 @@ void refresh_modules(Depot& d) {
         }
         m.load_bias = info->dlpi_addr;
         m.path = info->dlpi_name ? info->dlpi_name : "";
-        m.build_id = build_id_of(info);
+        build_id_of(info, m.build_id);
         if (m.end > 0) out->push_back(std::move(m));
         return 0;
       },
@@ -129,7 +134,7 @@ Module* locate(Depot& d, std::uintptr_t ip, std::string& records) {
         .str("path", m->path)
         .num("base", m->load_bias)
         .num("size", m->end - m->begin);
-    if (!m->build_id.empty()) module_record.str("build_id", m->build_id);
+    if (m->build_id[0] != 0) module_record.str("build_id", m->build_id);
     module_record.end();
     m->written = true;
   }

@@ -105,7 +105,8 @@ nlohmann::json evidence_json(const analysis::Report& report, analysis::Symbolize
     nodes["node" + std::to_string(n)] = {{"label", lock.label},
                                          {"kind", lock.kind},
                                          {"members", lock.members},
-                                         {"site", lock.site.describe()}};
+                                         {"site", lock.site.describe()},
+                                         {"first_lock", lock.site_is_first_lock}};
   }
   return {{"findings", list},
           {"edges", edges},

@@ -34,9 +34,11 @@ LOCKGRAPH_API LockId lock_created(trace::LockKind kind, const char* name, const 
 
 // Like lock_created, for a lock known by its address (the preload library): a lock inside a
 // global or static object is recorded with its module and offset, so the analyzer can name it
-// after its symbol.
+// after its symbol. `first_use`: the lock is met at its first lock, not at its creation (a
+// std::mutex or PTHREAD_MUTEX_INITIALIZER never calls an init function), and `caller` is that
+// lock's site; the report then says "first locked at".
 LOCKGRAPH_API LockId lock_created_at(trace::LockKind kind, const char* name, const void* caller,
-                                     const void* address) noexcept;
+                                     const void* address, bool first_use = false) noexcept;
 
 // The lock `id` is being destroyed.
 LOCKGRAPH_API void lock_destroyed(LockId id) noexcept;

@@ -145,7 +145,8 @@ int sem_and_barrier() {
     pthread_barrier_wait(&barrier);
     return nullptr;
   }, nullptr);
-  std::printf("wait: %d, handed %d\n", sem_wait(&sem), handed);
+  int waited = sem_wait(&sem);  // before `handed` is read: arguments have no order
+  std::printf("wait: %d, handed %d\n", waited, handed);
   std::printf("trywait: %d (errno %s)\n", sem_trywait(&sem), errno == EAGAIN ? "EAGAIN" : "other");
   int serial = pthread_barrier_wait(&barrier);
   pthread_join(t, nullptr);

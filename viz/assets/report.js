@@ -94,7 +94,7 @@
       highlight([id]);
     } else if (data.nodes[id]) {
       const n = data.nodes[id];
-      details.replaceChildren(el('p', {}, [el('b', {text: n.label}), document.createTextNode(' (' + n.kind + (n.members > 1 ? ', ' + n.members + ' locks' : '') + '), created at ' + n.site)]));
+      details.replaceChildren(el('p', {}, [el('b', {text: n.label}), document.createTextNode(' (' + n.kind + (n.members > 1 ? ', ' + n.members + ' locks' : '') + '), ' + (n.first_lock ? 'first locked' : 'created') + ' at ' + n.site)]));
       highlight([id]);
     } else return;
     details.setAttribute('data-selected', id);

@@ -19,6 +19,7 @@ struct LockView {
   std::string name;
   std::string kind;
   SourceFrame site;            // where it was created (first user frame)
+  bool site_is_first_lock = false;  // ... or, when its creation was not seen, first locked
   std::size_t members = 1;     // locks grouped into this node
 };
 

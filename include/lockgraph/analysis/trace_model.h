@@ -67,6 +67,7 @@ struct Lock {
   Frame address;                    // where the lock object lives, if in a module (a global)
   bool defined = false;             // a lock record was read (else only referenced)
   bool destroyed = false;
+  bool first_use = false;           // `creation` is where it was first locked, not created
 };
 
 struct HeldLock {
