@@ -44,6 +44,13 @@ Findings analyze(std::shared_ptr<const TraceModel> model, const AnalysisOptions&
   findings.model = model;
   auto graph = std::make_shared<LockGraph>(*model, options.group_by);
   findings.graph = graph;
+  {
+    std::unordered_set<std::string> seen;
+    for (const LockNode& node : graph->nodes()) {
+      const std::string& name = model->locks[node.members.front()].name;
+      if (!name.empty() && !seen.insert(name).second) findings.shared_names.insert(name);
+    }
+  }
   findings.max_cycles = options.max_cycles;
   auto progress = [&](const char* stage, std::size_t done, std::size_t total) {
     if (options.progress) options.progress(stage, done, total);

@@ -42,7 +42,9 @@ LockView view_lock(const Findings& findings, std::uint32_t node, Symbolizer& sym
   view.site_is_first_lock = lock.first_use;
   // Unnamed (a plain std::mutex under the preload library): a global is named by its symbol.
   if (view.name.empty() && lock.address.module != 0) view.name = symbolizer.data_name(lock.address);
-  view.label = !view.name.empty() ? view.name : view.kind + "#" + std::to_string(lock.id);
+  view.label = view.name.empty() ? view.kind + "#" + std::to_string(lock.id)
+               : findings.shared_names.count(view.name) ? view.name + " (#" + std::to_string(lock.id) + ")"
+                                                         : view.name;
   return view;
 }
 

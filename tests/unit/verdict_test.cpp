@@ -1,7 +1,9 @@
 // One synthetic trace per verdict class: the verdict and the reason it gives.
 #include <gtest/gtest.h>
 
+#include "lockgraph/analysis/finding_view.h"
 #include "lockgraph/analysis/findings.h"
+#include "lockgraph/analysis/symbolizer.h"
 #include "cycle_verdict.h"
 #include "lockgraph/analysis/happens_before.h"
 #include "lockgraph/analysis/trace_loader.h"
@@ -28,6 +30,19 @@ SyntheticTrace two_workers() {
   SyntheticTrace t;
   t.lock(1, "A").lock(2, "B").thread(1, 0, 0, "main").thread(2, 1, 0, "w1").thread(3, 1, 1, "w2");
   return t;
+}
+
+// Two instances named alike (two objects of one class) read apart in a report: `M (#1) --> M (#2)`.
+TEST(FindingView, LocksThatShareANameAreToldApartByTheirIds) {
+  SyntheticTrace t;
+  t.lock(1, "M").lock(2, "M").lock(3, "other").thread(1, 0, 0, "main").thread(2, 1, 0, "w1").thread(3, 1, 1, "w2");
+  t.chain(2, 1, {}).chain(2, 2, {{1, 0}}).chain(3, 2, {}).chain(3, 1, {{2, 0}}).end();
+  Findings f = analyze_text(t.text());
+  ASSERT_EQ(f.cycles.size(), 1u);
+  Symbolizer symbolizer(*f.model);
+  CycleView view = view_cycle(f, f.cycles[0], symbolizer, false);
+  EXPECT_EQ(view.chain, "M (#1) --> M (#2) --> M (#1)");
+  EXPECT_EQ(f.shared_names.count("other"), 0u) << "a name of one lock stays as it is";
 }
 
 TEST(Verdict, OppositeOrdersInConcurrentThreadsDeadlock) {

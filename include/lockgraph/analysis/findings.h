@@ -6,6 +6,7 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <unordered_set>
 #include <vector>
 
 #include "lockgraph/analysis/lock_graph.h"
@@ -68,6 +69,9 @@ struct Findings {
   // fails on its own).
   bool incomplete() const { return cycles_truncated; }
   std::vector<RaceFinding> races;
+  // Names that several lock-graph nodes carry (instances of one class, locks made at one line):
+  // their labels add the lock's id, so `M --> M --> M` reads `M (#3) --> M (#7) --> M (#3)`.
+  std::unordered_set<std::string> shared_names;
 
   std::size_t count(Verdict verdict) const {
     std::size_t n = 0;
