@@ -144,6 +144,15 @@ constexpr IncidentText kIncidentTexts[] = {
     {trace::incident::kWaitNotHeld, "condition wait without its mutex", "waits on a condition with",
      "A thread waits on a condition variable without holding the mutex it passes: undefined "
      "behaviour, and a notify between its check and its wait is lost."},
+    {trace::incident::kReinitLive, "initialisation of a held lock", "initialises",
+     "A lock is initialised again while it is held: undefined behaviour; its holder's unlock and "
+     "any waiter now act on a different lock."},
+    {trace::incident::kSemMisuse, "semaphore misuse", "calls a semaphore function",
+     "A semaphore call was refused (EINVAL: not a valid semaphore, destroyed or never "
+     "initialised; EOVERFLOW: posted past SEM_VALUE_MAX): the hand-off it stood for did not happen."},
+    {trace::incident::kBarrierMisuse, "barrier misuse", "calls a barrier function",
+     "A barrier call was refused (EINVAL: a count of 0, or not a valid barrier): the threads it "
+     "should have lined up run on unordered."},
 };
 
 const IncidentText& incident_text(const std::string& what) {

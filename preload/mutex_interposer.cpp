@@ -62,8 +62,16 @@ int unlock_at(pthread_mutex_t* m, const void* caller) {
 
 // The lock is about to be made anew (init) or to end (destroy).
 void before_init(pthread_mutex_t* m) {
+  if (preload::passes_through()) return;
+  // A mutex this library knows (its id is in it) that is locked: re-initialising it pulls the
+  // lock from under its holder. (Memory never used as a mutex carries no id: its bytes are not
+  // read as a lock state.)
+  using namespace preload::mutex_word;
+  if (holds_id(m) && m->__data.__lock != 0)
+    if (rt::LockId id = id_in(bits(word_of(m).load(std::memory_order_acquire)), tag_of(m)))
+      rt::lock_misused(id, trace::incident::kReinitLive);
   // A new lock, even at an old address (glibc's init zeroes the id kept in the mutex).
-  if (!preload::passes_through()) preload::forget_lock(m);
+  preload::forget_lock(m);
 }
 
 // Made at `caller` (the init call): its creation site, not its first lock.

@@ -47,6 +47,7 @@ RealFunctions resolve() {
   find(r.sem_trywait, "sem_trywait", "GLIBC_2.34");
   find(r.sem_timedwait, "sem_timedwait", "GLIBC_2.34");
   find(r.sem_clockwait, "sem_clockwait", "GLIBC_2.34");
+  find(r.barrier_init, "pthread_barrier_init", "GLIBC_2.34");
   find(r.barrier_wait, "pthread_barrier_wait", "GLIBC_2.34");
   find(r.mtx_init, "mtx_init", "GLIBC_2.34");
   find(r.mtx_destroy, "mtx_destroy", "GLIBC_2.34");

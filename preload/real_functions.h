@@ -53,6 +53,7 @@ struct RealFunctions {
   int (*sem_trywait)(sem_t*);
   int (*sem_timedwait)(sem_t*, const timespec*);
   int (*sem_clockwait)(sem_t*, clockid_t, const timespec*);
+  int (*barrier_init)(pthread_barrier_t*, const pthread_barrierattr_t*, unsigned);
   int (*barrier_wait)(pthread_barrier_t*);
   int (*mtx_init)(mtx_t*, int);
   void (*mtx_destroy)(mtx_t*);

@@ -15,9 +15,21 @@ using lockgraph::preload::real;
 
 namespace {
 
+// A refused call is a misuse (sem-misuse, barrier-misuse) when `errno_value` says the object is
+// not valid or overflowed; the program's errno is kept.
+void note_refusal(int errno_value, const char* what) {
+  if (errno_value != EINVAL && errno_value != EOVERFLOW) return;
+  int saved = errno;
+  rt::lock_misused(0, what);
+  errno = saved;
+}
+
 // A wait that took a unit acquires what the posts before it released (sem_* return 0 or -1).
 int after_sem_wait(sem_t* s, int rc) {
-  if (rc == 0) rt::sync_acquire(s);
+  if (rc == 0)
+    rt::sync_acquire(s);
+  else
+    note_refusal(errno, trace::incident::kSemMisuse);
   return rc;
 }
 
@@ -26,8 +38,11 @@ int after_sem_wait(sem_t* s, int rc) {
 extern "C" {
 
 __attribute__((visibility("default"))) int sem_post(sem_t* s) {
-  if (!preload::passes_through()) rt::sync_release(s);
-  return real().sem_post(s);
+  if (preload::passes_through()) return real().sem_post(s);
+  rt::sync_release(s);
+  int rc = real().sem_post(s);
+  if (rc != 0) note_refusal(errno, trace::incident::kSemMisuse);
+  return rc;
 }
 
 __attribute__((visibility("default"))) int sem_wait(sem_t* s) {
@@ -48,6 +63,13 @@ __attribute__((visibility("default"))) int sem_timedwait(sem_t* s, const timespe
 __attribute__((visibility("default"))) int sem_clockwait(sem_t* s, clockid_t c, const timespec* t) {
   if (preload::passes_through()) return real().sem_clockwait(s, c, t);
   return after_sem_wait(s, real().sem_clockwait(s, c, t));
+}
+
+__attribute__((visibility("default"))) int pthread_barrier_init(pthread_barrier_t* b,
+                                                                const pthread_barrierattr_t* a, unsigned count) {
+  int rc = real().barrier_init(b, a, count);
+  if (rc != 0 && !preload::passes_through()) note_refusal(rc, trace::incident::kBarrierMisuse);
+  return rc;
 }
 
 __attribute__((visibility("default"))) int pthread_barrier_wait(pthread_barrier_t* b) {

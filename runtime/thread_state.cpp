@@ -3,7 +3,6 @@
 #include <algorithm>
 #include <iterator>
 
-#include <sys/syscall.h>
 #include <unistd.h>
 
 #include "lockgraph/trace_format.h"
@@ -30,9 +29,10 @@ thread_local ThreadId tls_tid LOCKGRAPH_FAST_TLS = 0;  // survives teardown, so 
 // write like any others (a program that starts many short threads would otherwise pay a write
 // per thread); exit, signals and fork() flush every registered buffer.
 void end_thread(ThreadState& state) {
-  // The main thread "ends" as the process exits, when held locks block nobody who will run.
-  if (!state.held.empty() && ::getpid() != static_cast<pid_t>(::syscall(SYS_gettid)))
-    record_exit_holding(state);
+  // The main thread too: it ends here when the process exits (exit() runs the thread's
+  // destructors first), and locks it still holds are a misuse like any thread's (a destructor or
+  // atexit handler that needs one waits for ever).
+  if (!state.held.empty()) record_exit_holding(state);
   record_sync(state, 'r', trace::sync_object::kThreadExit, state.tid);
   {
     BufferGuard guard(state);

@@ -18,6 +18,7 @@
 
 #include "lockgraph/lock_path.h"
 #include "lockgraph/trace_format.h"
+#include "misuse.h"
 #include "options.h"
 #include "record_builder.h"
 #include "stack_depot.h"
@@ -176,6 +177,10 @@ void write_end_record(const char* reason) {
 
 void at_exit_flush() {
   WriterState& w = writer();
+  // The thread that ends the process and still holds locks, when its thread-local destructors
+  // did not run (_exit, quick_exit; exit() runs them first and end_thread reports it there).
+  if (ThreadState* ts = tls_state; ts != nullptr && !w.finalized.load() && !ts->held.empty())
+    record_exit_holding(*ts);
   flush_all();
   w.finalized.store(true);
   if (!trace_file_is_open()) return;

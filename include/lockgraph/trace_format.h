@@ -66,6 +66,9 @@ inline constexpr const char* kUnlockNotOwner = "unlock-not-owner";  // unlock of
 inline constexpr const char* kDestroyHeld = "destroy-held";      // a held lock destroyed or freed
 inline constexpr const char* kExitHolding = "exit-holding";      // a thread ended holding locks
 inline constexpr const char* kWaitNotHeld = "wait-not-held";     // condition wait without its mutex
+inline constexpr const char* kReinitLive = "reinit-live";        // init of a lock that is held
+inline constexpr const char* kSemMisuse = "sem-misuse";          // a semaphore call refused (EINVAL, EOVERFLOW)
+inline constexpr const char* kBarrierMisuse = "barrier-misuse";  // a barrier call refused (EINVAL)
 
 // The part a thread plays in an incident: the 4th number of each "p" row.
 enum Role : std::uint32_t {

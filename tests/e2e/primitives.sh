@@ -15,7 +15,8 @@ fail=0
 for cxx in "${compilers[@]}"; do
   bin=$work/primitives_$cxx
   "$cxx" -std=c++20 -g -O1 -pthread "$source" -o "$bin"
-  for what in robust_owner_died errorcheck_relock timed_relock spin_inversion mtx_inversion sem_and_barrier; do
+  for what in robust_owner_died errorcheck_relock timed_relock spin_inversion mtx_inversion sem_and_barrier \
+              sem_misuse barrier_misuse reinit_live main_exits_holding; do
     out=$work/$cxx-$what
     set +e
     "$bin" "$what" > "$out.plain"
@@ -40,6 +41,11 @@ PY
       # inversion, which fails the run.
       spin_inversion|mtx_inversion) want="cycles ordered:1 incidents - locks 2"; want_status=1;;
       sem_and_barrier) want="cycles - incidents - locks 0"; want_status=0;;
+      sem_misuse) want="cycles - incidents sem-misuse locks 0"; want_status=1;;
+      barrier_misuse) want="cycles - incidents barrier-misuse locks 0"; want_status=1;;
+      # The hold of the lock as it was before the init stays: main ends holding it.
+      reinit_live) want="cycles - incidents exit-holding,reinit-live locks 2"; want_status=1;;
+      main_exits_holding) want="cycles - incidents exit-holding locks 1"; want_status=1;;
     esac
     if ! cmp -s "$out.plain" "$out.run"; then
       echo "$cxx $what: the program's output differs under lockgraph run"; diff "$out.plain" "$out.run" || true; fail=1

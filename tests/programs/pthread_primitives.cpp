@@ -8,7 +8,12 @@
 //   spin_inversion     spinlocks taken a -> b by a thread, then b -> a by main after the join
 //   mtx_inversion      the same with C11 mtx_t
 //   sem_and_barrier    a semaphore hand-off and a barrier between two threads
+//   sem_misuse         a post past SEM_VALUE_MAX: EOVERFLOW
+//   barrier_misuse     a barrier of count 0: EINVAL
+//   reinit_live        a mutex initialised again while main holds it
+//   main_exits_holding main returns holding a mutex
 #include <errno.h>
+#include <limits.h>
 #include <pthread.h>
 #include <semaphore.h>
 #include <threads.h>
@@ -157,6 +162,34 @@ int sem_and_barrier() {
   return 0;
 }
 
+int sem_misuse() {
+  sem_t full;
+  sem_init(&full, 0, SEM_VALUE_MAX);
+  int rc = sem_post(&full);
+  std::printf("post: %d (errno %s)\n", rc, errno == EOVERFLOW ? "EOVERFLOW" : "other");
+  sem_destroy(&full);
+  return 0;
+}
+
+int barrier_misuse() {
+  pthread_barrier_t none;
+  std::printf("init with count 0: %s\n", pthread_barrier_init(&none, nullptr, 0) == EINVAL ? "EINVAL" : "other");
+  return 0;
+}
+
+int reinit_live() {
+  static pthread_mutex_t m = PTHREAD_MUTEX_INITIALIZER;
+  say("lock", pthread_mutex_lock(&m));
+  say("init again", pthread_mutex_init(&m, nullptr));
+  return 0;
+}
+
+int main_exits_holding() {
+  static pthread_mutex_t m = PTHREAD_MUTEX_INITIALIZER;
+  say("lock", pthread_mutex_lock(&m));
+  return 0;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -167,7 +200,12 @@ int main(int argc, char** argv) {
   if (what == "spin_inversion") return spin_inversion();
   if (what == "mtx_inversion") return mtx_inversion();
   if (what == "sem_and_barrier") return sem_and_barrier();
+  if (what == "sem_misuse") return sem_misuse();
+  if (what == "barrier_misuse") return barrier_misuse();
+  if (what == "reinit_live") return reinit_live();
+  if (what == "main_exits_holding") return main_exits_holding();
   std::fprintf(stderr, "usage: pthread_primitives robust_owner_died|errorcheck_relock|timed_relock|"
-                       "spin_inversion|mtx_inversion|sem_and_barrier\n");
+                       "spin_inversion|mtx_inversion|sem_and_barrier|sem_misuse|barrier_misuse|\n"
+                       "                         reinit_live|main_exits_holding\n");
   return 2;
 }
