@@ -50,15 +50,10 @@ bool is_plain_event_line(std::string_view line) {
 std::string escape_invalid_utf8(std::string_view line) {
   std::string out;
   out.reserve(line.size());
-  auto byte = [&](std::size_t i) { return static_cast<unsigned char>(line[i]); };
+  const auto* bytes = reinterpret_cast<const unsigned char*>(line.data());
   for (std::size_t i = 0; i < line.size();) {
-    unsigned char c = byte(i);
-    std::size_t length = c < 0x80 ? 1 : (c >> 5) == 0x6 ? 2 : (c >> 4) == 0xe ? 3 : (c >> 3) == 0x1e ? 4 : 0;
-    bool valid = length > 0 && i + length <= line.size() && !(length == 2 && c < 0xc2);
-    for (std::size_t k = 1; valid && k < length; ++k) valid = (byte(i + k) & 0xc0) == 0x80;
-    if (valid && length == 3) valid = !(c == 0xe0 && byte(i + 1) < 0xa0) && !(c == 0xed && byte(i + 1) >= 0xa0);
-    if (valid && length == 4) valid = !(c == 0xf0 && byte(i + 1) < 0x90) && !(c == 0xf4 && byte(i + 1) >= 0x90) && c <= 0xf4;
-    if (valid) {
+    unsigned char c = bytes[i];
+    if (std::size_t length = trace::utf8_sequence_length(bytes + i, line.size() - i)) {
       out.append(line.substr(i, length));
       i += length;
       continue;

@@ -10,6 +10,8 @@
 #include <string>
 #include <string_view>
 
+#include "lockgraph/trace_format.h"
+
 namespace lockgraph::rt {
 
 class RecordBuilder {
@@ -96,20 +98,30 @@ class RecordBuilder {
     auto result = std::to_chars(digits, digits + sizeof digits, value);
     out_.append(digits, result.ptr);
   }
+  // JSON-escaped; a byte that is not part of well-formed UTF-8 (names are the system's bytes) is
+  // written as the text \xNN, so the trace stays valid UTF-8 and the name readable.
   void append_string(std::string_view value) {
+    static const char hex[] = "0123456789abcdef";
+    const auto* bytes = reinterpret_cast<const unsigned char*>(value.data());
     out_ += '"';
-    for (char c : value) {
-      unsigned char u = static_cast<unsigned char>(c);
-      if (c == '"' || c == '\\') {
+    for (std::size_t i = 0; i < value.size();) {
+      unsigned char u = bytes[i];
+      if (u == '"' || u == '\\') {
         out_ += '\\';
-        out_ += c;
+        out_ += value[i++];
       } else if (u < 0x20) {
-        static const char hex[] = "0123456789abcdef";
         out_ += "\\u00";
         out_ += hex[u >> 4];
         out_ += hex[u & 15];
+        ++i;
+      } else if (std::size_t length = trace::utf8_sequence_length(bytes + i, value.size() - i)) {
+        out_.append(value.substr(i, length));
+        i += length;
       } else {
-        out_ += c;
+        out_ += "\\\\x";
+        out_ += hex[u >> 4];
+        out_ += hex[u & 15];
+        ++i;
       }
     }
     out_ += '"';

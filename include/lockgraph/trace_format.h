@@ -8,6 +8,7 @@
 // may add record kinds and fields, which readers of an older minor skip with a warning.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 
 namespace lockgraph::trace {
@@ -112,6 +113,20 @@ inline constexpr const char* lock_kind_name(LockKind kind) {
 
 inline constexpr bool lock_kind_is_recursive(LockKind kind) {
   return kind == LockKind::kRecursiveMutex || kind == LockKind::kRecursiveTimedMutex;
+}
+
+// Traces are UTF-8, names are bytes (a thread, lock or path name as the system gave it). The
+// length of the well-formed UTF-8 sequence at `s` (`size` bytes left), or 0 if the byte there
+// starts none: the writer then writes it as the text \xNN, and the reader repairs old traces so.
+inline std::size_t utf8_sequence_length(const unsigned char* s, std::size_t size) {
+  unsigned char c = s[0];
+  std::size_t length = c < 0x80 ? 1 : (c >> 5) == 0x6 ? 2 : (c >> 4) == 0xe ? 3 : (c >> 3) == 0x1e ? 4 : 0;
+  if (length == 0 || length > size || (length == 2 && c < 0xc2)) return 0;
+  for (std::size_t k = 1; k < length; ++k)
+    if ((s[k] & 0xc0) != 0x80) return 0;
+  if (length == 3 && ((c == 0xe0 && s[1] < 0xa0) || (c == 0xed && s[1] >= 0xa0))) return 0;  // overlong, surrogate
+  if (length == 4 && ((c == 0xf0 && s[1] < 0x90) || (c == 0xf4 && s[1] >= 0x90) || c > 0xf4)) return 0;
+  return length;
 }
 
 }  // namespace lockgraph::trace

@@ -190,6 +190,21 @@ TEST(BuildIds, ARebuiltProgramIsWarnedOf) {
   EXPECT_TRUE(changed(load_traces({dir.path().string()})));
 }
 
+// Bytes that are not UTF-8 in a lock or thread name are written as the text \xNN: the trace
+// stays valid UTF-8 (no repair warning from the reader) and the names stay readable.
+TEST(RuntimeNames, BytesThatAreNotUtf8AreWrittenEscaped) {
+  TempDir dir;
+  lockgraph::testing::ProcessResult r;
+  TraceModel model = run_and_load(LOCKGRAPH_PROGRAM_DIR "/odd_names", {}, dir, &r);
+  ASSERT_EQ(r.exit_code, 0);
+  for (const auto& w : model.warnings) EXPECT_EQ(w.find("not UTF-8"), std::string::npos) << w;
+  bool lock = false, thread = false;
+  for (const Lock& l : model.locks) lock |= l.name == "caf\\xe9";
+  for (const Thread& t : model.threads) thread |= t.name == "w\\xff";
+  EXPECT_TRUE(lock) << "the lock named caf\\xe9";
+  EXPECT_TRUE(thread) << "the thread named w\\xff";
+}
+
 TEST(RuntimeOptions, HelpListsOptionsAndExitsCleanly) {
   TempDir dir;
   auto r = run_process({LOCKGRAPH_PROGRAM_DIR "/ends_badly"}, {"LOCKGRAPH_OPTIONS=help=1"},
