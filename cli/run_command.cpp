@@ -76,8 +76,23 @@ struct Outcome {
   int signal = 0;
 };
 
-// The running program, for the signal handlers that pass SIGTERM and SIGHUP on to it.
-volatile sig_atomic_t g_program = 0;
+// The running program's process group (the program and whatever it starts), for the signal
+// handlers that pass SIGTERM, SIGHUP, SIGINT and SIGQUIT on to it.
+volatile sig_atomic_t g_program_group = 0;
+
+// Whether we are the terminal's foreground job: the program's group then takes the terminal
+// while it runs (so it can read it, and Ctrl-C reaches it), like a shell's job.
+bool own_the_terminal() { return ::isatty(STDIN_FILENO) && ::tcgetpgrp(STDIN_FILENO) == ::getpgrp(); }
+
+// Hands the terminal to process group `group` (SIGTTOU ignored meanwhile: a background caller
+// would otherwise be stopped by its own tcsetpgrp).
+void give_terminal(pid_t group) {
+  struct sigaction ignore {}, old {};
+  ignore.sa_handler = SIG_IGN;
+  ::sigaction(SIGTTOU, &ignore, &old);
+  ::tcsetpgrp(STDIN_FILENO, group);
+  ::sigaction(SIGTTOU, &old, nullptr);
+}
 
 Outcome run_program(const RunArgs& args, const std::string& preload, const std::string& dir) {
   std::string ld_preload = preload;
@@ -87,9 +102,13 @@ Outcome run_program(const RunArgs& args, const std::string& preload, const std::
   std::string options = "trace_path=" + dir + "/%p.lgtrace:hang_timeout_ms=" +
                         std::to_string(args.hang_timeout_ms) + ":on_hang=abort:verbosity=0";
   if (const char* old = std::getenv("LOCKGRAPH_OPTIONS"); old && *old) options += std::string(":") + old;
+  const bool terminal = own_the_terminal();
   pid_t pid = ::fork();
   if (pid < 0) throw analysis::UsageError(std::string("fork failed: ") + ::strerror(errno));
   if (pid == 0) {
+    // Its own process group: a signal for the program reaches everything it started.
+    ::setpgid(0, 0);
+    if (terminal) give_terminal(::getpid());
     ::setenv("LD_PRELOAD", ld_preload.c_str(), 1);
     ::setenv("LOCKGRAPH_OPTIONS", options.c_str(), 1);
     std::vector<char*> argv;
@@ -99,26 +118,39 @@ Outcome run_program(const RunArgs& args, const std::string& preload, const std::
     std::fprintf(stderr, "lockgraph: cannot run %s: %s\n", argv[0], ::strerror(errno));
     ::_exit(127);
   }
-  // Like a shell: the terminal's Ctrl-C (and Ctrl-\) reach the program, which shares our process
-  // group; we wait for it and still analyse. SIGTERM and SIGHUP sent to us alone (a CI timeout,
-  // a closed session) are passed on to the program, and we still write the report.
-  g_program = pid;
+  // Like a shell: the program runs in its own process group, which has the terminal if we had it
+  // (so the terminal's Ctrl-C and Ctrl-\ reach the program and what it started, not us). SIGTERM,
+  // SIGHUP, SIGINT and SIGQUIT sent to us (a CI timeout, a closed session, a kill by pid) are
+  // passed on to the whole group; we wait for the program and still write the report.
+  ::setpgid(pid, pid);  // as the child does: whichever runs first, the group exists before a signal
+  if (terminal) give_terminal(pid);
+  g_program_group = pid;
   struct sigaction forward {};
   forward.sa_handler = [](int sig) {
-    if (g_program > 0) ::kill(g_program, sig);
+    if (g_program_group > 0) ::kill(-g_program_group, sig);
   };
   ::sigemptyset(&forward.sa_mask);
-  struct sigaction ignore {};
-  ignore.sa_handler = SIG_IGN;
   struct sigaction old_term {}, old_hup {}, old_int {}, old_quit {};
   ::sigaction(SIGTERM, &forward, &old_term);
   ::sigaction(SIGHUP, &forward, &old_hup);
-  ::sigaction(SIGINT, &ignore, &old_int);
-  ::sigaction(SIGQUIT, &ignore, &old_quit);
+  ::sigaction(SIGINT, &forward, &old_int);
+  ::sigaction(SIGQUIT, &forward, &old_quit);
   int status = 0;
-  while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
+  for (;;) {
+    if (::waitpid(pid, &status, terminal ? WUNTRACED : 0) < 0) {
+      if (errno == EINTR) continue;
+      break;
+    }
+    if (!WIFSTOPPED(status)) break;
+    // Ctrl-Z stopped the program's group, not us: stop too, with the terminal back in our group,
+    // so the shell sees its job stopped; when it continues us (fg, bg), continue the program.
+    give_terminal(::getpgrp());
+    ::raise(SIGSTOP);
+    if (::tcgetpgrp(STDIN_FILENO) == ::getpgrp()) give_terminal(pid);  // fg, not bg
+    ::kill(-pid, SIGCONT);
   }
-  g_program = 0;
+  g_program_group = 0;
+  if (terminal) give_terminal(::getpgrp());
   ::sigaction(SIGTERM, &old_term, nullptr);
   ::sigaction(SIGHUP, &old_hup, nullptr);
   ::sigaction(SIGINT, &old_int, nullptr);

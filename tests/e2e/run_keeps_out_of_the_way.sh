@@ -34,5 +34,29 @@ touch "$work/not-a-dir"
 "$cli" run --trace-dir "$work/not-a-dir" -- "$clean" > /dev/null 2> "$work/bad.err"; check "--trace-dir on a file: usage error" 2 $?
 grep -q "cannot use as the trace directory" "$work/bad.err"; check "--trace-dir on a file: says why" 0 $?
 
+# SIGTERM to `lockgraph run` (a CI job's timeout) reaches the program's whole process group,
+# what it started included, and run still ends with the program's status.
+printf '#!/bin/sh\nsleep 300 &\necho $! > "$1"\nwait\n' > "$work/spawner.sh"
+chmod +x "$work/spawner.sh"
+"$cli" run -- "$work/spawner.sh" "$work/grandchild.pid" > /dev/null 2> "$work/term.err" &
+run_pid=$!
+for _ in $(seq 100); do [ -s "$work/grandchild.pid" ] && break; sleep 0.1; done
+kill -TERM "$run_pid"
+wait "$run_pid"; check "SIGTERM to run: exit 128+15 (the program's)" 143 $?
+grep -q "killed by signal 15" "$work/term.err"; check "SIGTERM to run: says the program was killed" 0 $?
+grandchild=$(cat "$work/grandchild.pid")
+sleep 0.2
+state=$(awk '{print $3}' "/proc/$grandchild/stat" 2>/dev/null || echo gone)
+[ "$state" = gone ] || [ "$state" = Z ]; check "SIGTERM to run: the program's own child ended too" 0 $?
+
+# On a terminal (script(1) gives one), the program's group has it: it reads the terminal, and
+# the terminal's Ctrl-C reaches the program; run still reports.
+if command -v script > /dev/null; then
+  (sleep 1; echo hello) | timeout 60 script -qec "$cli run -- sh -c 'read x; echo got \$x'" /dev/null > "$work/tty.out" 2>&1
+  grep -q "got hello" "$work/tty.out"; check "on a terminal: the program reads it" 0 $?
+  (sleep 2; printf '\003'; sleep 2) | timeout 60 script -qec "$cli run -- sleep 30" /dev/null > "$work/ctrlc.out" 2>&1
+  grep -q "lockgraph: the program was killed by signal 2" "$work/ctrlc.out"; check "on a terminal: Ctrl-C reaches the program" 0 $?
+fi
+
 echo "$passes passed, $failures failed"
 [[ $failures == 0 ]]
