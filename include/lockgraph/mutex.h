@@ -59,7 +59,10 @@ class instrumented_lock {
       trace::lock_kind_is_recursive(Kind) ? trace::flag::kMayReenter : 0;
 
  public:
-  LOCKGRAPH_INLINE instrumented_lock() noexcept : id_(rt::lock_created(Kind, nullptr, LOCKGRAPH_CALL_SITE())) {}
+  // Unnamed: its address goes to the runtime, so a global or static one is named after its
+  // symbol, as under the preload library.
+  LOCKGRAPH_INLINE instrumented_lock() noexcept
+      : id_(rt::lock_created_at(Kind, nullptr, LOCKGRAPH_CALL_SITE(), this)) {}
   LOCKGRAPH_INLINE explicit instrumented_lock(const char* name) noexcept
       : id_(rt::lock_created(Kind, name, LOCKGRAPH_CALL_SITE())) {}
   // A lock destroyed while another thread holds it is a misuse (the runtime itself notices one

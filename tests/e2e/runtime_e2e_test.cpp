@@ -7,7 +7,9 @@
 #include <set>
 #include <tuple>
 
+#include "lockgraph/analysis/finding_view.h"
 #include "lockgraph/analysis/findings.h"
+#include "lockgraph/analysis/symbolizer.h"
 #include "lockgraph/analysis/trace_loader.h"
 #include "lockgraph/trace_format.h"
 #include "support/process.h"
@@ -203,6 +205,13 @@ TEST(RuntimeNames, BytesThatAreNotUtf8AreWrittenEscaped) {
   for (const Thread& t : model.threads) thread |= t.name == "w\\xff";
   EXPECT_TRUE(lock) << "the lock named caf\\xe9";
   EXPECT_TRUE(thread) << "the thread named w\\xff";
+  // The global wrapper given no name is named after its symbol, as under preload.
+  auto findings = analyze(std::make_shared<TraceModel>(model), {});
+  Symbolizer symbolizer(*findings.model);
+  std::set<std::string> labels;
+  for (std::uint32_t n = 0; n < findings.graph->nodes().size(); ++n)
+    labels.insert(view_lock(findings, n, symbolizer).label);
+  EXPECT_TRUE(labels.count("unnamed_global")) << "labels: " << ::testing::PrintToString(labels);
 }
 
 TEST(RuntimeOptions, HelpListsOptionsAndExitsCleanly) {
