@@ -147,6 +147,9 @@ constexpr IncidentText kIncidentTexts[] = {
     {trace::incident::kReinitLive, "initialisation of a held lock", "initialises",
      "A lock is initialised again while it is held: undefined behaviour; its holder's unlock and "
      "any waiter now act on a different lock."},
+    {trace::incident::kCondMutexMismatch, "condition variable used with two mutexes", "waits on a condition with",
+     "A thread waits on a condition variable with a mutex other than the one its current waiters "
+     "passed: undefined behaviour; a notify may wake a thread whose predicate another mutex guards."},
     {trace::incident::kSemMisuse, "semaphore misuse", "calls a semaphore function",
      "A semaphore call was refused (EINVAL: not a valid semaphore, destroyed or never "
      "initialised; EOVERFLOW: posted past SEM_VALUE_MAX): the hand-off it stood for did not happen."},

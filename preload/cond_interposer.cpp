@@ -3,6 +3,7 @@
 // woken wait is a happens-before edge for race detection.
 #include <pthread.h>
 
+#include "cond_waiters.h"
 #include "interposer.h"
 #include "mutex_identity.h"
 #include "real_functions.h"
@@ -23,8 +24,10 @@ int wait_impl(pthread_cond_t* c, pthread_mutex_t* m, const void* caller, Wait wa
   }
   rt::LockId id = mutex_id(m, caller);
   if (!rt::lock_held(id)) rt::lock_misused(id, trace::incident::kWaitNotHeld);
+  if (preload::cond_wait_begins(c, id)) rt::lock_misused(id, trace::incident::kCondMutexMismatch);
   rt::lock_released(id);
   int rc = wait();
+  preload::cond_wait_ends(c);
   rt::lock_acquired(id, 0, caller);  // the mutex is held again, whatever the wait returned
   rt::sync_acquire(c);
   return rc;
@@ -50,6 +53,16 @@ __attribute__((visibility("default"))) int pthread_cond_clockwait(pthread_cond_t
   if (preload::passes_through()) return real().cond_clockwait(c, m, clock, t);
   return wait_impl(c, m, __builtin_return_address(0),
                    [c, m, clock, t] { return real().cond_clockwait(c, m, clock, t); });
+}
+
+__attribute__((visibility("default"))) int pthread_cond_init(pthread_cond_t* c, const pthread_condattr_t* a) {
+  if (preload::records_mutexes() && !preload::passes_through()) preload::cond_forget(c);
+  return real().cond_init(c, a);
+}
+
+__attribute__((visibility("default"))) int pthread_cond_destroy(pthread_cond_t* c) {
+  if (preload::records_mutexes() && !preload::passes_through()) preload::cond_forget(c);
+  return real().cond_destroy(c);
 }
 
 __attribute__((visibility("default"))) int pthread_cond_signal(pthread_cond_t* c) {

@@ -33,6 +33,8 @@ RealFunctions resolve() {
   find(r.cond_timedwait, "pthread_cond_timedwait", "GLIBC_2.3.2");
   find(r.cond_signal, "pthread_cond_signal", "GLIBC_2.3.2");
   find(r.cond_broadcast, "pthread_cond_broadcast", "GLIBC_2.3.2");
+  find(r.cond_init, "pthread_cond_init", "GLIBC_2.3.2");
+  find(r.cond_destroy, "pthread_cond_destroy", "GLIBC_2.3.2");
   find(r.create, "pthread_create", "GLIBC_2.34");
   find(r.join, "pthread_join", "GLIBC_2.34");
   find(r.detach, "pthread_detach", "GLIBC_2.34");

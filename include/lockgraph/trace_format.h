@@ -68,6 +68,7 @@ inline constexpr const char* kDestroyHeld = "destroy-held";      // a held lock 
 inline constexpr const char* kExitHolding = "exit-holding";      // a thread ended holding locks
 inline constexpr const char* kWaitNotHeld = "wait-not-held";     // condition wait without its mutex
 inline constexpr const char* kReinitLive = "reinit-live";        // init of a lock that is held
+inline constexpr const char* kCondMutexMismatch = "cond-mutex-mismatch";  // one cond, two mutexes at once
 inline constexpr const char* kSemMisuse = "sem-misuse";          // a semaphore call refused (EINVAL, EOVERFLOW)
 inline constexpr const char* kBarrierMisuse = "barrier-misuse";  // a barrier call refused (EINVAL)
 

@@ -16,7 +16,7 @@ for cxx in "${compilers[@]}"; do
   bin=$work/primitives_$cxx
   "$cxx" -std=c++20 -g -O1 -pthread "$source" -o "$bin"
   for what in robust_owner_died errorcheck_relock timed_relock spin_inversion mtx_inversion sem_and_barrier \
-              sem_misuse barrier_misuse reinit_live main_exits_holding; do
+              sem_misuse barrier_misuse reinit_live main_exits_holding cond_two_mutexes; do
     out=$work/$cxx-$what
     set +e
     "$bin" "$what" > "$out.plain"
@@ -46,6 +46,8 @@ PY
       # The hold of the lock as it was before the init stays: main ends holding it.
       reinit_live) want="cycles - incidents exit-holding,reinit-live locks 2"; want_status=1;;
       main_exits_holding) want="cycles - incidents exit-holding locks 1"; want_status=1;;
+      # main holds m1 then m2 (to release both waiters) and nobody takes them the other way.
+      cond_two_mutexes) want="cycles - incidents cond-mutex-mismatch locks 2"; want_status=1;;
     esac
     if ! cmp -s "$out.plain" "$out.run"; then
       echo "$cxx $what: the program's output differs under lockgraph run"; diff "$out.plain" "$out.run" || true; fail=1

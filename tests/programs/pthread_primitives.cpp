@@ -12,6 +12,7 @@
 //   barrier_misuse     a barrier of count 0: EINVAL
 //   reinit_live        a mutex initialised again while main holds it
 //   main_exits_holding main returns holding a mutex
+//   cond_two_mutexes   two threads wait on one condition variable at once, with two mutexes
 #include <errno.h>
 #include <limits.h>
 #include <pthread.h>
@@ -190,6 +191,49 @@ int main_exits_holding() {
   return 0;
 }
 
+pthread_mutex_t cond_m1 = PTHREAD_MUTEX_INITIALIZER, cond_m2 = PTHREAD_MUTEX_INITIALIZER;
+pthread_cond_t shared_cond = PTHREAD_COND_INITIALIZER;
+bool first_waiting = false, second_waiting = false, released = false;
+
+int cond_two_mutexes() {
+  pthread_t first, second;
+  pthread_create(&first, nullptr, [](void*) -> void* {
+    pthread_mutex_lock(&cond_m1);
+    first_waiting = true;
+    while (!released) pthread_cond_wait(&shared_cond, &cond_m1);
+    pthread_mutex_unlock(&cond_m1);
+    return nullptr;
+  }, nullptr);
+  // Once main gets m1 with the flag set, the first thread is inside its wait (it let m1 go there).
+  for (bool waiting = false; !waiting;) {
+    pthread_mutex_lock(&cond_m1);
+    waiting = first_waiting;
+    pthread_mutex_unlock(&cond_m1);
+  }
+  pthread_create(&second, nullptr, [](void*) -> void* {
+    pthread_mutex_lock(&cond_m2);
+    second_waiting = true;
+    while (!released) pthread_cond_wait(&shared_cond, &cond_m2);  // another mutex, same condition
+    pthread_mutex_unlock(&cond_m2);
+    return nullptr;
+  }, nullptr);
+  for (bool waiting = false; !waiting;) {
+    pthread_mutex_lock(&cond_m2);
+    waiting = second_waiting;
+    pthread_mutex_unlock(&cond_m2);
+  }
+  pthread_mutex_lock(&cond_m1);
+  pthread_mutex_lock(&cond_m2);
+  released = true;
+  pthread_mutex_unlock(&cond_m2);
+  pthread_mutex_unlock(&cond_m1);
+  pthread_cond_broadcast(&shared_cond);
+  pthread_join(first, nullptr);
+  pthread_join(second, nullptr);
+  std::printf("both woke\n");
+  return 0;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -204,8 +248,9 @@ int main(int argc, char** argv) {
   if (what == "barrier_misuse") return barrier_misuse();
   if (what == "reinit_live") return reinit_live();
   if (what == "main_exits_holding") return main_exits_holding();
+  if (what == "cond_two_mutexes") return cond_two_mutexes();
   std::fprintf(stderr, "usage: pthread_primitives robust_owner_died|errorcheck_relock|timed_relock|"
                        "spin_inversion|mtx_inversion|sem_and_barrier|sem_misuse|barrier_misuse|\n"
-                       "                         reinit_live|main_exits_holding\n");
+                       "                         reinit_live|main_exits_holding|cond_two_mutexes\n");
   return 2;
 }
