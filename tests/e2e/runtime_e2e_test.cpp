@@ -33,6 +33,13 @@ TraceModel run_and_load(const std::string& program, const std::vector<std::strin
   return load_traces({dir.path().string()});
 }
 
+// The trace's cycles: exactly one, with `verdict`.
+void expect_one_cycle(const TraceModel& model, Verdict verdict, const std::string& context = "") {
+  auto findings = analyze(std::make_shared<TraceModel>(model), {});
+  ASSERT_EQ(findings.cycles.size(), 1u) << context;
+  EXPECT_EQ(findings.cycles[0].verdict, verdict) << context << ": " << findings.cycles[0].reason;
+}
+
 TEST(RuntimeStress, EveryDistinctEdgeOncePerThreadAndCountsAddUp) {
   TempDir dir;
   lockgraph::testing::ProcessResult r;
@@ -103,10 +110,8 @@ TEST_P(EndingTest, TheTraceKeepsBothOrders) {
   if (std::string(how) == "exec") {
     EXPECT_EQ(model.processes[0].end_reason, "exec");
   }
-  auto findings = analyze(std::make_shared<TraceModel>(model), {});
-  ASSERT_EQ(findings.cycles.size(), 1u) << how;
   // The worker was joined before main took the opposite order.
-  EXPECT_EQ(findings.cycles[0].verdict, Verdict::kOrdered) << findings.cycles[0].reason;
+  expect_one_cycle(model, Verdict::kOrdered, how);
 }
 
 INSTANTIATE_TEST_SUITE_P(Endings, EndingTest,
@@ -134,9 +139,7 @@ TEST(EndingWithoutAWord, ARealDeadlockKilledWithSigkillIsInTheTrace) {
   EXPECT_EQ(r.signal, SIGKILL);
   ASSERT_EQ(model.processes.size(), 1u);
   EXPECT_FALSE(model.processes[0].complete);
-  auto findings = analyze(std::make_shared<TraceModel>(model), {});
-  ASSERT_EQ(findings.cycles.size(), 1u);
-  EXPECT_EQ(findings.cycles[0].verdict, Verdict::kDeadlock) << findings.cycles[0].reason;
+  expect_one_cycle(model, Verdict::kDeadlock);
 }
 
 TEST(EndingWithoutAWord, AForkChildThatCallsExitKeepsItsOrders) {
@@ -146,9 +149,7 @@ TEST(EndingWithoutAWord, AForkChildThatCallsExitKeepsItsOrders) {
   EXPECT_EQ(r.exit_code, 0);
   ASSERT_EQ(model.processes.size(), 2u);
   for (const Process& p : model.processes) EXPECT_TRUE(p.complete) << p.trace_path;
-  auto findings = analyze(std::make_shared<TraceModel>(model), {});
-  ASSERT_EQ(findings.cycles.size(), 1u);
-  EXPECT_EQ(findings.cycles[0].verdict, Verdict::kOrdered) << findings.cycles[0].reason;
+  expect_one_cycle(model, Verdict::kOrdered);
 }
 
 // The watchdog is a thread: it does not survive fork(). The child starts its own, which sees the
@@ -164,9 +165,7 @@ TEST(EndingWithoutAWord, AForkChildThatDeadlocksIsSeenByItsOwnWatchdog) {
   for (const Incident& i : model.incidents)
     if (i.what == lockgraph::trace::incident::kDeadlockObserved) ++observed;
   EXPECT_EQ(observed, 1u);
-  auto findings = analyze(std::make_shared<TraceModel>(model), {});
-  ASSERT_EQ(findings.cycles.size(), 1u);
-  EXPECT_EQ(findings.cycles[0].verdict, Verdict::kDeadlock) << findings.cycles[0].reason;
+  expect_one_cycle(model, Verdict::kDeadlock);
 }
 
 // Modules carry their build-id: a trace analysed after its program was rebuilt says so instead

@@ -26,6 +26,9 @@ inline ProcessResult run_process(const std::vector<std::string>& argv, const std
                                  std::chrono::seconds timeout = std::chrono::seconds(120)) {
   pid_t pid = fork();
   if (pid == 0) {
+    // The program starts as from a shell, whatever this process ignores (the analyzer's
+    // symbolizer ignores SIGPIPE, and an ignored signal would be inherited through exec).
+    std::signal(SIGPIPE, SIG_DFL);
     for (const auto& e : env) putenv(const_cast<char*>(e.c_str()));
     if (!stdout_file.empty() && !std::freopen(stdout_file.c_str(), "w", stdout)) _exit(126);
     std::vector<char*> args;
