@@ -24,13 +24,6 @@ nlohmann::json flags_json(std::uint32_t flags) {
   return out;
 }
 
-nlohmann::json sarif_physical_location(const SourceFrame& frame) {
-  if (frame.file.empty()) return nullptr;
-  std::string uri = frame.file.front() == '/' ? "file://" + frame.file : frame.file;
-  nlohmann::json region = {{"startLine", frame.line > 0 ? frame.line : 1}};
-  if (frame.column > 0) region["startColumn"] = frame.column;
-  return {{"artifactLocation", {{"uri", uri}}}, {"region", region}};
-}
 
 }  // namespace lockgraph::analysis
 

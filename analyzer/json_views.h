@@ -15,7 +15,7 @@ nlohmann::json stack_json(const std::vector<SourceFrame>& stack);
 nlohmann::json flags_json(std::uint32_t flags);
 
 // A SARIF physicalLocation for a frame, or null if it has no file.
-nlohmann::json sarif_physical_location(const SourceFrame& frame);
+
 
 // The marker a document holds where write_streamed puts its array.
 inline constexpr const char* kStreamedArray = "@lockgraph-streamed-array@";

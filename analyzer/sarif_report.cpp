@@ -2,17 +2,70 @@
 // partialFingerprint from lock names and creation sites, and one threadFlow per thread showing
 // where it took its held lock and where it waits.
 #include "json_views.h"
+
+#include <cctype>
+#include <regex>
 #include "lockgraph/analysis/report.h"
 
 namespace lockgraph::analysis {
 namespace {
 
-nlohmann::json location(const SourceFrame& frame, const std::string& message) {
-  nlohmann::json loc = {{"message", {{"text", message}}}};
-  nlohmann::json physical = sarif_physical_location(frame);
-  if (!physical.is_null()) loc["physicalLocation"] = physical;
-  return loc;
+// A path as a URI reference: every byte but unreserved characters and '/' percent-encoded.
+std::string uri_path(const std::string& path) {
+  static constexpr char kHex[] = "0123456789ABCDEF";
+  std::string out;
+  for (unsigned char c : path) {
+    if (std::isalnum(c) || c == '/' || c == '-' || c == '.' || c == '_' || c == '~') {
+      out += static_cast<char>(c);
+    } else {
+      out += '%';
+      out += kHex[c >> 4];
+      out += kHex[c & 15];
+    }
+  }
+  return out;
 }
+
+// Pids change with every run: a message carrying one would make every run's alert new.
+std::string without_pids(std::string text) {
+  static const std::regex kPid(" of pid [0-9]+");
+  return std::regex_replace(text, kPid, "");
+}
+
+// Where a finding is, for code scanning: a file under the source root relative to it (uriBaseId
+// %SRCROOT%, which originalUriBaseIds resolves), so the alert lands on the checkout wherever the
+// build ran; any other file (a system header) by its absolute file:// URI.
+class Locations {
+ public:
+  explicit Locations(std::string root) : root_(std::move(root)) {}
+
+  nlohmann::json operator()(const SourceFrame& frame, const std::string& message) const {
+    nlohmann::json loc = {{"message", {{"text", without_pids(message)}}}};
+    if (frame.file.empty()) return loc;
+    nlohmann::json artifact;
+    if (under_root(frame.file))
+      artifact = {{"uri", uri_path(frame.file.substr(root_.size() + 1))}, {"uriBaseId", "%SRCROOT%"}};
+    else
+      artifact = {{"uri", frame.file.front() == '/' ? "file://" + uri_path(frame.file) : uri_path(frame.file)}};
+    nlohmann::json region = {{"startLine", frame.line > 0 ? frame.line : 1}};
+    if (frame.column > 0) region["startColumn"] = frame.column;
+    loc["physicalLocation"] = {{"artifactLocation", artifact}, {"region", region}};
+    return loc;
+  }
+
+  // The run's originalUriBaseIds (null without a root).
+  nlohmann::json base_ids() const {
+    if (root_.empty()) return nullptr;
+    return {{"%SRCROOT%", {{"uri", "file://" + uri_path(root_ == "/" ? "/" : root_ + "/")}}}};
+  }
+
+ private:
+  bool under_root(const std::string& file) const {
+    return !root_.empty() && root_ != "/" && file.size() > root_.size() + 1 &&
+           file.compare(0, root_.size(), root_) == 0 && file[root_.size()] == '/';
+  }
+  std::string root_;
+};
 
 nlohmann::json rules() {
   return nlohmann::json::array(
@@ -56,20 +109,21 @@ nlohmann::json rules() {
 }  // namespace
 
 void write_sarif_report(std::ostream& out, const Report& report) {
+  const Locations location(report.source_root);
   auto produce = [&](const Emit& emit) {
     // What happened comes before what could happen.
     for (const ReportedIncident& i : report.incidents) {
       const IncidentView& view = i.view;
       nlohmann::json flows = nlohmann::json::array();
       for (const IncidentPartyView& p : view.parties)
-        flows.push_back({{"message", {{"text", p.thread_label}}},
+        flows.push_back({{"message", {{"text", without_pids(p.thread_label)}}},
                          {"locations", nlohmann::json::array(
                                            {{{"location", location(p.site, p.thread_label + " " + p.action)}}})}});
       nlohmann::json result = {
           {"ruleId", "lock-misuse"},
           {"ruleIndex", 2},
           {"level", "error"},
-          {"message", {{"text", view.headline + ": " + view.explanation}}},
+          {"message", {{"text", without_pids(view.headline + ": " + view.explanation)}}},
           {"partialFingerprints", {{"lockgraphIncident/v1", view.fingerprint}}},
           {"codeFlows", nlohmann::json::array({{{"threadFlows", flows}}})}};
       if (!view.parties.empty())
@@ -87,7 +141,7 @@ void write_sarif_report(std::ostream& out, const Report& report) {
       nlohmann::json flows = nlohmann::json::array();
       for (const EdgeView& e : view.edges) {
         flows.push_back(
-            {{"message", {{"text", e.thread_label}}},
+            {{"message", {{"text", without_pids(e.thread_label)}}},
              {"locations",
               nlohmann::json::array(
                   {{{"location", location(e.held_site, e.thread_label + " takes " + e.from)}},
@@ -101,8 +155,8 @@ void write_sarif_report(std::ostream& out, const Report& report) {
                         ? "error"
                     : verdict_is_finding(view.cycle->verdict) ? "warning"
                                                               : "note"},
-          {"message", {{"text", "Lock-order cycle " + view.chain + ": " +
-                                    verdict_name(view.cycle->verdict) + ". " + view.cycle->reason}}},
+          {"message", {{"text", without_pids("Lock-order cycle " + view.chain + ": " +
+                                             verdict_name(view.cycle->verdict) + ". " + view.cycle->reason)}}},
           {"partialFingerprints", {{"lockgraphCycle/v1", view.fingerprint}}},
           {"codeFlows", nlohmann::json::array({{{"threadFlows", flows}}})}};
       if (!view.edges.empty())
@@ -120,16 +174,16 @@ void write_sarif_report(std::ostream& out, const Report& report) {
       };
       nlohmann::json flows = nlohmann::json::array();
       for (const AccessView* a : {&view.second, &view.first})
-        flows.push_back({{"message", {{"text", a->thread_label}}},
+        flows.push_back({{"message", {{"text", without_pids(a->thread_label)}}},
                          {"locations", nlohmann::json::array(
                                            {{{"location", location(a->site, access_text(*a))}}})}});
       nlohmann::json result = {
           {"ruleId", "data-race"},
           {"ruleIndex", 1},
           {"level", "error"},
-          {"message", {{"text", "Data race on " + view.variable + ": " + access_text(view.second) +
-                                    " and " + access_text(view.first) +
-                                    " hold no common lock and nothing orders them."}}},
+          {"message", {{"text", without_pids("Data race on " + view.variable + ": " + access_text(view.second) +
+                                             " and " + access_text(view.first) +
+                                             " hold no common lock and nothing orders them.")}}},
           {"partialFingerprints", {{"lockgraphRace/v1", view.fingerprint}}},
           {"locations", nlohmann::json::array({location(view.second.site, access_text(view.second))})},
           {"codeFlows", nlohmann::json::array({{{"threadFlows", flows}}})}};
@@ -154,6 +208,8 @@ void write_sarif_report(std::ostream& out, const Report& report) {
                                           {"rules", rules()}}}}},
                      {"invocations", nlohmann::json::array({invocation})},
                      {"results", kStreamedArray}}})}};
+  if (nlohmann::json base_ids = location.base_ids(); !base_ids.is_null())
+    doc["runs"][0]["originalUriBaseIds"] = base_ids;
   write_streamed(out, doc, produce);
   out << "\n";
 }

@@ -1,5 +1,7 @@
 #include "analysis_args.h"
 
+#include <filesystem>
+
 #include <fstream>
 #include <iostream>
 #include <map>
@@ -35,6 +37,11 @@ void add_analysis_options(CLI::App* command, AnalysisArgs& args, bool with_trace
   command->add_option("--suppressions", args.suppressions,
                       "TSan suppressions file: deadlock:, race:, race_top:, mutex: (misuse) PATTERN lines; thread:, signal:, called_from_lib: accepted, match nothing; # comments")
       ->type_name("FILE");
+  command->add_option("--source-root", args.source_root,
+                      "SARIF locations are relative to DIR (uriBaseId %SRCROOT%), so code scanning "
+                      "finds them in any checkout (default: the git top level of the current "
+                      "directory, else the current directory)")
+      ->type_name("DIR");
   command->add_option("--baseline", args.baseline,
                       "JSON report of known findings: only findings absent from it fail")
       ->type_name("OLD.json");
@@ -48,6 +55,26 @@ void add_analysis_options(CLI::App* command, AnalysisArgs& args, bool with_trace
       "threads running those paths at once would deadlock), undecided cycle (the witness search "
       "hit its bound), data race, observed deadlock and lock misuse.\n" +
       std::string(kExitCodesHelp));
+}
+
+// The directory SARIF locations are relative to: the one given (it must exist), else the git top
+// level of the current directory (the nearest one holding .git), else the current directory.
+std::string source_root(const std::string& given) {
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  if (!given.empty()) {
+    fs::path root = fs::canonical(given, ec);
+    if (ec || !fs::is_directory(root))
+      throw analysis::UsageError("--source-root " + given + ": not a directory");
+    return root.string();
+  }
+  fs::path here = fs::current_path(ec);
+  if (ec) return {};
+  for (fs::path dir = here; !dir.empty(); dir = dir.parent_path()) {
+    if (fs::exists(dir / ".git", ec)) return dir.string();
+    if (dir == dir.root_path()) break;
+  }
+  return here.string();
 }
 
 std::unique_ptr<Analysis> run_analysis(const AnalysisArgs& args) {
@@ -75,6 +102,7 @@ std::unique_ptr<Analysis> run_analysis(const AnalysisArgs& args) {
   if (!args.suppressions.empty())
     analysis::apply_suppressions(result->report, analysis::read_suppressions(args.suppressions));
   if (!args.baseline.empty()) analysis::apply_baseline(result->report, args.baseline);
+  result->report.source_root = source_root(args.source_root);
   progress.finish();
   return result;
 }

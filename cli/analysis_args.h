@@ -37,6 +37,7 @@ struct AnalysisArgs {
   std::string suppressions;
   std::string baseline;
   int error_exitcode = kExitFindings;
+  std::string source_root;  // "" : the git top level of the current directory, else it
 };
 
 // Registers the shared options on `command`. `with_traces`: the positional TRACE_OR_DIR list.

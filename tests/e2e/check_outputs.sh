@@ -27,6 +27,33 @@ for r in results:
 PY
 check "sarif validates against the official schema" 0 $?
 
+# SARIF for code scanning: locations relative to the source root, no pid in any message (two
+# processes here, whose thread labels name their pids in the text report).
+source_dir=$(cd "$(dirname "$0")/../.." && pwd -P)
+(cd / && "$cli" analyze "$work/traces" --format sarif --all --source-root "$source_dir" -o "$work/rooted.sarif")
+check "sarif with --source-root written" 1 $?
+python3 - "$work/rooted.sarif" "$source_dir" <<'PY'
+import json, sys
+doc, root = json.load(open(sys.argv[1])), sys.argv[2]
+run = doc["runs"][0]
+assert run["originalUriBaseIds"] == {"%SRCROOT%": {"uri": "file://" + root + "/"}}, run["originalUriBaseIds"]
+texts, places = [], []
+def walk(x):
+    if isinstance(x, dict):
+        if "text" in x and isinstance(x["text"], str): texts.append(x["text"])
+        if "artifactLocation" in x: places.append(x["artifactLocation"])
+        for v in x.values(): walk(v)
+    elif isinstance(x, list):
+        for v in x: walk(v)
+walk(run["results"])
+samples = [p for p in places if "samples/" in p["uri"]]
+assert samples and all(p.get("uriBaseId") == "%SRCROOT%" and p["uri"].startswith("samples/") for p in samples), samples
+assert not any(" of pid " in t for t in texts), [t for t in texts if " of pid " in t]
+PY
+check "sarif: sample locations relative to %SRCROOT%, no pid in messages" 0 $?
+"$cli" analyze "$work/traces" --format sarif --source-root "$work/no-such-dir" -o "$work/bad-root.sarif" 2> "$work/bad-root.err"
+check "--source-root that is not a directory: usage error" 2 $?
+
 # An observed deadlock (an incident) in SARIF: StringBuffer's recorded run deadlocked.
 "$cli" analyze "$shared/traces/spd-deadlock-suite/StringBuffer.data" --format sarif -o "$work/incident.sarif"
 check "incident sarif written, findings exit 1" 1 $?

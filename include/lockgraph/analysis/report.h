@@ -51,6 +51,9 @@ struct Report {
   bool show_all = false;                                     // also cycles that are not findings
   FailOn fail_on = FailOn::kFindings;
   std::size_t cycles_not_listed = 0;  // cycles listed without stacks (past kMaxListedCycles)
+  // SARIF locations under it are written relative to it (uriBaseId %SRCROOT%): an absolute path
+  // without a trailing slash, or "" for absolute URIs everywhere.
+  std::string source_root;
   std::vector<std::pair<std::string, std::size_t>> suppression_hits;  // pattern, matches
 
   std::size_t failing() const;
