@@ -55,14 +55,30 @@ struct Symbolizer::Process {
   }
 };
 
-Symbolizer::Symbolizer(const TraceModel& model) : model_(model) {}
+Symbolizer::Symbolizer(const TraceModel& model, std::string program)
+    : model_(model), program_(std::move(program)) {}
+
+std::string Symbolizer::tried() const {
+  return program_.empty() ? "llvm-symbolizer, llvm-symbolizer-14" : program_;
+}
+
+bool Symbolizer::available() {
+  // A question it must answer (any module, offset 0): a program that starts but does not speak
+  // llvm-symbolizer's JSON is no symbolizer either.
+  std::string module = model_.modules.size() > 1 ? model_.modules[1].path : std::string("/bin/true");
+  if (ask("\"" + module + "\" 0x0").is_object()) return true;
+  process_.reset();
+  return false;
+}
 Symbolizer::~Symbolizer() = default;
 
 // One question to the long-lived llvm-symbolizer, one JSON line back (null if there is none).
 nlohmann::json Symbolizer::ask(const std::string& question) {
   if (!tried_start_) {
     tried_start_ = true;
-    for (const char* name : {"llvm-symbolizer", "llvm-symbolizer-14"}) {
+    std::vector<std::string> names = {"llvm-symbolizer", "llvm-symbolizer-14"};
+    if (!program_.empty()) names = {program_};
+    for (const std::string& name : names) {
       PipedChild child = spawn_piped({name, "--output-style=JSON", "--inlines", "--demangle"});
       if (child.pid < 0) continue;
       ::signal(SIGPIPE, SIG_IGN);  // a symbolizer that dies must not kill the analyzer

@@ -42,6 +42,9 @@ void add_analysis_options(CLI::App* command, AnalysisArgs& args, bool with_trace
                       "finds them in any checkout (default: the git top level of the current "
                       "directory, else the current directory)")
       ->type_name("DIR");
+  command->add_option("--symbolizer", args.symbolizer,
+                      "The llvm-symbolizer to run (default: llvm-symbolizer, else llvm-symbolizer-14)")
+      ->type_name("PATH");
   command->add_option("--baseline", args.baseline,
                       "JSON report of known findings: only findings absent from it fail")
       ->type_name("OLD.json");
@@ -95,7 +98,13 @@ std::unique_ptr<Analysis> run_analysis(const AnalysisArgs& args) {
     };
   result->findings = analysis::analyze(result->model, options);
   progress.update("symbolizing and building the report", 0, 0);
-  result->symbolizer = std::make_unique<analysis::Symbolizer>(*result->model);
+  result->symbolizer = std::make_unique<analysis::Symbolizer>(*result->model, args.symbolizer);
+  // Stacks of module+offset are only useful with a symbolizer: say so rather than print them bare.
+  if (result->model->modules.size() > 1 && !result->symbolizer->available())
+    result->model->warnings.push_back(
+        "no symbolizer could be started (tried " + result->symbolizer->tried() +
+        "): stacks show module+offset, not functions and lines; install llvm (apt-get install "
+        "llvm) or give --symbolizer PATH");
   result->report = analysis::build_report(
       result->findings, *result->symbolizer, args.all,
       args.fail_on == "deadlock" ? analysis::FailOn::kDeadlock : analysis::FailOn::kFindings);

@@ -38,6 +38,7 @@ struct AnalysisArgs {
   std::string baseline;
   int error_exitcode = kExitFindings;
   std::string source_root;  // "" : the git top level of the current directory, else it
+  std::string symbolizer;   // "" : llvm-symbolizer, else llvm-symbolizer-14
 };
 
 // Registers the shared options on `command`. `with_traces`: the positional TRACE_OR_DIR list.

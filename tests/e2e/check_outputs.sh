@@ -51,6 +51,11 @@ assert samples and all(p.get("uriBaseId") == "%SRCROOT%" and p["uri"].startswith
 assert not any(" of pid " in t for t in texts), [t for t in texts if " of pid " in t]
 PY
 check "sarif: sample locations relative to %SRCROOT%, no pid in messages" 0 $?
+# Without a symbolizer the stacks are module+offset: said, not silent.
+"$cli" analyze "$work/traces" --symbolizer "$work/no-such-symbolizer" > "$work/nosym.txt" 2>&1
+check "no symbolizer: findings still found" 1 $?
+grep -q "no symbolizer could be started (tried $work/no-such-symbolizer)" "$work/nosym.txt"
+check "no symbolizer: a warning says so" 0 $?
 "$cli" analyze "$work/traces" --format sarif --source-root "$work/no-such-dir" -o "$work/bad-root.sarif" 2> "$work/bad-root.err"
 check "--source-root that is not a directory: usage error" 2 $?
 

@@ -33,10 +33,16 @@ struct SourceFrame {
 
 class Symbolizer {
  public:
-  explicit Symbolizer(const TraceModel& model);
+  // `program`: the llvm-symbolizer to run; "" tries llvm-symbolizer, then llvm-symbolizer-14.
+  explicit Symbolizer(const TraceModel& model, std::string program = "");
   ~Symbolizer();
   Symbolizer(const Symbolizer&) = delete;
   Symbolizer& operator=(const Symbolizer&) = delete;
+
+  // Whether a symbolizer runs (started on first use): without one, frames are module+offset.
+  bool available();
+  // What was tried, for a message ("llvm-symbolizer, llvm-symbolizer-14").
+  std::string tried() const;
 
   // The stack, innermost first, with inlined frames expanded.
   std::vector<SourceFrame> stack(StackIndex stack);
@@ -60,6 +66,7 @@ class Symbolizer {
   std::vector<SourceFrame> query(const std::string& module, std::uint64_t offset);
 
   const TraceModel& model_;
+  std::string program_;
   struct Process;
   std::unique_ptr<Process> process_;
   bool tried_start_ = false;
