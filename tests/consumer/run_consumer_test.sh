@@ -31,4 +31,15 @@ if [ -z "$sanitizer" ]; then
   grep -q "Chain exists of" "$work/run.txt"
   echo "installed lockgraph run exit $run_status (an inverted pair, ordered by join)"
 fi
+# docs/ci.md's ctest recipe: the program as a test under `lockgraph run`; its inversion fails the
+# test, with the report in ctest's output (not in sanitizer builds: the preload library would come
+# before the sanitizer's runtime).
+if [ -z "$sanitizer" ]; then
+  ctest_status=0
+  ctest --test-dir "$work/build" --output-on-failure >"$work/ctest.txt" 2>&1 || ctest_status=$?
+  test "$ctest_status" != 0
+  grep -q "0% tests passed, 1 tests failed out of 1" "$work/ctest.txt"
+  grep -q "lock-order-inversion" "$work/ctest.txt"
+  echo "its ctest test under lockgraph run failed on the finding, as it should"
+fi
 echo "consumer built against the installed package; installed CLI exit $status"
