@@ -84,12 +84,27 @@ run_config() {  # config run-id args... -> prints "seconds kilobytes"
     tsan) cmd=("$bin/workloads_tsan" "$@"); env=("TSAN_OPTIONS=detect_deadlocks=1 report_bugs=1") ;;
     helgrind) cmd=(valgrind --tool=helgrind -q "$bin/workloads_plain" "$@") ;;
   esac
-  env "${env[@]}" /usr/bin/time -f "%e %M" -o "$out/time" "${cmd[@]}" >"$out/stdout" 2>"$out/stderr" || true
+  local status=0
+  env "${env[@]}" /usr/bin/time -f "%e %M" -o "$out/time" "${cmd[@]}" >"$out/stdout" 2>"$out/stderr" || status=$?
+  # A configuration that crashes (or fails) is a failure, not a time. TSan's exit 66 only says it
+  # reported something.
+  if [ "$status" != 0 ] && ! { [ "$config" = tsan ] && [ "$status" = 66 ]; }; then
+    echo "$config $* exited with status $status (stderr: $out/stderr)" >> "$work/failures"
+    echo "failed failed"
+    return
+  fi
   tail -1 "$out/time"
 }
 
 median() { sort -n | awk '{a[NR]=$1} END {print (NR % 2) ? a[(NR+1)/2] : (a[NR/2] + a[NR/2+1]) / 2}'; }
-ratio() { awk -v a="$1" -v b="$2" 'BEGIN {printf (b > 0 && a != "" && a != "-" ? "%.2f" : "-"), a / b}'; }
+# a / b to two places; "failed" if either failed, "-" if either is missing.
+ratio() {
+  if [ "$1" = failed ] || [ "$2" = failed ]; then echo failed; return; fi
+  awk -v a="$1" -v b="$2" 'BEGIN {printf (b > 0 && a != "" && a != "-" ? "%.2f" : "-"), a / b}'
+}
+seconds() { [ "$1" = failed ] && echo failed || printf "%.2f" "$1"; }
+times_x() { case $1 in failed | -) echo "$1" ;; *) echo "${1}x" ;; esac; }
+megabytes() { [ "$1" = failed ] && echo failed || awk -v k="$1" 'BEGIN {printf "%.1f", k / 1024}'; }
 
 # Runs every configuration of `cfgs` (an array name) n times, interleaved, with args; sets
 # sec_of[config] and mem_of[config] (medians).
@@ -107,6 +122,10 @@ measure_interleaved() {
     done
   done
   for c in "${cfgs[@]}"; do
+    if [[ " ${times[$c]}" == *" failed "* ]]; then
+      sec_of[$c]=failed mem_of[$c]=failed
+      continue
+    fi
     sec_of[$c]=$(printf "%s\n" ${times[$c]} | median)
     mem_of[$c]=$(printf "%s\n" ${mems[$c]} | median)
   done
@@ -126,10 +145,11 @@ for w in "${workloads[@]}"; do
     result[$w,$c]=$sec
     trace="-"
     if [ "$c" = linked ] || [ "$c" = preload ]; then
-      trace=$(du -cb "$work/$c-$w-1/"*.lgtrace 2>/dev/null | tail -1 | awk '{printf "%.1f KB", $1/1024}')
+      trace=$(du -cb "$work/$c-$w-1/"*.lgtrace 2>/dev/null | tail -1 | awk '{printf "%.1f KB", $1/1024}') ||
+        trace="none written"
     fi
-    printf "| %s (scale %s) | %s | %.2f | %.1f | %sx | %s |\n" "$w" "${scale[$w]}" "$c" "$sec" \
-      "$(awk -v k="$mem" 'BEGIN {print k / 1024}')" "$(ratio "$sec" "${result[$w,plain]:-}")" "$trace"
+    printf "| %s (scale %s) | %s | %s | %s | %s | %s |\n" "$w" "${scale[$w]}" "$c" "$(seconds "$sec")" \
+      "$(megabytes "$mem")" "$(times_x "$(ratio "$sec" "${result[$w,plain]:-}")")" "$trace"
   done
   [ "${HELGRIND:-1}" = 0 ] && continue
   # Helgrind at its own scale (once), against plain at that scale.
@@ -138,10 +158,10 @@ for w in "${workloads[@]}"; do
   measure_interleaved helgrind_only 1 "$w" "$w" "${helgrind_scale[$w]}"
   sec=${sec_of[helgrind]} mem=${mem_of[helgrind]}
   result[$w,helgrind]=$(ratio "$sec" "$small_plain")
-  printf "| %s (scale %s) | plain | %.2f | %.1f | 1.00x | - |\n" "$w" "${helgrind_scale[$w]}" "$small_plain" \
-    "$(awk -v k="$small_mem" 'BEGIN {print k / 1024}')"
-  printf "| %s (scale %s) | helgrind | %.2f | %.1f | %sx | - |\n" "$w" "${helgrind_scale[$w]}" "$sec" \
-    "$(awk -v k="$mem" 'BEGIN {print k / 1024}')" "${result[$w,helgrind]:-}"
+  printf "| %s (scale %s) | plain | %s | %s | 1.00x | - |\n" "$w" "${helgrind_scale[$w]}" \
+    "$(seconds "$small_plain")" "$(megabytes "$small_mem")"
+  printf "| %s (scale %s) | helgrind | %s | %s | %s | - |\n" "$w" "${helgrind_scale[$w]}" "$(seconds "$sec")" \
+    "$(megabytes "$mem")" "$(times_x "${result[$w,helgrind]:-}")"
 done
 
 echo
@@ -156,6 +176,7 @@ for w in "${workloads[@]}"; do
   h=$(ratio "${result[$w,helgrind]:-}" "$l")
   verdict() {
     [ "$1" = - ] && { echo "not run"; return; }
+    [ "$1" = failed ] && { echo "FAILED (a run crashed)"; return; }
     awk -v v="$1" -v lim="$2" -v dir="$3" 'BEGIN {ok = dir == "le" ? v <= lim : v >= lim; printf "%sx: %s", v, ok ? "met" : "missed"}'
   }
   printf "| %s | %s | %s | %s | %s |\n" "$w" "$(verdict "$l" 1.3 le)" "$(verdict "$p" 1.5 le)" \
@@ -171,8 +192,9 @@ if [ "${SWEEP:-1}" != 0 ]; then
   sweep_configs=(plain linked preload)
   sweep_row() {
     measure_interleaved sweep_configs "$runs" "sweep-$1-$2-$3" sweep "$1" "$2" "$3" 20
-    printf "| %s | %s | %s | %.2f | %sx | %sx |\n" "$1" "$2" "$3" "${sec_of[plain]}" \
-      "$(ratio "${sec_of[linked]}" "${sec_of[plain]}")" "$(ratio "${sec_of[preload]}" "${sec_of[plain]}")"
+    printf "| %s | %s | %s | %s | %s | %s |\n" "$1" "$2" "$3" "$(seconds "${sec_of[plain]}")" \
+      "$(times_x "$(ratio "${sec_of[linked]}" "${sec_of[plain]}")")" \
+      "$(times_x "$(ratio "${sec_of[preload]}" "${sec_of[plain]}")")"
   }
   for t in 1 2 4 8; do sweep_row "$t" 2 16; done
   for d in 1 4 8; do sweep_row 2 "$d" 16; done
@@ -187,3 +209,10 @@ echo
   tail -1 "$work/analysis-$w"
 done
 echo "work files: $work"
+
+if [ -s "$work/failures" ]; then
+  echo
+  echo "FAILED: these runs crashed or failed, so they have no time:"
+  cat "$work/failures"
+  exit 1
+fi
