@@ -6,6 +6,8 @@
 #include <fstream>
 #include <vector>
 
+#include "lockgraph/trace_format.h"
+
 namespace lockgraph::analysis {
 namespace {
 
@@ -13,30 +15,6 @@ template <class T>
 bool read_at(std::ifstream& in, std::uint64_t offset, T& out) {
   in.seekg(static_cast<std::streamoff>(offset));
   return static_cast<bool>(in.read(reinterpret_cast<char*>(&out), sizeof out));
-}
-
-// The build-id among the notes in `notes` (one PT_NOTE segment's bytes).
-std::string build_id_in(const std::vector<char>& notes) {
-  std::size_t at = 0;
-  while (at + sizeof(Elf64_Nhdr) <= notes.size()) {
-    Elf64_Nhdr note;
-    std::memcpy(&note, notes.data() + at, sizeof note);
-    std::size_t name = at + sizeof note;
-    std::size_t desc = name + ((note.n_namesz + 3) & ~3u);
-    if (desc + note.n_descsz > notes.size()) break;
-    if (note.n_type == NT_GNU_BUILD_ID && note.n_namesz == 4 && std::memcmp(notes.data() + name, "GNU", 4) == 0) {
-      static constexpr char kHex[] = "0123456789abcdef";
-      std::string hex;
-      for (std::size_t b = 0; b < note.n_descsz; ++b) {
-        auto byte = static_cast<unsigned char>(notes[desc + b]);
-        hex += kHex[byte >> 4];
-        hex += kHex[byte & 15];
-      }
-      return hex;
-    }
-    at = desc + ((note.n_descsz + 3) & ~3u);
-  }
-  return {};
 }
 
 }  // namespace
@@ -54,7 +32,9 @@ std::string read_build_id(const std::string& path) {
     std::vector<char> notes(segment.p_filesz);
     in.seekg(static_cast<std::streamoff>(segment.p_offset));
     if (!in.read(notes.data(), static_cast<std::streamsize>(notes.size()))) return {};
-    if (std::string id = build_id_in(notes); !id.empty()) return id;
+    char hex[65];
+    if (trace::gnu_build_id_hex(reinterpret_cast<const unsigned char*>(notes.data()), notes.size(), hex))
+      return hex;
   }
   return {};
 }

@@ -226,7 +226,7 @@ class LgtraceReader {
       p.complete = true;
       p.end_reason = text("reason");
       if (const std::string* error = record_.text("write_error"))
-        warn(line, "the runtime could not write " + std::to_string(record_.number("lost_bytes") ? *record_.number("lost_bytes") : 0) +
+        warn(line, "the runtime could not write " + std::to_string(optional("lost_bytes")) +
                        " bytes of records (" + *error +
                        "): lock orders and accesses in them are missing from this analysis");
       return;

@@ -1,8 +1,6 @@
 #include "stack_depot.h"
 
 #include <climits>
-#include <cstring>
-#include <elf.h>
 #include <link.h>
 #include <mutex>
 #include <new>
@@ -51,34 +49,15 @@ std::string self_executable() {
   return n > 0 ? std::string(buffer, static_cast<std::size_t>(n)) : std::string();
 }
 
-// Writes the hex of the GNU build-id note among the module's PT_NOTE segments into `hex` ("" if
-// none): the analyzer compares it with the file on disk, so a trace symbolized after a rebuild
-// says so.
+// The hex of the module's GNU build-id note (trace::gnu_build_id_hex) into `hex`, "" if none:
+// the analyzer compares it with the file on disk, so a trace symbolized after a rebuild says so.
 void build_id_of(const dl_phdr_info* info, char (&hex)[65]) {
   hex[0] = 0;
   for (int i = 0; i < info->dlpi_phnum; ++i) {
     const auto& segment = info->dlpi_phdr[i];
     if (segment.p_type != PT_NOTE) continue;
-    const char* at = reinterpret_cast<const char*>(info->dlpi_addr + segment.p_vaddr);
-    const char* end = at + segment.p_memsz;
-    while (at + sizeof(ElfW(Nhdr)) <= end) {
-      const auto* note = reinterpret_cast<const ElfW(Nhdr)*>(at);
-      const char* name = at + sizeof(ElfW(Nhdr));
-      const char* desc = name + ((note->n_namesz + 3) & ~3u);
-      if (desc + note->n_descsz > end) break;
-      if (note->n_type == NT_GNU_BUILD_ID && note->n_namesz == 4 && std::memcmp(name, "GNU", 4) == 0) {
-        static constexpr char kHex[] = "0123456789abcdef";
-        std::uint32_t n = note->n_descsz < 32 ? note->n_descsz : 32;
-        for (std::uint32_t b = 0; b < n; ++b) {
-          auto byte = static_cast<unsigned char>(desc[b]);
-          hex[2 * b] = kHex[byte >> 4];
-          hex[2 * b + 1] = kHex[byte & 15];
-        }
-        hex[2 * n] = 0;
-        return;
-      }
-      at = desc + ((note->n_descsz + 3) & ~3u);
-    }
+    const auto* notes = reinterpret_cast<const unsigned char*>(info->dlpi_addr + segment.p_vaddr);
+    if (trace::gnu_build_id_hex(notes, segment.p_memsz, hex)) return;
   }
 }
 

@@ -116,6 +116,38 @@ inline constexpr bool lock_kind_is_recursive(LockKind kind) {
   return kind == LockKind::kRecursiveMutex || kind == LockKind::kRecursiveTimedMutex;
 }
 
+// A module record's build_id: the hex of the NT_GNU_BUILD_ID note among `notes` (the bytes of one
+// PT_NOTE segment, in memory or read from the file), at most 32 bytes of it, written to `hex`
+// (NUL-terminated). False, `hex` empty, if there is none. The runtime reads the running modules,
+// the analyzer the files on disk: one reader, so the two always agree.
+inline bool gnu_build_id_hex(const unsigned char* notes, std::size_t size, char (&hex)[65]) {
+  hex[0] = 0;
+  auto word = [notes](std::size_t at) {  // the note header: three 32-bit words, ELF32 and ELF64 alike
+    return std::uint32_t(notes[at]) | std::uint32_t(notes[at + 1]) << 8 | std::uint32_t(notes[at + 2]) << 16 |
+           std::uint32_t(notes[at + 3]) << 24;
+  };
+  constexpr std::uint32_t kGnuBuildId = 3;  // NT_GNU_BUILD_ID
+  std::size_t at = 0;
+  while (at + 12 <= size) {
+    std::uint32_t name_size = word(at), desc_size = word(at + 4), type = word(at + 8);
+    std::size_t name = at + 12, desc = name + ((std::size_t(name_size) + 3) & ~std::size_t(3));
+    if (desc > size || desc_size > size - desc) return false;
+    if (type == kGnuBuildId && name_size == 4 && notes[name] == 'G' && notes[name + 1] == 'N' &&
+        notes[name + 2] == 'U' && notes[name + 3] == 0) {
+      static constexpr char kHex[] = "0123456789abcdef";
+      std::uint32_t n = desc_size < 32 ? desc_size : 32;
+      for (std::uint32_t b = 0; b < n; ++b) {
+        hex[2 * b] = kHex[notes[desc + b] >> 4];
+        hex[2 * b + 1] = kHex[notes[desc + b] & 15];
+      }
+      hex[2 * n] = 0;
+      return n > 0;
+    }
+    at = desc + ((std::size_t(desc_size) + 3) & ~std::size_t(3));
+  }
+  return false;
+}
+
 // Traces are UTF-8, names are bytes (a thread, lock or path name as the system gave it). The
 // length of the well-formed UTF-8 sequence at `s` (`size` bytes left), or 0 if the byte there
 // starts none: the writer then writes it as the text \xNN, and the reader repairs old traces so.
