@@ -9,7 +9,6 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
-#include <fcntl.h>
 #include <pthread.h>
 #include <string>
 #include <sys/stat.h>
@@ -153,10 +152,7 @@ void report_new_counts(ThreadState& state, Counts& counts) {
 
 // Caller holds the state's buffer flag.
 void write_state_locked(ThreadState& state) noexcept {
-  if (!state.buffer.empty()) {
-    trace_file_append(state.buffer.data(), state.buffer.size());
-    state.buffer.clear();
-  }
+  hand_over_records(state);
   CountWriter counts([](const char* data, std::size_t size) { trace_file_append(data, size); },
                      state.tid);
   report_new_counts(state, counts);
