@@ -1,8 +1,8 @@
 // Which mutex a condition variable's current waiters passed, to tell one condition variable used
 // with two mutexes at once (POSIX: undefined; Helgrind reports it too). Keyed by the condition
 // variable's address in a fixed lock-free table, freed at destroy (std::condition_variable's
-// destructor calls it); a full neighbourhood forgets (misses a report, never makes a false one). Waiters are counted from entering the wait to returning from it, as
-// Helgrind does.
+// destructor calls it); a full neighbourhood forgets (misses a report, never makes a false one).
+// Waiters are counted from entering the wait to returning from it, as Helgrind does.
 #pragma once
 
 #include <cstdint>
