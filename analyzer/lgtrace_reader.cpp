@@ -9,6 +9,7 @@
 #include "flat_record.h"
 #include "lockgraph/analysis/trace_error.h"
 #include "lockgraph/trace_format.h"
+#include "memory_log.h"
 #include "model_builder.h"
 
 namespace lockgraph::analysis {
@@ -176,6 +177,9 @@ class LgtraceReader {
     if (kind_ == k::kIncident) return read_incident(line);
     if (kind_ == k::kSync) return read_sync(line);
     if (kind_ == k::kAccess) return read_access(line);
+    if (kind_ == k::kMemory || kind_ == k::kFree) return read_memory(line);
+    if (kind_ == k::kAlloc) return read_allocation(line);
+    if (kind_ == k::kBenign) return memory_.benign(need(line, "a"), need(line, "z"));
     if (kind_ == k::kVariable) {
       Variable& v = model_.variables[builder_.variable(need(line, "id"))];
       v.name = text("name");
@@ -186,6 +190,8 @@ class LgtraceReader {
       Module& module = model_.modules[builder_.module(need(line, "id"))];
       module.path = text("path");
       if (const std::string* build_id = record_.text("build_id")) module.build_id = *build_id;
+      module.base = optional("base");
+      module.size = optional("size");
       return;
     }
     if (kind_ == k::kLock) return read_lock(line);
@@ -288,6 +294,42 @@ class LgtraceReader {
     e.release = op == "r";
     e.object = (std::uint64_t(static_cast<unsigned char>(object_kind[0])) << 56) ^ need(line, "o");
     model_.syncs.push_back(e);
+    memory_.epoch_started(e.thread, e.epoch, e.sequence);
+  }
+
+  // An access of a program built with the race flags ("mem"), or the write of a free ("free",
+  // which also ends the thread's epoch).
+  void read_memory(std::uint64_t line) {
+    MemoryLog::Range r;
+    r.thread = builder_.thread(need(line, "t"));
+    r.epoch = static_cast<std::uint32_t>(need(line, "e"));
+    r.address = need(line, "a");
+    r.size = need(line, "z");
+    r.stack = builder_.stack(optional("s"));
+    r.position = line;
+    if (const auto* held = record_.array("h"))
+      for (const auto& row : held->rows)
+        if (!row.empty()) r.held.push_back(builder_.lock(row[0]));
+    if (kind_ == k::kFree) {
+      r.write = r.frees = true;
+      memory_.epoch_started(r.thread, r.epoch + 1, need(line, "q"));
+    } else {
+      std::uint64_t flags = need(line, "f");
+      r.write = (flags & 1) != 0;
+      r.atomic = (flags & 2) != 0;
+    }
+    memory_.access(std::move(r));
+  }
+
+  void read_allocation(std::uint64_t line) {
+    MemoryLog::Block b;
+    b.thread = builder_.thread(need(line, "t"));
+    b.sequence = need(line, "q");
+    b.address = need(line, "a");
+    b.size = need(line, "z");
+    b.stack = builder_.stack(optional("s"));
+    b.thread_stack = optional("st") != 0;
+    memory_.allocation(b, static_cast<std::uint32_t>(need(line, "e")));
   }
 
   void read_access(std::uint64_t line) {
@@ -395,6 +437,7 @@ class LgtraceReader {
 
   void finish() {
     date_holds();
+    memory_.resolve(builder_);
     if (cut_records_ > 0)
       warn(first_cut_line_, std::to_string(cut_records_) + " record(s) cut short, the first at byte " +
                                 std::to_string(first_cut_offset_) +
@@ -420,6 +463,7 @@ class LgtraceReader {
   TraceModel& model_;
   ModelBuilder builder_;
   FlatRecord record_;
+  MemoryLog memory_;
   std::string kind_;
   int minor_ = 0;
   bool header_read_ = false;

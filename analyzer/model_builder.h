@@ -65,6 +65,8 @@ class ModelBuilder {
   std::unordered_map<std::uint64_t, std::uint64_t> early_counts;
 
   std::uint32_t process() const { return process_; }
+  // Raw module id -> index into model().modules, for this process.
+  const std::unordered_map<std::uint64_t, std::uint32_t>& module_indices() const { return modules_; }
   TraceModel& model() { return model_; }
 
  private:

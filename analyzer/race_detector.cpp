@@ -3,9 +3,10 @@
 // 1. Happens-before from the analyzer's one engine (happens_before.h): sync events in their global
 //    sequence order; a release flows into its object, an acquire reads all earlier releases of
 //    it (TSan's model, accumulating for every object kind).
-// 2. Per variable, each pair of accesses from different threads with at least one write is a race
-//    if their held locks are disjoint and neither access's epoch clock covers the other. Accesses
-//    are grouped by (thread, read/write, held locks, stack) and sorted by epoch: within a group the
+// 2. Per variable, each pair of accesses from different threads with at least one write, sharing a
+//    byte and not both atomic, is a race if their held locks are disjoint and neither access's
+//    epoch clock covers the other. Accesses are grouped by (thread, read/write, bytes, atomic,
+//    held locks, stack) and sorted by epoch: within a group the
 //    clocks grow with the epoch, so for each access b of one group only the first access a of the
 //    other group that b's clock does not cover needs checking (a binary search), not every pair.
 // 3. Races are reported once per variable and pair of stacks.
@@ -56,21 +57,23 @@ std::vector<RaceFinding> find_races(const TraceModel& model) {
   struct Group {
     ThreadIndex thread;
     bool write;
+    std::uint8_t bytes;
+    bool atomic;
     std::vector<LockIndex> held;
     StackIndex stack;
     std::vector<std::size_t> accesses;
   };
   std::vector<std::vector<Group>> by_variable(model.variables.size());
-  std::vector<std::map<std::tuple<ThreadIndex, bool, std::vector<LockIndex>, StackIndex>, std::size_t>>
-      group_index(model.variables.size());
+  using GroupKey = std::tuple<ThreadIndex, bool, std::uint8_t, bool, std::vector<LockIndex>, StackIndex>;
+  std::vector<std::map<GroupKey, std::size_t>> group_index(model.variables.size());
   for (std::size_t i = 0; i < model.accesses.size(); ++i) {
     const Access& a = model.accesses[i];
     std::vector<LockIndex> held = a.held;
     std::sort(held.begin(), held.end());
-    auto key = std::make_tuple(a.thread, a.write, held, a.stack);
+    auto key = std::make_tuple(a.thread, a.write, a.bytes, a.atomic, held, a.stack);
     auto& groups = by_variable[a.variable];
     auto [it, inserted] = group_index[a.variable].try_emplace(key, groups.size());
-    if (inserted) groups.push_back({a.thread, a.write, held, a.stack, {}});
+    if (inserted) groups.push_back({a.thread, a.write, a.bytes, a.atomic, held, a.stack, {}});
     groups[it->second].accesses.push_back(i);
   }
   for (auto& groups : by_variable)
@@ -92,6 +95,7 @@ std::vector<RaceFinding> find_races(const TraceModel& model) {
         const Group& first = groups[g1];
         const Group& second = groups[g2];
         if (first.thread == second.thread || (!first.write && !second.write)) continue;
+        if ((first.bytes & second.bytes) == 0 || (first.atomic && second.atomic)) continue;
         if (!disjoint(first.held, second.held)) continue;
         auto sites = std::minmax(first.stack, second.stack);
         if (reported_sites.count(sites)) continue;

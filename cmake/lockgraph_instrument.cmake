@@ -1,7 +1,37 @@
-# lockgraph_instrument(<target>): links a program (typically a test binary) with the lockgraph
-# runtime and keeps debug information, so its lock order is recorded with readable stacks.
-# Available both in-tree and after find_package(lockgraph).
+# lockgraph_instrument(<target> [RACES]): links a program (typically a test binary) with the
+# lockgraph runtime and keeps debug information, so its lock order is recorded with readable
+# stacks. Available both in-tree and after find_package(lockgraph).
+#
+# RACES: also compiles the target with the compiler's ThreadSanitizer instrumentation and links
+# lockgraph's race runtime instead of TSan's, so its memory accesses are checked for data races
+# (plain code, nothing annotated). -fsanitize=thread goes on the compile line only: on the link
+# line it would bring TSan's own runtime (g++: libtsan.so, clang: libclang_rt.tsan), which cannot
+# share a process with lockgraph's; -fsanitize=address cannot be combined with it at all. Both are
+# configure-time errors.
 function(lockgraph_instrument target)
-  target_link_libraries(${target} PRIVATE lockgraph::runtime)
-  target_compile_options(${target} PRIVATE -g)
+  cmake_parse_arguments(LOCKGRAPH "RACES" "" "" ${ARGN})
+  if(NOT LOCKGRAPH_RACES)
+    target_link_libraries(${target} PRIVATE lockgraph::runtime)
+    target_compile_options(${target} PRIVATE -g)
+    return()
+  endif()
+  # What reaches the link line: the linker flags, the language flags (CMake passes them to the
+  # link too) and the target's and directory's link options.
+  set(link_line "${CMAKE_EXE_LINKER_FLAGS} ${CMAKE_SHARED_LINKER_FLAGS} ${CMAKE_CXX_FLAGS} ${CMAKE_C_FLAGS}")
+  get_target_property(target_link_options ${target} LINK_OPTIONS)
+  get_directory_property(directory_link_options LINK_OPTIONS)
+  string(APPEND link_line " ${target_link_options} ${directory_link_options}")
+  get_target_property(target_compile_options ${target} COMPILE_OPTIONS)
+  get_directory_property(directory_compile_options COMPILE_OPTIONS)
+  set(compile_line "${target_compile_options} ${directory_compile_options}")
+  if(link_line MATCHES "-fsanitize=[^ ;]*(thread|address)" OR compile_line MATCHES "-fsanitize=[^ ;]*(address)")
+    message(FATAL_ERROR
+      "lockgraph_instrument(${target} RACES): '-fsanitize=...${CMAKE_MATCH_1}' is set for this "
+      "target (CMAKE_*_FLAGS, or the target's or directory's options): on the link line it links "
+      "the compiler's own sanitizer runtime, which cannot run together with lockgraph's race "
+      "runtime, and AddressSanitizer cannot be combined with race instrumentation at all. Remove "
+      "it; lockgraph_instrument adds -fsanitize=thread to the compile line only.")
+  endif()
+  target_compile_options(${target} PRIVATE -fsanitize=thread -g)
+  target_link_libraries(${target} PRIVATE lockgraph::races)
 endfunction()

@@ -25,6 +25,31 @@ int __pthread_rwlock_init(pthread_rwlock_t*, const pthread_rwlockattr_t*);
 int __pthread_rwlock_destroy(pthread_rwlock_t*);
 }
 
+// Since glibc 2.34 these aliases are kept only as compatibility symbols (no default version):
+// a program linked with a library that names them unversioned fails to link ("undefined
+// reference"). Bound to the version they have on this architecture, they link everywhere.
+#if defined(__x86_64__)
+#define LOCKGRAPH_GLIBC_BASE "GLIBC_2.2.5"
+#elif defined(__aarch64__)
+#define LOCKGRAPH_GLIBC_BASE "GLIBC_2.17"
+#endif
+#ifdef LOCKGRAPH_GLIBC_BASE
+#define LOCKGRAPH_BIND(name) __asm__(".symver " #name "," #name "@" LOCKGRAPH_GLIBC_BASE);
+LOCKGRAPH_BIND(__pthread_mutex_lock)
+LOCKGRAPH_BIND(__pthread_mutex_trylock)
+LOCKGRAPH_BIND(__pthread_mutex_unlock)
+LOCKGRAPH_BIND(__pthread_mutex_init)
+LOCKGRAPH_BIND(__pthread_mutex_destroy)
+LOCKGRAPH_BIND(__pthread_rwlock_rdlock)
+LOCKGRAPH_BIND(__pthread_rwlock_wrlock)
+LOCKGRAPH_BIND(__pthread_rwlock_tryrdlock)
+LOCKGRAPH_BIND(__pthread_rwlock_trywrlock)
+LOCKGRAPH_BIND(__pthread_rwlock_unlock)
+LOCKGRAPH_BIND(__pthread_rwlock_init)
+LOCKGRAPH_BIND(__pthread_rwlock_destroy)
+#undef LOCKGRAPH_BIND
+#endif
+
 namespace lockgraph::preload {
 
 struct RealFunctions {

@@ -27,8 +27,11 @@ struct Start {
 template <class Result>
 Result trampoline(void* raw) {
   auto start = *static_cast<Start<Result (*)(void*)>*>(raw);
-  std::free(raw);
-  rt::thread_started(start.ticket);
+  rt::thread_started(start.ticket);  // first: the thread's state is made with the ticket's id
+  {
+    rt::ReentryGuard own;  // the runtime's memory, not the program's (race-flag builds see frees)
+    std::free(raw);
+  }
   return start.function(start.argument);
 }
 
@@ -39,12 +42,17 @@ template <class Result, class Create>
 int start_thread(Result (*function)(void*), void* argument, int ok, rt::ThreadId& child, Create create) {
   using Record = Start<Result (*)(void*)>;
   child = 0;
-  auto* start = static_cast<Record*>(std::malloc(sizeof(Record)));
+  Record* start;
+  {
+    rt::ReentryGuard own;  // the runtime's memory, not the program's
+    start = static_cast<Record*>(std::malloc(sizeof(Record)));
+  }
   if (!start) return create(function, argument);
   *start = {function, argument, rt::thread_forking()};
   child = start->ticket.child;  // read now: the new thread frees `start`
   int rc = create(&trampoline<Result>, start);
   if (rc != ok) {
+    rt::ReentryGuard own;
     std::free(start);
     child = 0;
   }

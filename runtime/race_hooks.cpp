@@ -25,17 +25,16 @@ std::atomic<VarId> g_next_variable{1};
 constexpr std::uint64_t kAccessSiteTag = 0xacce55ULL;
 constexpr std::uint64_t kVariableSiteTag = 0x7a1ab1eULL;
 
-// The stack of an access or creation site, captured once per (tag, site, extra) and thread.
-// Caller holds the buffer guard.
-std::uint32_t site_stack(ThreadState& ts, std::uint64_t tag, const void* site, std::uint64_t extra) {
+}  // namespace
+
+std::uint32_t site_stack(ThreadState& ts, std::uint64_t tag, const void* site, std::uint64_t extra,
+                         const void* innermost) noexcept {
   std::uint64_t key = hash_mix(hash_mix(tag, reinterpret_cast<std::uintptr_t>(site)), extra);
   if (ChainEntry* known = ts.chains.find(key)) return known->stack_id;
   ChainEntry* entry = ts.chains.insert(key);
-  entry->stack_id = capture_and_intern_stack(ts.buffer, ts.stack_scratch);
+  entry->stack_id = capture_and_intern_stack(ts.buffer, ts.stack_scratch, innermost);
   return entry->stack_id;
 }
-
-}  // namespace
 
 std::uint64_t next_sequence() noexcept {
   return g_next_sequence.fetch_add(1, std::memory_order_relaxed);
@@ -45,7 +44,7 @@ void record_sync(ThreadState& ts, char op, char kind, std::uint64_t id) noexcept
   ReentryGuard reentry;
   {
     BufferGuard guard(ts);
-    ++ts.sync_epoch;
+    ts.set_sync_epoch(ts.sync_epoch + 1);
     char op_text[2] = {op, 0}, kind_text[2] = {kind, 0};
     RecordBuilder(ts.buffer, trace::kind::kSync)
         .num("t", ts.tid)

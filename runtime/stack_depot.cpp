@@ -1,5 +1,6 @@
 #include "stack_depot.h"
 
+#include <algorithm>
 #include <climits>
 #include <link.h>
 #include <mutex>
@@ -122,11 +123,22 @@ Module* locate(Depot& d, std::uintptr_t ip, std::string& records) {
 
 }  // namespace
 
-std::uint32_t capture_and_intern_stack(std::string& records, StackScratch& scratch) noexcept {
-  std::uintptr_t* const frames = scratch.frames;
+std::uint32_t capture_and_intern_stack(std::string& records, StackScratch& scratch,
+                                       const void* innermost) noexcept {
+  std::uintptr_t* frames = scratch.frames;
   std::size_t depth = static_cast<std::size_t>(options().stack_depth);
   if (depth > kMaxStackDepth) depth = kMaxStackDepth;
-  std::size_t n = capture_stack(frames, depth);
+  constexpr std::size_t kLinkedEntryFrames = 4;  // the entry point and what it calls in the program
+  std::size_t n = capture_stack(frames, innermost ? std::min(depth + kLinkedEntryFrames, kMaxStackDepth) : depth);
+  if (innermost) {
+    for (std::size_t i = 0; i < n && i < kLinkedEntryFrames; ++i)
+      if (frames[i] == reinterpret_cast<std::uintptr_t>(innermost)) {
+        frames += i;
+        n -= i;
+        break;
+      }
+    n = std::min(n, depth);
+  }
   if (n == 0) return 0;
 
   std::uint64_t hash = 0x5ac0;

@@ -27,7 +27,10 @@ struct StackScratch {
 
 // Captures the caller's stack (options().stack_depth frames), interns it, and appends any new
 // stack and module records to `records`. Returns the stack id, or 0 when no stack was captured.
-std::uint32_t capture_and_intern_stack(std::string& records, StackScratch& scratch) noexcept;
+// With `innermost` (a return address), the stack starts at that frame if it is on the stack:
+// code of lockgraph's linked into the program itself (the race entry points) is left out.
+std::uint32_t capture_and_intern_stack(std::string& records, StackScratch& scratch,
+                                       const void* innermost = nullptr) noexcept;
 
 // If `address` lies in a loaded module (a global or static object), its module id and offset
 // from the module's load bias, appending the module's record to `records` if new.

@@ -7,6 +7,7 @@
 #pragma once
 
 #include <atomic>
+#include <cstddef>
 #include <cstdint>
 
 #include "thread_state.h"
@@ -24,5 +25,17 @@ std::uint64_t next_sequence() noexcept;
 // Appends a sync record: `op` is 'r' (release) or 'a' (acquire) on object (`kind`, `id`).
 // The caller must not hold the state's buffer guard.
 void record_sync(ThreadState& ts, char op, char kind, std::uint64_t id) noexcept;
+
+// A block of memory [address, address + size) starts a new life (memory_access.h,
+// block_allocated); `thread_stack`: it is the calling thread's stack, told by the runtime itself.
+// Ends the thread's sync epoch. The caller must not hold the state's buffer guard.
+void record_block_start(ThreadState& ts, const void* address, std::size_t size, const void* pc,
+                        bool thread_stack = false) noexcept;
+
+// The stack of an access, allocation or creation site, captured once per (tag, site, extra) and
+// thread. `innermost`, if given, is the return address the stack starts at (frames above it, the
+// race entry points linked into the program, are dropped). Caller holds the buffer guard.
+std::uint32_t site_stack(ThreadState& ts, std::uint64_t tag, const void* site, std::uint64_t extra,
+                         const void* innermost = nullptr) noexcept;
 
 }  // namespace lockgraph::rt

@@ -1,5 +1,7 @@
 // Thread lifecycle records: start (with parent and the parent's segment), name, join, end.
 // Segments let the analyzer order events by start/join without a record per event.
+#include <pthread.h>
+
 #include "lockgraph/runtime.h"
 #include "record_builder.h"
 #include "lockgraph/lock_path.h"
@@ -43,6 +45,19 @@ ThreadTicket thread_forking() noexcept {
   return ticket;
 }
 
+namespace {
+// A new thread's stack (and the TLS glibc keeps at its top) may be an ended thread's, reused:
+// what that thread did there is not this one's history.
+void forget_stack_history(ThreadState& ts) {
+  pthread_attr_t attr;
+  if (::pthread_getattr_np(::pthread_self(), &attr) != 0) return;
+  void* low = nullptr;
+  std::size_t size = 0;
+  if (::pthread_attr_getstack(&attr, &low, &size) == 0 && low) record_block_start(ts, low, size, nullptr, true);
+  ::pthread_attr_destroy(&attr);
+}
+}  // namespace
+
 void thread_started(const ThreadTicket& ticket) noexcept {
   ReentryGuard reentry;
   if (!reentry) return;
@@ -58,6 +73,7 @@ void thread_started(const ThreadTicket& ticket) noexcept {
   }
   flush_if_needed(*ts);
   if (ticket.parent != 0) record_sync(*ts, 'a', trace::sync_object::kThreadStart, ts->tid);
+  if (race_tracking()) forget_stack_history(*ts);
 }
 
 void thread_joined(ThreadId child) noexcept {

@@ -23,6 +23,11 @@ std::atomic<ThreadState*> g_first_state{nullptr};
 std::atomic<ThreadId> g_next_tid{1};
 
 thread_local ThreadId tls_tid LOCKGRAPH_FAST_TLS = 0;  // survives teardown, so a state re-made at exit keeps the id
+// Where an ended thread's segment and sync epoch stood: a state re-made at exit (a destructor that
+// locks or frees) goes on from there, not from 0, which would date its events before the thread's
+// own earlier ones.
+thread_local std::uint32_t tls_ended_segment LOCKGRAPH_FAST_TLS = 0;
+thread_local std::uint32_t tls_ended_epoch LOCKGRAPH_FAST_TLS = 0;
 
 // Records the thread's end and releases its memory when the thread exits; the registry node, with
 // its buffer, stays for the next thread to reuse. The records wait in that buffer for the next
@@ -50,6 +55,8 @@ void end_thread(ThreadState& state) {
   }
   flush_if_needed(state);
   state.signal_stack.remove();
+  tls_ended_segment = state.segment;
+  tls_ended_epoch = state.sync_epoch;
   state.live.store(false, std::memory_order_release);
 }
 
@@ -82,8 +89,9 @@ ThreadState* make_state(ThreadId tid) {
   if (!recording()) return nullptr;
   ThreadState* state = claim_state();
   state->tid = tid;
-  state->set_segment(0);
-  state->sync_epoch = 0;
+  const bool again = tid == tls_tid;  // the thread ended and does more (at exit)
+  state->set_segment(again ? tls_ended_segment : 0);
+  state->set_sync_epoch(again ? tls_ended_epoch + 1 : 0);
   std::fill(std::begin(state->recorded_accesses), std::end(state->recorded_accesses), 0);
   state->held.attach(&tls_lock_path);
   state->chains.mirror_to(&tls_lock_path);

@@ -123,6 +123,11 @@ struct ThreadState {
   ThreadState* next = nullptr;  // registry link, set once
 
   // Segments go into chain keys: the lock path reads a premixed copy. Owning thread only.
+  // The race entry points (races/) key their first-access filter by the epoch: they read a copy.
+  void set_sync_epoch(std::uint32_t value) {
+    sync_epoch = value;
+    tls_lock_path.sync_epoch = value;
+  }
   void set_segment(std::uint32_t value) {
     segment = value;
     tls_lock_path.segment_term = segment_term(value);

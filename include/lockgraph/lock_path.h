@@ -62,6 +62,7 @@ struct LockPath {
   std::uint64_t segment_term = 0;  // the thread's segment, premixed for chain keys
   std::uint32_t index_shift = 63;  // home slot = key >> index_shift (the key's high bits)
   int depth = 0;                   // > 0 while the runtime itself runs (ReentryGuard)
+  std::uint32_t sync_epoch = 0;    // the thread's sync epoch: the race entry points' filter key
 };
 
 // Used by name, never through a reference: GCC 12 with -fsanitize=address,undefined miscompiles

@@ -15,7 +15,7 @@ namespace lockgraph::trace {
 
 inline constexpr const char* kMagic = "lockgraph-trace";
 inline constexpr int kVersionMajor = 1;
-inline constexpr int kVersionMinor = 1;
+inline constexpr int kVersionMinor = 2;
 
 // Record kinds: the value of "k" on each line.
 namespace kind {
@@ -40,6 +40,11 @@ inline constexpr const char* kTryFail = "tryfail";        // full mode: q, t, l,
 inline constexpr const char* kVariable = "var";           // id, name, s (creation stack), t
 inline constexpr const char* kAccess = "access";          // t, e (sync epoch), v, w, s, h [held locks], n
 inline constexpr const char* kSync = "sync";              // t, e (new epoch), q, op ("r"|"a"), ok, o
+// Since 1.2, from programs compiled with the race flags (memory_access.h):
+inline constexpr const char* kMemory = "mem";             // t, e, a (address), z (size), f (flags), s, h
+inline constexpr const char* kAlloc = "alloc";            // t, e (new epoch), q, a, z, s, st (1: a thread stack)
+inline constexpr const char* kFree = "free";              // t, e (epoch of its write; e+1 follows), q, a, z, s, h
+inline constexpr const char* kBenign = "benign";          // a, z, s: races there are not reported
 inline constexpr const char* kIncident = "incident";      // what, p [[thread, lock, stack, role]...]
 inline constexpr const char* kEnd = "end";                // reason: the process finished writing
 }  // namespace kind

@@ -18,6 +18,8 @@ using ThreadIndex = std::uint32_t;  // into TraceModel::threads
 struct Module {
   std::string path;
   std::string build_id;  // hex, from the running process; "" if unknown
+  std::uint64_t base = 0;  // load bias and extent in the process (to name globals by address)
+  std::uint64_t size = 0;
 };
 
 struct Frame {
@@ -93,12 +95,27 @@ struct Chain {
 
 using VariableIndex = std::uint32_t;  // into TraceModel::variables
 
+// Where the memory of a variable known by address lives (programs built with the race flags).
+enum class Storage : std::uint8_t {
+  kUnknown,  // annotated, or not in a module, the heap or a thread's stack
+  kGlobal,   // inside a loaded module: `address` names it by its data symbol
+  kHeap,     // a heap block: `block_size` bytes allocated at `creation`, `offset` into it
+  kStack,    // a thread's stack (or the TLS at its top)
+};
+
 struct Variable {
   std::uint32_t process = 0;
   std::uint64_t id = 0;        // the runtime's id (an address, for annotated plain variables)
   bool address_based = false;  // LOCKGRAPH_READ/WRITE of an address rather than a shared<T>
   std::string name;
   StackIndex creation = 0;
+  // Programs built with the race flags: the variable is an 8-byte granule at `id`'s address.
+  Storage storage = Storage::kUnknown;
+  std::uint32_t module = 0;         // kGlobal: module and offset from its load bias
+  std::uint64_t module_offset = 0;
+  std::uint64_t block_size = 0;     // kHeap, kStack: the block's size and the granule's offset
+  std::uint64_t offset = 0;
+  ThreadIndex stack_owner = 0;      // kStack: whose stack
 };
 
 // One recorded access: the first read or write of a variable in a sync epoch of a thread.
@@ -107,6 +124,9 @@ struct Access {
   std::uint32_t epoch = 0;
   VariableIndex variable = 0;
   bool write = false;
+  std::uint8_t bytes = 0xff;  // which bytes of an 8-byte granule (race-flag builds); else all
+  bool atomic = false;        // an atomic operation: never races with another atomic one
+  bool frees = false;         // the write of a free(): the block's life ends
   StackIndex stack = 0;
   std::vector<LockIndex> held;
   std::uint64_t position = 0;  // where it was read (for formats with an event order)

@@ -1,0 +1,151 @@
+#include "memory_log.h"
+
+#include <algorithm>
+#include <limits>
+#include <queue>
+#include <unordered_map>
+
+namespace lockgraph::analysis {
+namespace {
+
+constexpr std::uint64_t kNoEnd = std::numeric_limits<std::uint64_t>::max();
+constexpr std::uint32_t kNoBlock = std::numeric_limits<std::uint32_t>::max();
+
+struct PairHash {
+  std::size_t operator()(const std::pair<std::uint64_t, std::uint32_t>& p) const {
+    return std::hash<std::uint64_t>()(p.first * 0x9e3779b97f4a7c15ULL ^ p.second);
+  }
+};
+
+}  // namespace
+
+void MemoryLog::resolve(ModelBuilder& builder) {
+  TraceModel& model = builder.model();
+  if (ranges_.empty()) return;
+
+  // Where each thread's epochs begin, to find where an access's epoch ends.
+  std::sort(epoch_starts_.begin(), epoch_starts_.end(), [](const EpochStart& a, const EpochStart& b) {
+    return a.thread != b.thread ? a.thread < b.thread : a.epoch < b.epoch;
+  });
+  auto epoch_end = [&](ThreadIndex thread, std::uint32_t epoch) {
+    auto it = std::upper_bound(epoch_starts_.begin(), epoch_starts_.end(), EpochStart{thread, epoch, 0},
+                               [](const EpochStart& a, const EpochStart& b) {
+                                 return a.thread != b.thread ? a.thread < b.thread : a.epoch < b.epoch;
+                               });
+    return it != epoch_starts_.end() && it->thread == thread ? it->sequence : kNoEnd;
+  };
+
+  // The granules someone accessed (a free's granules count only where another access was).
+  std::vector<std::uint64_t> granules;
+  for (const Range& r : ranges_)
+    if (!r.frees && r.size > 0)
+      for (std::uint64_t g = r.address >> 3; g <= (r.address + r.size - 1) >> 3; ++g) granules.push_back(g);
+  std::sort(granules.begin(), granules.end());
+  granules.erase(std::unique(granules.begin(), granules.end()), granules.end());
+
+  // For each granule, the blocks that ever covered it, in sequence order: a sweep over blocks by
+  // start address, keeping those not yet ended (a block's reuses are few, so the set stays small).
+  std::vector<std::uint32_t> by_start(blocks_.size());
+  for (std::uint32_t b = 0; b < by_start.size(); ++b) by_start[b] = b;
+  std::sort(by_start.begin(), by_start.end(),
+            [&](std::uint32_t a, std::uint32_t b) { return blocks_[a].address < blocks_[b].address; });
+  std::vector<std::vector<std::uint32_t>> covering(granules.size());
+  {
+    std::vector<std::uint32_t> active;
+    std::size_t next = 0;
+    for (std::size_t i = 0; i < granules.size(); ++i) {
+      const std::uint64_t at = granules[i] << 3;
+      while (next < by_start.size() && blocks_[by_start[next]].address < at + 8) active.push_back(by_start[next++]);
+      active.erase(std::remove_if(active.begin(), active.end(),
+                                  [&](std::uint32_t b) { return blocks_[b].address + blocks_[b].size <= at; }),
+                   active.end());
+      covering[i] = active;
+      std::sort(covering[i].begin(), covering[i].end(),
+                [&](std::uint32_t a, std::uint32_t b) { return blocks_[a].sequence < blocks_[b].sequence; });
+    }
+  }
+
+  std::sort(benign_.begin(), benign_.end());
+  auto benign = [&](std::uint64_t at) {
+    auto it = std::upper_bound(benign_.begin(), benign_.end(), std::make_pair(at, kNoEnd));
+    for (auto b = benign_.begin(); b != it; ++b)
+      if (at < b->second) return true;
+    return false;
+  };
+
+  // Module extents of this process, to name globals.
+  struct Extent {
+    std::uint64_t begin, end;
+    std::uint32_t module;
+  };
+  std::vector<Extent> modules;
+  for (const auto& [raw, index] : builder.module_indices()) {
+    const Module& m = model.modules[index];
+    if (m.size > 0) modules.push_back({m.base, m.base + m.size, index});
+  }
+
+  std::unordered_map<std::pair<std::uint64_t, std::uint32_t>, VariableIndex, PairHash> variables;
+  auto variable = [&](std::size_t granule_index, std::uint32_t block) {
+    const std::uint64_t granule = granules[granule_index];
+    auto [it, inserted] = variables.try_emplace({granule, block}, static_cast<VariableIndex>(model.variables.size()));
+    if (!inserted) return it->second;
+    Variable& v = model.variables.emplace_back();
+    v.process = builder.process();
+    v.id = (granule << 3) | (std::uint64_t{1} << 63);
+    v.address_based = true;
+    const std::uint64_t at = granule << 3;
+    if (block != kNoBlock) {
+      const Block& b = blocks_[block];
+      v.storage = b.thread_stack ? Storage::kStack : Storage::kHeap;
+      v.block_size = b.size;
+      v.offset = at - b.address;
+      v.creation = b.stack;
+      v.stack_owner = b.thread;
+    } else {
+      for (const Extent& e : modules)
+        if (at >= e.begin && at < e.end) {
+          v.storage = Storage::kGlobal;
+          v.module = e.module;
+          v.module_offset = at - model.modules[e.module].base;
+          break;
+        }
+    }
+    return it->second;
+  };
+
+  for (Range& r : ranges_) {
+    if (r.size == 0) continue;
+    const std::uint64_t end = r.address + r.size, ends_at = epoch_end(r.thread, r.epoch);
+    auto first = std::lower_bound(granules.begin(), granules.end(), r.address >> 3);
+    for (auto g = first; g != granules.end() && (*g << 3) < end; ++g) {
+      const std::uint64_t at = *g << 3;
+      if (benign(at)) continue;
+      const std::uint64_t lo = std::max(r.address, at), hi = std::min(end, at + 8);
+      const std::size_t index = static_cast<std::size_t>(g - granules.begin());
+      // The latest block covering the granule that began before this access's epoch ended.
+      const auto& blocks = covering[index];
+      auto after = std::lower_bound(blocks.begin(), blocks.end(), ends_at, [&](std::uint32_t b, std::uint64_t q) {
+        return blocks_[b].sequence < q;
+      });
+      std::uint32_t block = after == blocks.begin() ? kNoBlock : *(after - 1);
+      Access a;
+      a.thread = r.thread;
+      a.epoch = r.epoch;
+      a.variable = variable(index, block);
+      a.write = r.write;
+      a.atomic = r.atomic;
+      a.frees = r.frees;
+      a.bytes = static_cast<std::uint8_t>(((1u << (hi - lo)) - 1) << (lo - at));
+      a.stack = r.stack;
+      a.held = r.held;
+      a.position = r.position;
+      model.accesses.push_back(std::move(a));
+    }
+  }
+  ranges_.clear();
+  blocks_.clear();
+  epoch_starts_.clear();
+  benign_.clear();
+}
+
+}  // namespace lockgraph::analysis

@@ -1,0 +1,74 @@
+// The memory accesses of a program built with the race flags, as read from one trace, and how they
+// become the model's variables and accesses.
+//
+// The runtime records an access as an address range (the entry points' first access per sync
+// epoch) and heap blocks as allocations and frees. Here each range becomes one access per 8-byte
+// granule it touches, with a mask of the bytes (two threads writing different bytes of one word
+// do not race), and each granule is one variable per life of the memory: an access belongs to the
+// latest allocation covering it that came before the end of the access's epoch (allocations and
+// frees end their thread's epoch and carry a global sequence number). A free is a write of the
+// whole block; it only matters where someone else accessed the block, so only those granules are
+// kept.
+#pragma once
+
+#include <cstdint>
+#include <utility>
+#include <vector>
+
+#include "lockgraph/analysis/trace_model.h"
+#include "model_builder.h"
+
+namespace lockgraph::analysis {
+
+class MemoryLog {
+ public:
+  struct Range {
+    ThreadIndex thread = 0;
+    std::uint32_t epoch = 0;
+    std::uint64_t address = 0;
+    std::uint64_t size = 0;
+    bool write = false;
+    bool atomic = false;
+    bool frees = false;
+    StackIndex stack = 0;
+    std::vector<LockIndex> held;
+    std::uint64_t position = 0;
+  };
+  struct Block {
+    ThreadIndex thread = 0;
+    std::uint64_t sequence = 0;
+    std::uint64_t address = 0;
+    std::uint64_t size = 0;
+    StackIndex stack = 0;
+    bool thread_stack = false;
+  };
+
+  void access(Range range) { ranges_.push_back(std::move(range)); }
+  // A block begins its life; its thread's epoch `epoch` begins with it.
+  void allocation(Block block, std::uint32_t epoch) {
+    epoch_started(block.thread, epoch, block.sequence);
+    blocks_.push_back(block);
+  }
+  // Thread `thread` entered `epoch` at global sequence number `sequence` (any record with both).
+  void epoch_started(ThreadIndex thread, std::uint32_t epoch, std::uint64_t sequence) {
+    epoch_starts_.push_back({thread, epoch, sequence});
+  }
+  void benign(std::uint64_t address, std::uint64_t size) { benign_.push_back({address, address + size}); }
+  bool empty() const { return ranges_.empty(); }
+
+  // Adds the variables and accesses to the model (the builder's process) and forgets the log.
+  void resolve(ModelBuilder& builder);
+
+ private:
+  struct EpochStart {
+    ThreadIndex thread;
+    std::uint32_t epoch;
+    std::uint64_t sequence;
+  };
+  std::vector<Range> ranges_;
+  std::vector<Block> blocks_;
+  std::vector<EpochStart> epoch_starts_;
+  std::vector<std::pair<std::uint64_t, std::uint64_t>> benign_;  // [begin, end)
+};
+
+}  // namespace lockgraph::analysis

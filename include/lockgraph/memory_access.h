@@ -1,0 +1,40 @@
+// What the race entry points (liblockgraph_race_entry.a, linked into a program compiled with the
+// compiler's ThreadSanitizer instrumentation) tell the runtime: memory accesses the first time a
+// thread makes them in a sync epoch, heap blocks that begin and end their lives, and ranges that
+// start fresh (a thread's stack and TLS). Not for hand-instrumented code: shared.h is that.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+
+#include "lockgraph/runtime.h"
+
+namespace lockgraph::rt {
+
+// Bits of an access's flags ("f" of a mem record, trace_format.h).
+namespace access_flag {
+inline constexpr std::uint32_t kWrite = 1;   // else a read
+inline constexpr std::uint32_t kAtomic = 2;  // an atomic operation: never races with another atomic
+}  // namespace access_flag
+
+// The program was compiled with race instrumentation: lock operations are recorded as
+// synchronisation from now on (they are only once an access was annotated otherwise).
+LOCKGRAPH_API void races_enabled() noexcept;
+
+// The calling thread accessed [address, address + size) at return address `pc`.
+LOCKGRAPH_API void memory_accessed(const void* address, std::size_t size, std::uint32_t flags,
+                                   const void* pc) noexcept;
+
+// A heap block [address, address + size) begins its life (what happened at these addresses
+// before is another object's history), allocated at `pc`.
+LOCKGRAPH_API void block_allocated(const void* address, std::size_t size, const void* pc) noexcept;
+
+// A heap block ends its life: a write of all of it by the calling thread (freeing memory another
+// thread still uses is a race), then it belongs to no one.
+LOCKGRAPH_API void block_freed(const void* address, std::size_t size, const void* pc) noexcept;
+
+// The program declared races on [address, address + size) benign (TSan's AnnotateBenignRaceSized):
+// they are not reported.
+LOCKGRAPH_API void benign_range(const void* address, std::size_t size, const void* pc) noexcept;
+
+}  // namespace lockgraph::rt

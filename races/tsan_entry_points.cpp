@@ -1,0 +1,227 @@
+// The entry points a compiler's ThreadSanitizer instrumentation calls (-fsanitize=thread on the
+// compile line only), linked into the program itself (liblockgraph_race_entry.a): through a shared
+// library's PLT even empty ones cost as much as all of TSan (../shared/design-races.md).
+//
+// Each access first meets a per-thread filter: a thread's second access to the same bytes in one
+// sync epoch races with exactly what its first one races with (the held locks and the thread's
+// clock are the same; race_hooks.cpp), so only first accesses go on to the runtime. The filter is
+// keyed by (8-byte granule, epoch) and keeps which bytes were read and written; atomic accesses
+// have their own entries, since a plain access races with more than an atomic one.
+//
+// Atomics are replaced by these calls, so they are performed here, always sequentially
+// consistent (at least as strong as asked), and their order is recorded as synchronisation: a
+// release before the operation (its sequence number precedes any acquire that reads it), an
+// acquire after it.
+#include <cstddef>
+#include <cstdint>
+#include <cstring>
+
+#include "lockgraph/lock_path.h"
+#include "lockgraph/memory_access.h"
+#include "lockgraph/runtime.h"
+
+namespace {
+
+namespace flag = lockgraph::rt::access_flag;
+
+struct FilterSlot {
+  std::uintptr_t key = 0;  // granule (address / 8), top bit set for atomic accesses; 0 = empty
+  std::uint32_t epoch = 0;
+  std::uint8_t read = 0;     // bytes of the granule read in this epoch
+  std::uint8_t written = 0;  // bytes written (a write covers a later read too)
+};
+constexpr std::size_t kSlots = 1024;
+__thread FilterSlot t_filter[kSlots] __attribute__((tls_model("initial-exec")));
+
+// Ranges (memcpy, aggregate copies, gcc's odd sizes) are filtered whole, by (start, size, kind).
+struct RangeSlot {
+  std::uintptr_t start = 0;
+  std::size_t size = 0;
+  std::uint32_t epoch = 0;
+  std::uint32_t flags = 0;
+};
+constexpr std::size_t kRangeSlots = 64;
+__thread RangeSlot t_ranges[kRangeSlots] __attribute__((tls_model("initial-exec")));
+
+constexpr std::uintptr_t kAtomicKey = std::uintptr_t{1} << 63;
+
+void range_access(const void* address, std::size_t size, std::uint32_t flags, const void* pc) {
+  if (size == 0) return;
+  auto start = reinterpret_cast<std::uintptr_t>(address);
+  const std::uint32_t epoch = lockgraph::rt::tls_lock_path.sync_epoch;
+  RangeSlot& slot = t_ranges[(start ^ (start >> 7) ^ size) & (kRangeSlots - 1)];
+  if (slot.start == start && slot.size == size && slot.epoch == epoch &&
+      (slot.flags == flags || (slot.flags & flag::kWrite) >= (flags & flag::kWrite)) &&
+      (slot.flags & flag::kAtomic) == (flags & flag::kAtomic))
+    return;
+  slot = {start, size, epoch, flags};
+  lockgraph::rt::memory_accessed(address, size, flags, pc);
+}
+
+// An access of `size` bytes (1 to 8) at `address`.
+inline void access(const void* address, std::size_t size, std::uint32_t flags, const void* pc) {
+  auto at = reinterpret_cast<std::uintptr_t>(address);
+  const unsigned offset = at & 7;
+  if (offset + size > 8) return range_access(address, size, flags, pc);  // crosses a granule
+  const std::uint8_t bytes = static_cast<std::uint8_t>(((1u << size) - 1) << offset);
+  const std::uintptr_t key = (at >> 3) | ((flags & flag::kAtomic) ? kAtomicKey : 0);
+  const std::uint32_t epoch = lockgraph::rt::tls_lock_path.sync_epoch;
+  FilterSlot& slot = t_filter[(key ^ (key >> 10)) & (kSlots - 1)];
+  if (slot.key == key && slot.epoch == epoch) {
+    std::uint8_t covered = (flags & flag::kWrite) ? slot.written : std::uint8_t(slot.read | slot.written);
+    if ((covered & bytes) == bytes) return;
+  } else {
+    slot.key = key;
+    slot.epoch = epoch;
+    slot.read = slot.written = 0;
+  }
+  ((flags & flag::kWrite) ? slot.written : slot.read) |= bytes;
+  lockgraph::rt::memory_accessed(address, size, flags, pc);
+}
+
+// The memory order an atomic call asked for (gcc sets bit 15 for the __sync builtins).
+enum Order { kRelaxed = 0, kConsume = 1, kAcquire = 2, kRelease = 3, kAcqRel = 4, kSeqCst = 5 };
+inline bool releases(int order) {
+  order &= 0xff;
+  return order == kRelease || order == kAcqRel || order == kSeqCst;
+}
+inline bool acquires(int order) {
+  order &= 0xff;
+  return order == kConsume || order == kAcquire || order == kAcqRel || order == kSeqCst;
+}
+
+// Around every atomic operation: the synchronisation it carries, then the access itself.
+struct AtomicScope {
+  AtomicScope(const volatile void* address, std::size_t size, bool write, int order, const void* pc)
+      : address_(const_cast<const void*>(address)), order_(order) {
+    if (releases(order) && write) lockgraph::rt::sync_release(address_);
+    access(address_, size, flag::kAtomic | (write ? flag::kWrite : 0), pc);
+  }
+  ~AtomicScope() {
+    if (acquires(order_)) lockgraph::rt::sync_acquire(address_);
+  }
+  const void* address_;
+  int order_;
+};
+
+#define LG_PC() __builtin_return_address(0)
+
+}  // namespace
+
+extern "C" {
+
+// The compiler calls this from a constructor of every instrumented object file.
+void __tsan_init() { lockgraph::rt::races_enabled(); }
+
+// Stacks come from unwinding at a site's first access: nothing to keep on entry and exit.
+void __tsan_func_entry(void*) {}
+void __tsan_func_exit() {}
+void __tsan_ignore_thread_begin() {}
+void __tsan_ignore_thread_end() {}
+
+#define LG_ACCESS(N)                                                                              \
+  void __tsan_read##N(void* a) { access(a, N, 0, LG_PC()); }                                      \
+  void __tsan_write##N(void* a) { access(a, N, flag::kWrite, LG_PC()); }                          \
+  void __tsan_unaligned_read##N(const void* a) { access(a, N, 0, LG_PC()); }                      \
+  void __tsan_unaligned_write##N(void* a) { access(a, N, flag::kWrite, LG_PC()); }                \
+  void __tsan_volatile_read##N(void* a) { access(a, N, 0, LG_PC()); }                             \
+  void __tsan_volatile_write##N(void* a) { access(a, N, flag::kWrite, LG_PC()); }                 \
+  void __tsan_read##N##_pc(void* a, void* pc) { access(a, N, 0, pc); }                            \
+  void __tsan_write##N##_pc(void* a, void* pc) { access(a, N, flag::kWrite, pc); }
+LG_ACCESS(1)
+LG_ACCESS(2)
+LG_ACCESS(4)
+LG_ACCESS(8)
+#undef LG_ACCESS
+
+// 16 bytes always span two granules.
+void __tsan_read16(void* a) { range_access(a, 16, 0, LG_PC()); }
+void __tsan_write16(void* a) { range_access(a, 16, flag::kWrite, LG_PC()); }
+void __tsan_unaligned_read16(const void* a) { range_access(a, 16, 0, LG_PC()); }
+void __tsan_unaligned_write16(void* a) { range_access(a, 16, flag::kWrite, LG_PC()); }
+void __tsan_volatile_read16(void* a) { range_access(a, 16, 0, LG_PC()); }
+void __tsan_volatile_write16(void* a) { range_access(a, 16, flag::kWrite, LG_PC()); }
+void __tsan_read16_pc(void* a, void* pc) { range_access(a, 16, 0, pc); }
+void __tsan_write16_pc(void* a, void* pc) { range_access(a, 16, flag::kWrite, pc); }
+
+void __tsan_read_range(void* a, unsigned long size) { range_access(a, size, 0, LG_PC()); }
+void __tsan_write_range(void* a, unsigned long size) { range_access(a, size, flag::kWrite, LG_PC()); }
+void __tsan_read_range_pc(void* a, unsigned long size, void* pc) { range_access(a, size, 0, pc); }
+void __tsan_write_range_pc(void* a, unsigned long size, void* pc) {
+  range_access(a, size, flag::kWrite, pc);
+}
+
+// A virtual call reads the object's vtable pointer; a constructor or destructor sets it (a write
+// only if it changes, as TSan does: a derived destructor restoring the same pointer is no race).
+void __tsan_vptr_read(void** vptr) { access(vptr, sizeof(void*), 0, LG_PC()); }
+void __tsan_vptr_update(void** vptr, void* value) {
+  if (*vptr != value) access(vptr, sizeof(void*), flag::kWrite, LG_PC());
+}
+
+// Newer clang calls these for memcpy and friends it sees in instrumented code.
+void* __tsan_memcpy(void* to, const void* from, unsigned long size) {
+  range_access(from, size, 0, LG_PC());
+  range_access(to, size, flag::kWrite, LG_PC());
+  return std::memcpy(to, from, size);
+}
+void* __tsan_memmove(void* to, const void* from, unsigned long size) {
+  range_access(from, size, 0, LG_PC());
+  range_access(to, size, flag::kWrite, LG_PC());
+  return std::memmove(to, from, size);
+}
+void* __tsan_memset(void* to, int value, unsigned long size) {
+  range_access(to, size, flag::kWrite, LG_PC());
+  return std::memset(to, value, size);
+}
+
+// Atomics. Fences order nothing by themselves here (as in TSan, relaxed accesses ordered only by
+// fences are reported), but they are performed.
+void __tsan_atomic_thread_fence(int) { __atomic_thread_fence(__ATOMIC_SEQ_CST); }
+void __tsan_atomic_signal_fence(int) { __atomic_signal_fence(__ATOMIC_SEQ_CST); }
+
+#define LG_ATOMIC(N, T)                                                                           \
+  T __tsan_atomic##N##_load(const volatile T* a, int mo) {                                        \
+    AtomicScope scope(a, sizeof(T), false, mo, LG_PC());                                          \
+    return __atomic_load_n(a, __ATOMIC_SEQ_CST);                                                  \
+  }                                                                                               \
+  void __tsan_atomic##N##_store(volatile T* a, T v, int mo) {                                     \
+    AtomicScope scope(a, sizeof(T), true, mo, LG_PC());                                           \
+    __atomic_store_n(a, v, __ATOMIC_SEQ_CST);                                                     \
+  }                                                                                               \
+  T __tsan_atomic##N##_exchange(volatile T* a, T v, int mo) {                                     \
+    AtomicScope scope(a, sizeof(T), true, mo, LG_PC());                                           \
+    return __atomic_exchange_n(a, v, __ATOMIC_SEQ_CST);                                           \
+  }                                                                                               \
+  LG_RMW(N, T, fetch_add)                                                                         \
+  LG_RMW(N, T, fetch_sub)                                                                         \
+  LG_RMW(N, T, fetch_and)                                                                         \
+  LG_RMW(N, T, fetch_or)                                                                          \
+  LG_RMW(N, T, fetch_xor)                                                                         \
+  LG_RMW(N, T, fetch_nand)                                                                        \
+  int __tsan_atomic##N##_compare_exchange_strong(volatile T* a, T* expected, T v, int mo, int) {  \
+    AtomicScope scope(a, sizeof(T), true, mo, LG_PC());                                           \
+    return __atomic_compare_exchange_n(a, expected, v, false, __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST); \
+  }                                                                                               \
+  int __tsan_atomic##N##_compare_exchange_weak(volatile T* a, T* expected, T v, int mo, int) {    \
+    AtomicScope scope(a, sizeof(T), true, mo, LG_PC());                                           \
+    return __atomic_compare_exchange_n(a, expected, v, false, __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST); \
+  }                                                                                               \
+  T __tsan_atomic##N##_compare_exchange_val(volatile T* a, T expected, T v, int mo, int) {        \
+    AtomicScope scope(a, sizeof(T), true, mo, LG_PC());                                           \
+    __atomic_compare_exchange_n(a, &expected, v, false, __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST);     \
+    return expected;                                                                              \
+  }
+#define LG_RMW(N, T, op)                                                                          \
+  T __tsan_atomic##N##_##op(volatile T* a, T v, int mo) {                                         \
+    AtomicScope scope(a, sizeof(T), true, mo, LG_PC());                                           \
+    return __atomic_##op(a, v, __ATOMIC_SEQ_CST);                                                 \
+  }
+LG_ATOMIC(8, char)
+LG_ATOMIC(16, short)
+LG_ATOMIC(32, int)
+LG_ATOMIC(64, long)
+LG_ATOMIC(128, __int128)
+#undef LG_RMW
+#undef LG_ATOMIC
+
+}  // extern "C"
