@@ -312,7 +312,9 @@ class LgtraceReader {
         if (!row.empty()) r.held.push_back(builder_.lock(row[0]));
     if (kind_ == k::kFree) {
       r.write = r.frees = true;
-      memory_.epoch_started(r.thread, r.epoch + 1, need(line, "q"));
+      std::uint64_t sequence = need(line, "q");
+      memory_.epoch_started(r.thread, r.epoch + 1, sequence);
+      memory_.freed(r.address, sequence);
     } else {
       std::uint64_t flags = need(line, "f");
       r.write = (flags & 1) != 0;

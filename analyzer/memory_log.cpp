@@ -10,6 +10,7 @@ namespace {
 
 constexpr std::uint64_t kNoEnd = std::numeric_limits<std::uint64_t>::max();
 constexpr std::uint32_t kNoBlock = std::numeric_limits<std::uint32_t>::max();
+constexpr std::uint32_t kAfterFree = 0x80000000u;  // with a block: the life after its free
 
 struct PairHash {
   std::size_t operator()(const std::pair<std::uint64_t, std::uint32_t>& p) const {
@@ -34,6 +35,24 @@ void MemoryLog::resolve(ModelBuilder& builder) {
                                });
     return it != epoch_starts_.end() && it->thread == thread ? it->sequence : kNoEnd;
   };
+  auto epoch_begin = [&](ThreadIndex thread, std::uint32_t epoch) -> std::uint64_t {
+    auto it = std::upper_bound(epoch_starts_.begin(), epoch_starts_.end(), EpochStart{thread, epoch, 0},
+                               [](const EpochStart& a, const EpochStart& b) {
+                                 return a.thread != b.thread ? a.thread < b.thread : a.epoch < b.epoch;
+                               });
+    if (it == epoch_starts_.begin()) return 0;
+    --it;
+    return it->thread == thread ? it->sequence : 0;
+  };
+
+  // When each block was freed (the first free of its address after its allocation).
+  std::sort(frees_.begin(), frees_.end());
+  auto freed_at = [&](const Block& b) {
+    auto it = std::upper_bound(frees_.begin(), frees_.end(), std::make_pair(b.address, b.sequence));
+    return it != frees_.end() && it->first == b.address ? it->second : kNoEnd;
+  };
+  std::vector<std::uint64_t> block_end(blocks_.size());
+  for (std::size_t b = 0; b < blocks_.size(); ++b) block_end[b] = freed_at(blocks_[b]);
 
   // The granules someone accessed (a free's granules count only where another access was).
   std::vector<std::uint64_t> granules;
@@ -94,7 +113,7 @@ void MemoryLog::resolve(ModelBuilder& builder) {
     v.id = (granule << 3) | (std::uint64_t{1} << 63);
     v.address_based = true;
     const std::uint64_t at = granule << 3;
-    if (block != kNoBlock) {
+    if (block != kNoBlock && !(block & kAfterFree)) {
       const Block& b = blocks_[block];
       v.storage = b.thread_stack ? Storage::kStack : Storage::kHeap;
       v.block_size = b.size;
@@ -128,6 +147,8 @@ void MemoryLog::resolve(ModelBuilder& builder) {
         return blocks_[b].sequence < q;
       });
       std::uint32_t block = after == blocks.begin() ? kNoBlock : *(after - 1);
+      // Freed before this epoch began: reused memory whose allocation was not seen.
+      if (block != kNoBlock && block_end[block] <= epoch_begin(r.thread, r.epoch)) block |= kAfterFree;
       Access a;
       a.thread = r.thread;
       a.epoch = r.epoch;
@@ -145,6 +166,7 @@ void MemoryLog::resolve(ModelBuilder& builder) {
   ranges_.clear();
   blocks_.clear();
   epoch_starts_.clear();
+  frees_.clear();
   benign_.clear();
 }
 

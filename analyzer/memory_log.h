@@ -6,9 +6,10 @@
 // granule it touches, with a mask of the bytes (two threads writing different bytes of one word
 // do not race), and each granule is one variable per life of the memory: an access belongs to the
 // latest allocation covering it that came before the end of the access's epoch (allocations and
-// frees end their thread's epoch and carry a global sequence number). A free is a write of the
-// whole block; it only matters where someone else accessed the block, so only those granules are
-// kept.
+// frees end their thread's epoch and carry a global sequence number), unless that block was freed
+// before the access's epoch began: the access is then to memory the allocator reused without
+// telling (glibc's own allocations), a life of its own. A free is a write of the whole block; it
+// only matters where someone else accessed the block, so only those granules are kept.
 #pragma once
 
 #include <cstdint>
@@ -53,6 +54,8 @@ class MemoryLog {
   void epoch_started(ThreadIndex thread, std::uint32_t epoch, std::uint64_t sequence) {
     epoch_starts_.push_back({thread, epoch, sequence});
   }
+  // The block at `address` was freed at global sequence number `sequence` (its write is an access).
+  void freed(std::uint64_t address, std::uint64_t sequence) { frees_.push_back({address, sequence}); }
   void benign(std::uint64_t address, std::uint64_t size) { benign_.push_back({address, address + size}); }
   bool empty() const { return ranges_.empty(); }
 
@@ -68,6 +71,7 @@ class MemoryLog {
   std::vector<Range> ranges_;
   std::vector<Block> blocks_;
   std::vector<EpochStart> epoch_starts_;
+  std::vector<std::pair<std::uint64_t, std::uint64_t>> frees_;   // (address, sequence)
   std::vector<std::pair<std::uint64_t, std::uint64_t>> benign_;  // [begin, end)
 };
 

@@ -1,5 +1,7 @@
 #include "run_command.h"
 
+#include "program_libraries.h"
+
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
@@ -103,13 +105,20 @@ Outcome run_program(const RunArgs& args, const std::string& preload, const std::
                         std::to_string(args.hang_timeout_ms) + ":on_hang=abort:verbosity=0";
   if (const char* old = std::getenv("LOCKGRAPH_OPTIONS"); old && *old) options += std::string(":") + old;
   const bool terminal = own_the_terminal();
+  // A program that brings its own runtime records itself; the preload library in front of it
+  // would take its pthread calls first (and, standing aside, pass them straight to glibc).
+  const bool own_runtime = carries_lockgraph_runtime(args.command.front());
+  if (own_runtime)
+    std::fprintf(stderr, "lockgraph: this program carries the lockgraph runtime (built with the wrappers or "
+                         "the race flags); the preload library stands aside and the program's own runtime "
+                         "records\n");
   pid_t pid = ::fork();
   if (pid < 0) throw analysis::UsageError(std::string("fork failed: ") + ::strerror(errno));
   if (pid == 0) {
     // Its own process group: a signal for the program reaches everything it started.
     ::setpgid(0, 0);
     if (terminal) give_terminal(::getpid());
-    ::setenv("LD_PRELOAD", ld_preload.c_str(), 1);
+    if (!own_runtime) ::setenv("LD_PRELOAD", ld_preload.c_str(), 1);
     ::setenv("LOCKGRAPH_OPTIONS", options.c_str(), 1);
     std::vector<char*> argv;
     for (const auto& a : args.command) argv.push_back(const_cast<char*>(a.c_str()));

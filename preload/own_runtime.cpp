@@ -21,7 +21,7 @@ Role decide_role() noexcept {
   Role undecided = Role::kUndecided;
   if (g_role.compare_exchange_strong(undecided, role) && program_has_runtime) {
     static const char kNote[] =
-        "lockgraph: this program carries the lockgraph runtime (built with the wrappers); the "
+        "lockgraph: this program carries the lockgraph runtime (built with the wrappers or the race flags); the "
         "preload library stands aside and the program's own runtime records\n";
     ssize_t ignored = ::write(STDERR_FILENO, kNote, sizeof kNote - 1);
     (void)ignored;

@@ -24,8 +24,10 @@ void* __libc_pvalloc(std::size_t);
 
 namespace {
 
-void* allocated(void* block, const void* pc) {
-  if (block) lockgraph::rt::block_allocated(block, ::malloc_usable_size(block), pc);
+// Allocation sites are not recorded (pc null): one unwinding per malloc would cost more than the
+// allocation, and a site known only by malloc's caller is operator new's for every C++ object.
+void* allocated(void* block, const void*) {
+  if (block) lockgraph::rt::block_allocated(block, ::malloc_usable_size(block), nullptr);
   return block;
 }
 

@@ -9,9 +9,9 @@
 // have their own entries, since a plain access races with more than an atomic one.
 //
 // Atomics are replaced by these calls, so they are performed here, always sequentially
-// consistent (at least as strong as asked), and their order is recorded as synchronisation: a
-// release before the operation (its sequence number precedes any acquire that reads it), an
-// acquire after it.
+// consistent (at least as strong as asked), and their order is recorded as synchronisation: the
+// access and then a release before the operation (the release's sequence number precedes any
+// acquire that reads the value), an acquire after it.
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
@@ -94,8 +94,10 @@ inline bool acquires(int order) {
 struct AtomicScope {
   AtomicScope(const volatile void* address, std::size_t size, bool write, int order, const void* pc)
       : address_(const_cast<const void*>(address)), order_(order) {
-    if (releases(order) && write) lockgraph::rt::sync_release(address_);
+    // The access first: the release that follows publishes it too (a later owner that acquires
+    // may free the memory, and that free must come after this write).
     access(address_, size, flag::kAtomic | (write ? flag::kWrite : 0), pc);
+    if (releases(order) && write) lockgraph::rt::sync_release(address_);
   }
   ~AtomicScope() {
     if (acquires(order_)) lockgraph::rt::sync_acquire(address_);

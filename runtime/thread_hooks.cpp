@@ -46,14 +46,20 @@ ThreadTicket thread_forking() noexcept {
 }
 
 namespace {
-// A new thread's stack (and the TLS glibc keeps at its top) may be an ended thread's, reused:
-// what that thread did there is not this one's history.
+// A new thread's stack and its static TLS may be an ended thread's, reused: what that thread did
+// there is not this one's history. glibc keeps the static TLS between the stack and the thread's
+// descriptor (the thread pointer, which pthread_self() returns), in the same block.
 void forget_stack_history(ThreadState& ts) {
   pthread_attr_t attr;
   if (::pthread_getattr_np(::pthread_self(), &attr) != 0) return;
   void* low = nullptr;
   std::size_t size = 0;
-  if (::pthread_attr_getstack(&attr, &low, &size) == 0 && low) record_block_start(ts, low, size, nullptr, true);
+  if (::pthread_attr_getstack(&attr, &low, &size) == 0 && low) {
+    auto begin = reinterpret_cast<std::uintptr_t>(low), end = begin + size;
+    auto descriptor = static_cast<std::uintptr_t>(::pthread_self());
+    if (descriptor > end && descriptor - end < (std::uintptr_t{1} << 24)) end = descriptor;
+    record_block_start(ts, low, end - begin, nullptr, true);
+  }
   ::pthread_attr_destroy(&attr);
 }
 }  // namespace

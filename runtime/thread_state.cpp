@@ -63,6 +63,7 @@ void end_thread(ThreadState& state) {
 struct ThreadExitHook {
   ~ThreadExitHook() {
     if (tls_state) {
+      ReentryGuard reentry;  // the runtime's own work: its copies and frees are not the program's
       ThreadState* state = tls_state;
       tls_state = nullptr;
       end_thread(*state);
