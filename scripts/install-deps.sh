@@ -4,7 +4,7 @@ set -euo pipefail
 packages=(cmake ninja-build g++ clang libunwind-14-dev nlohmann-json3-dev graphviz libcli11-dev
           libfmt-dev llvm-14 libgtest-dev libbenchmark-dev)
 if [[ "${1:-}" == "--tests" ]]; then
-  packages+=(python3 python3-jsonschema chromium)
+  packages+=(python3 python3-jsonschema chromium libclang-rt-14-dev)
 fi
 missing=()
 for p in "${packages[@]}"; do

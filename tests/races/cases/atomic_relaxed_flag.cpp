@@ -4,6 +4,7 @@
 #include <atomic>
 #include <thread>
 int data = 0;
+int sink = 0;
 std::atomic<bool> ready{false};
 int main() {
   std::thread producer([] {
@@ -13,7 +14,7 @@ int main() {
   std::thread consumer([] {
     while (!ready.load(std::memory_order_relaxed)) {
     }
-    (void)data;
+    sink = data;
   });
   producer.join();
   consumer.join();

@@ -4,6 +4,7 @@
 #include <atomic>
 #include <thread>
 int data = 0;
+int sink = 0;
 std::atomic<int> flag{0};
 int main() {
   std::thread producer([] {
@@ -15,7 +16,7 @@ int main() {
     while (flag.load(std::memory_order_relaxed) == 0) {
     }
     std::atomic_thread_fence(std::memory_order_acquire);
-    (void)data;
+    sink = data;
   });
   producer.join();
   consumer.join();
