@@ -125,6 +125,7 @@ void write_json_report(std::ostream& out, const Report& report) {
         {"fail_on", report.fail_on == FailOn::kDeadlock ? "deadlock" : "findings"},
         {"cycles_without_stacks", report.cycles_not_listed},
         {"races", report.races.size()},
+        {"races_checked", model.races_checked()},
         {"incidents", report.incidents.size()},
         {"suppressed", report.suppressed()},
         {"baseline_known", report.baseline_known()},

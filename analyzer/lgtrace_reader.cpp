@@ -180,6 +180,10 @@ class LgtraceReader {
     if (kind_ == k::kMemory || kind_ == k::kFree) return read_memory(line);
     if (kind_ == k::kAlloc) return read_allocation(line);
     if (kind_ == k::kBenign) return memory_.benign(need(line, "a"), need(line, "z"));
+    if (kind_ == k::kRaceCheck) {
+      model_.processes.back().races_checked = true;
+      return;
+    }
     if (kind_ == k::kVariable) {
       Variable& v = model_.variables[builder_.variable(need(line, "id"))];
       v.name = text("name");

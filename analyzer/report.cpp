@@ -45,6 +45,11 @@ std::string incompleteness(const Findings& findings) {
          ", longer cycles were not checked (raise --max-cycles, or group locks with --group-by site)";
 }
 
+std::string races_text(const Report& report) {
+  if (!report.findings->model->races_checked()) return "data races: not checked (build with lockgraph's race flags)";
+  return std::to_string(report.races.size()) + " data race(s)";
+}
+
 Report build_report(const Findings& findings, Symbolizer& symbolizer, bool show_all, FailOn fail_on) {
   Report report;
   report.findings = &findings;

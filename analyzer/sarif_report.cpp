@@ -195,11 +195,17 @@ void write_sarif_report(std::ostream& out, const Report& report) {
   };
   // A bound that left cycles unchecked is said where code-scanning services show tool problems.
   nlohmann::json invocation = {{"executionSuccessful", !report.findings->incomplete()}};
+  nlohmann::json notifications = nlohmann::json::array();
   if (report.findings->incomplete())
-    invocation["toolExecutionNotifications"] = nlohmann::json::array(
-        {{{"level", "error"},
-          {"descriptor", {{"id", "analysis-incomplete"}}},
-          {"message", {{"text", "lockgraph: " + incompleteness(*report.findings)}}}}});
+    notifications.push_back({{"level", "error"},
+                             {"descriptor", {{"id", "analysis-incomplete"}}},
+                             {"message", {{"text", "lockgraph: " + incompleteness(*report.findings)}}}});
+  // No result about races is not "no race" when nothing was checked.
+  if (!report.findings->model->races_checked())
+    notifications.push_back({{"level", "note"},
+                             {"descriptor", {{"id", "races-not-checked"}}},
+                             {"message", {{"text", "lockgraph: " + races_text(report)}}}});
+  if (!notifications.empty()) invocation["toolExecutionNotifications"] = notifications;
   nlohmann::json doc = {
       {"$schema", "https://json.schemastore.org/sarif-2.1.0.json"},
       {"version", "2.1.0"},

@@ -205,10 +205,10 @@ void write_text_report(std::ostream& out, const Report& report, Symbolizer& symb
     undecided = fmt::format("{} undecided cycle(s), ", findings.count(Verdict::kUnknown));
   if (findings.incomplete()) tail += ", INCOMPLETE (a bound was reached)";
   out << fmt::format("SUMMARY: lockgraph: {} finding(s): {}{} potential deadlock(s), {}{} "
-                     "lock-order inversion(s), {} data race(s){}; "
+                     "lock-order inversion(s), {}{}; "
                      "{} lock(s), {} thread(s), {} process(es)\n",
                      report.failing(), happened, findings.count(Verdict::kDeadlock), undecided,
-                     findings.inversions(), report.races.size(), tail,
+                     findings.inversions(), races_text(report), tail,
                      findings.model->locks.size(), findings.model->threads.size(),
                      findings.model->processes.size());
 }

@@ -36,7 +36,24 @@ ThreadState* program_thread(const ReentryGuard& reentry) noexcept {
 
 }  // namespace
 
-void races_enabled() noexcept { g_extra_records.fetch_or(kRaceRecords, std::memory_order_relaxed); }
+void races_enabled() noexcept {
+  g_extra_records.fetch_or(kRaceRecords, std::memory_order_relaxed);
+  // Said once in the trace: the analyzer then knows races were checked even if no thread shared
+  // any memory (a run without it says "not checked", never "0 data races").
+  static std::atomic<bool> said{false};
+  if (said.exchange(true)) return;
+  ReentryGuard reentry;
+  ThreadState* ts = program_thread(reentry);
+  if (!ts) {
+    said = false;
+    return;
+  }
+  {
+    BufferGuard guard(*ts);
+    RecordBuilder(ts->buffer, trace::kind::kRaceCheck).str("by", "instrumentation").end();
+  }
+  flush_if_needed(*ts);
+}
 
 void memory_accessed(const void* address, std::size_t size, std::uint32_t flags, const void* pc) noexcept {
   ReentryGuard reentry;

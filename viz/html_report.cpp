@@ -65,13 +65,13 @@ void write_html_report(std::ostream& out, const HtmlInputs& inputs, analysis::Sy
   replace(page, "@STYLE@", kReportCss);
   replace(page, "@SUMMARY@",
           fmt::format("<b class=\"{}\">{} finding(s)</b>: {} observed deadlock(s) or lock misuse(s), "
-                      "{} potential deadlock(s), {} lock-order inversion(s), {} data race(s); "
+                      "{} potential deadlock(s), {} lock-order inversion(s), {}; "
                       "{} lock-order cycle(s) in all; {} lock(s), {} thread(s), {} process(es). "
                       "Traces: {}",
                       failing || findings.incomplete() ? "bad" : "good", failing, report.incidents.size(),
                       findings.count(analysis::Verdict::kDeadlock),
                       findings.inversions(),
-                      report.races.size(), findings.cycles.size(), findings.model->locks.size(),
+                      analysis::races_text(report), findings.cycles.size(), findings.model->locks.size(),
                       findings.model->threads.size(), findings.model->processes.size(),
                       html_escape(traces)));
   replace(page, "@FINDINGS@", findings_list(evidence));

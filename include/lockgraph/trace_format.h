@@ -45,6 +45,7 @@ inline constexpr const char* kMemory = "mem";             // t, e, a (address), 
 inline constexpr const char* kAlloc = "alloc";            // t, e (new epoch), q, a, z, s, st (1: a thread stack)
 inline constexpr const char* kFree = "free";              // t, e (epoch of its write; e+1 follows), q, a, z, s, h
 inline constexpr const char* kBenign = "benign";          // a, z, s: races there are not reported
+inline constexpr const char* kRaceCheck = "race_check";   // by: "instrumentation" (the race flags are on)
 inline constexpr const char* kIncident = "incident";      // what, p [[thread, lock, stack, role]...]
 inline constexpr const char* kEnd = "end";                // reason: the process finished writing
 }  // namespace kind

@@ -41,6 +41,7 @@ struct Process {
   std::string mode;
   bool complete = false;   // the trace has its end record
   std::string end_reason;
+  bool races_checked = false;  // built with the race flags, or it recorded annotated accesses
 };
 
 struct Thread {
@@ -172,6 +173,15 @@ struct TraceModel {
   std::vector<Incident> incidents;
   std::uint64_t events = 0;           // records (or events, for event formats) read
   std::vector<std::string> warnings;  // non-fatal problems, each naming file and line
+
+  // Whether memory accesses were checked at all: a process built with the race flags, or any
+  // recorded access (annotated, or an event format's reads and writes). "0 data races" is said
+  // only then.
+  bool races_checked() const {
+    for (const Process& p : processes)
+      if (p.races_checked) return true;
+    return !accesses.empty();
+  }
 
   std::string thread_label(ThreadIndex t) const {
     const Thread& th = threads[t];
