@@ -82,11 +82,42 @@ AccessView view_access(const Findings& findings, const Access& access, Symbolize
   view.thread = access.thread;
   view.thread_label = model.thread_label(access.thread);
   view.write = access.write;
+  view.what = access.frees ? "free" : std::string(access.atomic ? "atomic " : "") + (access.write ? "write" : "read");
   for (LockIndex l : access.held)
     view.held.push_back(view_lock(findings, findings.graph->node_of(l), symbolizer).label);
   view.stack = symbolizer.stack(access.stack);
   view.site = symbolizer.user_frame(access.stack);
   return view;
+}
+
+}  // namespace
+
+namespace {
+
+// What lock would have ordered the two accesses: Eraser's lockset question, asked only of what
+// happens-before already found unordered (so it never raises a false alarm of its own).
+std::string protection(const Findings& findings, const RaceFinding& race, const RaceView& view,
+                       Symbolizer& symbolizer) {
+  const AccessView& a = view.first;
+  const AccessView& b = view.second;
+  if (a.what == "free" || b.what == "free")
+    return "the block is freed while the other thread may still use it: end that use (a join, a "
+           "hand-off) before the free";
+  if (!a.held.empty() && !b.held.empty())
+    return "they hold different locks (" + a.held.front() + ", " + b.held.front() +
+           "): one lock taken by both would order them";
+  if (!a.held.empty() || !b.held.empty()) {
+    const AccessView& locked = a.held.empty() ? b : a;
+    const AccessView& bare = a.held.empty() ? a : b;
+    return "the " + locked.what + " by " + locked.thread_label + " holds " + locked.held.front() + "; the " +
+           bare.what + " by " + bare.thread_label + " holds none: take " + locked.held.front() + " there too";
+  }
+  if (race.has_guard && race.guarded_accesses > 0) {
+    std::string lock = view_lock(findings, findings.graph->node_of(race.guard), symbolizer).label;
+    return std::to_string(race.guarded_accesses) + " of the " + std::to_string(race.accesses) +
+           " recorded accesses to it hold " + lock + ", these two do not: take " + lock + " here";
+  }
+  return "no recorded access to it holds a lock: protect it with one lock, or make it atomic";
 }
 
 }  // namespace
@@ -99,8 +130,32 @@ RaceView view_race(const Findings& findings, const RaceFinding& race, Symbolizer
   view.first = view_access(findings, model.accesses[race.first], symbolizer);
   view.second = view_access(findings, model.accesses[race.second], symbolizer);
   view.created = symbolizer.user_frame(variable.creation);
+  // A variable of a race-flag build is an 8-byte granule: the race is on the first byte both
+  // accesses touch, which names the object (a 4-byte int in the granule's upper half is not the
+  // symbol at the granule's start).
+  const unsigned shared_bytes = model.accesses[race.first].bytes & model.accesses[race.second].bytes;
+  const std::uint64_t first_byte = shared_bytes != 0 && variable.storage != Storage::kUnknown
+                                       ? static_cast<std::uint64_t>(__builtin_ctz(shared_bytes)) : 0;
+  const std::uint64_t address = (variable.id & ~(std::uint64_t{1} << 63)) + first_byte;
+  auto hex = [](std::uint64_t value) {
+    char text[32];
+    std::snprintf(text, sizeof text, "0x%llx", static_cast<unsigned long long>(value));
+    return std::string(text);
+  };
   if (!variable.name.empty()) {
     view.variable = variable.name;
+  } else if (variable.storage == Storage::kGlobal) {
+    Frame where;
+    where.module = variable.module;
+    where.offset = variable.module_offset + first_byte;
+    view.variable = symbolizer.data_name(where);
+    if (view.variable.empty()) view.variable = "global memory at " + hex(address);
+  } else if (variable.storage == Storage::kHeap) {
+    view.variable = "a heap block (byte " + std::to_string(variable.offset + first_byte) + " of " +
+                    std::to_string(variable.block_size) + " usable, at " + hex(address) + ")";
+    view.created_how = "allocated";
+  } else if (variable.storage == Storage::kStack) {
+    view.variable = "the stack of " + model.thread_label(variable.stack_owner) + " (at " + hex(address) + ")";
   } else if (variable.address_based) {
     char text[32];
     std::snprintf(text, sizeof text, "0x%llx",
@@ -109,6 +164,7 @@ RaceView view_race(const Findings& findings, const RaceFinding& race, Symbolizer
   } else {
     view.variable = "variable #" + std::to_string(variable.id);
   }
+  view.protection = protection(findings, race, view, symbolizer);
   std::vector<std::string> sites = {view.first.site.function + "|" + base_name(view.first.site.file),
                                     view.second.site.function + "|" + base_name(view.second.site.file)};
   std::sort(sites.begin(), sites.end());

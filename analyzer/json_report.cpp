@@ -33,6 +33,7 @@ nlohmann::json access_json(const Findings& findings, const AccessView& a) {
   const Thread& thread = findings.model->threads[a.thread];
   return {{"thread", {{"id", thread.tid}, {"name", thread.name}, {"label", a.thread_label}}},
           {"write", a.write},
+          {"access", a.what},
           {"held", a.held},
           {"site", frame_json(a.site)},
           {"stack", stack_json(a.stack)}};
@@ -103,6 +104,8 @@ void write_json_report(std::ostream& out, const Report& report) {
                       {"reason", "the accesses hold no common lock and nothing orders them"},
                       {"variable", r.view.variable},
                       {"created", frame_json(r.view.created)},
+                      {"created_how", r.view.created_how},
+                      {"lockset", r.view.protection},
                       {"fingerprint", r.view.fingerprint},
                       {"suppressed_by", r.suppressed_by},
                       {"in_baseline", r.in_baseline},

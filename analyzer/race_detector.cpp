@@ -9,7 +9,8 @@
 //    held locks, stack) and sorted by epoch: within a group the
 //    clocks grow with the epoch, so for each access b of one group only the first access a of the
 //    other group that b's clock does not cover needs checking (a binary search), not every pair.
-// 3. Races are reported once per variable and pair of stacks.
+// 3. Races are reported once per variable and pair of stacks, with the lock most of the
+//    variable's accesses held (the lock that could have protected it, Eraser's lockset evidence).
 #include "lockgraph/analysis/race_detector.h"
 
 #include "lockgraph/analysis/happens_before.h"
@@ -90,6 +91,7 @@ std::vector<RaceFinding> find_races(const TraceModel& model) {
   for (VariableIndex v = 0; v < by_variable.size(); ++v) {
     const auto& groups = by_variable[v];
     std::set<std::pair<StackIndex, StackIndex>> reported_sites;
+    const std::size_t races_before = races.size();
     for (std::size_t g1 = 0; g1 < groups.size(); ++g1) {
       for (std::size_t g2 = g1 + 1; g2 < groups.size(); ++g2) {
         const Group& first = groups[g1];
@@ -116,6 +118,22 @@ std::vector<RaceFinding> find_races(const TraceModel& model) {
           break;
         }
       }
+    }
+    if (races.size() == races_before) continue;
+    std::map<LockIndex, std::size_t> held_at;
+    std::size_t accesses = 0;
+    for (const Group& g : groups) {
+      accesses += g.accesses.size();
+      for (LockIndex l : g.held) held_at[l] += g.accesses.size();
+    }
+    auto guard = std::max_element(held_at.begin(), held_at.end(),
+                                  [](const auto& x, const auto& y) { return x.second < y.second; });
+    for (std::size_t r = races_before; r < races.size(); ++r) {
+      races[r].accesses = accesses;
+      if (guard == held_at.end()) continue;
+      races[r].has_guard = true;
+      races[r].guard = guard->first;
+      races[r].guarded_accesses = guard->second;
     }
   }
   return races;

@@ -170,7 +170,7 @@ void write_sarif_report(std::ostream& out, const Report& report) {
     for (const ReportedRace& r : report.races) {
       const RaceView& view = r.view;
       auto access_text = [](const AccessView& a) {
-        return std::string(a.write ? "write" : "read") + " by " + a.thread_label;
+        return a.what + " by " + a.thread_label;
       };
       nlohmann::json flows = nlohmann::json::array();
       for (const AccessView* a : {&view.second, &view.first})

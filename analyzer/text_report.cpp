@@ -130,7 +130,7 @@ void write_cycle(std::ostream& out, const ReportedCycle& reported, Symbolizer& s
 
 void write_access(std::ostream& out, const AccessView& access, const char* prefix,
                   Symbolizer& symbolizer, const Style& style) {
-  out << fmt::format("  {}{} by {}, holding {}:\n", prefix, access.write ? "write" : "read",
+  out << fmt::format("  {}{} by {}, holding {}:\n", prefix, access.what,
                      access.thread_label,
                      access.held.empty() ? "no lock" : fmt::format("{}", fmt::join(access.held, ", ")));
   write_stack(out, access.stack, symbolizer, style);
@@ -142,12 +142,14 @@ void write_race(std::ostream& out, const ReportedRace& race, Symbolizer& symboli
   if (!race.suppressed_by.empty()) out << "  (suppressed by '" << race.suppressed_by << "')\n";
   if (race.in_baseline) out << "  (known: in the baseline)\n";
   out << fmt::format("  on {}{}\n\n", view.variable,
-                     view.created.file.empty() ? "" : ", created at " + view.created.describe());
+                     view.created.file.empty() ? "" : ", " + view.created_how + " at " + view.created.describe());
   write_access(out, view.second, "", symbolizer, style);
   out << "\n";
   write_access(out, view.first, "Previous ", symbolizer, style);
   out << "\n  Nothing orders these two accesses: the threads hold no common lock, and no thread "
-         "start/join, unlock/lock of one mutex or annotated hand-off lies between them.\n";
+         "start/join, unlock/lock of one mutex, atomic release/acquire or annotated hand-off lies "
+         "between them.\n";
+  if (!view.protection.empty()) out << "  Lockset: " << view.protection << ".\n";
   out << fmt::format("SUMMARY: lockgraph: data race on {} {}\n\n", view.variable,
                      view.second.site.describe());
 }

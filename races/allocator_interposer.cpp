@@ -9,6 +9,7 @@
 #include <malloc.h>
 #include <cerrno>
 #include <cstddef>
+#include <new>
 
 #include "lockgraph/memory_access.h"
 
@@ -24,11 +25,32 @@ void* __libc_pvalloc(std::size_t);
 
 namespace {
 
-// Allocation sites are not recorded (pc null): one unwinding per malloc would cost more than the
-// allocation, and a site known only by malloc's caller is operator new's for every C++ object.
-void* allocated(void* block, const void*) {
-  if (block) lockgraph::rt::block_allocated(block, ::malloc_usable_size(block), nullptr);
+// `pc` is the allocating call's return address: the runtime unwinds once per site and thread.
+// operator new and delete are interposed too, so a C++ object's site is its new-expression, not
+// operator new's call to malloc (the same for every object).
+void* allocated(void* block, const void* pc) {
+  if (block) lockgraph::rt::block_allocated(block, ::malloc_usable_size(block), pc);
   return block;
+}
+
+// operator new's contract: retry through the new-handler, else throw std::bad_alloc.
+void* new_block(std::size_t size, std::size_t alignment, const void* pc) {
+  if (size == 0) size = 1;
+  for (;;) {
+    void* block = alignment > alignof(std::max_align_t) ? __libc_memalign(alignment, size) : __libc_malloc(size);
+    if (block) return allocated(block, pc);
+    std::new_handler handler = std::get_new_handler();
+    if (!handler) throw std::bad_alloc();
+    handler();
+  }
+}
+
+void* new_block_nothrow(std::size_t size, std::size_t alignment, const void* pc) noexcept {
+  try {
+    return new_block(size, alignment, pc);
+  } catch (...) {
+    return nullptr;
+  }
 }
 
 void freeing(void* block, const void* pc) {
@@ -75,3 +97,41 @@ LG_EXPORT int posix_memalign(void** out, std::size_t alignment, std::size_t size
 }
 LG_EXPORT void* valloc(std::size_t size) { return allocated(__libc_valloc(size), LG_PC()); }
 LG_EXPORT void* pvalloc(std::size_t size) { return allocated(__libc_pvalloc(size), LG_PC()); }
+
+// C++'s allocation functions: every replaceable form, so the site is the new-expression's.
+#define LG_NEW __attribute__((visibility("default")))
+LG_NEW void* operator new(std::size_t size) { return new_block(size, 0, LG_PC()); }
+LG_NEW void* operator new[](std::size_t size) { return new_block(size, 0, LG_PC()); }
+LG_NEW void* operator new(std::size_t size, const std::nothrow_t&) noexcept {
+  return new_block_nothrow(size, 0, LG_PC());
+}
+LG_NEW void* operator new[](std::size_t size, const std::nothrow_t&) noexcept {
+  return new_block_nothrow(size, 0, LG_PC());
+}
+LG_NEW void* operator new(std::size_t size, std::align_val_t a) {
+  return new_block(size, static_cast<std::size_t>(a), LG_PC());
+}
+LG_NEW void* operator new[](std::size_t size, std::align_val_t a) {
+  return new_block(size, static_cast<std::size_t>(a), LG_PC());
+}
+LG_NEW void* operator new(std::size_t size, std::align_val_t a, const std::nothrow_t&) noexcept {
+  return new_block_nothrow(size, static_cast<std::size_t>(a), LG_PC());
+}
+LG_NEW void* operator new[](std::size_t size, std::align_val_t a, const std::nothrow_t&) noexcept {
+  return new_block_nothrow(size, static_cast<std::size_t>(a), LG_PC());
+}
+#define LG_DELETE(...)                                       \
+  LG_NEW void operator delete(__VA_ARGS__) noexcept {        \
+    freeing(block, LG_PC());                                 \
+    __libc_free(block);                                      \
+  }                                                          \
+  LG_NEW void operator delete[](__VA_ARGS__) noexcept {      \
+    freeing(block, LG_PC());                                 \
+    __libc_free(block);                                      \
+  }
+LG_DELETE(void* block)
+LG_DELETE(void* block, std::size_t)
+LG_DELETE(void* block, const std::nothrow_t&)
+LG_DELETE(void* block, std::align_val_t)
+LG_DELETE(void* block, std::size_t, std::align_val_t)
+LG_DELETE(void* block, std::align_val_t, const std::nothrow_t&)

@@ -11,7 +11,6 @@
 #include "lockgraph/lock_path.h"
 #include "lockgraph/trace_format.h"
 #include "record_builder.h"
-#include "stack_depot.h"
 #include "sync_records.h"
 #include "trace_writer.h"
 
@@ -106,9 +105,7 @@ void block_freed(const void* address, std::size_t size, const void* pc) noexcept
   if (!ts || !address) return;
   {
     BufferGuard guard(*ts);
-    // Unwound at every free: free's caller is operator delete's for every C++ object, so no
-    // site key would tell two frees apart (the depot still stores each distinct stack once).
-    std::uint32_t stack = capture_and_intern_stack(ts->buffer, ts->stack_scratch, pc);
+    std::uint32_t stack = site_stack(*ts, kBlockSiteTag, pc, 1, pc);
     RecordBuilder record(ts->buffer, trace::kind::kFree);
     record.num("t", ts->tid)
         .num("e", ts->sync_epoch)

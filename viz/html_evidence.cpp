@@ -42,6 +42,7 @@ nlohmann::json edge_json(const analysis::EdgeView& e, analysis::Symbolizer& symb
 nlohmann::json access_json(const analysis::AccessView& a, analysis::Symbolizer& symbolizer) {
   return {{"thread", a.thread_label},
           {"write", a.write},
+          {"access", a.what},
           {"held", a.held},
           {"stack", frames_json(a.stack, symbolizer)}};
 }

@@ -51,6 +51,7 @@ struct AccessView {
   std::string thread_label;
   ThreadIndex thread = 0;
   bool write = false;
+  std::string what;                         // "read", "write", "atomic read", "atomic write", "free"
   std::vector<std::string> held;            // labels of the locks held
   std::vector<SourceFrame> stack;
   SourceFrame site;
@@ -59,7 +60,9 @@ struct AccessView {
 struct RaceView {
   const RaceFinding* race = nullptr;
   std::string variable;                     // its name, else "variable #id" / an address
-  SourceFrame created;                      // where a shared<T> was made
+  SourceFrame created;                      // where a shared<T> was made, a heap block allocated
+  std::string created_how = "created";      // "created" or "allocated"
+  std::string protection;                   // lockset evidence: what lock would have ordered them
   AccessView first;                         // the earlier one recorded
   AccessView second;
   std::string fingerprint;
