@@ -8,6 +8,19 @@ install(TARGETS lockgraph_runtime EXPORT lockgraphTargets
   ARCHIVE DESTINATION ${CMAKE_INSTALL_LIBDIR}
   INCLUDES DESTINATION ${CMAKE_INSTALL_INCLUDEDIR})
 install(TARGETS lockgraph RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR})
+# The race runtime and the entry points programs built with the race flags link (races/).
+if(TARGET lockgraph_races)
+  install(TARGETS lockgraph_races lockgraph_race_entry EXPORT lockgraphTargets
+    LIBRARY DESTINATION ${CMAKE_INSTALL_LIBDIR}
+    ARCHIVE DESTINATION ${CMAKE_INSTALL_LIBDIR}
+    INCLUDES DESTINATION ${CMAKE_INSTALL_INCLUDEDIR})
+endif()
+# pkg-config files for builds without CMake, relocatable (the prefix is found from the file).
+file(RELATIVE_PATH LOCKGRAPH_PC_PREFIX "/prefix/${CMAKE_INSTALL_LIBDIR}/pkgconfig" "/prefix")
+foreach(pc lockgraph lockgraph-races)
+  configure_file(${PROJECT_SOURCE_DIR}/cmake/${pc}.pc.in ${PROJECT_BINARY_DIR}/${pc}.pc @ONLY)
+  install(FILES ${PROJECT_BINARY_DIR}/${pc}.pc DESTINATION ${CMAKE_INSTALL_LIBDIR}/pkgconfig)
+endforeach()
 install(EXPORT lockgraphTargets NAMESPACE lockgraph:: DESTINATION ${CMAKE_INSTALL_LIBDIR}/cmake/lockgraph)
 
 configure_package_config_file(${PROJECT_SOURCE_DIR}/cmake/lockgraphConfig.cmake.in

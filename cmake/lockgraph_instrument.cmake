@@ -24,9 +24,15 @@ function(lockgraph_instrument target)
   get_target_property(target_compile_options ${target} COMPILE_OPTIONS)
   get_directory_property(directory_compile_options COMPILE_OPTIONS)
   set(compile_line "${target_compile_options} ${directory_compile_options}")
-  if(link_line MATCHES "-fsanitize=[^ ;]*(thread|address)" OR compile_line MATCHES "-fsanitize=[^ ;]*(address)")
+  set(clash "")
+  if(link_line MATCHES "-fsanitize=[^ ;]*(thread|address)")
+    set(clash "${CMAKE_MATCH_1} (on the link line)")
+  elseif(compile_line MATCHES "-fsanitize=[^ ;]*(address)")
+    set(clash "${CMAKE_MATCH_1}")
+  endif()
+  if(clash)
     message(FATAL_ERROR
-      "lockgraph_instrument(${target} RACES): '-fsanitize=...${CMAKE_MATCH_1}' is set for this "
+      "lockgraph_instrument(${target} RACES): '-fsanitize=' ${clash} is set for this "
       "target (CMAKE_*_FLAGS, or the target's or directory's options): on the link line it links "
       "the compiler's own sanitizer runtime, which cannot run together with lockgraph's race "
       "runtime, and AddressSanitizer cannot be combined with race instrumentation at all. Remove "

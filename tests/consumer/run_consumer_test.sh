@@ -42,4 +42,42 @@ if [ -z "$sanitizer" ]; then
   grep -q "lock-order-inversion" "$work/ctest.txt"
   echo "its ctest test under lockgraph run failed on the finding, as it should"
 fi
+# Races in plain code, from the installed package: CMake's lockgraph_instrument(... RACES), and a
+# hand-written two-step build with pkg-config (C with gcc, C++ with clang++), never linking TSan.
+if [ -z "$sanitizer" ]; then
+  races_found() {  # program: run it under the installed CLI, expect exit 1 with a data race
+    local out=$1; shift
+    local rs=0
+    "$work/prefix/bin/lockgraph" run --format json -o "$out.json" --trace-dir "$out.traces" -- "$@" >/dev/null 2>&1 || rs=$?
+    test "$rs" = 1
+    python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); assert d["summary"]["races_checked"]; assert any(f["kind"]=="data-race" for f in d["findings"])' "$out.json"
+  }
+  races_found "$work/cmake_races" "$work/build/consumer_races"
+  export PKG_CONFIG_PATH="$work/prefix/lib/pkgconfig"
+  gcc -std=gnu11 $(pkg-config --cflags lockgraph-races) -c "$source/tests/consumer/racy.c" -o "$work/racy.o"
+  gcc "$work/racy.o" -o "$work/racy_c" $(pkg-config --libs lockgraph-races)
+  clang++ -std=c++17 $(pkg-config --cflags lockgraph-races) -c "$source/tests/consumer/races.cpp" -o "$work/races.o"
+  clang++ "$work/races.o" -o "$work/races_cxx" $(pkg-config --libs lockgraph-races)
+  for program in "$work/racy_c" "$work/races_cxx"; do
+    if ldd "$program" | grep -q -e tsan -e clang_rt; then echo "$program links a sanitizer runtime"; exit 1; fi
+    races_found "$program" "$program"
+  done
+  # The wrappers' package too.
+  pkg-config --cflags --libs lockgraph | grep -q -- -llockgraph_runtime
+  # -fsanitize=thread on the link line is a configure-time error, not a broken program.
+  mkdir -p "$work/bad"
+  printf 'cmake_minimum_required(VERSION 3.25)
+project(bad LANGUAGES CXX)
+find_package(lockgraph CONFIG REQUIRED)
+add_executable(bad races.cpp)
+lockgraph_instrument(bad RACES)
+' >"$work/bad/CMakeLists.txt"
+  cp "$source/tests/consumer/races.cpp" "$work/bad/"
+  if cmake -S "$work/bad" -B "$work/bad/build" -DCMAKE_PREFIX_PATH="$work/prefix" \
+       -DCMAKE_EXE_LINKER_FLAGS=-fsanitize=thread >"$work/bad.txt" 2>&1; then
+    echo "a link line with -fsanitize=thread was accepted"; exit 1
+  fi
+  grep -q "reaches\|is set for this" "$work/bad.txt"
+  echo "races found in plain code built with CMake and with pkg-config (gcc, clang++); -fsanitize=thread on the link line refused"
+fi
 echo "consumer built against the installed package; installed CLI exit $status"
