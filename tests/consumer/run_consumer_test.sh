@@ -77,7 +77,7 @@ lockgraph_instrument(bad RACES)
        -DCMAKE_EXE_LINKER_FLAGS=-fsanitize=thread >"$work/bad.txt" 2>&1; then
     echo "a link line with -fsanitize=thread was accepted"; exit 1
   fi
-  grep -q "reaches\|is set for this" "$work/bad.txt"
+  grep -q "lockgraph_instrument(bad RACES): '-fsanitize=' thread" "$work/bad.txt"
   echo "races found in plain code built with CMake and with pkg-config (gcc, clang++); -fsanitize=thread on the link line refused"
 fi
 echo "consumer built against the installed package; installed CLI exit $status"
