@@ -15,6 +15,10 @@
 namespace lockgraph::analysis {
 namespace {
 
+// Where a 64-bit process's addresses end (x86-64 with 5-level paging, AArch64): an access range
+// beyond it is a corrupt record.
+constexpr std::uint64_t kAddressSpaceEnd = std::uint64_t{1} << 57;
+
 namespace k = trace::kind;
 
 // Full-mode event lines only count toward the analysis, and they are most of a full trace. One
@@ -309,6 +313,8 @@ class LgtraceReader {
     r.epoch = static_cast<std::uint32_t>(need(line, "e"));
     r.address = need(line, "a");
     r.size = need(line, "z");
+    if (r.address + r.size < r.address || r.address + r.size > kAddressSpaceEnd)
+      fail(line, "the range of record \"" + kind_ + "\" lies outside the address space");
     r.stack = builder_.stack(optional("s"));
     r.position = line;
     if (const auto* held = record_.array("h"))
@@ -333,6 +339,8 @@ class LgtraceReader {
     b.sequence = need(line, "q");
     b.address = need(line, "a");
     b.size = need(line, "z");
+    if (b.address + b.size < b.address || b.address + b.size > kAddressSpaceEnd)
+      fail(line, "the range of record \"alloc\" lies outside the address space");
     b.stack = builder_.stack(optional("s"));
     b.thread_stack = optional("st") != 0;
     memory_.allocation(b, static_cast<std::uint32_t>(need(line, "e")));
@@ -469,7 +477,7 @@ class LgtraceReader {
   TraceModel& model_;
   ModelBuilder builder_;
   FlatRecord record_;
-  MemoryLog memory_;
+  MemoryLog memory_{path_};
   std::string kind_;
   int minor_ = 0;
   bool header_read_ = false;

@@ -1,5 +1,7 @@
 #include "memory_log.h"
 
+#include "lockgraph/analysis/trace_error.h"
+
 #include <algorithm>
 #include <limits>
 #include <queue>
@@ -11,6 +13,9 @@ namespace {
 constexpr std::uint64_t kNoEnd = std::numeric_limits<std::uint64_t>::max();
 constexpr std::uint32_t kNoBlock = std::numeric_limits<std::uint32_t>::max();
 constexpr std::uint32_t kAfterFree = 0x80000000u;  // with a block: the life after its free
+// More memory shared by threads than any real run of this machine could analyze (1 GiB of
+// granules): a trace claiming it is refused, not analyzed for ever.
+constexpr std::uint64_t kMaxSharedGranules = std::uint64_t{1} << 27;
 
 struct PairHash {
   std::size_t operator()(const std::pair<std::uint64_t, std::uint32_t>& p) const {
@@ -54,13 +59,46 @@ void MemoryLog::resolve(ModelBuilder& builder) {
   std::vector<std::uint64_t> block_end(blocks_.size());
   for (std::size_t b = 0; b < blocks_.size(); ++b) block_end[b] = freed_at(blocks_[b]);
 
-  // The granules someone accessed (a free's granules count only where another access was).
+  // The granules that can race: touched by two threads or more, and by some access that is not a
+  // free. A sweep over the ranges' ends, so a large copy or free one thread alone made costs its
+  // two ends, not a granule each.
   std::vector<std::uint64_t> granules;
-  for (const Range& r : ranges_)
-    if (!r.frees && r.size > 0)
-      for (std::uint64_t g = r.address >> 3; g <= (r.address + r.size - 1) >> 3; ++g) granules.push_back(g);
-  std::sort(granules.begin(), granules.end());
-  granules.erase(std::unique(granules.begin(), granules.end()), granules.end());
+  {
+    struct End {
+      std::uint64_t granule;  // first granule in, or first granule past the range
+      bool opens;
+      ThreadIndex thread;
+      bool frees;
+    };
+    std::vector<End> ends;
+    for (const Range& r : ranges_) {
+      if (r.size == 0) continue;
+      ends.push_back({r.address >> 3, true, r.thread, r.frees});
+      ends.push_back({((r.address + r.size - 1) >> 3) + 1, false, r.thread, r.frees});
+    }
+    std::sort(ends.begin(), ends.end(), [](const End& a, const End& b) { return a.granule < b.granule; });
+    std::unordered_map<ThreadIndex, std::uint32_t> open_by_thread;
+    std::size_t not_free = 0;
+    for (std::size_t i = 0; i < ends.size();) {
+      const std::uint64_t at = ends[i].granule;
+      for (; i < ends.size() && ends[i].granule == at; ++i) {
+        const End& e = ends[i];
+        if (e.opens) {
+          ++open_by_thread[e.thread];
+        } else if (--open_by_thread[e.thread] == 0) {
+          open_by_thread.erase(e.thread);
+        }
+        if (!e.frees) e.opens ? ++not_free : --not_free;
+      }
+      if (open_by_thread.size() < 2 || not_free == 0 || i == ends.size()) continue;
+      const std::uint64_t until = ends[i].granule;
+      if (granules.size() + (until - at) > kMaxSharedGranules)
+        throw TraceError(path_ + ": more than " + std::to_string(kMaxSharedGranules) +
+                         " granules of 8 bytes are touched by two threads or more: too much shared memory to "
+                         "analyze (is the trace corrupt?)");
+      for (std::uint64_t g = at; g < until; ++g) granules.push_back(g);
+    }
+  }
 
   // For each granule, the blocks that ever covered it, in sequence order: a sweep over blocks by
   // start address, keeping those not yet ended (a block's reuses are few, so the set stays small).

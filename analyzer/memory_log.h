@@ -13,6 +13,7 @@
 #pragma once
 
 #include <cstdint>
+#include <string>
 #include <utility>
 #include <vector>
 
@@ -60,7 +61,10 @@ class MemoryLog {
   bool empty() const { return ranges_.empty(); }
 
   // Adds the variables and accesses to the model (the builder's process) and forgets the log.
+  // Throws TraceError (naming the trace) if the shared memory is too large to analyze.
   void resolve(ModelBuilder& builder);
+
+  explicit MemoryLog(std::string path) : path_(std::move(path)) {}
 
  private:
   struct EpochStart {
@@ -68,6 +72,7 @@ class MemoryLog {
     std::uint32_t epoch;
     std::uint64_t sequence;
   };
+  std::string path_;
   std::vector<Range> ranges_;
   std::vector<Block> blocks_;
   std::vector<EpochStart> epoch_starts_;

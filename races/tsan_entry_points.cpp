@@ -2,7 +2,8 @@
 // compile line only), linked into the program itself (liblockgraph_race_entry.a): through a shared
 // library's PLT even empty ones cost as much as all of TSan (../shared/design-races.md).
 //
-// Each access first meets a per-thread filter: a thread's second access to the same bytes in one
+// Each access first meets the thread's open runs (lock_path.h: consecutive first accesses from one
+// site, one record for a swept array), then a per-thread filter: a thread's second access to the same bytes in one
 // sync epoch races with exactly what its first one races with (the held locks and the thread's
 // clock are the same; race_hooks.cpp), so only first accesses go on to the runtime. The filter is
 // keyed by (8-byte granule, epoch) and keeps which bytes were read and written; atomic accesses
@@ -45,9 +46,29 @@ __thread RangeSlot t_ranges[kRangeSlots] __attribute__((tls_model("initial-exec"
 
 constexpr std::uintptr_t kAtomicKey = std::uintptr_t{1} << 63;
 
+// The thread's open runs (lock_path.h): an access inside one of the same kind is recorded already;
+// one that continues a run from the same site extends it. Runs are always of the current epoch
+// (the runtime closes them when it ends). "The same site" is code within kSameSite bytes of the
+// run's: an unrolled loop touches consecutive elements from a copy of the statement each (clang
+// unrolls by 4 at -O2), and the run keeps the first copy's stack, which names the same line.
+constexpr std::uintptr_t kSameSite = 512;
+inline bool in_open_run(std::uintptr_t at, std::size_t size, std::uint32_t flags, const void* pc) {
+  for (lockgraph::rt::AccessRun& run : lockgraph::rt::tls_lock_path.runs) {
+    if (run.flags != flags) continue;
+    if (at >= run.begin && at + size <= run.end) return true;
+    const auto site = reinterpret_cast<std::uintptr_t>(pc), run_site = reinterpret_cast<std::uintptr_t>(run.pc);
+    if (at == run.end && run.begin != run.end && site - run_site + kSameSite < 2 * kSameSite) {
+      run.end = at + size;
+      return true;
+    }
+  }
+  return false;
+}
+
 void range_access(const void* address, std::size_t size, std::uint32_t flags, const void* pc) {
   if (size == 0) return;
   auto start = reinterpret_cast<std::uintptr_t>(address);
+  if (in_open_run(start, size, flags, pc)) return;
   const std::uint32_t epoch = lockgraph::rt::tls_lock_path.sync_epoch;
   RangeSlot& slot = t_ranges[(start ^ (start >> 7) ^ size) & (kRangeSlots - 1)];
   if (slot.start == start && slot.size == size && slot.epoch == epoch &&
@@ -61,6 +82,7 @@ void range_access(const void* address, std::size_t size, std::uint32_t flags, co
 // An access of `size` bytes (1 to 8) at `address`.
 inline void access(const void* address, std::size_t size, std::uint32_t flags, const void* pc) {
   auto at = reinterpret_cast<std::uintptr_t>(address);
+  if (in_open_run(at, size, flags, pc)) return;
   const unsigned offset = at & 7;
   if (offset + size > 8) return range_access(address, size, flags, pc);  // crosses a granule
   const std::uint8_t bytes = static_cast<std::uint8_t>(((1u << size) - 1) << offset);

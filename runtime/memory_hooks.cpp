@@ -8,6 +8,9 @@
 // block's allocations, and a block's earlier life never races with its later one.
 #include "lockgraph/memory_access.h"
 
+#include <charconv>
+#include <iterator>
+
 #include "lockgraph/lock_path.h"
 #include "lockgraph/trace_format.h"
 #include "record_builder.h"
@@ -33,6 +36,14 @@ ThreadState* program_thread(const ReentryGuard& reentry) noexcept {
   return reentry ? current_thread_state() : nullptr;
 }
 
+// One record for the bytes [begin, end) of a run or an access, in the thread's current epoch.
+void append_access(ThreadState& ts, std::uintptr_t begin, std::uintptr_t end, std::uint32_t flags,
+                   std::uint32_t stack, const std::uint64_t* held, std::size_t held_count) {
+  char line[kAccessRecordRoom];
+  std::size_t n = format_access_record(line, ts.tid, ts.sync_epoch, begin, end, flags, stack, held, held_count);
+  ts.buffer.append(line, n);
+}
+
 }  // namespace
 
 void races_enabled() noexcept {
@@ -54,22 +65,71 @@ void races_enabled() noexcept {
   flush_if_needed(*ts);
 }
 
+std::size_t format_access_record(char (&out)[kAccessRecordRoom], ThreadId tid, std::uint32_t epoch,
+                                 std::uintptr_t begin, std::uintptr_t end, std::uint32_t flags,
+                                 std::uint32_t stack, const std::uint64_t* held, std::size_t held_count) noexcept {
+  // Fixed room, no allocation: this also runs in signal handlers (the final flush). 64 holds of 20
+  // digits at most, seven numbers: under kAccessRecordRoom.
+  char* at = out;
+  char* const limit = out + kAccessRecordRoom;
+  auto text = [&](const char* s) {
+    while (*s && at < limit) *at++ = *s++;
+  };
+  auto number = [&](std::uint64_t v) { at = std::to_chars(at, limit, v).ptr; };
+  text("{\"k\":\"");
+  text(trace::kind::kMemory);
+  text("\",\"t\":");
+  number(tid);
+  text(",\"e\":");
+  number(epoch);
+  text(",\"a\":");
+  number(begin);
+  text(",\"z\":");
+  number(end - begin);
+  text(",\"f\":");
+  number(flags);
+  text(",\"s\":");
+  number(stack);
+  text(",\"h\":[");
+  for (std::size_t i = 0; i < held_count && i < 64; ++i) {
+    if (i) text(",");
+    number(held[i]);
+  }
+  text("]}\n");
+  return static_cast<std::size_t>(at - out);
+}
+
+void append_access_runs(ThreadState& ts) noexcept {
+  if (!ts.path) return;
+  for (AccessRun& r : ts.path->runs) {
+    if (r.begin != r.end) append_access(ts, r.begin, r.end, r.flags, r.stack, r.held, r.held_count);
+    r = AccessRun{};
+  }
+}
+
 void memory_accessed(const void* address, std::size_t size, std::uint32_t flags, const void* pc) noexcept {
   ReentryGuard reentry;
   ThreadState* ts = program_thread(reentry);
-  if (!ts || size == 0) return;
+  if (!ts || size == 0 || !ts->path) return;
   {
     BufferGuard guard(*ts);
-    std::uint32_t stack = site_stack(*ts, kMemorySiteTag, pc, flags, pc);
-    RecordBuilder record(ts->buffer, trace::kind::kMemory);
-    record.num("t", ts->tid)
-        .num("e", ts->sync_epoch)
-        .num("a", reinterpret_cast<std::uintptr_t>(address))
-        .num("z", size)
-        .num("f", flags)
-        .num("s", stack);
-    append_held(record, *ts);
-    record.end();
+    const std::uint32_t stack = site_stack(*ts, kMemorySiteTag, pc, flags, pc);
+    const auto begin = reinterpret_cast<std::uintptr_t>(address);
+    // A new run in place of the oldest, which is written now; a thread holding more locks than
+    // a run keeps writes the access at once.
+    AccessRun& run = ts->path->runs[ts->path->next_run++ % kAccessRuns];
+    if (run.begin != run.end) append_access(*ts, run.begin, run.end, run.flags, run.stack, run.held, run.held_count);
+    run = AccessRun{};
+    if (ts->held.size() > std::size(run.held)) {
+      std::uint64_t held[64];
+      std::size_t n = 0;
+      for (const HeldLock& h : ts->held)
+        if (n < std::size(held)) held[n++] = h.lock;
+      append_access(*ts, begin, begin + size, flags, stack, held, n);
+    } else {
+      run = {begin, begin + size, pc, flags, stack, 0, {}};
+      for (const HeldLock& h : ts->held) run.held[run.held_count++] = h.lock;
+    }
   }
   flush_if_needed(*ts);
 }

@@ -32,6 +32,13 @@ void record_sync(ThreadState& ts, char op, char kind, std::uint64_t id) noexcept
 void record_block_start(ThreadState& ts, const void* address, std::size_t size, const void* pc,
                         bool thread_stack = false) noexcept;
 
+// The record of an access (or a run of them) of a race-flag build, formatted into `out` without
+// allocating (the final flush of a signal handler writes open runs too). Returns its length.
+inline constexpr std::size_t kAccessRecordRoom = 1536;
+std::size_t format_access_record(char (&out)[kAccessRecordRoom], ThreadId tid, std::uint32_t epoch,
+                                 std::uintptr_t begin, std::uintptr_t end, std::uint32_t flags,
+                                 std::uint32_t stack, const std::uint64_t* held, std::size_t held_count) noexcept;
+
 // The stack of an access, allocation or creation site, captured once per (tag, site, extra) and
 // thread. `innermost`, if given, is the return address the stack starts at (frames above it, the
 // race entry points linked into the program, are dropped). Caller holds the buffer guard.

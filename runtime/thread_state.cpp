@@ -49,6 +49,8 @@ void end_thread(ThreadState& state) {
   {
     BufferGuard guard(state);
     append_counts(state);
+    append_access_runs(state);
+    state.path = nullptr;  // the thread's TLS goes with it; a flush from another thread must not read it
     state.held.detach();
     state.chains.stop_mirroring();
     state.chains.clear();
@@ -91,8 +93,13 @@ ThreadState* make_state(ThreadId tid) {
   ThreadState* state = claim_state();
   state->tid = tid;
   const bool again = tid == tls_tid;  // the thread ended and does more (at exit)
+  state->path = nullptr;  // its runs were written when it ended; a new thread has none
+  for (AccessRun& r : tls_lock_path.runs) r = AccessRun{};
   state->set_segment(again ? tls_ended_segment : 0);
   state->set_sync_epoch(again ? tls_ended_epoch + 1 : 0);
+  // A state re-made after the thread ended has no lock path: nothing would end it again before
+  // the thread's TLS goes (its accesses after its end are not recorded).
+  if (!again) state->path = &tls_lock_path;
   std::fill(std::begin(state->recorded_accesses), std::end(state->recorded_accesses), 0);
   state->held.attach(&tls_lock_path);
   state->chains.mirror_to(&tls_lock_path);

@@ -95,10 +95,16 @@ struct WaitSnapshot {
   std::atomic<std::uint32_t> held_stack[kMaxHeld] = {};
 };
 
+struct ThreadState;
+// Appends a record for each of `state`'s open access runs and closes them (memory_hooks.cpp). Caller
+// holds the state's buffer guard.
+void append_access_runs(ThreadState& state) noexcept;
+
 struct ThreadState {
   ThreadId tid = 0;
   std::uint32_t segment = 0;  // bumped at every start/join this thread performs (set_segment)
   std::uint32_t sync_epoch = 0;  // bumped at every sync record (race detection)
+  LockPath* path = nullptr;       // the owning thread's lock path (its open access runs)
 
   // Accesses already recorded in this sync epoch (direct-mapped: a collision re-records, harmlessly).
   static constexpr std::size_t kAccessFilterSize = 256;
@@ -124,9 +130,17 @@ struct ThreadState {
 
   // Segments go into chain keys: the lock path reads a premixed copy. Owning thread only.
   // The race entry points (races/) key their first-access filter by the epoch: they read a copy.
+  // The epoch's open access runs are written first (they belong to it). Owning thread, with the
+  // buffer guard held (or on a state no other thread sees yet).
   void set_sync_epoch(std::uint32_t value) {
+    if (path && has_open_runs(*path)) append_access_runs(*this);
     sync_epoch = value;
     tls_lock_path.sync_epoch = value;
+  }
+  static bool has_open_runs(const LockPath& p) {
+    for (const AccessRun& r : p.runs)
+      if (r.begin != r.end) return true;
+    return false;
   }
   void set_segment(std::uint32_t value) {
     segment = value;

@@ -153,6 +153,16 @@ void report_new_counts(ThreadState& state, Counts& counts) {
 // Caller holds the state's buffer flag.
 void write_state_locked(ThreadState& state) noexcept {
   hand_over_records(state);
+  // Open access runs (race-flag builds) are written straight to the file: this runs in signal
+  // handlers too, where the buffer must not grow. They stay open: the owner, still running, may
+  // extend them, and then writes them again (a repeat, which changes no verdict).
+  if (state.path)
+    for (const AccessRun& r : state.path->runs)
+      if (r.begin != r.end) {
+        char line[kAccessRecordRoom];
+        trace_file_append(line, format_access_record(line, state.tid, state.sync_epoch, r.begin, r.end, r.flags,
+                                                     r.stack, r.held, r.held_count));
+      }
   CountWriter counts([](const char* data, std::size_t size) { trace_file_append(data, size); },
                      state.tid);
   report_new_counts(state, counts);

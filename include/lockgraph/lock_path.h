@@ -51,6 +51,23 @@ struct ChainEntry {
 };
 static_assert(sizeof(ChainEntry) == 16);
 
+// A run of a thread's first accesses in one sync epoch (programs built with the race flags): the
+// bytes [begin, end), read or written from one site, as one record instead of one per granule (an
+// array swept in a loop is one run). The race entry points extend an open run inline; the runtime
+// opens runs and writes each as one record when it closes: replaced by a new run, at the end of
+// the epoch (the thread's held locks are the same all through it), of the thread, or when the
+// process writes its trace at exit.
+struct AccessRun {
+  std::uintptr_t begin = 0;  // empty when begin == end
+  std::uintptr_t end = 0;
+  const void* pc = nullptr;  // the site, as the entry points see it
+  std::uint32_t flags = 0;   // access_flag bits (memory_access.h)
+  std::uint32_t stack = 0;
+  std::uint32_t held_count = 0;  // the locks held in the epoch (a thread holding more opens none)
+  std::uint64_t held[4] = {};
+};
+inline constexpr std::size_t kAccessRuns = 4;
+
 // The calling thread's lock path. Only the owning thread reads or writes it; the runtime's
 // ThreadState owns the memory it points into and keeps it current on its slow paths.
 struct LockPath {
@@ -63,6 +80,8 @@ struct LockPath {
   std::uint32_t index_shift = 63;  // home slot = key >> index_shift (the key's high bits)
   int depth = 0;                   // > 0 while the runtime itself runs (ReentryGuard)
   std::uint32_t sync_epoch = 0;    // the thread's sync epoch: the race entry points' filter key
+  std::uint32_t next_run = 0;      // which of `runs` a new run replaces (round robin)
+  AccessRun runs[kAccessRuns];     // open runs of first accesses in this epoch (race flags)
 };
 
 // Used by name, never through a reference: GCC 12 with -fsanitize=address,undefined miscompiles
