@@ -13,9 +13,9 @@ namespace {
 constexpr std::uint64_t kNoEnd = std::numeric_limits<std::uint64_t>::max();
 constexpr std::uint32_t kNoBlock = std::numeric_limits<std::uint32_t>::max();
 constexpr std::uint32_t kAfterFree = 0x80000000u;  // with a block: the life after its free
-// More memory shared by threads than any real run of this machine could analyze (1 GiB of
-// granules): a trace claiming it is refused, not analyzed for ever.
-constexpr std::uint64_t kMaxSharedGranules = std::uint64_t{1} << 27;
+// More pieces of shared memory than any real run of this machine could analyze: a trace claiming
+// them is refused, not analyzed for ever.
+constexpr std::uint64_t kMaxSegments = std::uint64_t{1} << 27;
 
 struct PairHash {
   std::size_t operator()(const std::pair<std::uint64_t, std::uint32_t>& p) const {
@@ -59,13 +59,13 @@ void MemoryLog::resolve(ModelBuilder& builder) {
   std::vector<std::uint64_t> block_end(blocks_.size());
   for (std::size_t b = 0; b < blocks_.size(); ++b) block_end[b] = freed_at(blocks_[b]);
 
-  // The granules that can race: touched by two threads or more, and by some access that is not a
+  // The bytes that can race: touched by two threads or more, and by some access that is not a
   // free. A sweep over the ranges' ends, so a large copy or free one thread alone made costs its
-  // two ends, not a granule each.
-  std::vector<std::uint64_t> granules;
+  // two ends, not a byte or granule each.
+  std::vector<std::pair<std::uint64_t, std::uint64_t>> shared;  // [begin, end), in order
   {
     struct End {
-      std::uint64_t granule;  // first granule in, or first granule past the range
+      std::uint64_t at;  // first byte in, or first byte past the range
       bool opens;
       ThreadIndex thread;
       bool frees;
@@ -73,15 +73,15 @@ void MemoryLog::resolve(ModelBuilder& builder) {
     std::vector<End> ends;
     for (const Range& r : ranges_) {
       if (r.size == 0) continue;
-      ends.push_back({r.address >> 3, true, r.thread, r.frees});
-      ends.push_back({((r.address + r.size - 1) >> 3) + 1, false, r.thread, r.frees});
+      ends.push_back({r.address, true, r.thread, r.frees});
+      ends.push_back({r.address + r.size, false, r.thread, r.frees});
     }
-    std::sort(ends.begin(), ends.end(), [](const End& a, const End& b) { return a.granule < b.granule; });
+    std::sort(ends.begin(), ends.end(), [](const End& x, const End& y) { return x.at < y.at; });
     std::unordered_map<ThreadIndex, std::uint32_t> open_by_thread;
     std::size_t not_free = 0;
     for (std::size_t i = 0; i < ends.size();) {
-      const std::uint64_t at = ends[i].granule;
-      for (; i < ends.size() && ends[i].granule == at; ++i) {
+      const std::uint64_t at = ends[i].at;
+      for (; i < ends.size() && ends[i].at == at; ++i) {
         const End& e = ends[i];
         if (e.opens) {
           ++open_by_thread[e.thread];
@@ -91,34 +91,66 @@ void MemoryLog::resolve(ModelBuilder& builder) {
         if (!e.frees) e.opens ? ++not_free : --not_free;
       }
       if (open_by_thread.size() < 2 || not_free == 0 || i == ends.size()) continue;
-      const std::uint64_t until = ends[i].granule;
-      if (granules.size() + (until - at) > kMaxSharedGranules)
-        throw TraceError(path_ + ": more than " + std::to_string(kMaxSharedGranules) +
-                         " granules of 8 bytes are touched by two threads or more: too much shared memory to "
-                         "analyze (is the trace corrupt?)");
-      for (std::uint64_t g = at; g < until; ++g) granules.push_back(g);
+      if (!shared.empty() && shared.back().second == at) shared.back().second = ends[i].at;
+      else shared.push_back({at, ends[i].at});
     }
   }
 
-  // For each granule, the blocks that ever covered it, in sequence order: a sweep over blocks by
+  // The shared bytes cut into segments at every end of a range, a block or a benign annotation
+  // inside them: the accesses covering a segment cover all of it, and so do its blocks, so one
+  // segment (in one life of the memory) is one variable, however many bytes it spans (a buffer
+  // written by one thread and read by another is one, not a thousand granules).
+  std::vector<std::uint64_t> cuts;
+  auto cut = [&](std::uint64_t at) {
+    auto it = std::upper_bound(shared.begin(), shared.end(), std::make_pair(at, kNoEnd));
+    if (it != shared.begin() && at > (it - 1)->first && at < (it - 1)->second) cuts.push_back(at);
+  };
+  for (const Range& r : ranges_) {
+    cut(r.address);
+    cut(r.address + r.size);
+  }
+  for (const Block& b : blocks_) {
+    cut(b.address);
+    cut(b.address + b.size);
+  }
+  for (const auto& [begin, end] : benign_) {
+    cut(begin);
+    cut(end);
+  }
+  for (const auto& [begin, end] : shared) {
+    cuts.push_back(begin);
+    cuts.push_back(end);
+  }
+  std::sort(cuts.begin(), cuts.end());
+  cuts.erase(std::unique(cuts.begin(), cuts.end()), cuts.end());
+  std::vector<std::pair<std::uint64_t, std::uint64_t>> segments;
+  for (std::size_t i = 0; i + 1 < cuts.size(); ++i) {
+    auto it = std::upper_bound(shared.begin(), shared.end(), std::make_pair(cuts[i], kNoEnd));
+    if (it != shared.begin() && cuts[i] < (it - 1)->second) segments.push_back({cuts[i], cuts[i + 1]});
+  }
+  if (segments.size() > kMaxSegments)
+    throw TraceError(path_ + ": more than " + std::to_string(kMaxSegments) +
+                     " pieces of memory are shared by threads: too many to analyze (is the trace corrupt?)");
+
+  // For each segment, the blocks that ever covered it, in sequence order: a sweep over blocks by
   // start address, keeping those not yet ended (a block's reuses are few, so the set stays small).
   std::vector<std::uint32_t> by_start(blocks_.size());
   for (std::uint32_t b = 0; b < by_start.size(); ++b) by_start[b] = b;
   std::sort(by_start.begin(), by_start.end(),
-            [&](std::uint32_t a, std::uint32_t b) { return blocks_[a].address < blocks_[b].address; });
-  std::vector<std::vector<std::uint32_t>> covering(granules.size());
+            [&](std::uint32_t x, std::uint32_t y) { return blocks_[x].address < blocks_[y].address; });
+  std::vector<std::vector<std::uint32_t>> covering(segments.size());
   {
     std::vector<std::uint32_t> active;
     std::size_t next = 0;
-    for (std::size_t i = 0; i < granules.size(); ++i) {
-      const std::uint64_t at = granules[i] << 3;
-      while (next < by_start.size() && blocks_[by_start[next]].address < at + 8) active.push_back(by_start[next++]);
+    for (std::size_t i = 0; i < segments.size(); ++i) {
+      const std::uint64_t at = segments[i].first;
+      while (next < by_start.size() && blocks_[by_start[next]].address <= at) active.push_back(by_start[next++]);
       active.erase(std::remove_if(active.begin(), active.end(),
                                   [&](std::uint32_t b) { return blocks_[b].address + blocks_[b].size <= at; }),
                    active.end());
       covering[i] = active;
       std::sort(covering[i].begin(), covering[i].end(),
-                [&](std::uint32_t a, std::uint32_t b) { return blocks_[a].sequence < blocks_[b].sequence; });
+                [&](std::uint32_t x, std::uint32_t y) { return blocks_[x].sequence < blocks_[y].sequence; });
     }
   }
 
@@ -142,15 +174,15 @@ void MemoryLog::resolve(ModelBuilder& builder) {
   }
 
   std::unordered_map<std::pair<std::uint64_t, std::uint32_t>, VariableIndex, PairHash> variables;
-  auto variable = [&](std::size_t granule_index, std::uint32_t block) {
-    const std::uint64_t granule = granules[granule_index];
-    auto [it, inserted] = variables.try_emplace({granule, block}, static_cast<VariableIndex>(model.variables.size()));
+  auto variable = [&](std::size_t segment, std::uint32_t block) {
+    const std::uint64_t at = segments[segment].first;
+    auto [it, inserted] = variables.try_emplace({at, block}, static_cast<VariableIndex>(model.variables.size()));
     if (!inserted) return it->second;
     Variable& v = model.variables.emplace_back();
     v.process = builder.process();
-    v.id = (granule << 3) | (std::uint64_t{1} << 63);
+    v.id = at | (std::uint64_t{1} << 63);
+    v.size = segments[segment].second - at;
     v.address_based = true;
-    const std::uint64_t at = granule << 3;
     if (block != kNoBlock && !(block & kAfterFree)) {
       const Block& b = blocks_[block];
       v.storage = b.thread_stack ? Storage::kStack : Storage::kHeap;
@@ -173,13 +205,12 @@ void MemoryLog::resolve(ModelBuilder& builder) {
   for (Range& r : ranges_) {
     if (r.size == 0) continue;
     const std::uint64_t end = r.address + r.size, ends_at = epoch_end(r.thread, r.epoch);
-    auto first = std::lower_bound(granules.begin(), granules.end(), r.address >> 3);
-    for (auto g = first; g != granules.end() && (*g << 3) < end; ++g) {
-      const std::uint64_t at = *g << 3;
-      if (benign(at)) continue;
-      const std::uint64_t lo = std::max(r.address, at), hi = std::min(end, at + 8);
-      const std::size_t index = static_cast<std::size_t>(g - granules.begin());
-      // The latest block covering the granule that began before this access's epoch ended.
+    auto first = std::upper_bound(segments.begin(), segments.end(), std::make_pair(r.address, kNoEnd));
+    if (first != segments.begin() && (first - 1)->second > r.address) --first;
+    for (auto g = first; g != segments.end() && g->first < end; ++g) {
+      if (benign(g->first)) continue;
+      const std::size_t index = static_cast<std::size_t>(g - segments.begin());
+      // The latest block covering the segment that began before this access's epoch ended.
       const auto& blocks = covering[index];
       auto after = std::lower_bound(blocks.begin(), blocks.end(), ends_at, [&](std::uint32_t b, std::uint64_t q) {
         return blocks_[b].sequence < q;
@@ -194,7 +225,6 @@ void MemoryLog::resolve(ModelBuilder& builder) {
       a.write = r.write;
       a.atomic = r.atomic;
       a.frees = r.frees;
-      a.bytes = static_cast<std::uint8_t>(((1u << (hi - lo)) - 1) << (lo - at));
       a.stack = r.stack;
       a.held = r.held;
       a.position = r.position;

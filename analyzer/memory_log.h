@@ -1,15 +1,16 @@
 // The memory accesses of a program built with the race flags, as read from one trace, and how they
 // become the model's variables and accesses.
 //
-// The runtime records an access as an address range (the entry points' first access per sync
-// epoch) and heap blocks as allocations and frees. Here each range becomes one access per 8-byte
-// granule it touches, with a mask of the bytes (two threads writing different bytes of one word
-// do not race), and each granule is one variable per life of the memory: an access belongs to the
+// The runtime records an access as an address range (a run of first accesses per sync epoch) and
+// heap blocks as allocations and frees. Here the bytes two threads touched are cut into segments
+// at every end of a range, a block or a benign annotation, so every access covers a segment whole
+// or not at all (two threads writing different bytes of one word touch different segments and do
+// not race), and each segment is one variable per life of the memory: an access belongs to the
 // latest allocation covering it that came before the end of the access's epoch (allocations and
 // frees end their thread's epoch and carry a global sequence number), unless that block was freed
 // before the access's epoch began: the access is then to memory the allocator reused without
 // telling (glibc's own allocations), a life of its own. A free is a write of the whole block; it
-// only matters where someone else accessed the block, so only those granules are kept.
+// only matters where someone else accessed the block.
 #pragma once
 
 #include <cstdint>

@@ -1,5 +1,5 @@
 // Race verdicts of race-flag builds against a brute-force model, on random runs: the trace reader
-// (ranges split into 8-byte granules with byte masks, heap blocks' lives), happens-before and the
+// (shared memory cut into segments every access covers whole, heap blocks' lives), happens-before and the
 // race detector's pruned pair search together must find exactly the granules where some pair of
 // byte accesses races by the definition, checked pair by pair and byte by byte. And the
 // first-access filter is sound: a trace with every repeated access gives the same verdicts as its
@@ -186,8 +186,11 @@ std::set<std::uint64_t> analyzer_verdict(const std::string& text) {
   TempDir dir;
   TraceModel model = load_traces({dir.write("run.lgtrace", text)});
   std::set<std::uint64_t> granules;
-  for (const RaceFinding& r : find_races(model))
-    granules.insert((model.variables[r.variable].id & ~(std::uint64_t{1} << 63)) >> 3);
+  for (const RaceFinding& r : find_races(model)) {
+    const Variable& v = model.variables[r.variable];
+    const std::uint64_t begin = v.id & ~(std::uint64_t{1} << 63);
+    for (std::uint64_t byte = begin; byte < begin + std::max<std::uint64_t>(v.size, 1); ++byte) granules.insert(byte >> 3);
+  }
   return granules;
 }
 

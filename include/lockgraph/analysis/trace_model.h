@@ -110,7 +110,9 @@ struct Variable {
   bool address_based = false;  // LOCKGRAPH_READ/WRITE of an address rather than a shared<T>
   std::string name;
   StackIndex creation = 0;
-  // Programs built with the race flags: the variable is an 8-byte granule at `id`'s address.
+  // Programs built with the race flags: the variable is `size` bytes at `id`'s address (a piece of
+  // memory every recorded access covers whole or not at all).
+  std::uint64_t size = 0;
   Storage storage = Storage::kUnknown;
   std::uint32_t module = 0;         // kGlobal: module and offset from its load bias
   std::uint64_t module_offset = 0;
@@ -125,7 +127,7 @@ struct Access {
   std::uint32_t epoch = 0;
   VariableIndex variable = 0;
   bool write = false;
-  std::uint8_t bytes = 0xff;  // which bytes of an 8-byte granule (race-flag builds); else all
+  std::uint8_t bytes = 0xff;  // which bytes of the variable (all, unless a format says otherwise)
   bool atomic = false;        // an atomic operation: never races with another atomic one
   bool frees = false;         // the write of a free(): the block's life ends
   StackIndex stack = 0;
