@@ -15,7 +15,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 source_dir=$(cd "$here/.." && pwd)
 build=${2:-$source_dir/build}
 read -r -a workloads <<<"${WORKLOADS:-memory locks mixed}"
-declare -A size=([memory]=40 [locks]=200000 [mixed]=20000)
+declare -A size=([memory]=400 [locks]=500000 [mixed]=100000)
 cli=$build/cli/lockgraph
 libdir=$build/races
 [ -x "$cli" ] && [ -f "$libdir/liblockgraph_race_entry.a" ] || { echo "bench/races.sh: build lockgraph first ($build)" >&2; exit 2; }
