@@ -29,6 +29,7 @@ struct MappedTrace {
   std::atomic<bool> direct{false};          // appends pwrite at their offset instead of copying
   std::atomic<int> copying{0};              // appends copying into the mapping right now
   std::atomic_flag file_busy = ATOMIC_FLAG_INIT;  // a grow, a direct write or the final cut
+  std::uint64_t released = 0;  // the mapping's pages below this left the process (under file_busy)
   std::atomic<int> error{0};
   std::atomic<std::uint64_t> lost{0};
 };
@@ -78,6 +79,17 @@ bool grow_locked(std::uint64_t needed) {
     return false;
   }
   g_trace.mapped.store(want, std::memory_order_release);
+  // The pages written before the last chunk leave the process: without this, a trace of 200 MB
+  // made the program's peak RSS 200 MB larger. On a shared file mapping MADV_DONTNEED only unmaps
+  // (the data stays in the page cache, on its way to the file), so a copy still in flight there
+  // just faults its page back in.
+  if (have > kChunk) {
+    std::uint64_t behind = have - kChunk;
+    if (behind > g_trace.released) {
+      ::madvise(g_trace.base + g_trace.released, behind - g_trace.released, MADV_DONTNEED);
+      g_trace.released = behind;
+    }
+  }
   return true;
 }
 
@@ -137,6 +149,7 @@ bool trace_file_open(const char* path) noexcept {
   if (fd < 0) return false;
   g_trace.used.store(0);
   g_trace.mapped.store(0);
+  g_trace.released = 0;
   g_trace.error.store(0);
   g_trace.lost.store(0);
   g_trace.copying.store(0);
