@@ -129,6 +129,7 @@ void write_json_report(std::ostream& out, const Report& report) {
         {"cycles_without_stacks", report.cycles_not_listed},
         {"races", report.races.size()},
         {"races_checked", model.races_checked()},
+        {"races_sampled", model.races_sampled()},
         {"incidents", report.incidents.size()},
         {"suppressed", report.suppressed()},
         {"baseline_known", report.baseline_known()},

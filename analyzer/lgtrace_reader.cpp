@@ -188,6 +188,13 @@ class LgtraceReader {
       model_.processes.back().races_checked = true;
       return;
     }
+    if (kind_ == k::kRaceSample) {
+      model_.processes.back().races_sampled =
+          "memory accesses recorded " + std::to_string(optional("on_ms")) + " ms of every " +
+          std::to_string(optional("every_ms")) + " ms" +
+          (text("since") == "budget" ? ", from when the trace passed race_budget_mb" : "");
+      return;
+    }
     if (kind_ == k::kVariable) {
       Variable& v = model_.variables[builder_.variable(need(line, "id"))];
       v.name = text("name");

@@ -47,7 +47,9 @@ std::string incompleteness(const Findings& findings) {
 
 std::string races_text(const Report& report) {
   if (!report.findings->model->races_checked()) return "data races: not checked (build with lockgraph's race flags)";
-  return std::to_string(report.races.size()) + " data race(s)";
+  std::string sampled = report.findings->model->races_sampled();
+  return std::to_string(report.races.size()) + " data race(s)" +
+         (sampled.empty() ? "" : " (sampled: " + sampled + "; a full run may show more)");
 }
 
 Report build_report(const Findings& findings, Symbolizer& symbolizer, bool show_all, FailOn fail_on) {

@@ -205,6 +205,10 @@ void write_sarif_report(std::ostream& out, const Report& report) {
     notifications.push_back({{"level", "note"},
                              {"descriptor", {{"id", "races-not-checked"}}},
                              {"message", {{"text", "lockgraph: " + races_text(report)}}}});
+  if (!report.findings->model->races_sampled().empty())
+    notifications.push_back({{"level", "note"},
+                             {"descriptor", {{"id", "races-sampled"}}},
+                             {"message", {{"text", "lockgraph: " + races_text(report)}}}});
   if (!notifications.empty()) invocation["toolExecutionNotifications"] = notifications;
   nlohmann::json doc = {
       {"$schema", "https://json.schemastore.org/sarif-2.1.0.json"},

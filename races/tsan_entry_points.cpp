@@ -66,7 +66,7 @@ inline bool in_open_run(std::uintptr_t at, std::size_t size, std::uint32_t flags
 }
 
 void range_access(const void* address, std::size_t size, std::uint32_t flags, const void* pc) {
-  if (size == 0) return;
+  if (size == 0 || lockgraph::rt::g_memory_paused.load(std::memory_order_relaxed)) return;
   auto start = reinterpret_cast<std::uintptr_t>(address);
   if (in_open_run(start, size, flags, pc)) return;
   const std::uint32_t epoch = lockgraph::rt::tls_lock_path.sync_epoch;
@@ -81,6 +81,7 @@ void range_access(const void* address, std::size_t size, std::uint32_t flags, co
 
 // An access of `size` bytes (1 to 8) at `address`.
 inline void access(const void* address, std::size_t size, std::uint32_t flags, const void* pc) {
+  if (lockgraph::rt::g_memory_paused.load(std::memory_order_relaxed)) return;  // race_sample=periods
   auto at = reinterpret_cast<std::uintptr_t>(address);
   if (in_open_run(at, size, flags, pc)) return;
   const unsigned offset = at & 7;

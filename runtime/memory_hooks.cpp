@@ -13,6 +13,7 @@
 
 #include "lockgraph/lock_path.h"
 #include "lockgraph/trace_format.h"
+#include "race_sampler.h"
 #include "record_builder.h"
 #include "sync_records.h"
 #include "trace_writer.h"
@@ -52,6 +53,7 @@ void races_enabled() noexcept {
   // any memory (a run without it says "not checked", never "0 data races").
   static std::atomic<bool> said{false};
   if (said.exchange(true)) return;
+  start_race_sampler();
   ReentryGuard reentry;
   ThreadState* ts = program_thread(reentry);
   if (!ts) {

@@ -114,6 +114,17 @@ const Options& options() {
       errors.push_back("option 'mode' expects summary or full, got '" + result.mode + "'");
       result.mode = "summary";
     }
+    if (result.race_sample != "off" && result.race_sample != "periods") {
+      errors.push_back("option 'race_sample' expects off or periods, got '" + result.race_sample + "'");
+      result.race_sample = "off";
+    }
+    if (result.race_sample_ms < 1 || result.race_sample_every_ms < result.race_sample_ms) {
+      errors.push_back("options 'race_sample_ms' and 'race_sample_every_ms' need 1 <= race_sample_ms <= "
+                       "race_sample_every_ms, got " + std::to_string(result.race_sample_ms) + " and " +
+                       std::to_string(result.race_sample_every_ms));
+      result.race_sample_ms = 10;
+      result.race_sample_every_ms = 100;
+    }
     for (const auto& error : errors) std::fprintf(stderr, "lockgraph: %s\n", error.c_str());
     if (result.help) {
       std::fputs(options_help().c_str(), stderr);

@@ -211,4 +211,6 @@ int trace_file_error() noexcept { return g_trace.error.load(); }
 
 std::uint64_t trace_file_lost_bytes() noexcept { return g_trace.lost.load(); }
 
+std::uint64_t trace_file_size() noexcept { return g_trace.used.load(std::memory_order_relaxed); }
+
 }  // namespace lockgraph::rt

@@ -41,4 +41,7 @@ void trace_file_forget_parent() noexcept;
 int trace_file_error() noexcept;
 std::uint64_t trace_file_lost_bytes() noexcept;
 
+// How many bytes the trace holds so far.
+std::uint64_t trace_file_size() noexcept;
+
 }  // namespace lockgraph::rt

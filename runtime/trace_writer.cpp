@@ -1,6 +1,7 @@
 #include "trace_writer.h"
 
 #include "hang_watchdog.h"
+#include "race_sampler.h"
 
 #include <atomic>
 #include <cerrno>
@@ -260,6 +261,7 @@ void in_fork_child() {
     s->busy.clear();
   }
   forget_interned_stacks();
+  race_sampler_forked();
   if (!open_trace(::getppid())) return;
   // Threads do not survive a fork: the child starts its own flusher and watchdog.
   if (options().flush_interval_ms > 0) start_periodic_flusher();

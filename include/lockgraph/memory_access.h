@@ -4,6 +4,7 @@
 // start fresh (a thread's stack and TLS). Not for hand-instrumented code: shared.h is that.
 #pragma once
 
+#include <atomic>
 #include <cstddef>
 #include <cstdint>
 
@@ -20,6 +21,10 @@ inline constexpr std::uint32_t kAtomic = 2;  // an atomic operation: never races
 // The program was compiled with race instrumentation: lock operations are recorded as
 // synchronisation from now on (they are only once an access was annotated otherwise).
 LOCKGRAPH_API void races_enabled() noexcept;
+
+// True while memory accesses are not being recorded (race_sample=periods, between periods): the
+// entry points then return at once. Synchronisation is recorded all the same.
+LOCKGRAPH_API extern std::atomic<bool> g_memory_paused;
 
 // The calling thread accessed [address, address + size) at return address `pc`.
 LOCKGRAPH_API void memory_accessed(const void* address, std::size_t size, std::uint32_t flags,

@@ -46,6 +46,7 @@ inline constexpr const char* kAlloc = "alloc";            // t, e (new epoch), q
 inline constexpr const char* kFree = "free";              // t, e (epoch of its write; e+1 follows), q, a, z, s, h
 inline constexpr const char* kBenign = "benign";          // a, z, s: races there are not reported
 inline constexpr const char* kRaceCheck = "race_check";   // by: "instrumentation" (the race flags are on)
+inline constexpr const char* kRaceSample = "race_sample"; // mode "periods", on_ms, every_ms, since ("start"|"budget")
 inline constexpr const char* kIncident = "incident";      // what, p [[thread, lock, stack, role]...]
 inline constexpr const char* kEnd = "end";                // reason: the process finished writing
 }  // namespace kind

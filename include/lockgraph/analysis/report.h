@@ -72,8 +72,9 @@ Report build_report(const Findings& findings, Symbolizer& symbolizer, bool show_
 // One sentence on what a bound left unchecked, or "" when the analysis is complete.
 std::string incompleteness(const Findings& findings);
 
-// "N data race(s)", or, when the run checked no memory access (a plain build),
-// "data races: not checked (build with lockgraph's race flags)": every format says it so.
+// "N data race(s)" (with how accesses were sampled, if they were), or, when the run checked no
+// memory access (a plain build), "data races: not checked (build with lockgraph's race flags)":
+// every format says it so.
 std::string races_text(const Report& report);
 
 // Text for people: TSan-style WARNING/SUMMARY lines, the lockdep chain and scenario table, and

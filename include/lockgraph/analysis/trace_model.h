@@ -42,6 +42,7 @@ struct Process {
   bool complete = false;   // the trace has its end record
   std::string end_reason;
   bool races_checked = false;  // built with the race flags, or it recorded annotated accesses
+  std::string races_sampled;   // how memory accesses were sampled ("" = all were recorded)
 };
 
 struct Thread {
@@ -183,6 +184,13 @@ struct TraceModel {
     for (const Process& p : processes)
       if (p.races_checked) return true;
     return !accesses.empty();
+  }
+  // How a process's memory accesses were sampled, if any was ("" when every access was recorded):
+  // its races are then a subset of what a full recording would show.
+  std::string races_sampled() const {
+    for (const Process& p : processes)
+      if (!p.races_sampled.empty()) return p.races_sampled;
+    return {};
   }
 
   std::string thread_label(ThreadIndex t) const {

@@ -1,0 +1,74 @@
+// Sampling of memory accesses for large programs (race_sample=periods, or race_budget_mb): a thread
+// of the runtime's own pauses the recording of accesses outside short periods. Synchronisation,
+// heap lives and thread starts are always recorded, so happens-before and the lives of memory stay
+// whole: a sampled trace has fewer accesses than a full one of the same run and so a subset of its
+// races, never one more (RaceDetector.LeavingAccessesOutOnlyLeavesRacesOut). The trace says it was
+// sampled (a race_sample record), and so does every report.
+#include "race_sampler.h"
+
+#include <pthread.h>
+
+#include <chrono>
+#include <cstdio>
+#include <thread>
+
+#include "lockgraph/lock_path.h"
+#include "lockgraph/memory_access.h"
+#include "lockgraph/trace_format.h"
+#include "options.h"
+#include "trace_file.h"
+#include "trace_writer.h"
+
+namespace lockgraph::rt {
+
+std::atomic<bool> g_memory_paused{false};
+
+namespace {
+
+// A raw detached pthread without heap state, like the watchdog's (see hang_watchdog.cpp).
+void* sampler_main(void*) {
+  ReentryGuard reentry;  // nothing this thread does is the program's
+  const Options& opts = options();
+  const bool from_start = opts.race_sample == "periods";
+  if (!from_start) {
+    const std::uint64_t budget = std::uint64_t(opts.race_budget_mb) << 20;
+    while (trace_file_size() < budget) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+      if (finalized()) return nullptr;
+    }
+  }
+  char record[256];
+  int n = std::snprintf(record, sizeof record,
+                        "{\"k\":\"%s\",\"mode\":\"periods\",\"on_ms\":%ld,\"every_ms\":%ld,\"since\":\"%s\"}\n",
+                        trace::kind::kRaceSample, opts.race_sample_ms, opts.race_sample_every_ms,
+                        from_start ? "start" : "budget");
+  write_records(std::string_view(record, static_cast<std::size_t>(n)));
+  const auto on = std::chrono::milliseconds(opts.race_sample_ms);
+  const auto off = std::chrono::milliseconds(opts.race_sample_every_ms - opts.race_sample_ms);
+  for (;;) {
+    if (off.count() > 0) {
+      g_memory_paused.store(true, std::memory_order_relaxed);
+      std::this_thread::sleep_for(off);
+    }
+    g_memory_paused.store(false, std::memory_order_relaxed);
+    std::this_thread::sleep_for(on);
+    if (finalized()) return nullptr;
+  }
+}
+
+}  // namespace
+
+void start_race_sampler() noexcept {
+  const Options& opts = options();
+  if (opts.race_sample != "periods" && opts.race_budget_mb <= 0) return;
+  ReentryGuard reentry;  // the runtime's own thread: not the program's (thread interposer)
+  pthread_t thread;
+  if (::pthread_create(&thread, nullptr, sampler_main, nullptr) == 0) ::pthread_detach(thread);
+}
+
+void race_sampler_forked() noexcept {
+  // The sampler thread did not survive the fork: the child records every access.
+  g_memory_paused.store(false, std::memory_order_relaxed);
+}
+
+}  // namespace lockgraph::rt
