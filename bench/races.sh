@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Race detection cost, side by side in one run: plain, clang's TSan, gcc's TSan and lockgraph's
-# race flags (clang and gcc builds, under `lockgraph run`), on a memory-heavy, a lock-heavy and a
+# race flags (clang and gcc builds recording every first access, and the clang build sampled:
+# race_sample=periods, 10 ms of every 100 ms), on a memory-heavy, a lock-heavy and a
 # hand-off workload (bench/race_workloads.cpp). Prints median CPU seconds (user + system) and peak
 # memory (max RSS) of each configuration, and each as a ratio to plain. lockgraph's figures
 # include writing the trace, not the analysis afterwards (timed apart: "analysis s").
@@ -32,7 +33,8 @@ for cc in clang++ g++; do
   $cc "$work/lg_$cc.o" -o "$work/lockgraph_$cc" "$libdir/liblockgraph_race_entry.a" -L"$libdir" \
     -llockgraph_races -latomic -Wl,-rpath,"$libdir" -pthread
 done
-configs=(plain tsan_clang tsan_gcc lockgraph_clang++ lockgraph_g++)
+configs=(plain tsan_clang tsan_gcc lockgraph_clang++ lockgraph_g++ sampled_clang++)
+ln -s lockgraph_clang++ "$work/sampled_clang++"
 
 # One run: "cpu_seconds max_rss_kib" on stdout, or "failed".
 measure() {
@@ -41,6 +43,9 @@ measure() {
   case $config in
     lockgraph_*) rm -rf "$work/traces"
                  command=(env "LOCKGRAPH_OPTIONS=trace_path=$work/traces/%p.lgtrace:verbosity=0" "${command[@]}");;
+    sampled_*) rm -rf "$work/traces"
+               command=(env "LOCKGRAPH_OPTIONS=trace_path=$work/traces/%p.lgtrace:verbosity=0:race_sample=periods"
+                        "${command[@]}");;
     tsan_*) command=(env "TSAN_OPTIONS=report_bugs=0" "${command[@]}");;
   esac
   if /usr/bin/time -f "%U %S %M" -o "$out" "${command[@]}" >/dev/null 2>"$work/stderr.txt"; then
