@@ -2,7 +2,8 @@
 //
 // The entry points linked into the program (races/) filter repeats: a thread's second access to
 // the same bytes in one sync epoch races with exactly what its first one races with (race_hooks.cpp),
-// so only first accesses reach this file. Allocation and free end a sync epoch of their thread
+// so only first accesses reach this file, which opens runs of them (lock_path.h, AccessRun) and
+// writes each run as one record when it closes. Allocation and free end a sync epoch of their thread
 // (with a global sequence number): the analyzer can then tell which life of a reused block an
 // access belongs to, by comparing the sequence numbers at the ends of the access's epoch with the
 // block's allocations, and a block's earlier life never races with its later one.
@@ -53,7 +54,6 @@ void races_enabled() noexcept {
   // any memory (a run without it says "not checked", never "0 data races").
   static std::atomic<bool> said{false};
   if (said.exchange(true)) return;
-  start_race_sampler();
   ReentryGuard reentry;
   ThreadState* ts = program_thread(reentry);
   if (!ts) {
@@ -65,6 +65,7 @@ void races_enabled() noexcept {
     RecordBuilder(ts->buffer, trace::kind::kRaceCheck).str("by", "instrumentation").end();
   }
   flush_if_needed(*ts);
+  start_race_sampler();  // once: only after the record, which is written once
 }
 
 std::size_t format_access_record(char (&out)[kAccessRecordRoom], ThreadId tid, std::uint32_t epoch,
