@@ -86,8 +86,11 @@ nlohmann::json evidence_json(const analysis::Report& report, analysis::Symbolize
                     {"kind", "data-race"},
                     {"verdict", "race"},
                     {"fails", r.fails()},
-                    {"title", "data race on " + r.view.variable},
-                    {"reason", "the two accesses hold no common lock and nothing orders them"},
+                    {"title", "data race on " + r.view.variable +
+                                  (r.view.created.file.empty() ? std::string()
+                                                               : ", " + r.view.created_how + " at " + r.view.created.describe())},
+                    {"reason", "the two accesses hold no common lock and nothing orders them" +
+                                   (r.view.protection.empty() ? std::string() : "; " + r.view.protection)},
                     {"accesses", nlohmann::json::array({access_json(r.view.second, symbolizer),
                                                         access_json(r.view.first, symbolizer)})}});
   }

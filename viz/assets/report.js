@@ -76,7 +76,7 @@
       });
     } else {
       f.accesses.forEach(function (a, i) {
-        const what = (i ? 'Previous ' : '') + (a.write ? 'write' : 'read') + ' by ' + a.thread + ', holding ' + (a.held.length ? a.held.join(', ') : 'no lock');
+        const what = (i ? 'Previous ' : '') + (a.access || (a.write ? 'write' : 'read')) + ' by ' + a.thread + ', holding ' + (a.held.length ? a.held.join(', ') : 'no lock');
         details.appendChild(el('div', {class: 'edge-evidence'}, [stackBox(what, a.stack)]));
       });
     }
