@@ -3,6 +3,7 @@
 // recompiled: the same calls, the same meaning, recorded by lockgraph.
 #include <cstddef>
 
+#include "lockgraph/lock_path.h"
 #include "lockgraph/memory_access.h"
 #include "lockgraph/runtime.h"
 
@@ -33,6 +34,22 @@ LG_EXPORT void AnnotateBenignRaceSized(const char*, int, const volatile void* ad
 LG_EXPORT void AnnotateBenignRace(const char*, int, const volatile void* address, const char*) {
   rt::benign_range(plain(address), 1, LG_PC());
 }
+
+// The calling thread's reads and writes between Begin and End are not recorded (code known to race
+// benignly, or that synchronises in ways no annotation can say). Reads and writes are ignored
+// together: lockgraph's entry points do not tell them apart here.
+namespace {
+void ignore_begin() { ++rt::tls_lock_path.ignore_accesses; }
+void ignore_end() {
+  if (rt::tls_lock_path.ignore_accesses > 0) --rt::tls_lock_path.ignore_accesses;
+}
+}  // namespace
+LG_EXPORT void AnnotateIgnoreReadsBegin(const char*, int) { ignore_begin(); }
+LG_EXPORT void AnnotateIgnoreReadsEnd(const char*, int) { ignore_end(); }
+LG_EXPORT void AnnotateIgnoreWritesBegin(const char*, int) { ignore_begin(); }
+LG_EXPORT void AnnotateIgnoreWritesEnd(const char*, int) { ignore_end(); }
+LG_EXPORT void AnnotateIgnoreSyncBegin(const char*, int) {}
+LG_EXPORT void AnnotateIgnoreSyncEnd(const char*, int) {}
 
 // Memory handed out by a custom allocator starts a new life, as malloc's does.
 LG_EXPORT void AnnotateNewMemory(const char*, int, const volatile void* address, std::size_t size) {

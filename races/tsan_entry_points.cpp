@@ -66,7 +66,9 @@ inline bool in_open_run(std::uintptr_t at, std::size_t size, std::uint32_t flags
 }
 
 void range_access(const void* address, std::size_t size, std::uint32_t flags, const void* pc) {
-  if (size == 0 || lockgraph::rt::g_memory_paused.load(std::memory_order_relaxed)) return;
+  if (size == 0 || lockgraph::rt::g_memory_paused.load(std::memory_order_relaxed) ||
+      lockgraph::rt::tls_lock_path.ignore_accesses != 0)
+    return;
   auto start = reinterpret_cast<std::uintptr_t>(address);
   if (in_open_run(start, size, flags, pc)) return;
   const std::uint32_t epoch = lockgraph::rt::tls_lock_path.sync_epoch;
@@ -81,7 +83,9 @@ void range_access(const void* address, std::size_t size, std::uint32_t flags, co
 
 // An access of `size` bytes (1 to 8) at `address`.
 inline void access(const void* address, std::size_t size, std::uint32_t flags, const void* pc) {
-  if (lockgraph::rt::g_memory_paused.load(std::memory_order_relaxed)) return;  // race_sample=periods
+  // race_sample=periods between periods, or the thread inside TSan's ignore annotations.
+  if (lockgraph::rt::g_memory_paused.load(std::memory_order_relaxed) || lockgraph::rt::tls_lock_path.ignore_accesses != 0)
+    return;
   auto at = reinterpret_cast<std::uintptr_t>(address);
   if (in_open_run(at, size, flags, pc)) return;
   const unsigned offset = at & 7;
@@ -141,8 +145,10 @@ void __tsan_init() { lockgraph::rt::races_enabled(); }
 // Stacks come from unwinding at a site's first access: nothing to keep on entry and exit.
 void __tsan_func_entry(void*) {}
 void __tsan_func_exit() {}
-void __tsan_ignore_thread_begin() {}
-void __tsan_ignore_thread_end() {}
+void __tsan_ignore_thread_begin() { ++lockgraph::rt::tls_lock_path.ignore_accesses; }
+void __tsan_ignore_thread_end() {
+  if (lockgraph::rt::tls_lock_path.ignore_accesses > 0) --lockgraph::rt::tls_lock_path.ignore_accesses;
+}
 
 #define LG_ACCESS(N)                                                                              \
   void __tsan_read##N(void* a) { access(a, N, 0, LG_PC()); }                                      \

@@ -81,6 +81,7 @@ struct LockPath {
   int depth = 0;                   // > 0 while the runtime itself runs (ReentryGuard)
   std::uint32_t sync_epoch = 0;    // the thread's sync epoch: the race entry points' filter key
   std::uint32_t next_run = 0;      // which of `runs` a new run replaces (round robin)
+  std::uint32_t ignore_accesses = 0;  // > 0: the thread's accesses are not recorded (TSan's ignore annotations)
   AccessRun runs[kAccessRuns];     // open runs of first accesses in this epoch (race flags)
 };
 
