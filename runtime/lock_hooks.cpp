@@ -170,7 +170,7 @@ void lock_destroyed(LockId id) noexcept {
                  .stack_id = entry->stack_id,
                  .flags = flags});
   if (full_mode_enabled()) append_event(*ts, trace::kind::kAcquire, "c", chain_id);
-  if (race_tracking()) record_sync(*ts, 'a', trace::sync_object::kLock, id);
+  if (race_tracking()) record_lock_acquire(*ts, id);
 }
 
 void lock_try_failed(LockId id, std::uint32_t, const void*) noexcept {
@@ -189,7 +189,7 @@ void lock_try_failed(LockId id, std::uint32_t, const void*) noexcept {
   if (!ts) return true;
   // Fast path: the innermost hold, released first as in every scoped lock.
   if (!ts->held.empty() && ts->held.back().lock == id && ts->held.back().recursion == 0) {
-    if (race_tracking()) record_sync(*ts, 'r', trace::sync_object::kLock, id);
+    if (race_tracking()) record_lock_release(*ts, id);
     ts->held.pop_back();
     if (full_mode_enabled()) append_event(*ts, trace::kind::kRelease, "l", id);
     return true;
@@ -200,7 +200,7 @@ void lock_try_failed(LockId id, std::uint32_t, const void*) noexcept {
       --ts->held[i].recursion;
       return true;
     }
-    if (race_tracking()) record_sync(*ts, 'r', trace::sync_object::kLock, id);
+    if (race_tracking()) record_lock_release(*ts, id);
     ts->held.erase(i);
     if (full_mode_enabled()) append_event(*ts, trace::kind::kRelease, "l", id);
     return true;

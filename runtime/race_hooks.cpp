@@ -103,6 +103,41 @@ void memory_access(VarId variable, bool is_write, const char* name, const void* 
   flush_if_needed(*ts);
 }
 
+namespace {
+// Who released each lock last, packed as (lock id << 16 | thread id), direct-mapped by lock id: an
+// acquire of a lock this thread released last teaches it nothing (no other thread released it
+// since, and the earlier releases it had acquired already), so no record is written for it. A
+// slot another lock took, or ids too large to pack, just mean the acquire is recorded.
+constexpr std::size_t kReleaserSlots = 4096;
+std::atomic<std::uint64_t> g_last_releaser[kReleaserSlots];
+std::uint64_t releaser_key(LockId id, ThreadId tid) {
+  return id < (std::uint64_t{1} << 47) && tid < (1u << 16) ? (id << 16 | tid) : 0;
+}
+}  // namespace
+
+void record_lock_release(ThreadState& ts, LockId id) noexcept {
+  record_sync(ts, 'r', trace::sync_object::kLock, id);
+  // Before the real unlock (the caller's order), so the next owner's acquire sees it.
+  g_last_releaser[id % kReleaserSlots].store(releaser_key(id, ts.tid), std::memory_order_release);
+}
+
+void record_lock_acquire(ThreadState& ts, LockId id) noexcept {
+  const std::uint64_t me = releaser_key(id, ts.tid);
+  if (me != 0 && g_last_releaser[id % kReleaserSlots].load(std::memory_order_acquire) == me) {
+    // No new knowledge, so the epoch goes on; but the thread's held locks just changed, and an
+    // open run of accesses keeps the locks it opened with: close them. (An access repeated under
+    // the lock is then filtered as a repeat of the epoch, which is sound: the recorded one held
+    // fewer locks, so it races with everything the later one does.)
+    if (ts.path && ThreadState::has_open_runs(*ts.path)) {
+      ReentryGuard reentry;
+      BufferGuard guard(ts);
+      append_access_runs(ts);
+    }
+    return;
+  }
+  record_sync(ts, 'a', trace::sync_object::kLock, id);
+}
+
 void sync_release(const void* object) noexcept {
   // Before the process's first annotated access, an edge can only order events that are not
   // accesses: nothing to record (the same rule as for lock syncs).

@@ -26,6 +26,12 @@ std::uint64_t next_sequence() noexcept;
 // The caller must not hold the state's buffer guard.
 void record_sync(ThreadState& ts, char op, char kind, std::uint64_t id) noexcept;
 
+// A lock's acquire and release as synchronisation (race tracking on). An acquire of a lock this
+// thread released last writes nothing (it orders nothing new). The caller must not hold the
+// state's buffer guard.
+void record_lock_acquire(ThreadState& ts, LockId id) noexcept;
+void record_lock_release(ThreadState& ts, LockId id) noexcept;
+
 // A block of memory [address, address + size) starts a new life (memory_access.h,
 // block_allocated); `thread_stack`: it is the calling thread's stack, told by the runtime itself.
 // Ends the thread's sync epoch. The caller must not hold the state's buffer guard.
