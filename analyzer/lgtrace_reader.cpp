@@ -331,7 +331,7 @@ class LgtraceReader {
       r.write = r.frees = true;
       std::uint64_t sequence = need(line, "q");
       memory_.epoch_started(r.thread, r.epoch + 1, sequence);
-      memory_.freed(r.address, sequence);
+      memory_.freed(r.thread, r.address, r.size, sequence);
     } else {
       std::uint64_t flags = need(line, "f");
       r.write = (flags & 1) != 0;

@@ -50,14 +50,6 @@ void MemoryLog::resolve(ModelBuilder& builder) {
     return it->thread == thread ? it->sequence : 0;
   };
 
-  // When each block was freed (the first free of its address after its allocation).
-  std::sort(frees_.begin(), frees_.end());
-  auto freed_at = [&](const Block& b) {
-    auto it = std::upper_bound(frees_.begin(), frees_.end(), std::make_pair(b.address, b.sequence));
-    return it != frees_.end() && it->first == b.address ? it->second : kNoEnd;
-  };
-  std::vector<std::uint64_t> block_end(blocks_.size());
-  for (std::size_t b = 0; b < blocks_.size(); ++b) block_end[b] = freed_at(blocks_[b]);
 
   // The bytes that can race: touched by two threads or more, and by some access that is not a
   // free. A sweep over the ranges' ends, so a large copy or free one thread alone made costs its
@@ -132,8 +124,9 @@ void MemoryLog::resolve(ModelBuilder& builder) {
     throw TraceError(path_ + ": more than " + std::to_string(kMaxSegments) +
                      " pieces of memory are shared by threads: too many to analyze (is the trace corrupt?)");
 
-  // For each segment, the blocks that ever covered it, in sequence order: a sweep over blocks by
-  // start address, keeping those not yet ended (a block's reuses are few, so the set stays small).
+  // For each segment, the allocations and frees that ever covered it, in sequence order: a sweep
+  // over them by start address, keeping those not yet passed (a block's reuses are few, so the set
+  // stays small).
   std::vector<std::uint32_t> by_start(blocks_.size());
   for (std::uint32_t b = 0; b < by_start.size(); ++b) by_start[b] = b;
   std::sort(by_start.begin(), by_start.end(),
@@ -210,14 +203,25 @@ void MemoryLog::resolve(ModelBuilder& builder) {
     for (auto g = first; g != segments.end() && g->first < end; ++g) {
       if (benign(g->first)) continue;
       const std::size_t index = static_cast<std::size_t>(g - segments.begin());
-      // The latest block covering the segment that began before this access's epoch ended.
-      const auto& blocks = covering[index];
-      auto after = std::lower_bound(blocks.begin(), blocks.end(), ends_at, [&](std::uint32_t b, std::uint64_t q) {
+      // The life: from the latest allocation or free covering the segment before this access's
+      // epoch ended (see memory_log.h).
+      const auto& events = covering[index];
+      auto it = std::lower_bound(events.begin(), events.end(), ends_at, [&](std::uint32_t b, std::uint64_t q) {
         return blocks_[b].sequence < q;
       });
-      std::uint32_t block = after == blocks.begin() ? kNoBlock : *(after - 1);
-      // Freed before this epoch began: reused memory whose allocation was not seen.
-      if (block != kNoBlock && block_end[block] <= epoch_begin(r.thread, r.epoch)) block |= kAfterFree;
+      const std::uint64_t begins_at = epoch_begin(r.thread, r.epoch);
+      std::uint32_t block = kNoBlock;
+      for (; it != events.begin(); --it) {
+        const std::uint32_t event = *(it - 1);
+        if (!blocks_[event].is_free) {
+          block = event;
+          break;
+        }
+        if (blocks_[event].sequence <= begins_at) {
+          block = event | kAfterFree;
+          break;
+        }
+      }
       Access a;
       a.thread = r.thread;
       a.epoch = r.epoch;
@@ -234,7 +238,6 @@ void MemoryLog::resolve(ModelBuilder& builder) {
   ranges_.clear();
   blocks_.clear();
   epoch_starts_.clear();
-  frees_.clear();
   benign_.clear();
 }
 

@@ -6,11 +6,12 @@
 // at every end of a range, a block or a benign annotation, so every access covers a segment whole
 // or not at all (two threads writing different bytes of one word touch different segments and do
 // not race), and each segment is one variable per life of the memory: an access belongs to the
-// latest allocation covering it that came before the end of the access's epoch (allocations and
-// frees end their thread's epoch and carry a global sequence number), unless that block was freed
-// before the access's epoch began: the access is then to memory the allocator reused without
-// telling (glibc's own allocations), a life of its own. A free is a write of the whole block; it
-// only matters where someone else accessed the block.
+// latest allocation or free covering it that came before the end of the access's epoch
+// (allocations and frees end their thread's epoch and carry a global sequence number): after an
+// allocation, that block's life; after a free that came before the access's epoch began, a life of
+// its own (memory the allocator reused without telling: glibc's own allocations); after a free
+// that may have come later than the access, the life that free ended. A free is a write of the
+// whole block; it only matters where someone else accessed the block.
 #pragma once
 
 #include <cstdint>
@@ -44,6 +45,7 @@ class MemoryLog {
     std::uint64_t size = 0;
     StackIndex stack = 0;
     bool thread_stack = false;
+    bool is_free = false;  // the end of a life, not the start of one
   };
 
   void access(Range range) { ranges_.push_back(std::move(range)); }
@@ -56,8 +58,11 @@ class MemoryLog {
   void epoch_started(ThreadIndex thread, std::uint32_t epoch, std::uint64_t sequence) {
     epoch_starts_.push_back({thread, epoch, sequence});
   }
-  // The block at `address` was freed at global sequence number `sequence` (its write is an access).
-  void freed(std::uint64_t address, std::uint64_t sequence) { frees_.push_back({address, sequence}); }
+  // The block [address, address + size) was freed at global sequence number `sequence` by
+  // `thread` (its write is an access too): whatever life it had ends.
+  void freed(ThreadIndex thread, std::uint64_t address, std::uint64_t size, std::uint64_t sequence) {
+    blocks_.push_back({thread, sequence, address, size, 0, false, true});
+  }
   void benign(std::uint64_t address, std::uint64_t size) { benign_.push_back({address, address + size}); }
   bool empty() const { return ranges_.empty(); }
 
@@ -77,7 +82,6 @@ class MemoryLog {
   std::vector<Range> ranges_;
   std::vector<Block> blocks_;
   std::vector<EpochStart> epoch_starts_;
-  std::vector<std::pair<std::uint64_t, std::uint64_t>> frees_;   // (address, sequence)
   std::vector<std::pair<std::uint64_t, std::uint64_t>> benign_;  // [begin, end)
 };
 

@@ -204,18 +204,29 @@ std::set<std::uint64_t> brute_force_verdict(const RandomRun& run) {
     auto it = run.epoch_start[a.thread].upper_bound(a.epoch);
     return it == run.epoch_start[a.thread].end() ? kNoEnd : it->second;
   };
-  // A byte's life for an access: the latest block covering it allocated before the access's epoch
-  // ended; a life of its own if that block was freed before the epoch began.
+  // A byte's life for an access: from the latest allocation or free covering it before the
+  // access's epoch ended: an allocation's life; after a free that came before the epoch began, a
+  // life of its own; after a later free, the life that free ended.
   auto life = [&](const RawAccess& a, std::uint64_t byte) -> std::int64_t {
-    std::int64_t best = kNothing;
+    struct Event {
+      std::uint64_t q;
+      std::int64_t block;
+      bool is_free;
+    };
+    std::vector<Event> events;
     for (std::size_t b = 0; b < run.blocks.size(); ++b) {
       const Block& block = run.blocks[b];
-      if (byte >= block.address && byte < block.address + block.size && block.allocated < end_of(a) &&
-          (best == kNothing || block.allocated > run.blocks[static_cast<std::size_t>(best)].allocated))
-        best = static_cast<std::int64_t>(b);
+      if (byte < block.address || byte >= block.address + block.size) continue;
+      events.push_back({block.allocated, static_cast<std::int64_t>(b), false});
+      if (block.freed != kNoEnd) events.push_back({block.freed, static_cast<std::int64_t>(b), true});
     }
-    if (best != kNothing && run.blocks[static_cast<std::size_t>(best)].freed <= begin_of(a)) best += 1000;
-    return best;
+    std::sort(events.begin(), events.end(), [](const Event& x, const Event& y) { return x.q < y.q; });
+    for (std::size_t i = events.size(); i-- > 0;) {
+      if (events[i].q >= end_of(a)) continue;
+      if (!events[i].is_free) return events[i].block;
+      if (events[i].q <= begin_of(a)) return 1000 + events[i].block;
+    }
+    return kNothing;
   };
   std::set<std::uint64_t> granules;
   for (std::size_t i = 0; i < run.accesses.size(); ++i)
