@@ -112,9 +112,20 @@ Outcome run_program(const RunArgs& args, const std::string& preload, const std::
     std::fprintf(stderr, "lockgraph: this program carries the lockgraph runtime (built with the wrappers or "
                          "the race flags); the preload library stands aside and the program's own runtime "
                          "records\n");
+  // The signals passed on to the program wait (blocked) until the handlers that pass them on are
+  // in place: a CI timeout's SIGTERM right after the program started would otherwise end run
+  // itself, leaving the program running and nothing reported. The child unblocks them.
+  sigset_t passed_on, before;
+  ::sigemptyset(&passed_on);
+  for (int sig : {SIGTERM, SIGHUP, SIGINT, SIGQUIT}) ::sigaddset(&passed_on, sig);
+  ::sigprocmask(SIG_BLOCK, &passed_on, &before);
   pid_t pid = ::fork();
-  if (pid < 0) throw analysis::UsageError(std::string("fork failed: ") + ::strerror(errno));
+  if (pid < 0) {
+    ::sigprocmask(SIG_SETMASK, &before, nullptr);
+    throw analysis::UsageError(std::string("fork failed: ") + ::strerror(errno));
+  }
   if (pid == 0) {
+    ::sigprocmask(SIG_SETMASK, &before, nullptr);
     // Its own process group: a signal for the program reaches everything it started.
     ::setpgid(0, 0);
     if (terminal) give_terminal(::getpid());
@@ -144,6 +155,7 @@ Outcome run_program(const RunArgs& args, const std::string& preload, const std::
   ::sigaction(SIGHUP, &forward, &old_hup);
   ::sigaction(SIGINT, &forward, &old_int);
   ::sigaction(SIGQUIT, &forward, &old_quit);
+  ::sigprocmask(SIG_SETMASK, &before, nullptr);  // one that came meanwhile is passed on now
   int status = 0;
   for (;;) {
     if (::waitpid(pid, &status, terminal ? WUNTRACED : 0) < 0) {
