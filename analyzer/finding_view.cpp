@@ -81,6 +81,7 @@ AccessView view_access(const Findings& findings, const Access& access, Symbolize
   AccessView view;
   view.thread = access.thread;
   view.thread_label = model.thread_label(access.thread);
+  view.thread_started = symbolizer.user_frame(model.threads[access.thread].creation);
   view.write = access.write;
   view.what = access.frees ? "free" : std::string(access.atomic ? "atomic " : "") + (access.write ? "write" : "read");
   for (LockIndex l : access.held)

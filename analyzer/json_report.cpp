@@ -31,7 +31,8 @@ nlohmann::json edge_json(const Findings& findings, const EdgeView& e) {
 
 nlohmann::json access_json(const Findings& findings, const AccessView& a) {
   const Thread& thread = findings.model->threads[a.thread];
-  return {{"thread", {{"id", thread.tid}, {"name", thread.name}, {"label", a.thread_label}}},
+  return {{"thread", {{"id", thread.tid}, {"name", thread.name}, {"label", a.thread_label},
+                      {"started", frame_json(a.thread_started)}}},
           {"write", a.write},
           {"access", a.what},
           {"held", a.held},

@@ -418,6 +418,7 @@ class LgtraceReader {
     Thread& t = model_.threads[builder_.thread(need(line, "t"))];
     t.parent_tid = optional("parent");
     t.parent_segment = static_cast<std::uint32_t>(optional("pseg"));
+    if (std::uint64_t stack = optional("s"); stack != 0) t.creation = builder_.stack(stack);
     t.started_known = true;
     if (const std::string* name = record_.text("name"); name && t.name.empty()) t.name = *name;
   }

@@ -146,6 +146,11 @@ void write_race(std::ostream& out, const ReportedRace& race, Symbolizer& symboli
   write_access(out, view.second, "", symbolizer, style);
   out << "\n";
   write_access(out, view.first, "Previous ", symbolizer, style);
+  std::string started;
+  for (const AccessView* a : {&view.second, &view.first})
+    if (!a->thread_started.file.empty() && (a == &view.second || a->thread != view.second.thread))
+      started += fmt::format("  {} was started at {}\n", a->thread_label, a->thread_started.describe());
+  if (!started.empty()) out << "\n" << started;
   out << "\n  Nothing orders these two accesses: the threads hold no common lock, and no thread "
          "start/join, unlock/lock of one mutex, atomic release/acquire or annotated hand-off lies "
          "between them.\n";

@@ -41,6 +41,13 @@ ThreadTicket thread_forking() noexcept {
       record_held_across(*parent);
     }
     record_sync(*parent, 'r', trace::sync_object::kThreadStart, ticket.child);
+    // Where the thread was started, for reports ("thread 3, started at ..."): unwound each time
+    // (a thread start costs far more), interned once per distinct stack.
+    {
+      BufferGuard guard(*parent);
+      ticket.creation_stack = capture_and_intern_stack(parent->buffer, parent->stack_scratch);
+    }
+    flush_if_needed(*parent);
   }
   return ticket;
 }
@@ -75,6 +82,7 @@ void thread_started(const ThreadTicket& ticket) noexcept {
         .num("t", ts->tid)
         .num("parent", ticket.parent)
         .num("pseg", ticket.parent_segment)
+        .num("s", ticket.creation_stack)
         .end();
   }
   flush_if_needed(*ts);

@@ -79,6 +79,7 @@ struct ThreadTicket {
   ThreadId child = 0;
   ThreadId parent = 0;
   std::uint32_t parent_segment = 0;
+  std::uint32_t creation_stack = 0;  // where the parent started it (a stack id of the trace)
 };
 LOCKGRAPH_API ThreadTicket thread_forking() noexcept;
 LOCKGRAPH_API void thread_started(const ThreadTicket& ticket) noexcept;

@@ -50,6 +50,7 @@ struct CycleView {
 struct AccessView {
   std::string thread_label;
   ThreadIndex thread = 0;
+  SourceFrame thread_started;               // where the thread was started (empty: unknown, or main)
   bool write = false;
   std::string what;                         // "read", "write", "atomic read", "atomic write", "free"
   std::vector<std::string> held;            // labels of the locks held

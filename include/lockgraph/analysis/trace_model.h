@@ -51,6 +51,7 @@ struct Thread {
   std::uint64_t parent_tid = 0;     // 0 = unknown
   std::uint32_t parent_segment = 0;
   std::uint32_t end_segment = 0;    // its last segment
+  StackIndex creation = 0;          // where its parent started it (0: unknown)
   bool started_known = false;       // a thread record was read
   bool ended = false;
   std::string name;
