@@ -5,6 +5,8 @@
 #include <fstream>
 #include <map>
 #include <set>
+#include <tuple>
+#include <utility>
 
 #include "flat_record.h"
 #include "lockgraph/analysis/trace_error.h"
@@ -183,7 +185,10 @@ class LgtraceReader {
     if (kind_ == k::kAccess) return read_access(line);
     if (kind_ == k::kMemory || kind_ == k::kFree) return read_memory(line);
     if (kind_ == k::kAlloc) return read_allocation(line);
-    if (kind_ == k::kBenign) return memory_.benign(need(line, "a"), need(line, "z"));
+    if (kind_ == k::kBenign) {
+      const auto [address, size] = need_range(line);
+      return memory_.benign(address, size);
+    }
     if (kind_ == k::kRaceCheck) {
       model_.processes.back().races_checked = true;
       return;
@@ -312,16 +317,21 @@ class LgtraceReader {
     memory_.epoch_started(e.thread, e.epoch, e.sequence);
   }
 
+  // The memory range [a, a + z) of a record, which must lie in the address space.
+  std::pair<std::uint64_t, std::uint64_t> need_range(std::uint64_t line) {
+    const std::uint64_t address = need(line, "a"), size = need(line, "z");
+    if (address + size < address || address + size > kAddressSpaceEnd)
+      fail(line, "the range of record \"" + kind_ + "\" lies outside the address space");
+    return {address, size};
+  }
+
   // An access of a program built with the race flags ("mem"), or the write of a free ("free",
   // which also ends the thread's epoch).
   void read_memory(std::uint64_t line) {
     MemoryLog::Range r;
     r.thread = builder_.thread(need(line, "t"));
     r.epoch = static_cast<std::uint32_t>(need(line, "e"));
-    r.address = need(line, "a");
-    r.size = need(line, "z");
-    if (r.address + r.size < r.address || r.address + r.size > kAddressSpaceEnd)
-      fail(line, "the range of record \"" + kind_ + "\" lies outside the address space");
+    std::tie(r.address, r.size) = need_range(line);
     r.stack = builder_.stack(optional("s"));
     r.position = line;
     if (const auto* held = record_.array("h"))
@@ -344,10 +354,7 @@ class LgtraceReader {
     MemoryLog::Block b;
     b.thread = builder_.thread(need(line, "t"));
     b.sequence = need(line, "q");
-    b.address = need(line, "a");
-    b.size = need(line, "z");
-    if (b.address + b.size < b.address || b.address + b.size > kAddressSpaceEnd)
-      fail(line, "the range of record \"alloc\" lies outside the address space");
+    std::tie(b.address, b.size) = need_range(line);
     b.stack = builder_.stack(optional("s"));
     b.thread_stack = optional("st") != 0;
     memory_.allocation(b, static_cast<std::uint32_t>(need(line, "e")));

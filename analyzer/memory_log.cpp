@@ -29,25 +29,18 @@ void MemoryLog::resolve(ModelBuilder& builder) {
   TraceModel& model = builder.model();
   if (ranges_.empty()) return;
 
-  // Where each thread's epochs begin, to find where an access's epoch ends.
-  std::sort(epoch_starts_.begin(), epoch_starts_.end(), [](const EpochStart& a, const EpochStart& b) {
+  // Where each thread's epochs begin: an access's epoch lies between the global sequence numbers
+  // of its own start and of the thread's next epoch's (0 and "never" where there is none).
+  auto by_thread_and_epoch = [](const EpochStart& a, const EpochStart& b) {
     return a.thread != b.thread ? a.thread < b.thread : a.epoch < b.epoch;
-  });
-  auto epoch_end = [&](ThreadIndex thread, std::uint32_t epoch) {
-    auto it = std::upper_bound(epoch_starts_.begin(), epoch_starts_.end(), EpochStart{thread, epoch, 0},
-                               [](const EpochStart& a, const EpochStart& b) {
-                                 return a.thread != b.thread ? a.thread < b.thread : a.epoch < b.epoch;
-                               });
-    return it != epoch_starts_.end() && it->thread == thread ? it->sequence : kNoEnd;
   };
-  auto epoch_begin = [&](ThreadIndex thread, std::uint32_t epoch) -> std::uint64_t {
-    auto it = std::upper_bound(epoch_starts_.begin(), epoch_starts_.end(), EpochStart{thread, epoch, 0},
-                               [](const EpochStart& a, const EpochStart& b) {
-                                 return a.thread != b.thread ? a.thread < b.thread : a.epoch < b.epoch;
-                               });
-    if (it == epoch_starts_.begin()) return 0;
-    --it;
-    return it->thread == thread ? it->sequence : 0;
+  std::sort(epoch_starts_.begin(), epoch_starts_.end(), by_thread_and_epoch);
+  auto epoch_bounds = [&](ThreadIndex thread, std::uint32_t epoch) -> std::pair<std::uint64_t, std::uint64_t> {
+    auto next = std::upper_bound(epoch_starts_.begin(), epoch_starts_.end(), EpochStart{thread, epoch, 0},
+                                 by_thread_and_epoch);
+    const std::uint64_t end = next != epoch_starts_.end() && next->thread == thread ? next->sequence : kNoEnd;
+    const std::uint64_t begin = next != epoch_starts_.begin() && (next - 1)->thread == thread ? (next - 1)->sequence : 0;
+    return {begin, end};
   };
 
 
@@ -197,7 +190,8 @@ void MemoryLog::resolve(ModelBuilder& builder) {
 
   for (Range& r : ranges_) {
     if (r.size == 0) continue;
-    const std::uint64_t end = r.address + r.size, ends_at = epoch_end(r.thread, r.epoch);
+    const std::uint64_t end = r.address + r.size;
+    const auto [begins_at, ends_at] = epoch_bounds(r.thread, r.epoch);
     auto first = std::upper_bound(segments.begin(), segments.end(), std::make_pair(r.address, kNoEnd));
     if (first != segments.begin() && (first - 1)->second > r.address) --first;
     for (auto g = first; g != segments.end() && g->first < end; ++g) {
@@ -209,7 +203,6 @@ void MemoryLog::resolve(ModelBuilder& builder) {
       auto it = std::lower_bound(events.begin(), events.end(), ends_at, [&](std::uint32_t b, std::uint64_t q) {
         return blocks_[b].sequence < q;
       });
-      const std::uint64_t begins_at = epoch_begin(r.thread, r.epoch);
       std::uint32_t block = kNoBlock;
       for (; it != events.begin(); --it) {
         const std::uint32_t event = *(it - 1);

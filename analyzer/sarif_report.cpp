@@ -196,19 +196,14 @@ void write_sarif_report(std::ostream& out, const Report& report) {
   // A bound that left cycles unchecked is said where code-scanning services show tool problems.
   nlohmann::json invocation = {{"executionSuccessful", !report.findings->incomplete()}};
   nlohmann::json notifications = nlohmann::json::array();
-  if (report.findings->incomplete())
-    notifications.push_back({{"level", "error"},
-                             {"descriptor", {{"id", "analysis-incomplete"}}},
-                             {"message", {{"text", "lockgraph: " + incompleteness(*report.findings)}}}});
-  // No result about races is not "no race" when nothing was checked.
-  if (!report.findings->model->races_checked())
-    notifications.push_back({{"level", "note"},
-                             {"descriptor", {{"id", "races-not-checked"}}},
-                             {"message", {{"text", "lockgraph: " + races_text(report)}}}});
-  if (!report.findings->model->races_sampled().empty())
-    notifications.push_back({{"level", "note"},
-                             {"descriptor", {{"id", "races-sampled"}}},
-                             {"message", {{"text", "lockgraph: " + races_text(report)}}}});
+  auto notify = [&](const char* level, const char* id, const std::string& text) {
+    notifications.push_back(
+        {{"level", level}, {"descriptor", {{"id", id}}}, {"message", {{"text", "lockgraph: " + text}}}});
+  };
+  if (report.findings->incomplete()) notify("error", "analysis-incomplete", incompleteness(*report.findings));
+  // No result about races is not "no race" when nothing was checked, nor all races when sampled.
+  if (!report.findings->model->races_checked()) notify("note", "races-not-checked", races_text(report));
+  if (!report.findings->model->races_sampled().empty()) notify("note", "races-sampled", races_text(report));
   if (!notifications.empty()) invocation["toolExecutionNotifications"] = notifications;
   nlohmann::json doc = {
       {"$schema", "https://json.schemastore.org/sarif-2.1.0.json"},

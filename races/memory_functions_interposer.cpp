@@ -4,11 +4,11 @@
 // first-access filter), found as weak references: a program linked without them (not built with
 // the race flags) just copies.
 #include <dlfcn.h>
-#include <link.h>
 
 #include <cstddef>
 #include <cstdint>
 
+#include "../runtime/stack_capture.h"
 #include "lockgraph/lock_path.h"
 
 extern "C" {
@@ -24,38 +24,20 @@ Copy g_memcpy = nullptr;
 Copy g_memmove = nullptr;
 Fill g_memset = nullptr;
 
-// Looked up before main; the loader's own copies do not come through here.
+// Looked up before main; the loader's own copies do not come through here. The runtime's extent
+// is found here too, so that no copy has to find it.
 [[gnu::constructor(101)]] void find_real_functions() {
   g_memcpy = reinterpret_cast<Copy>(::dlsym(RTLD_NEXT, "memcpy"));
   g_memmove = reinterpret_cast<Copy>(::dlsym(RTLD_NEXT, "memmove"));
   g_memset = reinterpret_cast<Fill>(::dlsym(RTLD_NEXT, "memset"));
-}
-
-// This library's own extent: its calls are the runtime's, never the program's.
-std::uintptr_t g_own_begin = 0, g_own_end = 0;
-[[gnu::constructor(101)]] void find_own_extent() {
-  Dl_info info{};
-  if (!::dladdr(reinterpret_cast<void*>(&find_own_extent), &info)) return;
-  ::dl_iterate_phdr(
-      [](dl_phdr_info* phdr, std::size_t, void* base) -> int {
-        if (reinterpret_cast<void*>(phdr->dlpi_addr) != base) return 0;
-        for (int i = 0; i < phdr->dlpi_phnum; ++i) {
-          const auto& segment = phdr->dlpi_phdr[i];
-          if (segment.p_type != PT_LOAD) continue;
-          std::uintptr_t start = phdr->dlpi_addr + segment.p_vaddr, end = start + segment.p_memsz;
-          if (g_own_begin == 0 || start < g_own_begin) g_own_begin = start;
-          if (end > g_own_end) g_own_end = end;
-        }
-        return 1;
-      },
-      info.dli_fbase);
+  (void)lockgraph::rt::in_runtime_object(0);
 }
 
 // Only the program's calls: not the runtime's (raised depth, or a call from this library).
 bool program_call(const void* caller) {
-  auto at = reinterpret_cast<std::uintptr_t>(caller);
   return lockgraph::rt::tls_lock_path.depth == 0 && __tsan_read_range_pc != nullptr &&
-         __tsan_write_range_pc != nullptr && !(at >= g_own_begin && at < g_own_end);
+         __tsan_write_range_pc != nullptr &&
+         !lockgraph::rt::in_runtime_object(reinterpret_cast<std::uintptr_t>(caller));
 }
 
 // Before the lookup (other libraries' constructors): a plain loop, which the compiler must not turn

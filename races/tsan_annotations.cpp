@@ -3,7 +3,6 @@
 // recompiled: the same calls, the same meaning, recorded by lockgraph.
 #include <cstddef>
 
-#include "lockgraph/lock_path.h"
 #include "lockgraph/memory_access.h"
 #include "lockgraph/runtime.h"
 
@@ -38,16 +37,10 @@ LG_EXPORT void AnnotateBenignRace(const char*, int, const volatile void* address
 // The calling thread's reads and writes between Begin and End are not recorded (code known to race
 // benignly, or that synchronises in ways no annotation can say). Reads and writes are ignored
 // together: lockgraph's entry points do not tell them apart here.
-namespace {
-void ignore_begin() { ++rt::tls_lock_path.ignore_accesses; }
-void ignore_end() {
-  if (rt::tls_lock_path.ignore_accesses > 0) --rt::tls_lock_path.ignore_accesses;
-}
-}  // namespace
-LG_EXPORT void AnnotateIgnoreReadsBegin(const char*, int) { ignore_begin(); }
-LG_EXPORT void AnnotateIgnoreReadsEnd(const char*, int) { ignore_end(); }
-LG_EXPORT void AnnotateIgnoreWritesBegin(const char*, int) { ignore_begin(); }
-LG_EXPORT void AnnotateIgnoreWritesEnd(const char*, int) { ignore_end(); }
+LG_EXPORT void AnnotateIgnoreReadsBegin(const char*, int) { rt::ignore_accesses_begin(); }
+LG_EXPORT void AnnotateIgnoreReadsEnd(const char*, int) { rt::ignore_accesses_end(); }
+LG_EXPORT void AnnotateIgnoreWritesBegin(const char*, int) { rt::ignore_accesses_begin(); }
+LG_EXPORT void AnnotateIgnoreWritesEnd(const char*, int) { rt::ignore_accesses_end(); }
 LG_EXPORT void AnnotateIgnoreSyncBegin(const char*, int) {}
 LG_EXPORT void AnnotateIgnoreSyncEnd(const char*, int) {}
 

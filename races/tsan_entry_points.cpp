@@ -73,8 +73,9 @@ void range_access(const void* address, std::size_t size, std::uint32_t flags, co
   if (in_open_run(start, size, flags, pc)) return;
   const std::uint32_t epoch = lockgraph::rt::tls_lock_path.sync_epoch;
   RangeSlot& slot = t_ranges[(start ^ (start >> 7) ^ size) & (kRangeSlots - 1)];
+  // The same range of the same kind in this epoch, or a read of a range written in it.
   if (slot.start == start && slot.size == size && slot.epoch == epoch &&
-      (slot.flags == flags || (slot.flags & flag::kWrite) >= (flags & flag::kWrite)) &&
+      (slot.flags & flag::kWrite) >= (flags & flag::kWrite) &&
       (slot.flags & flag::kAtomic) == (flags & flag::kAtomic))
     return;
   slot = {start, size, epoch, flags};
@@ -145,10 +146,8 @@ void __tsan_init() { lockgraph::rt::races_enabled(); }
 // Stacks come from unwinding at a site's first access: nothing to keep on entry and exit.
 void __tsan_func_entry(void*) {}
 void __tsan_func_exit() {}
-void __tsan_ignore_thread_begin() { ++lockgraph::rt::tls_lock_path.ignore_accesses; }
-void __tsan_ignore_thread_end() {
-  if (lockgraph::rt::tls_lock_path.ignore_accesses > 0) --lockgraph::rt::tls_lock_path.ignore_accesses;
-}
+void __tsan_ignore_thread_begin() { lockgraph::rt::ignore_accesses_begin(); }
+void __tsan_ignore_thread_end() { lockgraph::rt::ignore_accesses_end(); }
 
 #define LG_ACCESS(N)                                                                              \
   void __tsan_read##N(void* a) { access(a, N, 0, LG_PC()); }                                      \

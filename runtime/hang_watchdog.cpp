@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "options.h"
+#include "own_thread.h"
 #include "record_builder.h"
 #include "lockgraph/lock_path.h"
 #include "stack_depot.h"
@@ -134,8 +135,7 @@ bool watchdog_enabled() noexcept {
   return on;
 }
 
-// A raw detached pthread with no heap state: it runs until the process ends (a std::thread's
-// state would be reported as a leak by LeakSanitizer, since the thread never returns).
+// Runs on the runtime's own thread (own_thread.h).
 static void* watchdog_main(void*) {
   ReentryGuard reentry;  // nothing this thread does is the program's
   const long timeout_ms = options().hang_timeout_ms;
@@ -149,10 +149,7 @@ static void* watchdog_main(void*) {
 }
 
 void start_watchdog() noexcept {
-  if (!watchdog_enabled()) return;
-  ReentryGuard reentry;  // the runtime's own thread: not the program's (thread interposer)
-  pthread_t thread;
-  if (::pthread_create(&thread, nullptr, watchdog_main, nullptr) == 0) ::pthread_detach(thread);
+  if (watchdog_enabled()) start_own_thread(watchdog_main);
 }
 
 void begin_wait(ThreadState& ts, LockId id) noexcept {

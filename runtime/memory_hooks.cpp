@@ -25,12 +25,6 @@ namespace {
 constexpr std::uint64_t kMemorySiteTag = 0x3e3051ULL;
 constexpr std::uint64_t kBlockSiteTag = 0xb10cULL;
 
-void append_held(RecordBuilder& record, ThreadState& ts) {
-  record.open_array("h");
-  for (const HeldLock& h : ts.held) record.array_item(h.lock);
-  record.close_array();
-}
-
 // The calling thread's state when the program (not the runtime's own work, whose allocations
 // come back here) made the call; null otherwise or if there is none. `reentry` is raised first:
 // making the state allocates.
@@ -176,7 +170,7 @@ void block_freed(const void* address, std::size_t size, const void* pc) noexcept
         .num("a", reinterpret_cast<std::uintptr_t>(address))
         .num("z", size)
         .num("s", stack);
-    append_held(record, *ts);
+    append_held_locks(record, *ts);
     record.end();
     ts->set_sync_epoch(ts->sync_epoch + 1);
   }

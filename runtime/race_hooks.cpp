@@ -36,6 +36,12 @@ std::uint32_t site_stack(ThreadState& ts, std::uint64_t tag, const void* site, s
   return entry->stack_id;
 }
 
+void append_held_locks(RecordBuilder& record, const ThreadState& ts) noexcept {
+  record.open_array("h");
+  for (const HeldLock& h : ts.held) record.array_item(h.lock);
+  record.close_array();
+}
+
 std::uint64_t next_sequence() noexcept {
   return g_next_sequence.fetch_add(1, std::memory_order_relaxed);
 }
@@ -96,9 +102,8 @@ void memory_access(VarId variable, bool is_write, const char* name, const void* 
         .num("w", is_write ? 1 : 0)
         .num("s", stack);
     if (name && *name) record.str("n", name);
-    record.open_array("h");
-    for (const HeldLock& h : ts->held) record.array_item(h.lock);
-    record.close_array().end();
+    append_held_locks(record, *ts);
+    record.end();
   }
   flush_if_needed(*ts);
 }

@@ -6,8 +6,6 @@
 // sampled (a race_sample record), and so does every report.
 #include "race_sampler.h"
 
-#include <pthread.h>
-
 #include <chrono>
 #include <cstdio>
 #include <thread>
@@ -16,6 +14,7 @@
 #include "lockgraph/memory_access.h"
 #include "lockgraph/trace_format.h"
 #include "options.h"
+#include "own_thread.h"
 #include "trace_file.h"
 #include "trace_writer.h"
 
@@ -25,7 +24,7 @@ std::atomic<bool> g_memory_paused{false};
 
 namespace {
 
-// A raw detached pthread without heap state, like the watchdog's (see hang_watchdog.cpp).
+// Runs on the runtime's own thread (own_thread.h).
 void* sampler_main(void*) {
   ReentryGuard reentry;  // nothing this thread does is the program's
   const Options& opts = options();
@@ -60,10 +59,7 @@ void* sampler_main(void*) {
 
 void start_race_sampler() noexcept {
   const Options& opts = options();
-  if (opts.race_sample != "periods" && opts.race_budget_mb <= 0) return;
-  ReentryGuard reentry;  // the runtime's own thread: not the program's (thread interposer)
-  pthread_t thread;
-  if (::pthread_create(&thread, nullptr, sampler_main, nullptr) == 0) ::pthread_detach(thread);
+  if (opts.race_sample == "periods" || opts.race_budget_mb > 0) start_own_thread(sampler_main);
 }
 
 void race_sampler_forked() noexcept {

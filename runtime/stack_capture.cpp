@@ -72,6 +72,8 @@ long keep_program_frames(Walk walk, std::uintptr_t* frames, std::size_t max_fram
 
 }  // namespace
 
+bool in_runtime_object(std::uintptr_t address) noexcept { return own_object_range().contains(address); }
+
 std::size_t walk_libunwind(std::uintptr_t* frames, std::size_t max_frames) noexcept {
   unw_context_t context;
   unw_cursor_t cursor;

@@ -24,6 +24,11 @@ std::size_t capture_stack(std::uintptr_t* frames, std::size_t max_frames) noexce
 // The same with LLVM libunwind alone.
 std::size_t capture_stack_libunwind(std::uintptr_t* frames, std::size_t max_frames) noexcept;
 
+// Whether `address` lies in the loaded object that holds this runtime (a shared library of
+// lockgraph's): its code is the runtime's, never the program's. The extent is found once, through
+// the loader.
+bool in_runtime_object(std::uintptr_t address) noexcept;
+
 // Every frame's return address from the caller's caller on, runtime frames included, with LLVM
 // libunwind: the reference the walker is tested against.
 std::size_t walk_libunwind(std::uintptr_t* frames, std::size_t max_frames) noexcept;

@@ -19,6 +19,10 @@ inline bool race_tracking() noexcept {
   return g_extra_records.load(std::memory_order_relaxed) & kRaceRecords;
 }
 
+class RecordBuilder;
+// The field "h" of an access record: the locks `ts` holds, outermost first.
+void append_held_locks(RecordBuilder& record, const ThreadState& ts) noexcept;
+
 // A global order for events of different threads (one relaxed atomic increment).
 std::uint64_t next_sequence() noexcept;
 

@@ -1,6 +1,7 @@
 #include "trace_writer.h"
 
 #include "hang_watchdog.h"
+#include "own_thread.h"
 #include "race_sampler.h"
 
 #include <atomic>
@@ -151,13 +152,14 @@ void report_new_counts(ThreadState& state, Counts& counts) {
   });
 }
 
-// Caller holds the state's buffer flag.
-void write_state_locked(ThreadState& state) noexcept {
+// Caller holds the state's buffer flag. `ending`: the process is ending (exit, exec, a fatal
+// signal), so the thread's open access runs (race-flag builds) are written too, straight to the
+// file: this runs in signal handlers, where the buffer must not grow. They stay open (the owner,
+// still running, may extend them and write them again: a repeat, which changes no verdict). A
+// flush that is not the last (periodic, before fork, with a misuse) leaves them to their owner.
+void write_state_locked(ThreadState& state, bool ending) noexcept {
   hand_over_records(state);
-  // Open access runs (race-flag builds) are written straight to the file: this runs in signal
-  // handlers too, where the buffer must not grow. They stay open: the owner, still running, may
-  // extend them, and then writes them again (a repeat, which changes no verdict).
-  if (state.path)
+  if (ending && state.path)
     for (const AccessRun& r : state.path->runs)
       if (r.begin != r.end) {
         char line[kAccessRecordRoom];
@@ -188,7 +190,7 @@ void at_exit_flush() {
   // did not run (_exit, quick_exit; exit() runs them first and end_thread reports it there).
   if (ThreadState* ts = tls_state; ts != nullptr && !w.finalized.load() && !ts->held.empty())
     record_exit_holding(*ts);
-  flush_all();
+  flush_all(/*ending=*/true);
   w.finalized.store(true);
   if (!trace_file_is_open()) return;
   write_end_record("exit");
@@ -205,7 +207,7 @@ void on_fatal_signal(int sig) {
   if (trace_file_is_open() && !w.signal_flush_started.exchange(true)) {
     for (ThreadState* s = first_thread_state(); s; s = s->next) {
       if (!s->busy.test_and_set(std::memory_order_acquire)) {
-        write_state_locked(*s);
+        write_state_locked(*s, /*ending=*/true);
         s->busy.clear(std::memory_order_release);
       }
     }
@@ -234,7 +236,7 @@ void install_signal_handlers() {
   }
 }
 
-// A raw detached pthread without heap state, like the watchdog's (see hang_watchdog.cpp).
+// Runs on the runtime's own thread (own_thread.h).
 static void* periodic_flusher(void*) {
   const long interval_ms = options().flush_interval_ms;
   for (;;) {
@@ -244,11 +246,7 @@ static void* periodic_flusher(void*) {
   }
 }
 
-static void start_periodic_flusher() {
-  ReentryGuard reentry;  // the runtime's own thread: not the program's (thread interposer)
-  pthread_t thread;
-  if (::pthread_create(&thread, nullptr, periodic_flusher, nullptr) == 0) ::pthread_detach(thread);
-}
+static void start_periodic_flusher() { start_own_thread(periodic_flusher); }
 
 // fork(): the parent flushes first so the child starts with empty buffers, then the child opens
 // its own trace (its pid differs) and forgets chains and stacks recorded in the parent's file.
@@ -296,7 +294,7 @@ void flush_before_immediate_exit() noexcept {
 void flush_before_exec() noexcept {
   WriterState& w = writer();
   if (!trace_file_is_open() || w.finalized.load() || w.pid.load() != ::getpid()) return;
-  flush_all();
+  flush_all(/*ending=*/true);
   write_end_record("exec");
   trace_file_finish();  // if the exec fails, later records are written after this end record
 }
@@ -310,10 +308,10 @@ std::string current_trace_path() { return trace_file_is_open() ? writer().path :
 
 bool finalized() noexcept { return writer().finalized.load(std::memory_order_relaxed); }
 
-void flush_thread(ThreadState& state) noexcept {
+void flush_thread(ThreadState& state, bool ending) noexcept {
   if (!trace_file_is_open()) return;
   BufferGuard guard(state);
-  write_state_locked(state);
+  write_state_locked(state, ending);
 }
 
 void hand_over_records(ThreadState& state) noexcept {
@@ -324,7 +322,10 @@ void hand_over_records(ThreadState& state) noexcept {
 }
 
 void flush_if_needed(ThreadState& state) noexcept {
-  if (finalized()) flush_thread(state);
+  if (!finalized() || !trace_file_is_open()) return;
+  BufferGuard guard(state);
+  append_access_runs(state);  // the owner, after the last flush: its runs close as they are made
+  write_state_locked(state, /*ending=*/false);
 }
 
 void append_counts(ThreadState& state) noexcept {
@@ -334,8 +335,8 @@ void append_counts(ThreadState& state) noexcept {
   report_new_counts(state, counts);
 }
 
-void flush_all() noexcept {
-  for (ThreadState* s = first_thread_state(); s; s = s->next) flush_thread(*s);
+void flush_all(bool ending) noexcept {
+  for (ThreadState* s = first_thread_state(); s; s = s->next) flush_thread(*s, ending);
 }
 
 void write_records(std::string_view records) noexcept {

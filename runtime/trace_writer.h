@@ -27,20 +27,21 @@ std::string current_trace_path();
 // Whether the process is past its final flush; records are then written through immediately.
 bool finalized() noexcept;
 
-// After the owner appended to its buffer (guard released): writes its counts too if the process
-// is finishing.
+// After the owner appended to its buffer (guard released): writes its counts too, and closes its
+// open access runs, if the process is finishing.
 void flush_if_needed(ThreadState& state) noexcept;
 
-// Writes `state`'s buffer and the counts of its chains not yet written.
-void flush_thread(ThreadState& state) noexcept;
+// Writes `state`'s buffer and the counts of its chains not yet written; `ending` (exit, exec): its
+// open access runs too (race-flag builds), which stay open.
+void flush_thread(ThreadState& state, bool ending = false) noexcept;
 
 // Appends the counts of `state`'s chains not yet written to its buffer, as records (a thread
 // that ends hands its chains' counts to the buffer before its chains are forgotten). Caller
 // holds the state's buffer flag.
 void append_counts(ThreadState& state) noexcept;
 
-// Writes every thread's buffer and counts.
-void flush_all() noexcept;
+// Writes every thread's buffer and counts; `ending` as for flush_thread.
+void flush_all(bool ending = false) noexcept;
 
 // Appends whole records straight to the file (used where no thread buffer is at hand).
 void write_records(std::string_view records) noexcept;

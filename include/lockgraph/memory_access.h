@@ -8,6 +8,7 @@
 #include <cstddef>
 #include <cstdint>
 
+#include "lockgraph/lock_path.h"
 #include "lockgraph/runtime.h"
 
 namespace lockgraph::rt {
@@ -25,6 +26,13 @@ LOCKGRAPH_API void races_enabled() noexcept;
 // True while memory accesses are not being recorded (race_sample=periods, between periods): the
 // entry points then return at once. Synchronisation is recorded all the same.
 LOCKGRAPH_API extern std::atomic<bool> g_memory_paused;
+
+// The calling thread's accesses are not recorded between begin and end (TSan's ignore annotations;
+// nested pairs count, an end without a begin does nothing).
+inline void ignore_accesses_begin() noexcept { ++tls_lock_path.ignore_accesses; }
+inline void ignore_accesses_end() noexcept {
+  if (tls_lock_path.ignore_accesses > 0) --tls_lock_path.ignore_accesses;
+}
 
 // The calling thread accessed [address, address + size) at return address `pc`.
 LOCKGRAPH_API void memory_accessed(const void* address, std::size_t size, std::uint32_t flags,
