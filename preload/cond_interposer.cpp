@@ -17,7 +17,7 @@ using preload::mutex_id;
 
 template <class Wait>
 int wait_impl(pthread_cond_t* c, pthread_mutex_t* m, const void* caller, Wait wait) {
-  if (!preload::records_mutexes()) {  // linked: the mutex is the wrappers' business
+  if (preload::passes_through(m)) {  // a wrapper's insides: the wrapper records the mutex
     int rc = wait();
     rt::sync_acquire(c);
     return rc;
@@ -56,12 +56,12 @@ __attribute__((visibility("default"))) int pthread_cond_clockwait(pthread_cond_t
 }
 
 __attribute__((visibility("default"))) int pthread_cond_init(pthread_cond_t* c, const pthread_condattr_t* a) {
-  if (preload::records_mutexes() && !preload::passes_through()) preload::cond_forget(c);
+  if (!preload::passes_through()) preload::cond_forget(c);
   return real().cond_init(c, a);
 }
 
 __attribute__((visibility("default"))) int pthread_cond_destroy(pthread_cond_t* c) {
-  if (preload::records_mutexes() && !preload::passes_through()) preload::cond_forget(c);
+  if (!preload::passes_through()) preload::cond_forget(c);
   return real().cond_destroy(c);
 }
 

@@ -13,15 +13,15 @@
 #include "lockgraph/runtime.h"
 #include "lockgraph/lock_path.h"
 #include "lock_table.h"
+#include "wrapper_insides.h"
 
 namespace lockgraph::preload {
 
 // What the interposers of this library do. The preload library records every pthread call, or
 // stands aside because the program carries the lockgraph runtime itself (it was built with the
-// wrappers; decided on first use, see own_runtime.cpp). The runtime library (linked_role.cpp) is
-// linked: its interposers record threads, condition variables, semaphores and barriers, which
-// no wrapper sees (std::thread, std::condition_variable), while the program's locks are its
-// wrappers' to record.
+// wrappers or the race flags; decided on first use, see own_runtime.cpp). The runtime library
+// that programs link (linked_role.cpp) records every pthread call too, except on the locks inside
+// the program's wrappers, which the wrappers record (wrapper_insides.h).
 enum class Role : std::uint8_t { kUndecided, kRecords, kStandsAside, kLinked };
 extern std::atomic<Role> g_role;
 Role decide_role() noexcept;
@@ -38,10 +38,13 @@ inline Role role() noexcept {
 inline bool passes_through() noexcept {
   return rt::tls_lock_path.depth != 0 || role() == Role::kStandsAside;
 }
-
-// Whether pthread mutexes are this library's to record (not in a linked program, where the
-// wrappers record the program's locks and a pthread mutex may be a wrapper's insides).
-inline bool records_mutexes() noexcept { return role() == Role::kRecords; }
+// The same for a call on the lock `l`, which in a linked program may be a wrapper's insides.
+template <class PthreadLock>
+inline bool passes_through(PthreadLock* l) noexcept {
+  if (rt::tls_lock_path.depth != 0) return true;
+  Role now = role();
+  return now == Role::kStandsAside || (now == Role::kLinked && is_wrapper_insides(l));
+}
 
 // Whether a pthread lock call's result means the caller holds the lock: 0, or EOWNERDEAD (a
 // robust mutex whose owner died: acquired, to be made consistent by the caller).

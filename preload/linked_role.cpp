@@ -1,7 +1,8 @@
 // The interposers' role inside the runtime library that programs link (lockgraph::runtime): they
-// record what no wrapper sees (std::thread, std::condition_variable, semaphores, barriers) and
-// leave the program's locks to the wrappers. The preload library decides its role instead
-// (own_runtime.cpp).
+// record every pthread call, as under preload (std::thread, std::condition_variable, a plain
+// std::mutex, semaphores, barriers, spinlocks, C11 mtx_*), except on the locks inside the
+// program's wrappers, which the wrappers record (wrapper_insides.h). The preload library decides
+// its role instead (own_runtime.cpp).
 #include "interposer.h"
 
 namespace lockgraph::preload {
@@ -17,3 +18,14 @@ namespace {
 }  // namespace
 
 }  // namespace lockgraph::preload
+
+namespace lockgraph::rt {
+
+void lock_wraps(trace::LockKind kind, void* insides) noexcept {
+  if (kind == trace::LockKind::kSharedMutex || kind == trace::LockKind::kSharedTimedMutex)
+    preload::mark_wrapper_insides(static_cast<pthread_rwlock_t*>(insides));
+  else
+    preload::mark_wrapper_insides(static_cast<pthread_mutex_t*>(insides));
+}
+
+}  // namespace lockgraph::rt

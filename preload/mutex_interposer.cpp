@@ -35,22 +35,22 @@ int lock_impl(pthread_mutex_t* m, std::uint32_t flags, bool blocking, const void
 }
 
 int lock_at(pthread_mutex_t* m, const void* caller) {
-  if (preload::passes_through()) return __pthread_mutex_lock(m);
+  if (preload::passes_through(m)) return __pthread_mutex_lock(m);
   return lock_impl(m, 0, true, caller, [m] { return __pthread_mutex_lock(m); });
 }
 
 int trylock_at(pthread_mutex_t* m, const void* caller) {
-  if (preload::passes_through()) return __pthread_mutex_trylock(m);
+  if (preload::passes_through(m)) return __pthread_mutex_trylock(m);
   return lock_impl(m, trace::flag::kTry, false, caller, [] { return 0; });
 }
 
 int timedlock_at(pthread_mutex_t* m, const timespec* t, const void* caller) {
-  if (preload::passes_through()) return real().mutex_timedlock(m, t);
+  if (preload::passes_through(m)) return real().mutex_timedlock(m, t);
   return lock_impl(m, trace::flag::kTimed, true, caller, [m, t] { return real().mutex_timedlock(m, t); });
 }
 
 int unlock_at(pthread_mutex_t* m, const void* caller) {
-  if (preload::passes_through() || rt::fast_release_at(m)) return __pthread_mutex_unlock(m);
+  if (preload::passes_through(m) || rt::fast_release_at(m)) return __pthread_mutex_unlock(m);
   rt::LockId id = mutex_id(m, caller);
   if (!rt::note_released(id)) {
     // Not held by this thread: glibc keeps the owner's tid in every mutex it locks.
@@ -80,7 +80,7 @@ void after_init(pthread_mutex_t* m, int rc, const void* caller) {
 }
 
 void before_destroy(pthread_mutex_t* m, const void* caller) {
-  if (preload::passes_through()) return;
+  if (preload::passes_through(m)) return;
   if (m->__data.__lock != 0) {
     rt::LockId id = mutex_id(m, caller);
     if (!rt::lock_held(id)) rt::lock_misused(id, trace::incident::kDestroyHeld);
@@ -108,7 +108,7 @@ __attribute__((visibility("default"))) int pthread_mutex_timedlock(pthread_mutex
 
 __attribute__((visibility("default"))) int pthread_mutex_clocklock(pthread_mutex_t* m, clockid_t c,
                                                                    const timespec* t) {
-  if (preload::passes_through()) return real().mutex_clocklock(m, c, t);
+  if (preload::passes_through(m)) return real().mutex_clocklock(m, c, t);
   return lock_impl(m, trace::flag::kTimed, true, __builtin_return_address(0),
                    [m, c, t] { return real().mutex_clocklock(m, c, t); });
 }

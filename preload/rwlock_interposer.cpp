@@ -30,7 +30,7 @@ int rw_acquire(pthread_rwlock_t* l, std::uint32_t flags, bool blocking, const vo
 }  // namespace
 
 #define LOCKGRAPH_PASS_THROUGH(call) \
-  if (preload::passes_through()) return call
+  if (preload::passes_through(l)) return call
 
 extern "C" {
 

@@ -62,9 +62,13 @@ class instrumented_lock {
   // Unnamed: its address goes to the runtime, so a global or static one is named after its
   // symbol, as under the preload library.
   LOCKGRAPH_INLINE instrumented_lock() noexcept
-      : id_(rt::lock_created_at(Kind, nullptr, LOCKGRAPH_CALL_SITE(), this)) {}
+      : id_(rt::lock_created_at(Kind, nullptr, LOCKGRAPH_CALL_SITE(), this)) {
+    rt::lock_wraps(Kind, &impl_);
+  }
   LOCKGRAPH_INLINE explicit instrumented_lock(const char* name) noexcept
-      : id_(rt::lock_created(Kind, name, LOCKGRAPH_CALL_SITE())) {}
+      : id_(rt::lock_created(Kind, name, LOCKGRAPH_CALL_SITE())) {
+    rt::lock_wraps(Kind, &impl_);
+  }
   // A lock destroyed while another thread holds it is a misuse (the runtime itself notices one
   // the destroying thread holds): a failed try_lock tells that without any bookkeeping.
   ~instrumented_lock() {
@@ -185,6 +189,8 @@ class instrumented_lock {
     return true;
   }
 
+  // lock_wraps marks impl_ by its address: libstdc++'s std locks are one pthread mutex or rwlock.
+  static_assert(sizeof(Std) == sizeof(pthread_mutex_t) || sizeof(Std) == sizeof(pthread_rwlock_t));
   Std impl_;
   rt::LockId id_;
 };

@@ -40,6 +40,11 @@ LOCKGRAPH_API LockId lock_created(trace::LockKind kind, const char* name, const 
 LOCKGRAPH_API LockId lock_created_at(trace::LockKind kind, const char* name, const void* caller,
                                      const void* address, bool first_use = false) noexcept;
 
+// The std lock at `insides` (a pthread mutex, or a rwlock for the shared kinds) is the insides of
+// a wrapper of `kind` that records it: the runtime's pthread interposers let it through (the
+// lock is recorded once, as the wrapper). Defined by the runtime library programs link.
+LOCKGRAPH_API void lock_wraps(trace::LockKind kind, void* insides) noexcept;
+
 // The lock `id` is being destroyed.
 LOCKGRAPH_API void lock_destroyed(LockId id) noexcept;
 

@@ -5,6 +5,7 @@
 #include <cstdlib>
 #include <fstream>
 #include <regex>
+#include <set>
 #include <sstream>
 
 #include "lockgraph/analysis/findings.h"
@@ -39,6 +40,22 @@ TEST(AnalyzerOnPrograms, ThreeLockCycleIsADeadlock) {
   ASSERT_EQ(f.cycles.size(), 1u);
   EXPECT_EQ(f.cycles[0].nodes.size(), 3u);
   EXPECT_EQ(f.cycles[0].verdict, Verdict::kDeadlock);
+}
+
+// A linked program's plain std locks are recorded as under preload; a wrapper's std insides are
+// not (recorded twice, every wrapper would be a gate around its insides).
+TEST(AnalyzerOnPrograms, ALinkedProgramRecordsPlainLocksAndEachWrapperOnce) {
+  TempDir dir;
+  auto model = run_and_load(LOCKGRAPH_PROGRAM_DIR "/gated_and_three", "mixed", dir);
+  Findings f = analyze(model, {});
+  ASSERT_EQ(f.cycles.size(), 1u);
+  EXPECT_EQ(f.cycles[0].nodes.size(), 2u);
+  EXPECT_EQ(f.cycles[0].verdict, Verdict::kDeadlock) << f.cycles[0].reason;
+  // The program's four global wrappers, S, and the plain P and Q (unnamed: named by the analyzer).
+  std::multiset<std::string> locks;
+  for (const auto& lock : model->locks) locks.insert(lock.kind + " " + (lock.name.empty() ? "-" : lock.name));
+  EXPECT_EQ(locks, (std::multiset<std::string>{"mutex A", "mutex B", "mutex C", "mutex G", "mutex -",
+                                               "shared_mutex S", "shared_mutex -"}));
 }
 
 TEST(AnalyzerOnPrograms, AHoldAcrossAStartAndJoinIsDatedFromItsStart) {

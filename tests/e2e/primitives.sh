@@ -1,20 +1,29 @@
 #!/usr/bin/env bash
 # The pthread and C11 primitives beyond mutexes and rwlocks under `lockgraph run`
-# (tests/programs/pthread_primitives.cpp), built with g++ and clang++: the program's output and
+# (tests/programs/pthread_primitives.cpp), built with g++ and clang++, each plain (recorded by the
+# preload library) and linked with the runtime library (recorded by the interposers it carries, as a
+# program built with lockgraph::runtime is, with no wrapper in it): the program's output and
 # exit status are those of a plain run (a robust mutex's EOWNERDEAD is an acquisition, an
 # error-checking or timed relock returns what glibc returns, never aborted), and the report has
 # the lock orders and misuse expected.
 #
-# Usage: primitives.sh LOCKGRAPH SOURCE WORK_DIR
+# Usage: primitives.sh LOCKGRAPH SOURCE WORK_DIR RUNTIME_LIBRARY
 set -euo pipefail
-cli=$1 source=$2 work=$3
+cli=$1 source=$2 work=$3 runtime=$4
 rm -rf "$work" && mkdir -p "$work"
 compilers=(g++)
 command -v clang++-14 >/dev/null && compilers+=(clang++-14)
 fail=0
+builds=()
 for cxx in "${compilers[@]}"; do
-  bin=$work/primitives_$cxx
-  "$cxx" -std=c++20 -g -O1 -pthread "$source" -o "$bin"
+  "$cxx" -std=c++20 -g -O1 -pthread "$source" -o "$work/primitives_$cxx"
+  "$cxx" -std=c++20 -g -O1 -pthread "$source" -o "$work/primitives_${cxx}_linked" \
+    "$runtime" -Wl,-rpath,"$(dirname "$runtime")"
+  builds+=("$cxx" "${cxx}_linked")
+done
+for build in "${builds[@]}"; do
+  bin=$work/primitives_$build
+  cxx=$build
   for what in robust_owner_died errorcheck_relock timed_relock spin_inversion mtx_inversion sem_and_barrier \
               sem_misuse barrier_misuse reinit_live main_exits_holding cond_two_mutexes; do
     out=$work/$cxx-$what

@@ -3,11 +3,15 @@
 //   three  three threads take A->B, B->C, C->A at different times      -> a 3-lock `deadlock`
 //   held_across  main takes A, starts and joins a thread, then takes B: A's hold spans the
 //                thread's life (the runtime's seg_held records say so)
+//   mixed  std::threads take the wrapper A and a plain std::mutex P in opposite orders (a 2-lock
+//          `deadlock`), and main a wrapper shared_mutex S and a plain std::shared_mutex Q: each
+//          lock is recorded once, the wrappers' std insides never
 // Plain atomic flags keep the orders apart in time (never hanging) without ordering the threads
 // for the analyzer.
 #include <atomic>
 #include <cstring>
 #include <mutex>
+#include <shared_mutex>
 #include <thread>
 
 #include <lockgraph/lockgraph.h>
@@ -28,8 +32,32 @@ void nested(lockgraph::mutex& outer, lockgraph::mutex& inner, int mine) {
   turn = mine + 1;
 }
 
+void mixed() {
+  std::mutex plain;
+  auto nested_mixed = [&](bool wrapper_first, int mine) {
+    wait_turn(mine);
+    if (wrapper_first) {
+      std::lock_guard x(a);
+      std::lock_guard y(plain);
+    } else {
+      std::lock_guard x(plain);
+      std::lock_guard y(a);
+    }
+    turn = mine + 1;
+  };
+  std::thread t1(nested_mixed, true, 0), t2(nested_mixed, false, 1);
+  t1.join();
+  t2.join();
+  lockgraph::shared_mutex s{"S"};
+  std::shared_mutex q;
+  std::shared_lock x(s);
+  std::unique_lock y(q);
+}
+
 int main(int argc, char** argv) {
-  if (argc > 1 && !std::strcmp(argv[1], "held_across")) {
+  if (argc > 1 && !std::strcmp(argv[1], "mixed")) {
+    mixed();
+  } else if (argc > 1 && !std::strcmp(argv[1], "held_across")) {
     std::lock_guard first(a);
     lockgraph::thread t([] { std::lock_guard only(c); });
     t.join();
