@@ -213,6 +213,15 @@ constexpr IncidentText kIncidentTexts[] = {
     {trace::incident::kBarrierMisuse, "barrier misuse", "calls a barrier function",
      "A barrier call was refused (EINVAL: a count of 0, or not a valid barrier): the threads it "
      "should have lined up run on unordered."},
+    {trace::incident::kInvalidLock, "operation on memory that is no lock", "locks",
+     "A lock call was made on memory that holds no valid lock (never initialised, or overwritten): "
+     "glibc refused it (EINVAL), so the code it should have protected ran unprotected."},
+    {trace::incident::kUseDestroyed, "use of a destroyed lock", "uses",
+     "A lock is locked, unlocked or destroyed after it was destroyed: undefined behaviour; glibc "
+     "refuses it (EINVAL), so the code it should have protected ran unprotected."},
+    {trace::incident::kCondDestroyBusy, "condition variable destroyed while waited on", "destroys a condition waited on with",
+     "A condition variable is destroyed while threads wait on it that no signal or broadcast has "
+     "woken: undefined behaviour; glibc's destroy waits for them, for ever if nobody signals."},
 };
 
 const IncidentText& incident_text(const std::string& what) {

@@ -27,7 +27,7 @@ int wait_impl(pthread_cond_t* c, pthread_mutex_t* m, const void* caller, Wait wa
   if (preload::cond_wait_begins(c, id)) rt::lock_misused(id, trace::incident::kCondMutexMismatch);
   rt::lock_released(id);
   int rc = wait();
-  preload::cond_wait_ends(c);
+  preload::cond_wait_ends(c, rc);
   rt::lock_acquired(id, 0, caller);  // the mutex is held again, whatever the wait returned
   rt::sync_acquire(c);
   return rc;
@@ -61,18 +61,33 @@ __attribute__((visibility("default"))) int pthread_cond_init(pthread_cond_t* c, 
 }
 
 __attribute__((visibility("default"))) int pthread_cond_destroy(pthread_cond_t* c) {
-  if (!preload::passes_through()) preload::cond_forget(c);
+  if (!preload::passes_through()) {
+    // Reported before the real destroy, which waits for those waiters (for ever, if nobody
+    // signals): the report is in the trace even if the process hangs here.
+    if (rt::LockId mutex = preload::cond_unwoken_waiters(c)) rt::lock_misused(mutex, trace::incident::kCondDestroyBusy);
+    preload::cond_forget(c);
+  }
   return real().cond_destroy(c);
 }
 
 __attribute__((visibility("default"))) int pthread_cond_signal(pthread_cond_t* c) {
-  if (!preload::passes_through()) rt::sync_release(c);
-  return real().cond_signal(c);
+  if (preload::passes_through()) return real().cond_signal(c);
+  rt::sync_release(c);
+  int rc = real().cond_signal(c);
+  // Counted after the real call: a waiter that comes between is taken as woken (a report missed)
+  // rather than a woken one as still waiting (a false report).
+  preload::cond_signalled(c, false);
+  return rc;
 }
 
 __attribute__((visibility("default"))) int pthread_cond_broadcast(pthread_cond_t* c) {
-  if (!preload::passes_through()) rt::sync_release(c);
-  return real().cond_broadcast(c);
+  if (preload::passes_through()) return real().cond_broadcast(c);
+  rt::sync_release(c);
+  int rc = real().cond_broadcast(c);
+  // Counted after the real call: a waiter that comes between is taken as woken (a report missed)
+  // rather than a woken one as still waiting (a false report).
+  preload::cond_signalled(c, true);
+  return rc;
 }
 
 // C11 <threads.h>: cnd_t and mtx_t are glibc's pthread_cond_t and pthread_mutex_t under other
@@ -100,6 +115,10 @@ __attribute__((visibility("default"))) int cnd_signal(cnd_t* c) {
 
 __attribute__((visibility("default"))) int cnd_broadcast(cnd_t* c) {
   return preload::c11_result(pthread_cond_broadcast(reinterpret_cast<pthread_cond_t*>(c)));
+}
+
+__attribute__((visibility("default"))) void cnd_destroy(cnd_t* c) {
+  (void)pthread_cond_destroy(reinterpret_cast<pthread_cond_t*>(c));
 }
 
 }  // extern "C"

@@ -50,17 +50,26 @@ inline bool passes_through(PthreadLock* l) noexcept {
 // robust mutex whose owner died: acquired, to be made consistent by the caller).
 inline bool acquired(int rc) noexcept { return rc == 0 || rc == EOWNERDEAD; }
 
+// What a lock call glibc refuses with EINVAL was made on: memory that is no lock (never
+// initialised, overwritten). Interposers that can tell a destroyed lock say so instead.
+inline const char* refused_lock(const void*) noexcept { return trace::incident::kInvalidLock; }
+
 // Acquires the lock object at `address` with `try_once` (returns 0 on success) and, if that
 // fails and `blocking`, `block` (returns 0 or an error), reporting to the runtime. The fast path
 // remembers `address` in the hold, so the release (rt::fast_release_at) needs no id lookup.
 // `identify` returns the lock's id and flags; it is called only after the first try: reading the
 // lock (its kind, its id) before the real lock would fetch a contended lock's cache line shared,
-// and the lock's atomic would then have to fetch it again exclusive. Returns the pthread result,
-// whatever it is: the program sees what it would see without lockgraph.
+// and the lock's atomic would then have to fetch it again exclusive. A first try that glibc
+// refuses as no valid lock (EINVAL) is reported as `refusal(address)` says, and no wait follows.
+// Returns the pthread result, whatever it is: the program sees what it would see without lockgraph.
 template <class Identify, class TryOnce, class Block>
 int acquire(const void* address, Identify identify, const void* caller, bool blocking,
-            TryOnce try_once, Block block) {
+            TryOnce try_once, Block block, const char* (*refusal)(const void*) = refused_lock) {
   int rc = try_once();
+  if (rc == EINVAL) [[unlikely]] {
+    rt::lock_misused(identify().first, refusal(address));
+    return blocking ? block() : rc;  // what glibc answers the call the program made
+  }
   if (!acquired(rc) && blocking) rt::backoff_try([&] { return acquired(rc = try_once()); });
   const auto [id, flags] = identify();
   if (!acquired(rc) && blocking) {

@@ -35,7 +35,7 @@ rt::LockId find_or_make(pthread_mutex_t* m, const void* caller, bool at_init) no
 rt::LockId forget_mutex(pthread_mutex_t* m) noexcept {
   using namespace mutex_word;
   if (!holds_id(m)) return forget_lock(m);
-  return id_in(bits(word_of(m).exchange(nullptr, std::memory_order_acq_rel)), tag_of(m));
+  return id_in(bits(word_of(m).load(std::memory_order_acquire)), tag_of(m));
 }
 
 }  // namespace lockgraph::preload

@@ -34,8 +34,12 @@ namespace mutex_word {
 constexpr int kRobustBit = 16;
 constexpr int kProcessSharedBit = 128;
 
+// glibc's pthread_mutex_destroy sets __kind to -1 and leaves the rest, the id word too: a
+// destroyed mutex keeps its id, so a later use is reported on the lock it was.
+inline bool is_destroyed(const pthread_mutex_t* m) noexcept { return m->__data.__kind == -1; }
+
 inline bool holds_id(const pthread_mutex_t* m) noexcept {
-  return (m->__data.__kind & (kRobustBit | kProcessSharedBit)) == 0;
+  return (m->__data.__kind & (kRobustBit | kProcessSharedBit)) == 0 || is_destroyed(m);
 }
 
 // The word is id << 16 | tag, where the tag (never 0) is 16 bits of the mutex's address. Id 0
@@ -83,8 +87,8 @@ inline rt::LockId mutex_initialised(pthread_mutex_t* m, const void* caller) noex
   return mutex_word::find_or_make(m, caller, true);
 }
 
-// The mutex at `m` is gone (destroyed): its id, or 0 if it had none. A mutex used afterwards at
-// `m` gets a new one.
+// The mutex at `m` is being destroyed: its id, or 0 if it had none. The id stays in the mutex
+// (is_destroyed); a mutex made again at `m` (every init zeroes the word) gets a new one.
 rt::LockId forget_mutex(pthread_mutex_t* m) noexcept;
 
 }  // namespace lockgraph::preload

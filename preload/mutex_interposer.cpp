@@ -26,12 +26,20 @@ std::uint32_t relock_flags(const pthread_mutex_t* m) {
   }
 }
 
+// What a call glibc refused (EINVAL) was made on: a destroyed mutex (glibc marks it so), else
+// memory that is no mutex.
+const char* refusal(const void* address) noexcept {
+  return preload::mutex_word::is_destroyed(static_cast<const pthread_mutex_t*>(address))
+             ? trace::incident::kUseDestroyed
+             : trace::incident::kInvalidLock;
+}
+
 // `block` is the real blocking call (lock, timedlock or clocklock).
 template <class Block>
 int lock_impl(pthread_mutex_t* m, std::uint32_t flags, bool blocking, const void* caller, Block block) {
   return preload::acquire(
       m, [=] { return std::pair{mutex_id(m, caller), flags | relock_flags(m)}; }, caller, blocking,
-      [m] { return __pthread_mutex_trylock(m); }, block);
+      [m] { return __pthread_mutex_trylock(m); }, block, refusal);
 }
 
 int lock_at(pthread_mutex_t* m, const void* caller) {
@@ -52,7 +60,9 @@ int timedlock_at(pthread_mutex_t* m, const timespec* t, const void* caller) {
 int unlock_at(pthread_mutex_t* m, const void* caller) {
   if (preload::passes_through(m) || rt::fast_release_at(m)) return __pthread_mutex_unlock(m);
   rt::LockId id = mutex_id(m, caller);
-  if (!rt::note_released(id)) {
+  if (preload::mutex_word::is_destroyed(m)) {  // glibc refuses it (EINVAL)
+    rt::lock_misused(id, trace::incident::kUseDestroyed);
+  } else if (!rt::note_released(id)) {
     // Not held by this thread: glibc keeps the owner's tid in every mutex it locks.
     bool unlocked = m->__data.__lock == 0;
     rt::lock_misused(id, unlocked ? trace::incident::kUnlockNotHeld : trace::incident::kUnlockNotOwner);
@@ -81,6 +91,10 @@ void after_init(pthread_mutex_t* m, int rc, const void* caller) {
 
 void before_destroy(pthread_mutex_t* m, const void* caller) {
   if (preload::passes_through(m)) return;
+  if (preload::mutex_word::is_destroyed(m)) {  // destroyed twice
+    rt::lock_misused(mutex_id(m, caller), trace::incident::kUseDestroyed);
+    return;
+  }
   if (m->__data.__lock != 0) {
     rt::LockId id = mutex_id(m, caller);
     if (!rt::lock_held(id)) rt::lock_misused(id, trace::incident::kDestroyHeld);

@@ -78,6 +78,9 @@ inline constexpr const char* kReinitLive = "reinit-live";        // init of a lo
 inline constexpr const char* kCondMutexMismatch = "cond-mutex-mismatch";  // one cond, two mutexes at once
 inline constexpr const char* kSemMisuse = "sem-misuse";          // a semaphore call refused (EINVAL, EOVERFLOW)
 inline constexpr const char* kBarrierMisuse = "barrier-misuse";  // a barrier call refused (EINVAL)
+inline constexpr const char* kInvalidLock = "invalid-lock";      // a lock call on memory that is no lock
+inline constexpr const char* kUseDestroyed = "use-destroyed";    // a lock call on a destroyed lock
+inline constexpr const char* kCondDestroyBusy = "cond-destroy-busy";  // destroy of a cond with waiters
 
 // The part a thread plays in an incident: the 4th number of each "p" row.
 enum Role : std::uint32_t {

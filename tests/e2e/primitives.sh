@@ -25,7 +25,8 @@ for build in "${builds[@]}"; do
   bin=$work/primitives_$build
   cxx=$build
   for what in robust_owner_died errorcheck_relock timed_relock spin_inversion mtx_inversion sem_and_barrier \
-              sem_misuse barrier_misuse reinit_live main_exits_holding cond_two_mutexes; do
+              sem_misuse barrier_misuse reinit_live main_exits_holding cond_two_mutexes use_destroyed \
+              invalid_lock cond_destroy_busy cond_destroy_woken; do
     out=$work/$cxx-$what
     set +e
     "$bin" "$what" > "$out.plain"
@@ -57,6 +58,11 @@ PY
       main_exits_holding) want="cycles - incidents exit-holding locks 1"; want_status=1;;
       # main holds m1 then m2 (to release both waiters) and nobody takes them the other way.
       cond_two_mutexes) want="cycles - incidents cond-mutex-mismatch locks 2"; want_status=1;;
+      # Each refused call once: the lock, the unlock and the second destroy.
+      use_destroyed) want="cycles - incidents use-destroyed,use-destroyed,use-destroyed locks 1"; want_status=1;;
+      invalid_lock) want="cycles - incidents invalid-lock,invalid-lock locks 1"; want_status=1;;
+      cond_destroy_busy) want="cycles - incidents cond-destroy-busy locks 1"; want_status=1;;
+      cond_destroy_woken) want="cycles - incidents - locks 1"; want_status=0;;
     esac
     if ! cmp -s "$out.plain" "$out.run"; then
       echo "$cxx $what: the program's output differs under lockgraph run"; diff "$out.plain" "$out.run" || true; fail=1

@@ -13,6 +13,12 @@
 //   reinit_live        a mutex initialised again while main holds it
 //   main_exits_holding main returns holding a mutex
 //   cond_two_mutexes   two threads wait on one condition variable at once, with two mutexes
+//   use_destroyed      a mutex destroyed, then locked, unlocked and destroyed again: EINVAL
+//   invalid_lock       a mutex whose bytes were overwritten, locked and tried: EINVAL
+//   cond_destroy_busy  a condition variable destroyed while a thread waits on it unwoken (glibc's
+//                      destroy waits for it: the waiter's 1 s timeout ends both)
+//   cond_destroy_woken a condition variable destroyed right after a broadcast, while the woken
+//                      waiters still take their mutex back: legal, no report
 #include <errno.h>
 #include <limits.h>
 #include <pthread.h>
@@ -33,6 +39,7 @@ const char* name(int rc) {
     case EDEADLK: return "EDEADLK";
     case ETIMEDOUT: return "ETIMEDOUT";
     case EBUSY: return "EBUSY";
+    case EINVAL: return "EINVAL";
     default: return "other";
   }
 }
@@ -234,6 +241,77 @@ int cond_two_mutexes() {
   return 0;
 }
 
+int use_destroyed() {
+  static pthread_mutex_t m = PTHREAD_MUTEX_INITIALIZER;
+  say("destroy", pthread_mutex_destroy(&m));
+  say("lock", pthread_mutex_lock(&m));
+  say("unlock", pthread_mutex_unlock(&m));
+  say("destroy again", pthread_mutex_destroy(&m));
+  return 0;
+}
+
+int invalid_lock() {
+  static pthread_mutex_t m;
+  std::memset(&m, 0x55, sizeof m);  // overwritten: no mutex kind glibc knows
+  say("lock", pthread_mutex_lock(&m));
+  say("trylock", pthread_mutex_trylock(&m));
+  return 0;
+}
+
+pthread_mutex_t destroy_m = PTHREAD_MUTEX_INITIALIZER;
+pthread_cond_t destroyed_cond = PTHREAD_COND_INITIALIZER;
+int waiting = 0;
+
+// Returns once `n` threads wait on destroyed_cond (each counts itself holding destroy_m, which
+// its wait lets go).
+void until_waiting(int n) {
+  for (bool all = false; !all;) {
+    pthread_mutex_lock(&destroy_m);
+    all = waiting == n;
+    pthread_mutex_unlock(&destroy_m);
+  }
+}
+
+int cond_destroy_busy() {
+  pthread_t t;
+  pthread_create(&t, nullptr, [](void*) -> void* {
+    pthread_mutex_lock(&destroy_m);
+    ++waiting;
+    timespec until = in_ms(1000);
+    int rc = pthread_cond_timedwait(&destroyed_cond, &destroy_m, &until);  // nobody signals
+    pthread_mutex_unlock(&destroy_m);
+    say("wait", rc);
+    return nullptr;
+  }, nullptr);
+  until_waiting(1);
+  int rc = pthread_cond_destroy(&destroyed_cond);
+  pthread_join(t, nullptr);
+  say("destroy", rc);
+  return 0;
+}
+
+int cond_destroy_woken() {
+  static bool released = false;
+  pthread_t t[2];
+  for (pthread_t& one : t)
+    pthread_create(&one, nullptr, [](void*) -> void* {
+      pthread_mutex_lock(&destroy_m);
+      ++waiting;
+      while (!released) pthread_cond_wait(&destroyed_cond, &destroy_m);
+      pthread_mutex_unlock(&destroy_m);
+      return nullptr;
+    }, nullptr);
+  until_waiting(2);
+  pthread_mutex_lock(&destroy_m);
+  released = true;
+  pthread_cond_broadcast(&destroyed_cond);
+  pthread_mutex_unlock(&destroy_m);
+  say("destroy", pthread_cond_destroy(&destroyed_cond));
+  for (pthread_t& one : t) pthread_join(one, nullptr);
+  std::printf("both woke\n");
+  return 0;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -249,8 +327,13 @@ int main(int argc, char** argv) {
   if (what == "reinit_live") return reinit_live();
   if (what == "main_exits_holding") return main_exits_holding();
   if (what == "cond_two_mutexes") return cond_two_mutexes();
+  if (what == "use_destroyed") return use_destroyed();
+  if (what == "invalid_lock") return invalid_lock();
+  if (what == "cond_destroy_busy") return cond_destroy_busy();
+  if (what == "cond_destroy_woken") return cond_destroy_woken();
   std::fprintf(stderr, "usage: pthread_primitives robust_owner_died|errorcheck_relock|timed_relock|"
                        "spin_inversion|mtx_inversion|sem_and_barrier|sem_misuse|barrier_misuse|\n"
-                       "                         reinit_live|main_exits_holding|cond_two_mutexes\n");
+                       "                         reinit_live|main_exits_holding|cond_two_mutexes|use_destroyed|\n"
+                       "                         invalid_lock|cond_destroy_busy|cond_destroy_woken\n");
   return 2;
 }
