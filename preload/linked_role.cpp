@@ -4,6 +4,7 @@
 // program's wrappers, which the wrappers record (wrapper_insides.h). The preload library decides
 // its role instead (own_runtime.cpp).
 #include "interposer.h"
+#include "real_functions.h"
 
 namespace lockgraph::preload {
 
@@ -20,6 +21,8 @@ namespace {
 }  // namespace lockgraph::preload
 
 namespace lockgraph::rt {
+
+const GlibcMutexCalls glibc_mutex{__pthread_mutex_lock, __pthread_mutex_trylock, __pthread_mutex_unlock};
 
 void lock_wraps(trace::LockKind kind, void* insides) noexcept {
   if (kind == trace::LockKind::kSharedMutex || kind == trace::LockKind::kSharedTimedMutex)

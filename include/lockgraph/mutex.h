@@ -13,6 +13,7 @@
 #include <cstdint>
 #include <mutex>
 #include <shared_mutex>
+#include <type_traits>
 
 #include "lockgraph/lock_path.h"
 #include "lockgraph/runtime.h"
@@ -41,6 +42,13 @@ namespace detail {
 }
 #define LOCKGRAPH_CALL_SITE() ::lockgraph::detail::call_site()
 #define LOCKGRAPH_INLINE [[gnu::always_inline]] inline
+
+// The std locks that are one pthread mutex (std::mutex, std::recursive_mutex): the wrappers lock
+// them through glibc directly (rt::glibc_mutex), as their std methods would, minus the runtime
+// library's interposer in between. The other kinds go through their std methods, which the
+// interposer lets through (rt::lock_wraps marked them).
+template <class Std>
+concept is_plain_pthread_mutex = std::is_same_v<Std, std::mutex> || std::is_same_v<Std, std::recursive_mutex>;
 
 template <class Std>
 concept has_timed = requires(Std m) { m.try_lock_for(std::chrono::seconds(0)); };
@@ -73,8 +81,8 @@ class instrumented_lock {
   // the destroying thread holds): a failed try_lock tells that without any bookkeeping.
   ~instrumented_lock() {
     if (!rt::lock_held(id_)) {
-      if (impl_.try_lock())
-        impl_.unlock();
+      if (insides_try_lock())
+        insides_unlock();
       else
         rt::lock_misused(id_, trace::incident::kDestroyHeld);
     }
@@ -88,16 +96,16 @@ class instrumented_lock {
   // Nothing of ours is read before the real lock (see lock_path.h): id_ shares its cache line.
   LOCKGRAPH_INLINE void lock() {
     const void* site = LOCKGRAPH_CALL_SITE();
-    if (!impl_.try_lock()) wait_for_lock(site);
+    if (!insides_try_lock()) wait_for_lock(site);
     rt::note_acquired(id_, kReentry, site);
   }
   LOCKGRAPH_INLINE bool try_lock() {
-    return noted(impl_.try_lock(), trace::flag::kTry | kReentry, LOCKGRAPH_CALL_SITE());
+    return noted(insides_try_lock(), trace::flag::kTry | kReentry, LOCKGRAPH_CALL_SITE());
   }
   // The release is recorded before the real unlock, so the next owner's acquisition follows it.
   LOCKGRAPH_INLINE void unlock() {
     if (!rt::note_released(id_) && !unlock_misused()) return;
-    impl_.unlock();
+    insides_unlock();
   }
 
   template <class Rep, class Period>
@@ -154,9 +162,9 @@ class instrumented_lock {
   // The lock was taken: back off briefly (rt::backoff_try), then record the wait (the lock-order
   // edge, a self-deadlock check, the hang watchdog) and block. Out of line: the rare case.
   [[gnu::noinline]] void wait_for_lock(const void* site) {
-    if (rt::backoff_try([this] { return impl_.try_lock(); })) return;
+    if (rt::backoff_try([this] { return insides_try_lock(); })) return;
     rt::lock_contended(id_, kReentry, site);
-    impl_.lock();
+    insides_lock();
     rt::lock_wait_ended(id_);
   }
   [[gnu::noinline]] void wait_for_shared(const void* site)
@@ -180,13 +188,33 @@ class instrumented_lock {
   // returns false (the real unlock would be undefined behaviour, so it is skipped); if another
   // thread holds it, reports that and returns true (the unlock goes ahead, as it would have).
   [[gnu::cold]] bool unlock_misused() {
-    if (impl_.try_lock()) {
-      impl_.unlock();
+    if (insides_try_lock()) {
+      insides_unlock();
       rt::lock_misused(id_, trace::incident::kUnlockNotHeld);
       return false;
     }
     rt::lock_misused(id_, trace::incident::kUnlockNotOwner);
     return true;
+  }
+
+  LOCKGRAPH_INLINE bool insides_try_lock() {
+    if constexpr (is_plain_pthread_mutex<Std>)
+      return rt::glibc_mutex.trylock(impl_.native_handle()) == 0;
+    else
+      return impl_.try_lock();
+  }
+  LOCKGRAPH_INLINE void insides_lock() {
+    if constexpr (is_plain_pthread_mutex<Std>) {
+      if (int error = rt::glibc_mutex.lock(impl_.native_handle())) std::__throw_system_error(error);
+    } else {
+      impl_.lock();
+    }
+  }
+  LOCKGRAPH_INLINE void insides_unlock() {
+    if constexpr (is_plain_pthread_mutex<Std>)
+      rt::glibc_mutex.unlock(impl_.native_handle());
+    else
+      impl_.unlock();
   }
 
   // lock_wraps marks impl_ by its address: libstdc++'s std locks are one pthread mutex or rwlock.

@@ -6,6 +6,8 @@
 // destruction), and never throws.
 #pragma once
 
+#include <pthread.h>
+
 #include <cstdint>
 
 #include "lockgraph/trace_format.h"
@@ -44,6 +46,16 @@ LOCKGRAPH_API LockId lock_created_at(trace::LockKind kind, const char* name, con
 // a wrapper of `kind` that records it: the runtime's pthread interposers let it through (the
 // lock is recorded once, as the wrapper). Defined by the runtime library programs link.
 LOCKGRAPH_API void lock_wraps(trace::LockKind kind, void* insides) noexcept;
+
+// glibc's own lock, trylock and unlock of a pthread mutex, past the runtime's interposers: the
+// wrappers of the plain and recursive kinds lock their insides with these, so their hot path
+// pays no interposer call.
+struct GlibcMutexCalls {
+  int (*lock)(pthread_mutex_t*);
+  int (*trylock)(pthread_mutex_t*);
+  int (*unlock)(pthread_mutex_t*);
+};
+extern LOCKGRAPH_API const GlibcMutexCalls glibc_mutex;
 
 // The lock `id` is being destroyed.
 LOCKGRAPH_API void lock_destroyed(LockId id) noexcept;
