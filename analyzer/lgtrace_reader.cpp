@@ -251,10 +251,12 @@ class LgtraceReader {
       Process& p = model_.processes.back();
       p.complete = true;
       p.end_reason = text("reason");
-      if (const std::string* error = record_.text("write_error"))
-        warn(line, "the runtime could not write " + std::to_string(optional("lost_bytes")) +
-                       " bytes of records (" + *error +
-                       "): lock orders and accesses in them are missing from this analysis");
+      if (const std::string* error = record_.text("write_error")) {
+        p.write_error = *error;
+        p.lost_bytes = optional("lost_bytes");
+        warn(line, "the runtime could not write " + std::to_string(p.lost_bytes) + " bytes of records (" +
+                       *error + "): lock orders and accesses in them are missing from this analysis");
+      }
       return;
     }
     if (kind_ == k::kHeader) fail(line, "a second header record in one trace");

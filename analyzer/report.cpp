@@ -34,15 +34,33 @@ std::size_t Report::baseline_known() const {
 
 std::string incompleteness(const Findings& findings) {
   if (!findings.incomplete()) return {};
-  std::string why = findings.cycles_work_bound
-                        ? "the cycle search reached its work bound"
-                        : "the cycle search stopped at --max-cycles " + std::to_string(findings.max_cycles);
-  std::string done = findings.complete_length == 0
-                         ? "no cycle length was checked completely"
-                         : "every cycle of up to " + std::to_string(findings.complete_length) +
-                               " locks was found and judged";
-  return "incomplete: " + why + "; " + done +
-         ", longer cycles were not checked (raise --max-cycles, or group locks with --group-by site)";
+  std::vector<std::string> why;
+  if (findings.cycles_truncated) {
+    std::string bound = findings.cycles_work_bound
+                            ? "the cycle search reached its work bound"
+                            : "the cycle search stopped at --max-cycles " + std::to_string(findings.max_cycles);
+    std::string done = findings.complete_length == 0
+                           ? "no cycle length was checked completely"
+                           : "every cycle of up to " + std::to_string(findings.complete_length) +
+                                 " locks was found and judged";
+    why.push_back(bound + "; " + done +
+                  ", longer cycles were not checked (raise --max-cycles, or group locks with --group-by site)");
+  }
+  for (const Process& p : findings.model->processes)
+    if (!p.write_error.empty())
+      why.push_back("the runtime of pid " + std::to_string(p.pid) + " could not write " +
+                    std::to_string(p.lost_bytes) + " bytes of records (" + p.write_error + ") to " +
+                    p.trace_path + ": the lock orders and accesses in them were not checked (free disk "
+                    "space, or raise the file size limit, and run again)");
+  std::string text = "incomplete: ";
+  for (std::size_t i = 0; i < why.size(); ++i) text += (i ? "; and " : "") + why[i];
+  return text;
+}
+
+std::string incompleteness_in_short(const Findings& findings) {
+  if (!findings.incomplete()) return {};
+  if (!findings.cycles_truncated) return "records were lost";
+  return findings.model->records_lost() ? "a bound was reached, records were lost" : "a bound was reached";
 }
 
 std::string races_text(const Report& report) {

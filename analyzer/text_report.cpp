@@ -210,7 +210,7 @@ void write_text_report(std::ostream& out, const Report& report, Symbolizer& symb
   std::string undecided;
   if (findings.count(Verdict::kUnknown) > 0)
     undecided = fmt::format("{} undecided cycle(s), ", findings.count(Verdict::kUnknown));
-  if (findings.incomplete()) tail += ", INCOMPLETE (a bound was reached)";
+  if (findings.incomplete()) tail += ", INCOMPLETE (" + incompleteness_in_short(findings) + ")";
   out << fmt::format("SUMMARY: lockgraph: {} finding(s): {}{} potential deadlock(s), {}{} "
                      "lock-order inversion(s), {}{}; "
                      "{} lock(s), {} thread(s), {} process(es)\n",

@@ -6,6 +6,7 @@
 #include <fcntl.h>
 #include <sched.h>
 #include <sys/mman.h>
+#include <sys/resource.h>
 #include <unistd.h>
 
 namespace lockgraph::rt {
@@ -32,6 +33,7 @@ struct MappedTrace {
   std::uint64_t released = 0;  // the mapping's pages below this left the process (under file_busy)
   std::atomic<int> error{0};
   std::atomic<std::uint64_t> lost{0};
+  std::uint64_t size_limit = 0;  // RLIMIT_FSIZE when the file was opened (0: none)
 };
 
 MappedTrace g_trace;
@@ -51,20 +53,36 @@ void note_error(int error, std::uint64_t lost_bytes) {
   g_trace.lost.fetch_add(lost_bytes, std::memory_order_relaxed);
 }
 
-// Maps more of the file so that `needed` bytes (plus the end record's room) fit. Caller holds the
-// file flag.
+std::uint64_t round_up(std::uint64_t n, std::uint64_t unit) { return (n + unit - 1) / unit * unit; }
+
+// Allocates the file up to `want` bytes (from `have`): 0 or an errno. Past the process's file
+// size limit the kernel would answer with SIGXFSZ, which kills a program that has not asked for
+// it, so the limit is checked here and answered EFBIG, as the program's own write would be.
+int allocate(int fd, std::uint64_t have, std::uint64_t want) {
+  if (g_trace.size_limit != 0 && want > g_trace.size_limit) return EFBIG;
+  return ::fallocate(fd, 0, static_cast<off_t>(have), static_cast<off_t>(want - have)) == 0 ? 0 : errno;
+}
+
+// Maps more of the file so that `needed` bytes (plus the end record's room) fit: a chunk at a
+// time, or just what is needed when a chunk no longer fits on the disk (or under the limit), so
+// that the trace ends with every record there was room for. Caller holds the file flag.
 bool grow_locked(std::uint64_t needed) {
   std::uint64_t have = g_trace.mapped.load(std::memory_order_relaxed);
   if (needed + kEndRoom <= have) return true;
-  std::uint64_t want = (needed + kEndRoom + kChunk - 1) / kChunk * kChunk;
+  std::uint64_t want = round_up(needed + kEndRoom, kChunk);
   if (want > kAddressRange) {
     g_trace.direct.store(true);
     return false;
   }
   int fd = g_trace.fd.load(std::memory_order_relaxed);
-  if (::fallocate(fd, 0, static_cast<off_t>(have), static_cast<off_t>(want - have)) != 0) {
-    if (errno != EOPNOTSUPP) {  // ENOSPC, EFBIG, EDQUOT: records are lost from here on
-      note_error(errno, 0);
+  int error = allocate(fd, have, want);
+  if (error != 0 && error != EOPNOTSUPP) {
+    want = round_up(needed + kEndRoom, static_cast<std::uint64_t>(::sysconf(_SC_PAGESIZE)));
+    error = allocate(fd, have, want);
+  }
+  if (error != 0) {
+    if (error != EOPNOTSUPP) {  // ENOSPC, EFBIG, EDQUOT: records are lost from here on
+      note_error(error, 0);
       return false;
     }
     // A file system that cannot allocate ahead: a full disk would then be a SIGBUS on a page of
@@ -154,6 +172,9 @@ bool trace_file_open(const char* path) noexcept {
   g_trace.lost.store(0);
   g_trace.copying.store(0);
   g_trace.file_busy.clear();
+  rlimit limit{};
+  g_trace.size_limit =
+      ::getrlimit(RLIMIT_FSIZE, &limit) == 0 && limit.rlim_cur != RLIM_INFINITY ? limit.rlim_cur : 0;
   if (!g_trace.base) {
     void* range = ::mmap(nullptr, kAddressRange, PROT_NONE,
                          MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);

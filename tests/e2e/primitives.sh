@@ -29,7 +29,8 @@ for build in "${builds[@]}"; do
               invalid_lock cond_destroy_busy cond_destroy_woken; do
     out=$work/$cxx-$what
     set +e
-    "$bin" "$what" > "$out.plain"
+    # In the work directory: a linked build run by hand writes its trace where it runs.
+    (cd "$work" && "$bin" "$what") > "$out.plain"
     plain_status=$?
     timeout 60 "$cli" run --format json -o "$out.json" -- "$bin" "$what" > "$out.run" 2> "$out.err"
     status=$?

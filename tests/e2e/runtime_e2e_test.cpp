@@ -74,6 +74,29 @@ TEST(RuntimeLimits, ThousandNestedAndHundredThousandDistinctLocks) {
   EXPECT_EQ(deepest, 999u);
 }
 
+// A disk that fills up, made by a file size limit (no privileges needed): the runtime keeps every
+// record there was room for, never provokes the SIGXFSZ that would kill the program, ends the
+// trace with an end record that says so, and the analysis is incomplete, not "0 findings".
+TEST(RuntimeLimits, AFullDiskLeavesAReadableTraceAndAnIncompleteAnalysis) {
+  TempDir dir;
+  auto r = run_process({"/usr/bin/prlimit", "--fsize=1048576", LOCKGRAPH_PROGRAM_DIR "/deep_and_many"},
+                       {"LOCKGRAPH_OPTIONS=trace_path=" + dir.file("%p.lgtrace") + ":verbosity=0"});
+  ASSERT_FALSE(r.timed_out);
+  EXPECT_EQ(r.exit_code, 0) << "the program ended as it does without lockgraph";
+  std::uintmax_t size = 0;
+  for (const auto& f : std::filesystem::directory_iterator(dir.path())) size += f.file_size();
+  EXPECT_LE(size, 1024u * 1024u);
+  EXPECT_GT(size, 512u * 1024u) << "the records that fitted were kept";
+  auto model = std::make_shared<TraceModel>(load_traces({dir.path().string()}));
+  ASSERT_EQ(model->processes.size(), 1u);
+  EXPECT_TRUE(model->processes[0].complete);
+  EXPECT_EQ(model->processes[0].write_error, "EFBIG");
+  EXPECT_GT(model->processes[0].lost_bytes, 0u);
+  EXPECT_GT(model->locks.size(), 1000u);
+  Findings findings = analyze(model, {});
+  EXPECT_TRUE(findings.incomplete());
+}
+
 // The runtime's slow path on a thread with 6 KB of stack left (tests/programs/small_stack.cpp):
 // it used to need over 8 KB and crash the program; about 3 KB now.
 TEST(RuntimeLimits, NewChainOnAThreadWithLittleStackLeft) {

@@ -65,9 +65,9 @@ struct Findings {
   bool cycles_work_bound = false;     // ... the work bound rather than max_cycles
   std::size_t complete_length = 0;    // every cycle of at most this many locks was found
   std::size_t max_cycles = 0;
-  // True if any bound left something unchecked: the run is then incomplete (exit 4 if nothing
-  // fails on its own).
-  bool incomplete() const { return cycles_truncated; }
+  // True if any bound left something unchecked, or records the runtime could not write (a full
+  // disk): the run is then incomplete (exit 4 if nothing fails on its own).
+  bool incomplete() const { return cycles_truncated || model->records_lost(); }
   std::vector<RaceFinding> races;
   // Names that several lock-graph nodes carry (instances of one class, locks made at one line):
   // their labels add the lock's id, so `M --> M --> M` reads `M (#3) --> M (#7) --> M (#3)`.

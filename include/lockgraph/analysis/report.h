@@ -69,8 +69,11 @@ struct Report {
 Report build_report(const Findings& findings, Symbolizer& symbolizer, bool show_all,
                     FailOn fail_on = FailOn::kFindings);
 
-// One sentence on what a bound left unchecked, or "" when the analysis is complete.
+// What a bound left unchecked and which records the runtime could not write, or "" when the
+// analysis is complete.
 std::string incompleteness(const Findings& findings);
+// The same in a few words ("a bound was reached", "records were lost"), for a summary line.
+std::string incompleteness_in_short(const Findings& findings);
 
 // "N data race(s)" (with how accesses were sampled, if they were), or, when the run checked no
 // memory access (a plain build), "data races: not checked (build with lockgraph's race flags)":

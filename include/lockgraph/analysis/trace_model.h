@@ -43,6 +43,8 @@ struct Process {
   std::string end_reason;
   bool races_checked = false;  // built with the race flags, or it recorded annotated accesses
   std::string races_sampled;   // how memory accesses were sampled ("" = all were recorded)
+  std::string write_error;     // why the runtime could not write some records (a full disk), or ""
+  std::uint64_t lost_bytes = 0;  // how many bytes of records it could not write
 };
 
 struct Thread {
@@ -192,6 +194,14 @@ struct TraceModel {
     for (const Process& p : processes)
       if (!p.races_sampled.empty()) return p.races_sampled;
     return {};
+  }
+
+  // Whether the runtime of some process could not write all of its records: what they held was
+  // never checked, so the analysis is incomplete.
+  bool records_lost() const {
+    for (const Process& p : processes)
+      if (!p.write_error.empty()) return true;
+    return false;
   }
 
   std::string thread_label(ThreadIndex t) const {
