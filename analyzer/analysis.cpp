@@ -42,7 +42,7 @@ bool verdict_fails(Verdict verdict, FailOn fail_on) {
 Findings analyze(std::shared_ptr<const TraceModel> model, const AnalysisOptions& options) {
   Findings findings;
   findings.model = model;
-  auto graph = std::make_shared<LockGraph>(*model, options.group_by);
+  auto graph = std::make_shared<LockGraph>(*model, options.group_by, options.site_key);
   findings.graph = graph;
   {
     std::unordered_set<std::string> seen;

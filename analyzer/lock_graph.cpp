@@ -10,9 +10,13 @@ namespace {
 // The key a lock is grouped by: locks with equal keys share a node.
 using GroupKey = std::tuple<int, std::string, std::uint64_t, std::uint64_t>;
 
-GroupKey group_key(const TraceModel& model, LockIndex index, GroupBy group_by) {
+GroupKey group_key(const TraceModel& model, LockIndex index, GroupBy group_by, const LockGraph::SiteKey& site_key) {
   const Lock& lock = model.locks[index];
   if (group_by == GroupBy::kName && !lock.name.empty()) return {1, lock.name, 0, 0};
+  if (group_by == GroupBy::kSite && lock.creation != 0 && site_key) {
+    std::string site = site_key(lock.creation);
+    if (!site.empty()) return {2, std::move(site), 0, 0};
+  }
   if (group_by == GroupBy::kSite && lock.creation != 0) {
     const Stack& stack = model.stacks[lock.creation];
     if (!stack.frames.empty()) {
@@ -26,13 +30,13 @@ GroupKey group_key(const TraceModel& model, LockIndex index, GroupBy group_by) {
 
 }  // namespace
 
-LockGraph::LockGraph(const TraceModel& model, GroupBy group_by) : model_(&model) {
+LockGraph::LockGraph(const TraceModel& model, GroupBy group_by, const SiteKey& site_key) : model_(&model) {
   // Nodes are numbered in key order (process and lock id, site or name), not in the order the
   // file happens to mention them: threads flush their buffers in any order, and reports must not
   // change with it.
   std::map<GroupKey, std::vector<LockIndex>> members_by_key;
   for (LockIndex l = 0; l < model.locks.size(); ++l)
-    members_by_key[group_key(model, l, group_by)].push_back(l);
+    members_by_key[group_key(model, l, group_by, site_key)].push_back(l);
   node_of_.resize(model.locks.size());
   for (auto& [key, members] : members_by_key) {
     for (LockIndex l : members) node_of_[l] = static_cast<std::uint32_t>(nodes_.size());

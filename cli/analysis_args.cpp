@@ -89,16 +89,21 @@ std::unique_ptr<Analysis> run_analysis(const AnalysisArgs& args) {
       {"instance", analysis::GroupBy::kInstance},
       {"site", analysis::GroupBy::kSite},
       {"name", analysis::GroupBy::kName}};
+  result->symbolizer = std::make_unique<analysis::Symbolizer>(*result->model, args.symbolizer);
   analysis::AnalysisOptions options;
   options.group_by = kGroupBy.at(args.group_by);
   options.max_cycles = args.max_cycles;
+  // A lock made inside a wrapper class (leveldb's port::Mutex) is grouped by where the wrapper
+  // was made, not by the wrapper's own init line, which every instance shares.
+  options.site_key = [&symbolizer = *result->symbolizer](analysis::StackIndex stack) {
+    return symbolizer.site_key(stack);
+  };
   if (progress.enabled())
     options.progress = [&progress](const char* stage, std::size_t done, std::size_t total) {
       progress.update(stage, done, total);
     };
   result->findings = analysis::analyze(result->model, options);
   progress.update("symbolizing and building the report", 0, 0);
-  result->symbolizer = std::make_unique<analysis::Symbolizer>(*result->model, args.symbolizer);
   // Stacks of module+offset are only useful with a symbolizer: say so rather than print them bare.
   if (result->model->modules.size() > 1 && !result->symbolizer->available())
     result->model->warnings.push_back(

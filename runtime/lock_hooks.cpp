@@ -23,8 +23,6 @@ namespace {
 std::atomic<LockId> g_next_lock_id{1};
 std::atomic<std::uint32_t> g_next_chain_id{1};
 
-constexpr std::uint64_t kCreationSiteTag = 0xc7ea7e5173ULL;
-
 std::uint64_t chain_key_of(const ThreadState& ts, LockId lock, std::uint32_t flags, const void* caller) {
   return chain_key(ts.held.top_hash(), lock, caller, flags, tls_lock_path.segment_term);
 }
@@ -61,15 +59,6 @@ std::uint64_t chain_key_of(const ThreadState& ts, LockId lock, std::uint32_t fla
   return entry;
 }
 
-// The stack where locks are created at `caller`, captured once per call site and thread.
-std::uint32_t creation_stack(ThreadState& ts, const void* caller) {
-  std::uint64_t key = hash_mix(kCreationSiteTag, reinterpret_cast<std::uintptr_t>(caller));
-  if (ChainEntry* known = ts.chains.find(key)) return known->stack_id;
-  ChainEntry* entry = ts.chains.insert(key);
-  entry->stack_id = capture_and_intern_stack(ts.buffer, ts.stack_scratch);
-  return entry->stack_id;
-}
-
 [[gnu::noinline]] void append_event(ThreadState& ts, const char* kind, const char* field,
                                     std::uint64_t value) {
   ReentryGuard reentry;
@@ -99,7 +88,11 @@ LockId lock_created_at(trace::LockKind kind, const char* name, const void* calle
   if (!ts) return id;
   {
     BufferGuard guard(*ts);
-    std::uint32_t stack = creation_stack(*ts, caller);
+    // Captured for every lock, not once per call site (`caller`): the call site of a lock made by
+    // a wrapper class (leveldb's port::Mutex) is inside the wrapper, the same for every instance,
+    // and only the frames outside it tell them apart. The depot writes each distinct stack once.
+    (void)caller;
+    std::uint32_t stack = capture_and_intern_stack(ts->buffer, ts->stack_scratch);
     std::uint32_t module = 0;
     std::uint64_t offset = 0;
     bool in_module =

@@ -15,9 +15,14 @@
 //                    can tell the new locks from the old)
 //   small_stack      a thread takes its first locks with 6 KB of stack left: the runtime's slow
 //                    path runs on the program's stack and must fit (it once needed over 8 KB)
+//   wrapper_class    two locks of a lock wrapper class as leveldb and rocksdb write them
+//                    (port::Mutex, a MutexLock guard), made at two lines and taken in opposite
+//                    orders by two threads: named and grouped by where each was made
+#include <pthread.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <cstdio>
 #include <barrier>
 #include <chrono>
@@ -170,6 +175,49 @@ int small_stack() {
   return little_stack::run_with_stack_left(6144, [] { in_order(first, second); }) ? 0 : 3;
 }
 
+// Out of line, as in a library: the wrapper's frames are its own in every stack.
+namespace port {
+class Mutex {
+ public:
+  [[gnu::noinline]] Mutex() { pthread_mutex_init(&mu_, nullptr); }
+  [[gnu::noinline]] ~Mutex() { pthread_mutex_destroy(&mu_); }
+  [[gnu::noinline]] void Lock() { pthread_mutex_lock(&mu_); }
+  [[gnu::noinline]] void Unlock() { pthread_mutex_unlock(&mu_); }
+
+ private:
+  pthread_mutex_t mu_;
+};
+}  // namespace port
+
+class MutexLock {
+ public:
+  [[gnu::noinline]] explicit MutexLock(port::Mutex* mu) : mu_(mu) { mu_->Lock(); }
+  [[gnu::noinline]] ~MutexLock() { mu_->Unlock(); }
+
+ private:
+  port::Mutex* mu_;
+};
+
+int wrapper_class() {
+  auto* index = new port::Mutex;
+  auto* cache = new port::Mutex;
+  std::atomic<int> turn{0};
+  auto nested = [&turn](port::Mutex* outer, port::Mutex* inner, int mine) {
+    while (turn.load() != mine) std::this_thread::yield();
+    {
+      MutexLock a(outer);
+      MutexLock b(inner);
+    }
+    turn = mine + 1;
+  };
+  std::thread t1(nested, index, cache, 0), t2(nested, cache, index, 1);
+  t1.join();
+  t2.join();
+  delete index;
+  delete cache;
+  return 0;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -184,7 +232,8 @@ int main(int argc, char** argv) {
   if (what == "real_deadlock") return real_deadlock();
   if (what == "reused_address") return reused_address();
   if (what == "small_stack") return small_stack();
+  if (what == "wrapper_class") return wrapper_class();
   std::fprintf(stderr, "usage: plain_edge_cases fork|nested_threads|static_destructor|self_deadlock|real_deadlock|\n"
-               "                        timed|reused_address|small_stack\n");
+               "                        timed|reused_address|small_stack|wrapper_class\n");
   return 2;
 }

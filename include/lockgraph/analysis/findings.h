@@ -53,6 +53,7 @@ struct CycleFinding {
 struct AnalysisOptions {
   GroupBy group_by = GroupBy::kInstance;
   std::size_t max_cycles = 10000;     // enumeration bound; the report says when it was reached
+  LockGraph::SiteKey site_key;         // what --group-by site groups by (LockGraph::SiteKey)
   // Called now and then during a long analysis: stage name, work done, work in all.
   std::function<void(const char*, std::size_t, std::size_t)> progress;
 };

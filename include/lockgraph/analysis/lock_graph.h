@@ -4,6 +4,8 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
+#include <string>
 #include <string>
 #include <vector>
 
@@ -35,8 +37,13 @@ struct LockEdge {
 
 class LockGraph {
  public:
+  // What `--group-by site` groups a lock by: a key for its creation stack. The CLI gives the
+  // symbolizer's site (the first frame of the program outside lock wrapper classes); unset, the
+  // innermost recorded frame.
+  using SiteKey = std::function<std::string(StackIndex)>;
+
   // Builds the graph of `model`'s chains. The model must outlive the graph.
-  LockGraph(const TraceModel& model, GroupBy group_by);
+  LockGraph(const TraceModel& model, GroupBy group_by, const SiteKey& site_key = {});
 
   const TraceModel& model() const { return *model_; }
   const std::vector<LockNode>& nodes() const { return nodes_; }

@@ -47,8 +47,13 @@ class Symbolizer {
   // The stack, innermost first, with inlined frames expanded.
   std::vector<SourceFrame> stack(StackIndex stack);
 
-  // The first frame of the program's own code in the stack (or the innermost one).
+  // The first frame of the program's own code in the stack (or the innermost one), passing over
+  // the program's lock wrapper classes (a lock, unlock, constructor or destructor of a class
+  // named like a lock: leveldb's port::Mutex::Lock, a MutexLock guard) while a frame of the
+  // program lies outside them: what a user reads as where the lock was made or taken.
   SourceFrame user_frame(StackIndex stack);
+  // A key for user_frame's site (module, file, line; module and offset without a file), or "".
+  std::string site_key(StackIndex stack);
 
   // The global or static object at `address` (module + offset): its symbol, "name+0x8" for a
   // member of one, or empty (heap, stack, unknown).
