@@ -1,10 +1,8 @@
 #include "lockgraph/analysis/symbolizer.h"
 
-#include <cctype>
 #include <cstdio>
 #include <cstdlib>
 #include <fstream>
-#include <set>
 #include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -12,6 +10,7 @@
 #include <nlohmann/json.hpp>
 
 #include "lockgraph/analysis/child_process.h"
+#include "lock_wrapper_frame.h"
 
 namespace lockgraph::analysis {
 namespace {
@@ -34,56 +33,6 @@ bool is_user_frame(const SourceFrame& f) {
   if (f.file.find("include/lockgraph/") != std::string::npos) return false;
   if (starts_with(f.function, "lockgraph::") || starts_with(f.function, "std::")) return false;
   return true;
-}
-
-// The components of a demangled function name, outermost first, without its parameters, return
-// type or template arguments: "void ns::Guard<int>::lock() const" -> {"ns", "Guard", "lock"}.
-std::vector<std::string> name_components(std::string function) {
-  static const std::string kAnonymous = "(anonymous namespace)";
-  for (std::size_t at; (at = function.find(kAnonymous)) != std::string::npos;)
-    function.replace(at, kAnonymous.size(), "anonymous");
-  std::vector<std::string> parts(1);
-  int angle = 0;
-  for (std::size_t i = 0; i < function.size(); ++i) {
-    char c = function[i];
-    if (c == '<') ++angle;
-    else if (c == '>') --angle;
-    else if (angle > 0) continue;
-    else if (c == '(') break;  // the parameters
-    else if (c == ' ') parts.assign(1, std::string());  // what came before was the return type
-    else if (c == ':' && i + 1 < function.size() && function[i + 1] == ':') {
-      parts.emplace_back();
-      ++i;
-    } else {
-      parts.back() += c;
-    }
-  }
-  return parts;
-}
-
-std::string lowercase(std::string s) {
-  for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return s;
-}
-
-// A frame inside a lock wrapper class of the program: a lock, unlock, constructor or destructor
-// of a class whose name says it is a lock (Mutex, Lock, SpinLock, Guard).
-bool is_lock_wrapper_frame(const SourceFrame& f) {
-  std::vector<std::string> parts = name_components(f.function);
-  if (parts.size() < 2) return false;
-  const std::string& method = parts.back();
-  const std::string cls = lowercase(parts[parts.size() - 2]);
-  bool lock_class = cls.find("mutex") != std::string::npos || cls.find("lock") != std::string::npos ||
-                    cls.find("spin") != std::string::npos || cls.find("guard") != std::string::npos;
-  if (!lock_class) return false;
-  if (lowercase(method) == cls || lowercase(method) == "~" + cls) return true;
-  static const std::set<std::string> kLockMethods = {
-      "lock", "unlock", "trylock", "try_lock", "lock_shared", "unlock_shared", "try_lock_shared",
-      "readerlock", "readerunlock", "writerlock", "writerunlock", "readlock", "readunlock",
-      "writelock", "writeunlock", "lockshared", "unlockshared", "reader_lock", "reader_unlock",
-      "writer_lock", "writer_unlock", "rdlock", "wrlock", "acquire", "release", "acquireread",
-      "acquirewrite", "releaseread", "releasewrite"};
-  return kLockMethods.count(lowercase(method)) > 0;
 }
 
 }  // namespace
@@ -240,7 +189,7 @@ SourceFrame Symbolizer::user_frame(StackIndex index) {
   const SourceFrame* first_user = nullptr;
   for (const SourceFrame& f : frames) {
     if (!f.user) continue;
-    if (!is_lock_wrapper_frame(f)) return f;
+    if (!is_lock_wrapper_function(f.function)) return f;
     if (!first_user) first_user = &f;
   }
   if (first_user) return *first_user;  // nothing of the program outside its wrapper
