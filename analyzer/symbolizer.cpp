@@ -193,6 +193,11 @@ SourceFrame Symbolizer::user_frame(StackIndex index) {
     if (!first_user) first_user = &f;
   }
   if (first_user) return *first_user;  // nothing of the program outside its wrapper
+  // No frame of the program's own (a library without debug information, as Debian ships
+  // librocksdb): the first frame outside lockgraph and outside lock wrappers, so that the locks
+  // a library's wrapper makes at different places still get different sites.
+  for (const SourceFrame& f : frames)
+    if (!is_lockgraph_module(f.module) && !is_lock_wrapper_function(f.function)) return f;
   return frames.empty() ? SourceFrame{} : frames.front();
 }
 

@@ -74,10 +74,13 @@ int unlock_at(pthread_mutex_t* m, const void* caller) {
 void before_init(pthread_mutex_t* m) {
   if (preload::passes_through()) return;
   // A mutex this library knows (its id is in it) that is locked: re-initialising it pulls the
-  // lock from under its holder. (Memory never used as a mutex carries no id: its bytes are not
-  // read as a lock state.)
+  // lock from under its holder. Memory never used as a mutex carries no id; a destroyed mutex may
+  // be made again; and the memory of a freed one keeps its id but not its state (the allocator
+  // writes its own links over the lock word and the owner), so the owner glibc keeps must be a
+  // thread of this process.
   using namespace preload::mutex_word;
-  if (holds_id(m) && m->__data.__lock != 0)
+  if (holds_id(m) && !is_destroyed(m) && m->__data.__lock != 0 && m->__data.__owner > 0 &&
+      ::syscall(SYS_tgkill, ::getpid(), m->__data.__owner, 0) == 0)
     if (rt::LockId id = id_in(bits(word_of(m).load(std::memory_order_acquire)), tag_of(m)))
       rt::lock_misused(id, trace::incident::kReinitLive);
   // A new lock, even at an old address (glibc's init zeroes the id kept in the mutex).

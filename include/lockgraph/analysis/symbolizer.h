@@ -50,7 +50,9 @@ class Symbolizer {
   // The first frame of the program's own code in the stack (or the innermost one), passing over
   // the program's lock wrapper classes (a lock, unlock, constructor or destructor of a class
   // named like a lock: leveldb's port::Mutex::Lock, a MutexLock guard) while a frame of the
-  // program lies outside them: what a user reads as where the lock was made or taken.
+  // program lies outside them: what a user reads as where the lock was made or taken. A stack
+  // with no frame of the program's (a library without debug information) gets its first frame
+  // outside lockgraph and outside lock wrappers.
   SourceFrame user_frame(StackIndex stack);
   // A key for user_frame's site (module, file, line; module and offset without a file), or "".
   std::string site_key(StackIndex stack);
