@@ -26,7 +26,8 @@ inline constexpr int kExitIncomplete = 4;
 inline constexpr const char* kExitCodesHelp =
     "Exit codes: 0 nothing fails; 1 findings fail (--error-exitcode); 2 usage error; "
     "3 unreadable or corrupt trace; 4 incomplete: a bound (--max-cycles, the search's work "
-    "bound) left cycles unchecked and no finding failed.";
+    "bound) left cycles unchecked, or the runtime could not write all its records (a full disk), "
+    "and no finding failed.";
 
 struct AnalysisArgs {
   std::vector<std::string> traces;

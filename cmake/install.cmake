@@ -1,13 +1,17 @@
-# Install: headers, the runtime (and later the CLI and the preload library), and a CMake package
+# Install: headers, the runtimes, the CLI (the preload library: preload/), the LICENSE, and a CMake package
 # so that find_package(lockgraph CONFIG) gives lockgraph::runtime and lockgraph_instrument().
 include(CMakePackageConfigHelpers)
 
-install(DIRECTORY ${PROJECT_SOURCE_DIR}/include/lockgraph DESTINATION ${CMAKE_INSTALL_INCLUDEDIR})
+# The headers of what is installed: the analysis and viz libraries are the CLI's insides, not
+# installed, so neither are their headers.
+install(DIRECTORY ${PROJECT_SOURCE_DIR}/include/lockgraph DESTINATION ${CMAKE_INSTALL_INCLUDEDIR}
+        PATTERN analysis EXCLUDE PATTERN viz EXCLUDE)
 install(TARGETS lockgraph_runtime EXPORT lockgraphTargets
   LIBRARY DESTINATION ${CMAKE_INSTALL_LIBDIR}
   ARCHIVE DESTINATION ${CMAKE_INSTALL_LIBDIR}
   INCLUDES DESTINATION ${CMAKE_INSTALL_INCLUDEDIR})
 install(TARGETS lockgraph RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR})
+install(FILES ${PROJECT_SOURCE_DIR}/LICENSE DESTINATION ${CMAKE_INSTALL_DATADIR}/doc/lockgraph)
 # The race runtime and the entry points programs built with the race flags link (races/).
 if(TARGET lockgraph_races)
   install(TARGETS lockgraph_races lockgraph_race_entry EXPORT lockgraphTargets

@@ -8,8 +8,20 @@
 # line it would bring TSan's own runtime (g++: libtsan.so, clang: libclang_rt.tsan), which cannot
 # share a process with lockgraph's; -fsanitize=address cannot be combined with it at all. Both are
 # configure-time errors.
+#
+# LOCKGRAPH_ENABLE (default ON) OFF builds every such target plain: the lockgraph wrappers compile
+# to their std types (LOCKGRAPH_DISABLE), no race flag is added and nothing of lockgraph is
+# linked, so one switch turns the checking off (a release build) without an if() around each call.
+option(LOCKGRAPH_ENABLE "Instrument the targets given to lockgraph_instrument() (OFF: build them plain)" ON)
+
 function(lockgraph_instrument target)
   cmake_parse_arguments(LOCKGRAPH "RACES" "" "" ${ARGN})
+  if(NOT LOCKGRAPH_ENABLE)
+    target_compile_definitions(${target} PRIVATE LOCKGRAPH_DISABLE)
+    target_include_directories(${target} PRIVATE $<TARGET_PROPERTY:lockgraph::runtime,INTERFACE_INCLUDE_DIRECTORIES>)
+    target_compile_features(${target} PRIVATE cxx_std_20)
+    return()
+  endif()
   if(NOT LOCKGRAPH_RACES)
     target_link_libraries(${target} PRIVATE lockgraph::runtime)
     target_compile_options(${target} PRIVATE -g)

@@ -13,6 +13,10 @@ rm -rf "$work" && mkdir -p "$work"
 cmake --install "$build" --prefix "$work/prefix" >/dev/null
 test -f "$work/prefix/include/lockgraph/lockgraph.h"
 test -x "$work/prefix/bin/lockgraph"
+# What a package holds: versioned runtimes, the LICENSE, no headers of libraries it does not install.
+readelf -d "$work/prefix/lib/liblockgraph_runtime.so" | grep -q "SONAME.*\[liblockgraph_runtime.so.0\]"
+test -f "$work/prefix/share/doc/lockgraph/LICENSE"
+test ! -e "$work/prefix/include/lockgraph/analysis" && test ! -e "$work/prefix/include/lockgraph/viz"
 cmake -S "$source/tests/consumer" -B "$work/build" -G Ninja -DCMAKE_PREFIX_PATH="$work/prefix" \
   -DCMAKE_CXX_FLAGS="$flags" >/dev/null
 cmake --build "$work/build" >/dev/null
@@ -20,6 +24,20 @@ LOCKGRAPH_OPTIONS="trace_path=$work/traces/%p.lgtrace:verbosity=0" "$work/build/
 status=0
 "$work/prefix/bin/lockgraph" analyze "$work/traces" >"$work/report.txt" || status=$?
 grep -q "first --> second --> first\|second --> first --> second" "$work/report.txt"
+# -DLOCKGRAPH_ENABLE=OFF: the same project builds plain (wrappers as std types, nothing of
+# lockgraph linked, no trace written).
+cmake -S "$source/tests/consumer" -B "$work/build_off" -G Ninja -DCMAKE_PREFIX_PATH="$work/prefix" \
+  -DCMAKE_CXX_FLAGS="$flags" -DLOCKGRAPH_ENABLE=OFF >/dev/null
+cmake --build "$work/build_off" >/dev/null
+for program in consumer consumer_races; do
+  [ -x "$work/build_off/$program" ] || continue
+  if ldd "$work/build_off/$program" | grep -q lockgraph || nm "$work/build_off/$program" | grep -q " __tsan_"; then
+    echo "LOCKGRAPH_ENABLE=OFF: $program still carries lockgraph"; exit 1
+  fi
+done
+(cd "$work/build_off" && LOCKGRAPH_OPTIONS= ./consumer)
+if ls "$work/build_off"/*.lgtrace >/dev/null 2>&1; then echo "LOCKGRAPH_ENABLE=OFF: a trace was written"; exit 1; fi
+echo "LOCKGRAPH_ENABLE=OFF: built plain, no trace"
 # The installed interposer, found by the installed CLI beside it (../lib), on a plain program
 # (skipped in sanitizer builds, where the sanitizer owns the pthread interceptors).
 test -f "$work/prefix/lib/liblockgraph_preload.so"
