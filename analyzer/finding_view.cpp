@@ -48,6 +48,14 @@ LockView view_lock(const Findings& findings, std::uint32_t node, Symbolizer& sym
   return view;
 }
 
+// The call an acquisition was, as a scenario table writes it: lock, lock_shared, try_lock, ...
+std::string acquisition_call(std::uint32_t flags) {
+  std::string word = (flags & trace::flag::kShared) ? "lock_shared" : "lock";
+  if (flags & trace::flag::kTry) word = "try_" + word;
+  if (flags & trace::flag::kTimed) word = "timed_" + word;
+  return word;
+}
+
 EdgeView view_evidence(const Findings& findings, const Evidence& evidence, Symbolizer& symbolizer,
                        bool with_stacks) {
   const TraceModel& model = *findings.model;
@@ -59,8 +67,11 @@ EdgeView view_evidence(const Findings& findings, const Evidence& evidence, Symbo
   edge.to = view_lock(findings, graph.node_of(chain.lock), symbolizer).label;
   edge.thread = chain.thread;
   edge.thread_label = model.thread_label(chain.thread);
+  edge.thread_started = symbolizer.user_frame(model.threads[chain.thread].creation);
   edge.flags = chain.flags;
   edge.held_flags = held.flags;
+  edge.held_call = acquisition_call(held.flags);
+  edge.acquire_call = acquisition_call(chain.flags);
   edge.count = chain.count;
   for (std::size_t i = 0; i < chain.held.size(); ++i)
     if (i != evidence.held_index)

@@ -1,3 +1,4 @@
+#include <algorithm>
 // The report for people. Shape borrowed from the two reports engineers already read: TSan's
 // greppable "WARNING: ... / SUMMARY: ..." lines, and lockdep's "Chain exists of" with its
 // "possible unsafe locking scenario" table, then one stack pair per dependency.
@@ -27,13 +28,6 @@ std::string headline(const CycleFinding& cycle) {
       return fmt::format("lock-order-inversion (in code: {} in this run)", verdict_name(cycle.verdict));
     default: return fmt::format("lock-order cycle that cannot deadlock ({})", verdict_name(cycle.verdict));
   }
-}
-
-std::string acquisition_word(std::uint32_t flags) {
-  std::string word = (flags & trace::flag::kShared) ? "lock_shared" : "lock";
-  if (flags & trace::flag::kTry) word = "try_" + word;
-  if (flags & trace::flag::kTimed) word = "timed_" + word;
-  return word;
 }
 
 void write_stack(std::ostream& out, const std::vector<SourceFrame>& stack, Symbolizer& symbolizer,
@@ -75,11 +69,24 @@ void write_scenario(std::ostream& out, const CycleView& view) {
     out << "        " << std::string(column * kWidth, ' ') << text << "\n";
   };
   for (std::size_t i = 0; i < n; ++i)
-    row(i, fmt::format("{}({});", acquisition_word(view.edges[i].held_flags), view.edges[i].from));
+    row(i, fmt::format("{}({});", view.edges[i].held_call, view.edges[i].from));
   for (std::size_t i = 0; i < n; ++i)
-    row(i, fmt::format("{}({});  <- waits for {}", acquisition_word(view.edges[i].flags),
+    row(i, fmt::format("{}({});  <- waits for {}", view.edges[i].acquire_call,
                        view.edges[i].to, view.edges[(i + 1) % n].thread_label));
   out << "\n";
+}
+
+// "thread 3 was started at main file:line", once per thread, for threads whose start is known
+// (main's is not), then a blank line if anything was written: "thread 3" traced back to its
+// std::thread.
+void write_thread_starts(std::ostream& out, const std::vector<std::pair<std::string, SourceFrame>>& threads) {
+  std::vector<std::string> said;
+  for (const auto& [label, started] : threads) {
+    if (started.file.empty() || std::find(said.begin(), said.end(), label) != said.end()) continue;
+    out << fmt::format("  {} was started at {}\n", label, started.describe());
+    said.push_back(label);
+  }
+  if (!said.empty()) out << "\n";
 }
 
 void write_cycle(std::ostream& out, const ReportedCycle& reported, Symbolizer& symbolizer,
@@ -123,6 +130,9 @@ void write_cycle(std::ostream& out, const ReportedCycle& reported, Symbolizer& s
     write_stack(out, e.acquire_stack, symbolizer, style);
     out << "\n";
   }
+  std::vector<std::pair<std::string, SourceFrame>> threads;
+  for (const EdgeView& e : view.edges) threads.emplace_back(e.thread_label, e.thread_started);
+  write_thread_starts(out, threads);
   if (finding && !view.edges.empty())
     out << fmt::format("SUMMARY: lockgraph: {} {}\n\n", headline(cycle),
                        view.edges.front().acquire_site.describe());
@@ -146,12 +156,10 @@ void write_race(std::ostream& out, const ReportedRace& race, Symbolizer& symboli
   write_access(out, view.second, "", symbolizer, style);
   out << "\n";
   write_access(out, view.first, "Previous ", symbolizer, style);
-  std::string started;
-  for (const AccessView* a : {&view.second, &view.first})
-    if (!a->thread_started.file.empty() && (a == &view.second || a->thread != view.second.thread))
-      started += fmt::format("  {} was started at {}\n", a->thread_label, a->thread_started.describe());
-  if (!started.empty()) out << "\n" << started;
-  out << "\n  Nothing orders these two accesses: the threads hold no common lock, and no thread "
+  out << "\n";
+  write_thread_starts(out, {{view.second.thread_label, view.second.thread_started},
+                            {view.first.thread_label, view.first.thread_started}});
+  out << "  Nothing orders these two accesses: the threads hold no common lock, and no thread "
          "start/join, unlock/lock of one mutex, atomic release/acquire or annotated hand-off lies "
          "between them.\n";
   if (!view.protection.empty()) out << "  Lockset: " << view.protection << ".\n";

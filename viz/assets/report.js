@@ -37,6 +37,7 @@
     const held = e.also_held.length ? ' (also holding ' + e.also_held.join(', ') + ')' : '';
     return el('div', {class: 'edge-evidence'}, [
       el('h3', {text: e.from + ' \u2192 ' + e.to + ': ' + e.thread + ' took ' + e.to + ' while holding ' + e.from + held}),
+      e.started ? el('p', {class: 'started', text: e.thread + ' was started at ' + e.started}) : null,
       el('div', {class: 'stacks'}, [stackBox(e.from + ' was taken at', e.held_stack), stackBox(e.to + ' was taken at', e.acquire_stack)])
     ]);
   }
@@ -45,10 +46,10 @@
     const table = el('table', {class: 'scenario'});
     table.appendChild(el('tr', {}, f.edges.map(function (e) { return el('th', {text: e.thread}); })));
     f.edges.forEach(function (e, i) {
-      table.appendChild(el('tr', {}, f.edges.map(function (_, j) { return el('td', {text: i === j ? 'lock(' + e.from + ')' : ''}); })));
+      table.appendChild(el('tr', {}, f.edges.map(function (_, j) { return el('td', {text: i === j ? e.held_call + '(' + e.from + ')' : ''}); })));
     });
     f.edges.forEach(function (e, i) {
-      table.appendChild(el('tr', {}, f.edges.map(function (_, j) { return el('td', {text: i === j ? 'lock(' + e.to + ')  \u2190 waits' : ''}); })));
+      table.appendChild(el('tr', {}, f.edges.map(function (_, j) { return el('td', {text: i === j ? e.acquire_call + '(' + e.to + ')  \u2190 waits' : ''}); })));
     });
     return table;
   }

@@ -28,8 +28,11 @@ struct EdgeView {
   std::string to;
   ThreadIndex thread = 0;
   std::string thread_label;
+  SourceFrame thread_started;  // where the thread was started (empty: unknown, or main)
   std::uint32_t flags = 0;     // of the acquisition of `to`
   std::uint32_t held_flags = 0;
+  std::string held_call;       // how each was taken: "lock", "lock_shared", "try_lock", ...
+  std::string acquire_call;
   std::uint64_t count = 0;
   std::vector<std::string> also_held;            // other locks held at the time
   std::vector<SourceFrame> held_stack;           // where `from` was taken
