@@ -63,10 +63,51 @@ std::string incompleteness_in_short(const Findings& findings) {
   return findings.model->records_lost() ? "a bound was reached, records were lost" : "a bound was reached";
 }
 
+SummaryCounts summary_counts(const Report& report) {
+  SummaryCounts n;
+  auto open = [&n](const auto& item) {
+    n.suppressed += !item.suppressed_by.empty();
+    n.baseline_known += item.suppressed_by.empty() && item.in_baseline;
+    return item.suppressed_by.empty() && !item.in_baseline;
+  };
+  for (const ReportedIncident& i : report.incidents)
+    if (open(i)) (i.view.incident->what == trace::incident::kDeadlockObserved ? n.observed : n.misuse)++;
+  for (const ReportedCycle& c : report.cycles) {
+    if (!verdict_is_finding(c.view.cycle->verdict) || !open(c)) continue;
+    switch (c.view.cycle->verdict) {
+      case Verdict::kDeadlock: ++n.deadlocks; break;
+      case Verdict::kUnknown: ++n.undecided; break;
+      default: ++n.inversions; break;
+    }
+  }
+  for (const ReportedRace& r : report.races) n.races += open(r);
+  return n;
+}
+
+namespace {
+// A suppression pattern that matches exactly `text` (anchored: "A" must not match every name
+// that contains an A).
+std::string exactly(const std::string& text) { return text.empty() ? "" : "^" + text + "$"; }
+// The same for `frame`: its function, else its file.
+std::string pattern_of(const SourceFrame& frame) { return exactly(frame.function.empty() ? frame.file : frame.function); }
+}  // namespace
+
+std::string suppression_line(const ReportedCycle& cycle) {
+  for (const LockView& lock : cycle.view.locks)
+    if (!lock.name.empty()) return "deadlock:" + exactly(lock.name);
+  return cycle.view.edges.empty() ? "" : "deadlock:" + pattern_of(cycle.view.edges.front().acquire_site);
+}
+
+std::string suppression_line(const ReportedRace& race) { return "race:" + pattern_of(race.view.second.site); }
+
+std::string suppression_line(const ReportedIncident& incident) {
+  return incident.view.parties.empty() ? "" : "mutex:" + pattern_of(incident.view.parties.front().site);
+}
+
 std::string races_text(const Report& report) {
   if (!report.findings->model->races_checked()) return "data races: not checked (build with lockgraph's race flags)";
   std::string sampled = report.findings->model->races_sampled();
-  return std::to_string(report.races.size()) + " data race(s)" +
+  return std::to_string(summary_counts(report).races) + " data race(s)" +
          (sampled.empty() ? "" : " (sampled: " + sampled + "; a full run may show more)");
 }
 

@@ -76,6 +76,14 @@ void write_scenario(std::ostream& out, const CycleView& view) {
   out << "\n";
 }
 
+// The --suppressions line that would suppress an open finding (valgrind's --gen-suppressions).
+template <class Reported>
+void write_suppression(std::ostream& out, const Reported& reported) {
+  if (!reported.suppressed_by.empty() || reported.in_baseline) return;
+  std::string line = suppression_line(reported);
+  if (!line.empty()) out << "  Suppression (for --suppressions): " << line << "\n";
+}
+
 // "thread 3 was started at main file:line", once per thread, for threads whose start is known
 // (main's is not), then a blank line if anything was written: "thread 3" traced back to its
 // std::thread.
@@ -133,9 +141,11 @@ void write_cycle(std::ostream& out, const ReportedCycle& reported, Symbolizer& s
   std::vector<std::pair<std::string, SourceFrame>> threads;
   for (const EdgeView& e : view.edges) threads.emplace_back(e.thread_label, e.thread_started);
   write_thread_starts(out, threads);
-  if (finding && !view.edges.empty())
+  if (finding && !view.edges.empty()) {
+    write_suppression(out, reported);
     out << fmt::format("SUMMARY: lockgraph: {} {}\n\n", headline(cycle),
                        view.edges.front().acquire_site.describe());
+  }
 }
 
 void write_access(std::ostream& out, const AccessView& access, const char* prefix,
@@ -163,6 +173,7 @@ void write_race(std::ostream& out, const ReportedRace& race, Symbolizer& symboli
          "start/join, unlock/lock of one mutex, atomic release/acquire or annotated hand-off lies "
          "between them.\n";
   if (!view.protection.empty()) out << "  Lockset: " << view.protection << ".\n";
+  write_suppression(out, race);
   out << fmt::format("SUMMARY: lockgraph: data race on {} {}\n\n", view.variable,
                      view.second.site.describe());
 }
@@ -179,6 +190,7 @@ void write_incident(std::ostream& out, const ReportedIncident& reported, Symboli
     write_stack(out, p.stack, symbolizer, style);
   }
   const SourceFrame& site = view.parties.empty() ? SourceFrame{} : view.parties.front().site;
+  write_suppression(out, reported);
   out << fmt::format("SUMMARY: lockgraph: {} {}\n\n", view.headline, site.describe());
 }
 
@@ -189,11 +201,16 @@ void write_text_report(std::ostream& out, const Report& report, Symbolizer& symb
   const Findings& findings = *report.findings;
   for (const auto& warning : findings.model->warnings) out << "lockgraph: warning: " << warning << "\n";
   if (!findings.model->warnings.empty()) out << "\n";
+  // Suppressed and baselined findings are counted, not printed, unless asked (TSan's way).
+  auto listed = [&report](const auto& item) {
+    return report.print_suppressed || (item.suppressed_by.empty() && !item.in_baseline);
+  };
   for (const ReportedIncident& incident : report.incidents)
-    write_incident(out, incident, symbolizer, style);
+    if (listed(incident)) write_incident(out, incident, symbolizer, style);
   for (const ReportedCycle& cycle : report.cycles)
-    if (report.shows(cycle)) write_cycle(out, cycle, symbolizer, style);
-  for (const ReportedRace& race : report.races) write_race(out, race, symbolizer, style);
+    if (report.shows(cycle) && listed(cycle)) write_cycle(out, cycle, symbolizer, style);
+  for (const ReportedRace& race : report.races)
+    if (listed(race)) write_race(out, race, symbolizer, style);
   if (report.cycles_not_listed > 0)
     out << fmt::format("lockgraph: {} cycle(s) listed without their stacks (the first {} have them)\n",
                        report.cycles_not_listed, kMaxListedCycles);
@@ -201,29 +218,28 @@ void write_text_report(std::ostream& out, const Report& report, Symbolizer& symb
   for (const auto& [pattern, hits] : report.suppression_hits)
     out << fmt::format("lockgraph: suppression '{}' matched {} finding(s)\n", pattern, hits);
 
+  const SummaryCounts counts = summary_counts(report);
+  if ((counts.suppressed > 0 || counts.baseline_known > 0) && !report.print_suppressed)
+    out << fmt::format("lockgraph: {} suppressed and {} known finding(s) not shown (--print-suppressed shows them)\n",
+                       counts.suppressed, counts.baseline_known);
   std::size_t others = 0;
   for (const auto& c : findings.cycles) others += !verdict_is_finding(c.verdict);
   std::string tail;
-  if (report.suppressed() > 0) tail += fmt::format(", {} suppressed", report.suppressed());
-  if (report.baseline_known() > 0) tail += fmt::format(", {} known from the baseline", report.baseline_known());
+  if (counts.suppressed > 0) tail += fmt::format(", {} suppressed", counts.suppressed);
+  if (counts.baseline_known > 0) tail += fmt::format(", {} known from the baseline", counts.baseline_known);
   if (others > 0 && !report.show_all)
     tail += fmt::format(", {} cycle(s) that cannot deadlock (see --all)", others);
-  std::size_t observed = 0;
-  for (const auto& i : report.incidents)
-    observed += i.view.incident->what == trace::incident::kDeadlockObserved;
   std::string happened;
-  if (observed > 0) happened += fmt::format("{} observed deadlock(s), ", observed);
-  if (report.incidents.size() > observed)
-    happened += fmt::format("{} lock misuse(s), ", report.incidents.size() - observed);
+  if (counts.observed > 0) happened += fmt::format("{} observed deadlock(s), ", counts.observed);
+  if (counts.misuse > 0) happened += fmt::format("{} lock misuse(s), ", counts.misuse);
   std::string undecided;
-  if (findings.count(Verdict::kUnknown) > 0)
-    undecided = fmt::format("{} undecided cycle(s), ", findings.count(Verdict::kUnknown));
+  if (counts.undecided > 0) undecided = fmt::format("{} undecided cycle(s), ", counts.undecided);
   if (findings.incomplete()) tail += ", INCOMPLETE (" + incompleteness_in_short(findings) + ")";
   out << fmt::format("SUMMARY: lockgraph: {} finding(s): {}{} potential deadlock(s), {}{} "
                      "lock-order inversion(s), {}{}; "
                      "{} lock(s), {} thread(s), {} process(es)\n",
-                     report.failing(), happened, findings.count(Verdict::kDeadlock), undecided,
-                     findings.inversions(), races_text(report), tail,
+                     report.failing(), happened, counts.deadlocks, undecided,
+                     counts.inversions, races_text(report), tail,
                      findings.model->locks.size(), findings.model->threads.size(),
                      findings.model->processes.size());
 }

@@ -48,6 +48,8 @@ void add_analysis_options(CLI::App* command, AnalysisArgs& args, bool with_trace
   command->add_option("--baseline", args.baseline,
                       "JSON report of known findings: only findings absent from it fail")
       ->type_name("OLD.json");
+  command->add_flag("--print-suppressed", args.print_suppressed,
+                    "Also print the findings that --suppressions or --baseline take out (they are counted either way)");
   command->add_option("--error-exitcode", args.error_exitcode,
                       "Exit code when findings fail (1-255: an exit status has 8 bits)")
       ->check(CLI::Range(1, 255))
@@ -117,6 +119,7 @@ std::unique_ptr<Analysis> run_analysis(const AnalysisArgs& args) {
     analysis::apply_suppressions(result->report, analysis::read_suppressions(args.suppressions));
   if (!args.baseline.empty()) analysis::apply_baseline(result->report, args.baseline);
   result->report.source_root = source_root(args.source_root);
+  result->report.print_suppressed = args.print_suppressed;
   progress.finish();
   return result;
 }

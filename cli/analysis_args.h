@@ -37,6 +37,7 @@ struct AnalysisArgs {
   std::string fail_on = "findings";
   std::string suppressions;
   std::string baseline;
+  bool print_suppressed = false;
   int error_exitcode = kExitFindings;
   std::string source_root;  // "" : the git top level of the current directory, else it
   std::string symbolizer;   // "" : llvm-symbolizer, else llvm-symbolizer-14

@@ -1,5 +1,6 @@
 #include "analyze_command.h"
 
+#include <cstdio>
 #include <memory>
 
 #include "analysis_args.h"
@@ -12,11 +13,21 @@ struct AnalyzeArgs {
   AnalysisArgs analysis;
   std::string format = "text";
   std::string output;
+  std::string write_baseline;
 };
 
 int run(const AnalyzeArgs& args) {
   return guarded([&] {
     auto result = run_analysis(args.analysis);
+    if (!args.write_baseline.empty()) {
+      // Recording what is known is not a failure: 0 (4 if the analysis was incomplete, which the
+      // baseline then is too).
+      write_report(*result, "json", args.write_baseline);
+      std::fprintf(stderr, "lockgraph: baseline of %zu finding(s) written to %s (use it with --baseline)\n",
+                   result->report.failing() + analysis::summary_counts(result->report).baseline_known,
+                   args.write_baseline.c_str());
+      return result->findings.incomplete() ? kExitIncomplete : kExitClean;
+    }
     write_report(*result, args.format, args.output);
     return findings_exit_code(*result, args.analysis);
   });
@@ -33,6 +44,12 @@ void add_analyze_command(CLI::App& app, int& exit_code) {
       ->check(CLI::IsMember({"text", "json", "sarif"}))
       ->default_str("text");
   command->add_option("-o,--output", args->output, "Write the report to FILE instead of stdout");
+  command->add_option("--write-baseline", args->write_baseline,
+                      "Write the findings as a JSON baseline to FILE (for --baseline) and exit 0: "
+                      "what is known today, recorded without failing")
+      ->type_name("FILE")
+      ->excludes("--format")
+      ->excludes("-o");
   command->callback([args, &exit_code] { exit_code = run(*args); });
 }
 

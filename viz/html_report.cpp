@@ -59,6 +59,7 @@ void write_html_report(std::ostream& out, const HtmlInputs& inputs, analysis::Sy
 
   std::string page = kReportHtml;
   std::size_t failing = report.failing();
+  const analysis::SummaryCounts counts = analysis::summary_counts(report);
   std::string traces;
   for (const auto& p : findings.model->processes) traces += (traces.empty() ? "" : ", ") + p.trace_path;
   replace(page, "@TITLE@", html_escape(fmt::format("{} finding(s)", failing)));
@@ -68,9 +69,8 @@ void write_html_report(std::ostream& out, const HtmlInputs& inputs, analysis::Sy
                       "{} potential deadlock(s), {} lock-order inversion(s), {}; "
                       "{} lock-order cycle(s) in all; {} lock(s), {} thread(s), {} process(es). "
                       "Traces: {}",
-                      failing || findings.incomplete() ? "bad" : "good", failing, report.incidents.size(),
-                      findings.count(analysis::Verdict::kDeadlock),
-                      findings.inversions(),
+                      failing || findings.incomplete() ? "bad" : "good", failing, counts.observed + counts.misuse,
+                      counts.deadlocks, counts.inversions,
                       analysis::races_text(report), findings.cycles.size(), findings.model->locks.size(),
                       findings.model->threads.size(), findings.model->processes.size(),
                       html_escape(traces)));

@@ -95,6 +95,24 @@ printf '# known issues\ndeadlock:lock1\nrace:counter\nrace:no_such_thing\n' > "$
 "$cli" analyze "$work/traces" --suppressions "$work/supp.txt" > "$work/supp_out.txt"; check "suppressions: all suppressed, exit 0" 0 $?
 grep -q "suppression 'deadlock:lock1' matched 1 finding" "$work/supp_out.txt"; check "suppression hits printed" 0 $?
 grep -q "suppression 'race:no_such_thing' matched 0 finding" "$work/supp_out.txt"; check "unused suppression printed" 0 $?
+# Suppressed findings are counted, not printed (TSan's way), unless --print-suppressed; the
+# summary counts only open findings.
+! grep -q "WARNING: lockgraph" "$work/supp_out.txt"; check "suppressed findings not printed" 0 $?
+grep -q "SUMMARY: lockgraph: 0 finding(s): 0 potential deadlock(s), 0 lock-order inversion(s), 0 data race(s), 2 suppressed" \
+  "$work/supp_out.txt"; check "summary counts open findings only" 0 $?
+"$cli" analyze "$work/traces" --suppressions "$work/supp.txt" --print-suppressed > "$work/supp_all.txt"; check "--print-suppressed: still exit 0" 0 $?
+[ "$(grep -c "(suppressed by '" "$work/supp_all.txt")" = 2 ]; check "--print-suppressed prints them, marked" 0 $?
+# The suppression line printed under each finding suppresses exactly that finding.
+"$cli" analyze "$work/traces" > "$work/open.txt"
+sed -n 's/^  Suppression (for --suppressions): //p' "$work/open.txt" > "$work/generated.supp"
+[ "$(wc -l < "$work/generated.supp")" = 2 ]; check "a suppression line under each finding" 0 $?
+"$cli" analyze "$work/traces" --suppressions "$work/generated.supp" > "$work/generated_out.txt"; check "the generated lines suppress every finding" 0 $?
+grep -q "matched 1 finding(s)" "$work/generated_out.txt" && ! grep -q "matched 0 finding" "$work/generated_out.txt"
+check "each generated line matches one finding" 0 $?
+# Writing a baseline records what is known and does not fail; it then serves as --baseline.
+"$cli" analyze "$work/traces" --write-baseline "$work/written_baseline.json" 2>"$work/err.txt"; check "--write-baseline: exit 0" 0 $?
+grep -q "baseline of 2 finding(s) written" "$work/err.txt"; check "--write-baseline says what it wrote" 0 $?
+"$cli" analyze "$work/traces" --baseline "$work/written_baseline.json" >/dev/null; check "the written baseline serves as --baseline" 0 $?
 
 # A TSan suppressions file: race_top matches a race by its accesses' first user frame only (the
 # variable's name is not a top frame); thread:, signal:, called_from_lib: are accepted and match

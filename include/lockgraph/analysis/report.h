@@ -55,6 +55,8 @@ struct Report {
   // without a trailing slash, or "" for absolute URIs everywhere.
   std::string source_root;
   std::vector<std::pair<std::string, std::size_t>> suppression_hits;  // pattern, matches
+  // The text report shows suppressed and baselined findings too (TSan's print_suppressions).
+  bool print_suppressed = false;
 
   std::size_t failing() const;
   std::size_t suppressed() const;
@@ -75,7 +77,27 @@ std::string incompleteness(const Findings& findings);
 // The same in a few words ("a bound was reached", "records were lost"), for a summary line.
 std::string incompleteness_in_short(const Findings& findings);
 
-// "N data race(s)" (with how accesses were sampled, if they were), or, when the run checked no
+// What a summary counts: the open findings (neither suppressed nor known from the baseline) by
+// kind, and the others apart, so that "0 finding(s): 1 potential deadlock(s)" is never said.
+struct SummaryCounts {
+  std::size_t observed = 0;    // observed deadlocks
+  std::size_t misuse = 0;      // other incidents
+  std::size_t deadlocks = 0;   // potential deadlocks
+  std::size_t undecided = 0;
+  std::size_t inversions = 0;  // code-level lock-order inversions
+  std::size_t races = 0;
+  std::size_t suppressed = 0;
+  std::size_t baseline_known = 0;
+};
+SummaryCounts summary_counts(const Report& report);
+
+// The line to put in a --suppressions file to suppress a finding, TSan's syntax:
+// "deadlock:NAME", "race:FUNCTION", "mutex:FUNCTION".
+std::string suppression_line(const ReportedCycle& cycle);
+std::string suppression_line(const ReportedRace& race);
+std::string suppression_line(const ReportedIncident& incident);
+
+// "N data race(s)" (open ones; with how accesses were sampled, if they were), or, when the run checked no
 // memory access (a plain build), "data races: not checked (build with lockgraph's race flags)":
 // every format says it so.
 std::string races_text(const Report& report);
