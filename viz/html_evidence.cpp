@@ -1,5 +1,8 @@
 #include "html_evidence.h"
 
+#include <set>
+#include <vector>
+
 namespace lockgraph::viz {
 namespace {
 
@@ -52,8 +55,27 @@ nlohmann::json access_json(const analysis::AccessView& a, analysis::Symbolizer& 
 
 }  // namespace
 
+// The programs a finding's threads ran in: "deadlock_example (pid 1234)", so that a report over a
+// test suite's hundreds of processes says which test each finding came from.
+template <class Items>
+std::vector<analysis::ThreadIndex> thread_indexes(const Items& items) {
+  std::vector<analysis::ThreadIndex> threads;
+  for (const auto& item : items) threads.push_back(item.thread);
+  return threads;
+}
+
+template <class Threads>
+std::string programs_of(const analysis::TraceModel& model, const Threads& threads) {
+  std::set<std::uint32_t> processes;
+  for (analysis::ThreadIndex t : threads) processes.insert(model.threads[t].process);
+  std::string out;
+  for (std::uint32_t p : processes) out += (out.empty() ? "" : ", ") + model.program_label(p);
+  return out;
+}
+
 nlohmann::json evidence_json(const analysis::Report& report, analysis::Symbolizer& symbolizer) {
   const analysis::Findings& findings = *report.findings;
+  const analysis::TraceModel& model = *findings.model;
   nlohmann::json list = nlohmann::json::array();
   // What happened first: observed deadlocks and misuse, each party with its stack.
   for (const auto& i : report.incidents) {
@@ -65,6 +87,7 @@ nlohmann::json evidence_json(const analysis::Report& report, analysis::Symbolize
                     {"verdict", "observed"},
                     {"fails", i.fails()},
                     {"title", i.view.headline},
+                    {"program", programs_of(model, thread_indexes(i.view.parties))},
                     {"reason", i.view.explanation},
                     {"parties", parties}});
   }
@@ -80,6 +103,7 @@ nlohmann::json evidence_json(const analysis::Report& report, analysis::Symbolize
                     {"verdict", analysis::verdict_name(c.view.cycle->verdict)},
                     {"fails", c.fails()},
                     {"title", c.view.chain},
+                    {"program", programs_of(model, thread_indexes(c.view.edges))},
                     {"reason", c.view.cycle->reason},
                     {"nodes", nodes},
                     {"edges", edges}});
@@ -92,6 +116,7 @@ nlohmann::json evidence_json(const analysis::Report& report, analysis::Symbolize
                     {"title", "data race on " + r.view.variable +
                                   (r.view.created.file.empty() ? std::string()
                                                                : ", " + r.view.created_how + " at " + r.view.created.describe())},
+                    {"program", programs_of(model, std::vector<analysis::ThreadIndex>{r.view.second.thread, r.view.first.thread})},
                     {"reason", "the two accesses hold no common lock and nothing orders them" +
                                    (r.view.protection.empty() ? std::string() : "; " + r.view.protection)},
                     {"accesses", nlohmann::json::array({access_json(r.view.second, symbolizer),

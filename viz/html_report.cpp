@@ -33,9 +33,9 @@ std::string findings_list(const nlohmann::json& evidence) {
     std::string verdict = f["verdict"];
     out += fmt::format(
         "<div class=\"finding\" data-finding=\"{}\"><span class=\"badge {}\">{}</span>"
-        "<span class=\"title\">{}</span><div class=\"reason\">{}</div></div>\n",
+        "<span class=\"title\">{}</span><div class=\"program\">in {}</div><div class=\"reason\">{}</div></div>\n",
         f["id"].get<std::string>(), verdict, verdict, html_escape(f["title"]),
-        html_escape(f["reason"]));
+        html_escape(f.value("program", std::string())), html_escape(f["reason"]));
   }
   if (out.empty())
     out = evidence.value("incomplete", std::string()).empty()
@@ -60,8 +60,15 @@ void write_html_report(std::ostream& out, const HtmlInputs& inputs, analysis::Sy
   std::string page = kReportHtml;
   std::size_t failing = report.failing();
   const analysis::SummaryCounts counts = analysis::summary_counts(report);
+  // The trace files: listed when few, folded when a suite's hundreds (it was a wall of paths).
   std::string traces;
   for (const auto& p : findings.model->processes) traces += (traces.empty() ? "" : ", ") + p.trace_path;
+  constexpr std::size_t kTracesListed = 3;
+  std::string traces_html =
+      findings.model->processes.size() <= kTracesListed
+          ? html_escape(traces)
+          : fmt::format("<details class=\"traces\"><summary>{} trace files</summary>{}</details>",
+                        findings.model->processes.size(), html_escape(traces));
   replace(page, "@TITLE@", html_escape(fmt::format("{} finding(s)", failing)));
   replace(page, "@STYLE@", kReportCss);
   replace(page, "@SUMMARY@",
@@ -72,8 +79,7 @@ void write_html_report(std::ostream& out, const HtmlInputs& inputs, analysis::Sy
                       failing || findings.incomplete() ? "bad" : "good", failing, counts.observed + counts.misuse,
                       counts.deadlocks, counts.inversions,
                       analysis::races_text(report), findings.cycles.size(), findings.model->locks.size(),
-                      findings.model->threads.size(), findings.model->processes.size(),
-                      html_escape(traces)));
+                      findings.model->threads.size(), findings.model->processes.size(), traces_html));
   replace(page, "@FINDINGS@", findings_list(evidence));
   replace(page, "@GRAPH_NOTE@",
           inputs.graph_is_cycles_only ? "Large graph: only the locks of the listed cycles are drawn, 300 at most (the DOT file has all)." : "");

@@ -36,8 +36,19 @@ try {
   await check('every finding is listed', async () =>
     assert.equal(await page.locator('[data-finding]').count(), Number(expectedFindings)));
 
+  await check('each finding names the program it came from', async () => {
+    const programs = await page.locator('[data-finding] .program').allTextContents();
+    assert.equal(programs.length, Number(expectedFindings));
+    for (const p of programs) assert.match(p, /^in .+ \(pid \d+\)/);
+  });
+  await check('a long list of trace files is folded', async () => {
+    const processes = await page.evaluate(() => document.querySelector('header').textContent.match(/(\d+) process\(es\)/)[1]);
+    assert.equal(await page.locator('header details.traces').count(), Number(processes) > 3 ? 1 : 0);
+  });
+
+  // A suite's hundreds of findings: the first 25 are clicked through.
   const findings = page.locator('[data-finding]');
-  for (let i = 0; i < await findings.count(); i++) {
+  for (let i = 0; i < Math.min(await findings.count(), 25); i++) {
     const item = findings.nth(i);
     const title = await item.locator('.title').textContent();
     await check(`a click on finding "${title}" reveals its stacks`, async () => {

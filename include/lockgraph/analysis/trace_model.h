@@ -204,6 +204,13 @@ struct TraceModel {
     return false;
   }
 
+  // "deadlock_example (pid 1234)": the program a process ran (its executable's file name).
+  std::string program_label(std::uint32_t process) const {
+    const Process& p = processes[process];
+    std::string exe = p.exe.substr(p.exe.rfind('/') == std::string::npos ? 0 : p.exe.rfind('/') + 1);
+    return (exe.empty() ? std::string("pid ") : exe + " (pid ") + std::to_string(p.pid) + (exe.empty() ? "" : ")");
+  }
+
   std::string thread_label(ThreadIndex t) const {
     const Thread& th = threads[t];
     std::string label = th.name_is_label ? th.name : "thread " + std::to_string(th.tid);
