@@ -7,7 +7,10 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/install-deps.sh
-bash scripts/build.sh >/dev/null
+# Only what the demo runs (the CLI, the runtimes, the samples): the tests and benchmarks are
+# scripts/test.sh's. Ninja's progress is shown.
+echo "lockgraph: building the CLI, the runtimes and the samples into build/"
+bash scripts/build.sh -DLOCKGRAPH_BUILD_TESTS=OFF -DLOCKGRAPH_BUILD_BENCH=OFF
 cli=build/cli/lockgraph
 out=out
 rm -rf "$out" && mkdir -p "$out/traces"
