@@ -33,6 +33,7 @@ struct Waiter {
   std::uint64_t since_ns;
   std::uint32_t stack;
   std::vector<std::pair<LockId, std::uint32_t>> held;  // lock, where taken
+  std::vector<std::uintptr_t> frames;                  // where it waits, innermost first
 };
 
 // A consistent copy of what `s` published, or false if it is not waiting (or changed meanwhile).
@@ -50,6 +51,10 @@ bool read_waiter(const ThreadState& s, Waiter& out) {
   for (std::uint32_t i = 0; i < n; ++i)
     out.held.emplace_back(w.held_lock[i].load(std::memory_order_relaxed),
                           w.held_stack[i].load(std::memory_order_relaxed));
+  out.frames.clear();
+  std::uint32_t frames = std::min<std::uint32_t>(w.frame_count.load(std::memory_order_relaxed),
+                                                 WaitSnapshot::kFrames);
+  for (std::uint32_t i = 0; i < frames; ++i) out.frames.push_back(w.frames[i].load(std::memory_order_relaxed));
   return w.generation.load(std::memory_order_acquire) == before &&
          w.lock.load(std::memory_order_acquire) == out.lock;
 }
@@ -68,17 +73,60 @@ void write_observed(const std::vector<const Waiter*>& cycle) {
   write_records(records);
 }
 
+// The loaded objects as /proc/self/maps lists them: the watchdog reads them there rather than
+// through the loader, whose lock a thread of the deadlock may hold.
+struct Mapping {
+  std::uintptr_t begin, end, offset;
+  std::string path;
+};
+std::vector<Mapping> file_mappings() {
+  std::vector<Mapping> maps;
+  FILE* f = std::fopen("/proc/self/maps", "r");
+  if (!f) return maps;
+  char line[4096];
+  while (std::fgets(line, sizeof line, f)) {
+    unsigned long begin, end, offset;
+    char path[4096] = {};
+    if (std::sscanf(line, "%lx-%lx %*s %lx %*s %*s %4095s", &begin, &end, &offset, path) == 4 && path[0] == '/')
+      maps.push_back({begin, end, offset, path});
+  }
+  std::fclose(f);
+  return maps;
+}
+
+// "      #0 /usr/bin/prog+0x1a2b" per frame: what addr2line or llvm-symbolizer take; the analyzer's
+// report names the functions and lines.
+std::string describe_frames(const std::vector<std::uintptr_t>& frames, const std::vector<Mapping>& maps) {
+  std::string text;
+  for (std::size_t i = 0; i < frames.size(); ++i) {
+    char line[4200];
+    const Mapping* m = nullptr;
+    for (const Mapping& candidate : maps)
+      if (frames[i] >= candidate.begin && frames[i] < candidate.end) m = &candidate;
+    if (m)
+      std::snprintf(line, sizeof line, "      #%zu %s+0x%lx\n", i, m->path.c_str(),
+                    static_cast<unsigned long>(frames[i] - m->begin + m->offset));
+    else
+      std::snprintf(line, sizeof line, "      #%zu 0x%lx\n", i, static_cast<unsigned long>(frames[i]));
+    text += line;
+  }
+  return text;
+}
+
 // Said at once on stderr, whatever the verbosity: the program will not get further by itself.
-// The locks and stacks are in the trace (named and symbolized by the analyzer).
+// Each thread's waiting stack as module+offset; the trace has every stack, which the analyzer
+// names (under lockgraph run, in the report that follows).
 void print_observed(const std::vector<const Waiter*>& cycle) {
   std::string text = "WARNING: lockgraph: deadlock (observed): " + std::to_string(cycle.size()) +
                      " threads blocked for over " + std::to_string(options().hang_timeout_ms) +
                      " ms, each waiting for a lock another of them holds:\n";
+  const std::vector<Mapping> maps = file_mappings();
   for (std::size_t i = 0; i < cycle.size(); ++i) {
     const Waiter* holder = cycle[(i + 1) % cycle.size()];
     text += "  thread " + std::to_string(cycle[i]->tid) + " waits for lock #" +
             std::to_string(cycle[i]->lock) + ", held by thread " + std::to_string(holder->tid) +
-            " (which holds " + std::to_string(holder->held.size()) + " lock(s))\n";
+            " (which holds " + std::to_string(holder->held.size()) + " lock(s)), at:\n";
+    text += describe_frames(cycle[i]->frames, maps);
   }
   text += "  every thread's held locks and stacks are in " + current_trace_path() +
           " (lockgraph analyze shows them; under lockgraph run, the report below)\n";
@@ -160,6 +208,7 @@ void begin_wait(ThreadState& ts, LockId id) noexcept {
     BufferGuard guard(ts);
     stack = capture_and_intern_stack(ts.buffer, ts.stack_scratch);
   }
+  const std::size_t frames = std::min(ts.stack_scratch.count, WaitSnapshot::kFrames);
   std::uint32_t n = 0;
   for (const HeldLock& h : ts.held) {
     if (n == WaitSnapshot::kMaxHeld) break;
@@ -169,6 +218,9 @@ void begin_wait(ThreadState& ts, LockId id) noexcept {
   }
   w.generation.fetch_add(1, std::memory_order_release);
   w.held_count.store(n, std::memory_order_relaxed);
+  for (std::size_t i = 0; i < frames; ++i)
+    w.frames[i].store(ts.stack_scratch.frames[ts.stack_scratch.first + i], std::memory_order_relaxed);
+  w.frame_count.store(static_cast<std::uint32_t>(frames), std::memory_order_relaxed);
   w.tid.store(ts.tid, std::memory_order_relaxed);
   w.stack.store(stack, std::memory_order_relaxed);
   w.since_ns.store(now_ns(), std::memory_order_relaxed);

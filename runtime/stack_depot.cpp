@@ -139,6 +139,8 @@ std::uint32_t capture_and_intern_stack(std::string& records, StackScratch& scrat
       }
     n = std::min(n, depth);
   }
+  scratch.first = static_cast<std::size_t>(frames - scratch.frames);
+  scratch.count = n;
   if (n == 0) return 0;
 
   std::uint64_t hash = 0x5ac0;

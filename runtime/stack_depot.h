@@ -23,6 +23,9 @@ struct StackScratch {
   std::uintptr_t frames[kMaxStackDepth + kOwnFramesAllowance];
   std::uint32_t module_of[kMaxStackDepth];
   std::uintptr_t offset_of[kMaxStackDepth];
+  // The last capture: frames[first, first + count) (the hang watchdog prints a waiter's).
+  std::size_t first = 0;
+  std::size_t count = 0;
 };
 
 // Captures the caller's stack (options().stack_depth frames), interns it, and appends any new

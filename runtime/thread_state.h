@@ -90,6 +90,9 @@ struct WaitSnapshot {
   std::atomic<std::uint64_t> since_ns{0};
   std::atomic<std::uint32_t> tid{0};
   std::atomic<std::uint32_t> stack{0};         // where it waits
+  static constexpr std::size_t kFrames = 16;   // innermost frames of that stack, printed at once
+  std::atomic<std::uint32_t> frame_count{0};
+  std::atomic<std::uintptr_t> frames[kFrames] = {};
   std::atomic<std::uint32_t> held_count{0};
   std::atomic<LockId> held_lock[kMaxHeld] = {};
   std::atomic<std::uint32_t> held_stack[kMaxHeld] = {};

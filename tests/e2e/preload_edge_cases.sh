@@ -104,8 +104,9 @@ for what in self_deadlock real_deadlock; do
   fi
 done
 # A real deadlock under `lockgraph run` with no options ends by itself (the watchdog's default
-# 10 s, then on_hang=abort): the runtime says so at once on stderr, then run's report has the
-# observed deadlock; exit 1.
+# 10 s, then on_hang=abort): the runtime says so at once on stderr, each thread's waiting stack
+# as module+offset (the program's own frame first), then run's report has the observed deadlock
+# with named stacks; exit 1.
 start=$SECONDS
 set +e
 timeout 60 "$cli" run -- "$bin" real_deadlock >/dev/null 2>"$work/hang.err"
@@ -113,7 +114,8 @@ status=$?
 set -e
 took=$((SECONDS - start))
 if [ "$status" != 1 ] || [ "$took" -gt 30 ] || ! grep -q "WARNING: lockgraph: deadlock (observed)$" "$work/hang.err" ||
-   ! grep -q "WARNING: lockgraph: deadlock (observed): 2 threads blocked for over 10000 ms" "$work/hang.err"; then
+   ! grep -q "WARNING: lockgraph: deadlock (observed): 2 threads blocked for over 10000 ms" "$work/hang.err" ||
+   [ "$(grep -c "^      #0 $bin+0x[0-9a-f]*$" "$work/hang.err")" != 2 ]; then
   echo "real deadlock, no options: exit $status after ${took} s, expected 1 within 30 s with the observed deadlock"
   cat "$work/hang.err"; fail=1
 else
