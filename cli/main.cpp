@@ -53,7 +53,12 @@ int main(int argc, char** argv) {
   CLI::App app{"lockgraph: find lock-order deadlocks and data races in traces of threaded programs"};
   app.require_subcommand(1);
   app.set_version_flag("--version", std::string("lockgraph ") + LOCKGRAPH_VERSION);
-  app.footer(lockgraph::cli::kExitCodesHelp);
+  app.footer(std::string("Examples:\n"
+                          "  lockgraph run -- ./my_tests          run a program, report its deadlocks, misuse (and races,\n"
+                          "                                       if built with the race flags) on stderr\n"
+                          "  lockgraph analyze traces/ --format sarif -o lockgraph.sarif\n"
+                          "                                       analyse traces a linked program wrote, for code scanning\n\n") +
+             lockgraph::cli::kExitCodesHelp);
   int exit_code = lockgraph::cli::kExitClean;
   lockgraph::cli::add_analyze_command(app, exit_code);
   lockgraph::cli::add_dot_command(app, exit_code);

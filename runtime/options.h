@@ -19,7 +19,7 @@
   X(Int, flush_interval_ms, 0,                                                                       \
     "If > 0, acquisition counts are written at least this often (records are written at once).") \
   X(Bool, enabled, true, "Record anything at all. enabled=0 leaves only the plain locks.")          \
-  X(Int, verbosity, 1, "0: silent. 1: one line naming the trace at exit. 2: debug notes.")           \
+  X(Int, verbosity, 1, "0: silent. 1 (or more): one line naming the trace at exit.")                 \
   X(Str, self_deadlock, "abort",                                                                     \
     "A thread locking a non-recursive lock it holds: abort (report, then abort) or hang.")        \
   X(Int, hang_timeout_ms, 0,                                                                         \

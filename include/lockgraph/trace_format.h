@@ -55,7 +55,8 @@ inline constexpr const char* kEnd = "end";                // reason: the process
 namespace flag {
 inline constexpr std::uint32_t kTry = 1u << 0;        // try_lock / try_lock_for: it never waits
 inline constexpr std::uint32_t kShared = 1u << 1;     // reader (shared) acquisition
-inline constexpr std::uint32_t kReentrant = 1u << 2;  // recursive re-acquisition of a held lock
+// 1u << 2 is reserved: a re-entrant acquisition of a held recursive lock adds no order and is
+// never written.
 inline constexpr std::uint32_t kTimed = 1u << 3;      // timed wait: gives up after a deadline
 // Passed by recursive wrappers to the runtime only (never written): the holder may take it again.
 inline constexpr std::uint32_t kMayReenter = 1u << 8;

@@ -127,6 +127,8 @@ printf 'nonsense line\n' > "$work/bad.supp"
 "$cli" analyze "$work/traces" --suppressions "$work/bad.supp" 2>"$work/err.txt" >/dev/null; check "bad suppressions file: usage error" 2 $?
 grep -q "bad.supp:1: expected 'deadlock:PATTERN'" "$work/err.txt"; check "bad suppressions: names file and line" 0 $?
 "$cli" analyze --format xml "$work/traces" >/dev/null 2>&1; check "unknown option value: usage error" 2 $?
+"$cli" --help > "$work/help.txt"; check "--help" 0 $?
+grep -q "^Examples:" "$work/help.txt" && grep -q "^Exit codes:" "$work/help.txt"; check "--help has examples and exit codes" 0 $?
 "$cli" --version > "$work/version.txt"; check "--version" 0 $?
 grep -qE "^lockgraph [0-9]+\.[0-9]+\.[0-9]+$" "$work/version.txt"; check "--version names the version" 0 $?
 "$cli" analyse "$work/traces" 2>"$work/err.txt"; check "a mistyped subcommand: usage error" 2 $?
