@@ -5,10 +5,12 @@
 #pragma once
 
 #include <barrier>
+#include <chrono>
 #include <condition_variable>
 #include <cstddef>
 #include <latch>
 #include <semaphore>
+#include <utility>
 
 #include "lockgraph/runtime.h"
 
@@ -33,6 +35,18 @@ class counting_semaphore {
     if (ok) rt::sync_acquire(this);
     return ok;
   }
+  template <class Rep, class Period>
+  bool try_acquire_for(const std::chrono::duration<Rep, Period>& d) {
+    bool ok = impl_.try_acquire_for(d);
+    if (ok) rt::sync_acquire(this);  // a timeout acquires nothing
+    return ok;
+  }
+  template <class Clock, class Duration>
+  bool try_acquire_until(const std::chrono::time_point<Clock, Duration>& t) {
+    bool ok = impl_.try_acquire_until(t);
+    if (ok) rt::sync_acquire(this);
+    return ok;
+  }
   static constexpr std::ptrdiff_t max() { return Max; }
 
  private:
@@ -43,7 +57,17 @@ using binary_semaphore = counting_semaphore<1>;
 // Arriving releases; returning from the wait acquires what every arrival released.
 class barrier {
  public:
+  using arrival_token = std::barrier<>::arrival_token;
   explicit barrier(std::ptrdiff_t expected) : impl_(expected) {}
+  [[nodiscard]] arrival_token arrive(std::ptrdiff_t n = 1) {
+    rt::sync_release(this);
+    return impl_.arrive(n);
+  }
+  void wait(arrival_token&& token) const {
+    impl_.wait(std::move(token));
+    rt::sync_acquire(this);
+  }
+  static constexpr std::ptrdiff_t max() noexcept { return std::barrier<>::max(); }
   void arrive_and_wait() {
     rt::sync_release(this);
     impl_.arrive_and_wait();
@@ -79,6 +103,7 @@ class latch {
     if (done) rt::sync_acquire(this);
     return done;
   }
+  static constexpr std::ptrdiff_t max() noexcept { return std::latch::max(); }
 
  private:
   std::latch impl_;
@@ -104,6 +129,28 @@ class condition_variable : public std::condition_variable_any {
   template <class Lock, class Predicate>
   void wait(Lock& lock, Predicate ready) {
     while (!ready()) wait(lock);
+  }
+  // A wait that timed out acquires nothing: no notify woke it.
+  template <class Lock, class Clock, class Duration>
+  std::cv_status wait_until(Lock& lock, const std::chrono::time_point<Clock, Duration>& t) {
+    check_held(lock);
+    std::cv_status status = std::condition_variable_any::wait_until(lock, t);
+    if (status == std::cv_status::no_timeout) rt::sync_acquire(this);
+    return status;
+  }
+  template <class Lock, class Clock, class Duration, class Predicate>
+  bool wait_until(Lock& lock, const std::chrono::time_point<Clock, Duration>& t, Predicate ready) {
+    while (!ready())
+      if (wait_until(lock, t) == std::cv_status::timeout) return ready();
+    return true;
+  }
+  template <class Lock, class Rep, class Period>
+  std::cv_status wait_for(Lock& lock, const std::chrono::duration<Rep, Period>& d) {
+    return wait_until(lock, std::chrono::steady_clock::now() + d);
+  }
+  template <class Lock, class Rep, class Period, class Predicate>
+  bool wait_for(Lock& lock, const std::chrono::duration<Rep, Period>& d, Predicate ready) {
+    return wait_until(lock, std::chrono::steady_clock::now() + d, std::move(ready));
   }
 
  private:

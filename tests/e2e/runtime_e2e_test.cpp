@@ -283,7 +283,8 @@ INSTANTIATE_TEST_SUITE_P(
                       std::make_tuple("std_join", 0, ""), std::make_tuple("std_start", 0, ""),
                       std::make_tuple("std_cv_handoff", 0, ""),
                       std::make_tuple("std_write_write", 1, "global_value"),
-                      std::make_tuple("sem_handoff", 0, ""), std::make_tuple("barrier_phases", 0, "")));
+                      std::make_tuple("sem_handoff", 0, ""), std::make_tuple("barrier_phases", 0, ""),
+                      std::make_tuple("semaphore_timed", 0, ""), std::make_tuple("barrier_split", 0, "")));
 
 }  // namespace
 }  // namespace lockgraph::analysis

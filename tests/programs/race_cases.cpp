@@ -13,6 +13,10 @@
 //   sem_handoff         written, sem_post; the other thread's sem_wait, then read -> no race
 //   barrier_phases      each thread writes its slot, pthread_barrier_wait, reads the other's
 //                                                                           -> no race
+// The lockgraph::sync wrappers' timed and split calls order as their plain calls do:
+//   semaphore_timed     written, release; the other thread's try_acquire_for, then read -> no race
+//   barrier_split       each thread writes its slot, arrive() then wait(token), reads the other's
+//                                                                           -> no race
 #include <pthread.h>
 #include <semaphore.h>
 
@@ -145,6 +149,29 @@ int main(int argc, char** argv) {
     a.join();
     b.join();
     pthread_barrier_destroy(&phase);
+  } else if (!std::strcmp(which, "semaphore_timed")) {
+    lockgraph::binary_semaphore handed(0);
+    std::thread reader([&] {
+      while (!handed.try_acquire_for(std::chrono::milliseconds(5))) {
+      }
+      LOCKGRAPH_READ(global_value, "global_value");
+    });
+    LOCKGRAPH_WRITE(global_value, "global_value");
+    global_value = 6;
+    handed.release();
+    reader.join();
+  } else if (!std::strcmp(which, "barrier_split")) {
+    long slots[2] = {};
+    lockgraph::barrier phase(2);
+    auto work = [&](int mine) {
+      LOCKGRAPH_WRITE(slots[mine], "split_slots");
+      slots[mine] = mine + 1;
+      phase.wait(phase.arrive());
+      LOCKGRAPH_READ(slots[1 - mine], "split_slots");
+    };
+    std::thread a(work, 0), b(work, 1);
+    a.join();
+    b.join();
   } else {
     return 2;
   }
