@@ -51,5 +51,8 @@ function(lockgraph_instrument target)
       "it; lockgraph_instrument adds -fsanitize=thread to the compile line only.")
   endif()
   target_compile_options(${target} PRIVATE -fsanitize=thread -g)
+  # The race runtime records every pthread lock itself: lockgraph's lock wrappers compile to their
+  # std types here (they belong to the other runtime, which cannot share the process).
+  target_compile_definitions(${target} PRIVATE LOCKGRAPH_DISABLE)
   target_link_libraries(${target} PRIVATE lockgraph::races)
 endfunction()
