@@ -22,7 +22,14 @@ namespace {
 
 namespace lockgraph::rt {
 
+#ifdef LOCKGRAPH_SANITIZER_BUILD
+// A sanitizer build has no lock interposers here (runtime/CMakeLists.txt), and its sanitizer
+// intercepts the __pthread_mutex_* aliases without finding the real ones: the plain names reach
+// glibc through the sanitizer's working interceptors.
+const GlibcMutexCalls glibc_mutex{pthread_mutex_lock, pthread_mutex_trylock, pthread_mutex_unlock};
+#else
 const GlibcMutexCalls glibc_mutex{__pthread_mutex_lock, __pthread_mutex_trylock, __pthread_mutex_unlock};
+#endif
 
 void lock_wraps(trace::LockKind kind, void* insides) noexcept {
   if (kind == trace::LockKind::kSharedMutex || kind == trace::LockKind::kSharedTimedMutex)
