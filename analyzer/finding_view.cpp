@@ -256,6 +256,7 @@ IncidentView view_incident(const Findings& findings, const Incident& incident, S
     IncidentPartyView party;
     party.thread = p.thread;
     party.thread_label = model.thread_label(p.thread);
+    party.thread_started = symbolizer.user_frame(model.threads[p.thread].creation);
     if (p.has_lock) party.lock = view_lock(findings, findings.graph->node_of(p.lock), symbolizer).label;
     party.role = p.role;
     switch (p.role) {

@@ -59,7 +59,8 @@ void write_json_report(std::ostream& out, const Report& report) {
       nlohmann::json parties = nlohmann::json::array();
       for (const IncidentPartyView& p : i.view.parties) {
         const Thread& thread = findings.model->threads[p.thread];
-        parties.push_back({{"thread", {{"id", thread.tid}, {"name", thread.name}, {"label", p.thread_label}}},
+        parties.push_back({{"thread", {{"id", thread.tid}, {"name", thread.name}, {"label", p.thread_label},
+                                       {"started", frame_json(p.thread_started)}}},
                            {"lock", p.lock},
                            {"role", p.role == trace::incident::kHolds   ? "holds"
                                     : p.role == trace::incident::kWaits ? "waits"

@@ -185,10 +185,14 @@ void write_incident(std::ostream& out, const ReportedIncident& reported, Symboli
   if (!reported.suppressed_by.empty()) out << "  (suppressed by '" << reported.suppressed_by << "')\n";
   if (reported.in_baseline) out << "  (known: in the baseline)\n";
   out << "  " << view.explanation << "\n\n";
+  std::vector<std::pair<std::string, SourceFrame>> threads;
   for (const IncidentPartyView& p : view.parties) {
     out << fmt::format("  {} {}:\n", p.thread_label, p.action);
     write_stack(out, p.stack, symbolizer, style);
+    threads.emplace_back(p.thread_label, p.thread_started);
   }
+  out << "\n";
+  write_thread_starts(out, threads);
   const SourceFrame& site = view.parties.empty() ? SourceFrame{} : view.parties.front().site;
   write_suppression(out, reported);
   out << fmt::format("SUMMARY: lockgraph: {} {}\n\n", view.headline, site.describe());

@@ -75,6 +75,7 @@ struct RaceView {
 struct IncidentPartyView {
   ThreadIndex thread = 0;
   std::string thread_label;
+  SourceFrame thread_started;               // where the thread was started (empty: unknown, or main)
   std::string lock;                         // label of the lock it is about, if any
   std::uint32_t role = 0;                   // trace::incident::Role
   std::string action;                       // "waits for lock2 here", "holds lock1, taken at", "unlocks m here"
