@@ -88,8 +88,12 @@ namespace {
 // A suppression pattern that matches exactly `text` (anchored: "A" must not match every name
 // that contains an A).
 std::string exactly(const std::string& text) { return text.empty() ? "" : "^" + text + "$"; }
-// The same for `frame`: its function, else its file.
-std::string pattern_of(const SourceFrame& frame) { return exactly(frame.function.empty() ? frame.file : frame.function); }
+// The same for `frame`: its function, else (none, or a lambda's bare "operator()", which every
+// lambda shares) its file.
+std::string pattern_of(const SourceFrame& frame) {
+  bool telling = !frame.function.empty() && frame.function != "operator()";
+  return exactly(telling ? frame.function : frame.file);
+}
 }  // namespace
 
 std::string suppression_line(const ReportedCycle& cycle) {
