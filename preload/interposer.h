@@ -60,14 +60,14 @@ inline const char* refused_lock(const void*) noexcept { return trace::incident::
 // `identify` returns the lock's id and flags; it is called only after the first try: reading the
 // lock (its kind, its id) before the real lock would fetch a contended lock's cache line shared,
 // and the lock's atomic would then have to fetch it again exclusive. A first try that glibc
-// refuses as no valid lock (EINVAL) is reported as `refusal(address)` says, and no wait follows.
+// refuses (EINVAL) is reported as `refusal(address)` says (null: no misuse), and no wait follows.
 // Returns the pthread result, whatever it is: the program sees what it would see without lockgraph.
 template <class Identify, class TryOnce, class Block>
 int acquire(const void* address, Identify identify, const void* caller, bool blocking,
             TryOnce try_once, Block block, const char* (*refusal)(const void*) = refused_lock) {
   int rc = try_once();
   if (rc == EINVAL) [[unlikely]] {
-    rt::lock_misused(identify().first, refusal(address));
+    if (const char* what = refusal(address)) rt::lock_misused(identify().first, what);
     return blocking ? block() : rc;  // what glibc answers the call the program made
   }
   if (!acquired(rc) && blocking) rt::backoff_try([&] { return acquired(rc = try_once()); });

@@ -26,12 +26,16 @@ std::uint32_t relock_flags(const pthread_mutex_t* m) {
   }
 }
 
-// What a call glibc refused (EINVAL) was made on: a destroyed mutex (glibc marks it so), else
-// memory that is no mutex.
+// What a call glibc refused (EINVAL) was made on: a destroyed mutex (glibc marks it so), memory
+// that is no mutex (a kind glibc never makes), or null for a valid mutex: then the refusal is a
+// priority-protect mutex's ceiling, not a misuse.
 const char* refusal(const void* address) noexcept {
-  return preload::mutex_word::is_destroyed(static_cast<const pthread_mutex_t*>(address))
-             ? trace::incident::kUseDestroyed
-             : trace::incident::kInvalidLock;
+  const auto* m = static_cast<const pthread_mutex_t*>(address);
+  if (preload::mutex_word::is_destroyed(m)) return trace::incident::kUseDestroyed;
+  // glibc's kind bits (pthreadP.h): the type (3), robust 16, priority-inherit 32, -protect 64,
+  // process-shared 128, the two elision flags 256 and 512.
+  constexpr int kKnownKindBits = 3 | 16 | 32 | 64 | 128 | 256 | 512;
+  return (m->__data.__kind & ~kKnownKindBits) != 0 ? trace::incident::kInvalidLock : nullptr;
 }
 
 // `block` is the real blocking call (lock, timedlock or clocklock).
