@@ -99,7 +99,10 @@ nlohmann::json rules() {
         {"fullDescription",
          {{"text", "The run itself deadlocked, or misused a lock: relocking a non-recursive lock, "
                    "unlocking a lock it does not hold, destroying a held lock, ending a thread "
-                   "with locks held, waiting on a condition without its mutex."}}},
+                   "with locks held, waiting on a condition without its mutex, one condition "
+                   "variable with two mutexes, destroying a condition variable threads still wait "
+                   "on, initialising a held lock again, locking a destroyed lock or memory that is "
+                   "no lock, a semaphore or barrier call refused."}}},
         {"help",
          {{"text", "Each party's stack shows the offending operation; an observed deadlock lists "
                    "every thread with the lock it holds and the one it waits for."}}},

@@ -14,6 +14,9 @@ namespace {
 
 // Beyond this many locks the page draws only the cycles: a browser cannot lay out more usefully.
 constexpr std::size_t kMaxDrawnLocks = 300;
+// Beyond this many, a graph with potential deadlocks or inversions draws their cycles first (the
+// whole graph is `lockgraph dot`'s): the findings' locks stay on screen, not lost among the rest.
+constexpr std::size_t kScreenfulOfLocks = 30;
 
 struct VizArgs {
   AnalysisArgs analysis;
@@ -49,7 +52,10 @@ int run_report(const VizArgs& args) {
   return guarded([&] {
     auto a = run_analysis(args.analysis);
     std::string full_dot = make_dot(*a, args.findings_only);
-    bool cycles_only = args.findings_only || a->findings.graph->nodes().size() > kMaxDrawnLocks;
+    const std::size_t locks = a->findings.graph->nodes().size();
+    bool has_cycle_findings = false;
+    for (const auto& c : a->findings.cycles) has_cycle_findings |= analysis::verdict_is_finding(c.verdict);
+    bool cycles_only = args.findings_only || locks > kMaxDrawnLocks || (locks > kScreenfulOfLocks && has_cycle_findings);
     std::string drawn_dot = cycles_only ? make_dot(*a, true, kMaxDrawnLocks) : full_dot;
     viz::HtmlInputs inputs;
     inputs.report = &a->report;

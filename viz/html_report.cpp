@@ -82,7 +82,11 @@ void write_html_report(std::ostream& out, const HtmlInputs& inputs, analysis::Sy
                       findings.model->threads.size(), findings.model->processes.size(), traces_html));
   replace(page, "@FINDINGS@", findings_list(evidence));
   replace(page, "@GRAPH_NOTE@",
-          inputs.graph_is_cycles_only ? "Large graph: only the locks of the listed cycles are drawn, 300 at most (the DOT file has all)." : "");
+          inputs.graph_is_cycles_only
+              ? fmt::format("The findings' cycles are drawn ({} locks in all, 300 drawn at most); the whole graph: "
+                            "<code>lockgraph dot TRACES --svg graph.svg</code>.",
+                            findings.graph->nodes().size())
+              : std::string());
   replace(page, "@SVG@", inputs.svg ? *inputs.svg
                                     : "<p class=\"note\">No graph drawing: " + html_escape(inputs.svg_error) +
                                           ". The findings and their evidence are below.</p>");

@@ -30,4 +30,6 @@ status=0
 size=$(stat -c %s "$work/suite.html")
 (( size < 3 * 1024 * 1024 )) || { echo "suite: the page is $size bytes, over 3 MB"; exit 1; }
 echo "suite of 300 processes: a page of $size bytes"
+grep -q "The findings' cycles are drawn (600 locks in all" "$work/suite.html" ||
+  { echo "suite: the page does not say it draws the findings' cycles only"; exit 1; }
 node "$work/report_test.mjs" "$work/suite.html" 300 "$work/suite.png"
