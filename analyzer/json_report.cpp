@@ -46,6 +46,7 @@ nlohmann::json access_json(const Findings& findings, const AccessView& a) {
 void write_json_report(std::ostream& out, const Report& report) {
   const Findings& findings = *report.findings;
   const TraceModel& model = *findings.model;
+  const SummaryCounts counts = summary_counts(report);
   nlohmann::json traces = nlohmann::json::array();
   for (const Process& p : model.processes)
     traces.push_back({{"path", p.trace_path}, {"pid", p.pid}, {"exe", p.exe},
@@ -134,8 +135,8 @@ void write_json_report(std::ostream& out, const Report& report) {
         {"races_checked", model.races_checked()},
         {"races_sampled", model.races_sampled()},
         {"incidents", report.incidents.size()},
-        {"suppressed", report.suppressed()},
-        {"baseline_known", report.baseline_known()},
+        {"suppressed", counts.suppressed},
+        {"baseline_known", counts.baseline_known},
         {"locks", model.locks.size()},
         {"threads", model.threads.size()},
         {"events", model.events}}},

@@ -16,22 +16,6 @@ std::size_t Report::failing() const {
   return n;
 }
 
-std::size_t Report::suppressed() const {
-  std::size_t n = 0;
-  for (const auto& c : cycles) n += !c.suppressed_by.empty();
-  for (const auto& r : races) n += !r.suppressed_by.empty();
-  for (const auto& i : incidents) n += !i.suppressed_by.empty();
-  return n;
-}
-
-std::size_t Report::baseline_known() const {
-  std::size_t n = 0;
-  for (const auto& c : cycles) n += c.in_baseline;
-  for (const auto& r : races) n += r.in_baseline;
-  for (const auto& i : incidents) n += i.in_baseline;
-  return n;
-}
-
 std::string incompleteness(const Findings& findings) {
   if (!findings.incomplete()) return {};
   std::vector<std::string> why;
@@ -68,7 +52,7 @@ SummaryCounts summary_counts(const Report& report) {
   auto open = [&n](const auto& item) {
     n.suppressed += !item.suppressed_by.empty();
     n.baseline_known += item.suppressed_by.empty() && item.in_baseline;
-    return item.suppressed_by.empty() && !item.in_baseline;
+    return is_open(item);
   };
   for (const ReportedIncident& i : report.incidents)
     if (open(i)) (i.view.incident->what == trace::incident::kDeadlockObserved ? n.observed : n.misuse)++;

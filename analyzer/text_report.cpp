@@ -1,7 +1,8 @@
-#include <algorithm>
 // The report for people. Shape borrowed from the two reports engineers already read: TSan's
 // greppable "WARNING: ... / SUMMARY: ..." lines, and lockdep's "Chain exists of" with its
 // "possible unsafe locking scenario" table, then one stack pair per dependency.
+#include <algorithm>
+
 #include <fmt/format.h>
 
 #include "lockgraph/analysis/report.h"
@@ -79,7 +80,7 @@ void write_scenario(std::ostream& out, const CycleView& view) {
 // The --suppressions line that would suppress an open finding (valgrind's --gen-suppressions).
 template <class Reported>
 void write_suppression(std::ostream& out, const Reported& reported) {
-  if (!reported.suppressed_by.empty() || reported.in_baseline) return;
+  if (!is_open(reported)) return;
   std::string line = suppression_line(reported);
   if (!line.empty()) out << "  Suppression (for --suppressions): " << line << "\n";
 }
@@ -206,9 +207,7 @@ void write_text_report(std::ostream& out, const Report& report, Symbolizer& symb
   for (const auto& warning : findings.model->warnings) out << "lockgraph: warning: " << warning << "\n";
   if (!findings.model->warnings.empty()) out << "\n";
   // Suppressed and baselined findings are counted, not printed, unless asked (TSan's way).
-  auto listed = [&report](const auto& item) {
-    return report.print_suppressed || (item.suppressed_by.empty() && !item.in_baseline);
-  };
+  auto listed = [&report](const auto& item) { return report.print_suppressed || is_open(item); };
   for (const ReportedIncident& incident : report.incidents)
     if (listed(incident)) write_incident(out, incident, symbolizer, style);
   for (const ReportedCycle& cycle : report.cycles)

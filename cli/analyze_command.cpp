@@ -24,7 +24,7 @@ int run(const AnalyzeArgs& args) {
       // baseline then is too).
       write_report(*result, "json", args.write_baseline);
       std::fprintf(stderr, "lockgraph: baseline of %zu finding(s) written to %s (use it with --baseline)\n",
-                   result->report.failing() + analysis::summary_counts(result->report).baseline_known,
+                   analysis::summary_counts(result->report).all(),
                    args.write_baseline.c_str());
       return result->findings.incomplete() ? kExitIncomplete : kExitClean;
     }

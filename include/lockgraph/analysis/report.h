@@ -20,19 +20,26 @@ inline constexpr const char* kFindingsVersion = "1.0";
 // would take gigabytes. The rest are listed with their locks, threads and sites.
 inline constexpr std::size_t kMaxListedCycles = 1000;
 
+// Neither suppressed nor known from the baseline: a finding the run still answers for (printed,
+// counted as open, failing if its kind fails).
+template <class Reported>
+bool is_open(const Reported& item) {
+  return item.suppressed_by.empty() && !item.in_baseline;
+}
+
 struct ReportedCycle {
   CycleView view;
   std::string suppressed_by;  // the suppression pattern that matched, if any
   bool in_baseline = false;   // present in the --baseline file: known, does not fail
   bool failing_verdict = false;  // its verdict fails the run under the report's FailOn
-  bool fails() const { return failing_verdict && suppressed_by.empty() && !in_baseline; }
+  bool fails() const { return failing_verdict && is_open(*this); }
 };
 
 struct ReportedRace {
   RaceView view;
   std::string suppressed_by;
   bool in_baseline = false;
-  bool fails() const { return suppressed_by.empty() && !in_baseline; }
+  bool fails() const { return is_open(*this); }
 };
 
 // Something the run did (an observed deadlock, a misuse): always a finding.
@@ -40,7 +47,7 @@ struct ReportedIncident {
   IncidentView view;
   std::string suppressed_by;
   bool in_baseline = false;
-  bool fails() const { return suppressed_by.empty() && !in_baseline; }
+  bool fails() const { return is_open(*this); }
 };
 
 struct Report {
@@ -59,8 +66,6 @@ struct Report {
   bool print_suppressed = false;
 
   std::size_t failing() const;
-  std::size_t suppressed() const;
-  std::size_t baseline_known() const;
   // Whether a cycle belongs in the output at all.
   bool shows(const ReportedCycle& c) const {
     return show_all || verdict_is_finding(c.view.cycle->verdict);
@@ -87,7 +92,11 @@ struct SummaryCounts {
   std::size_t inversions = 0;  // code-level lock-order inversions
   std::size_t races = 0;
   std::size_t suppressed = 0;
-  std::size_t baseline_known = 0;
+  std::size_t baseline_known = 0;  // in the baseline and not suppressed (each finding counted once)
+  // Every finding, open or not: what a JSON report (and so a baseline) lists.
+  std::size_t all() const {
+    return observed + misuse + deadlocks + undecided + inversions + races + suppressed + baseline_known;
+  }
 };
 SummaryCounts summary_counts(const Report& report);
 
