@@ -42,7 +42,7 @@ std::string lowercase(std::string s) {
 bool is_lock_wrapper_function(const std::string& function) {
   std::vector<std::string> parts = name_components(function);
   if (parts.size() < 2) return false;
-  const std::string& method = parts.back();
+  const std::string method = lowercase(parts.back());
   const std::string& name = parts[parts.size() - 2];
   const std::string cls = lowercase(name);
   auto has = [&cls](const char* word) { return cls.find(word) != std::string::npos; };
@@ -52,15 +52,14 @@ bool is_lock_wrapper_function(const std::string& function) {
                    has("rwlock");
   bool lock_class = lock_word || has("mutex") || has("spin") || has("guard");
   if (!lock_class) return false;
-  if (lowercase(method) == cls || lowercase(method) == "~" + cls) return true;
+  if (method == cls || method == "~" + cls) return true;
   static const std::set<std::string> kLockMethods = {
       "lock", "unlock", "trylock", "try_lock", "lock_shared", "unlock_shared", "try_lock_shared",
       "readerlock", "readerunlock", "writerlock", "writerunlock", "readlock", "readunlock",
       "writelock", "writeunlock", "lockshared", "unlockshared", "reader_lock", "reader_unlock",
       "writer_lock", "writer_unlock", "rdlock", "wrlock", "acquire", "release", "acquireread",
       "acquirewrite", "releaseread", "releasewrite"};
-  return kLockMethods.count(lowercase(method)) > 0;
+  return kLockMethods.count(method) > 0;
 }
-
 
 }  // namespace lockgraph::analysis

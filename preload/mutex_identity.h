@@ -30,9 +30,12 @@ inline bool mutex_is_recursive(const pthread_mutex_t* m) noexcept {
 
 namespace mutex_word {
 
-// glibc's __kind bits (pthreadP.h): a robust mutex, a process-shared one.
+// glibc's __kind bits (pthreadP.h): a robust mutex, a process-shared one; and every bit a mutex
+// glibc makes can carry (the type, robust, priority-inherit 32, priority-protect 64,
+// process-shared, the two elision flags 256 and 512).
 constexpr int kRobustBit = 16;
 constexpr int kProcessSharedBit = 128;
+constexpr int kKnownKindBits = 3 | kRobustBit | 32 | 64 | kProcessSharedBit | 256 | 512;
 
 // glibc's pthread_mutex_destroy sets __kind to -1 and leaves the rest, the id word too: a
 // destroyed mutex keeps its id, so a later use is reported on the lock it was.

@@ -32,10 +32,7 @@ std::uint32_t relock_flags(const pthread_mutex_t* m) {
 const char* refusal(const void* address) noexcept {
   const auto* m = static_cast<const pthread_mutex_t*>(address);
   if (preload::mutex_word::is_destroyed(m)) return trace::incident::kUseDestroyed;
-  // glibc's kind bits (pthreadP.h): the type (3), robust 16, priority-inherit 32, -protect 64,
-  // process-shared 128, the two elision flags 256 and 512.
-  constexpr int kKnownKindBits = 3 | 16 | 32 | 64 | 128 | 256 | 512;
-  return (m->__data.__kind & ~kKnownKindBits) != 0 ? trace::incident::kInvalidLock : nullptr;
+  return (m->__data.__kind & ~preload::mutex_word::kKnownKindBits) != 0 ? trace::incident::kInvalidLock : nullptr;
 }
 
 // `block` is the real blocking call (lock, timedlock or clocklock).

@@ -55,8 +55,7 @@ nlohmann::json access_json(const analysis::AccessView& a, analysis::Symbolizer& 
 
 }  // namespace
 
-// The programs a finding's threads ran in: "deadlock_example (pid 1234)", so that a report over a
-// test suite's hundreds of processes says which test each finding came from.
+// The threads of a finding's edges, parties or accesses.
 template <class Items>
 std::vector<analysis::ThreadIndex> thread_indexes(const Items& items) {
   std::vector<analysis::ThreadIndex> threads;
@@ -64,8 +63,9 @@ std::vector<analysis::ThreadIndex> thread_indexes(const Items& items) {
   return threads;
 }
 
-template <class Threads>
-std::string programs_of(const analysis::TraceModel& model, const Threads& threads) {
+// The programs a finding's threads ran in: "deadlock_example (pid 1234)", so that a report over a
+// test suite's hundreds of processes says which test each finding came from.
+std::string programs_of(const analysis::TraceModel& model, const std::vector<analysis::ThreadIndex>& threads) {
   std::set<std::uint32_t> processes;
   for (analysis::ThreadIndex t : threads) processes.insert(model.threads[t].process);
   std::string out;
@@ -116,7 +116,7 @@ nlohmann::json evidence_json(const analysis::Report& report, analysis::Symbolize
                     {"title", "data race on " + r.view.variable +
                                   (r.view.created.file.empty() ? std::string()
                                                                : ", " + r.view.created_how + " at " + r.view.created.describe())},
-                    {"program", programs_of(model, std::vector<analysis::ThreadIndex>{r.view.second.thread, r.view.first.thread})},
+                    {"program", programs_of(model, {r.view.second.thread, r.view.first.thread})},
                     {"reason", "the two accesses hold no common lock and nothing orders them" +
                                    (r.view.protection.empty() ? std::string() : "; " + r.view.protection)},
                     {"accesses", nlohmann::json::array({access_json(r.view.second, symbolizer),

@@ -31,14 +31,16 @@ using LockId = std::uint64_t;
 using ThreadId = std::uint32_t;
 
 // A new lock exists. Returns its id: unique in the process and never reused, unlike its address.
-// `name` may be null; it is copied. `caller` identifies the creation site (a return address).
+// `name` may be null; it is copied. The creation site is the stack, captured whole for every lock
+// (a wrapper class's call site is the same for all its instances); `caller` (a return address)
+// is no longer read, and kept until the interface next changes.
 LOCKGRAPH_API LockId lock_created(trace::LockKind kind, const char* name, const void* caller) noexcept;
 
 // Like lock_created, for a lock known by its address (the preload library): a lock inside a
 // global or static object is recorded with its module and offset, so the analyzer can name it
 // after its symbol. `first_use`: the lock is met at its first lock, not at its creation (a
-// std::mutex or PTHREAD_MUTEX_INITIALIZER never calls an init function), and `caller` is that
-// lock's site; the report then says "first locked at".
+// std::mutex or PTHREAD_MUTEX_INITIALIZER never calls an init function), and the stack is that
+// lock's; the report then says "first locked at".
 LOCKGRAPH_API LockId lock_created_at(trace::LockKind kind, const char* name, const void* caller,
                                      const void* address, bool first_use = false) noexcept;
 

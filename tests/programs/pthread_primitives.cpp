@@ -198,6 +198,17 @@ int main_exits_holding() {
   return 0;
 }
 
+// Returns once `ready()` holds, read under `m`: a waiter sets what it reads holding `m`, which
+// its wait lets go, so then the waiter is inside its wait.
+template <class Ready>
+void until_under(pthread_mutex_t& m, Ready ready) {
+  for (bool done = false; !done;) {
+    pthread_mutex_lock(&m);
+    done = ready();
+    pthread_mutex_unlock(&m);
+  }
+}
+
 pthread_mutex_t cond_m1 = PTHREAD_MUTEX_INITIALIZER, cond_m2 = PTHREAD_MUTEX_INITIALIZER;
 pthread_cond_t shared_cond = PTHREAD_COND_INITIALIZER;
 bool first_waiting = false, second_waiting = false, released = false;
@@ -212,11 +223,7 @@ int cond_two_mutexes() {
     return nullptr;
   }, nullptr);
   // Once main gets m1 with the flag set, the first thread is inside its wait (it let m1 go there).
-  for (bool waiting = false; !waiting;) {
-    pthread_mutex_lock(&cond_m1);
-    waiting = first_waiting;
-    pthread_mutex_unlock(&cond_m1);
-  }
+  until_under(cond_m1, [] { return first_waiting; });
   pthread_create(&second, nullptr, [](void*) -> void* {
     pthread_mutex_lock(&cond_m2);
     second_waiting = true;
@@ -224,11 +231,7 @@ int cond_two_mutexes() {
     pthread_mutex_unlock(&cond_m2);
     return nullptr;
   }, nullptr);
-  for (bool waiting = false; !waiting;) {
-    pthread_mutex_lock(&cond_m2);
-    waiting = second_waiting;
-    pthread_mutex_unlock(&cond_m2);
-  }
+  until_under(cond_m2, [] { return second_waiting; });
   pthread_mutex_lock(&cond_m1);
   pthread_mutex_lock(&cond_m2);
   released = true;
@@ -262,14 +265,9 @@ pthread_mutex_t destroy_m = PTHREAD_MUTEX_INITIALIZER;
 pthread_cond_t destroyed_cond = PTHREAD_COND_INITIALIZER;
 int waiting = 0;
 
-// Returns once `n` threads wait on destroyed_cond (each counts itself holding destroy_m, which
-// its wait lets go).
+// Returns once `n` threads wait on destroyed_cond (each counts itself in `waiting`).
 void until_waiting(int n) {
-  for (bool all = false; !all;) {
-    pthread_mutex_lock(&destroy_m);
-    all = waiting == n;
-    pthread_mutex_unlock(&destroy_m);
-  }
+  until_under(destroy_m, [n] { return waiting == n; });
 }
 
 int cond_destroy_busy() {
