@@ -8,6 +8,7 @@
 #include <tuple>
 #include <utility>
 
+#include "compact_record.h"
 #include "flat_record.h"
 #include "lockgraph/analysis/trace_error.h"
 #include "lockgraph/trace_format.h"
@@ -93,11 +94,27 @@ class LgtraceReader {
       bool has_newline = !in.eof();
       std::uint64_t line_offset = offset;
       offset += line.size() + (has_newline ? 1 : 0);
-      if (line.find('\0') != std::string::npos) {
-        skip_unwritten_bytes(line, line_number, line_offset);
-      }
+      const bool torn = line.find('\0') != std::string::npos;
+      if (torn) skip_unwritten_bytes(line, line_number, line_offset);
       if (line.empty()) continue;
       if (line_number > 1 && is_plain_event_line(line)) {
+        ++model_.events;
+        continue;
+      }
+      if (line_number > 1 && is_compact_line(line)) {
+        // Without its newline a compact line may be cut between two digits and still parse.
+        if (!has_newline) {
+          warn_cut(line_number, line_offset);
+          break;
+        }
+        if (std::string problem = parse_compact(line, compact_); !problem.empty()) {
+          if (torn) {
+            skip_torn_record(line_number, line_offset);
+            continue;
+          }
+          fail(line_number, "malformed compact line: " + problem);
+        }
+        read_compact(line_number);
         ++model_.events;
         continue;
       }
@@ -112,10 +129,13 @@ class LgtraceReader {
         }
       }
       if (!problem.empty()) {
-        if (!has_newline) {  // the last line, cut off mid-record
-          warn(line_number, "the trace ends mid-record at byte " + std::to_string(line_offset) +
-                                " (the process was killed or the file cut); read up to there");
+        if (!has_newline) {
+          warn_cut(line_number, line_offset);
           break;
+        }
+        if (torn) {
+          skip_torn_record(line_number, line_offset);
+          continue;
         }
         fail(line_number, "malformed record: " + problem);
       }
@@ -138,6 +158,11 @@ class LgtraceReader {
   }
   void warn(std::uint64_t line, const std::string& what) {
     model_.warnings.push_back(path_ + ":" + std::to_string(line) + ": " + what);
+  }
+  // The last line, cut off mid-record.
+  void warn_cut(std::uint64_t line, std::uint64_t offset) {
+    warn(line, "the trace ends mid-record at byte " + std::to_string(offset) +
+                   " (the process was killed or the file cut); read up to there");
   }
 
   std::uint64_t need(std::uint64_t line, std::string_view key) {
@@ -306,22 +331,50 @@ class LgtraceReader {
   }
 
   void read_sync(std::uint64_t line) {
-    SyncEvent e;
-    e.thread = builder_.thread(need(line, "t"));
-    e.epoch = static_cast<std::uint32_t>(need(line, "e"));
-    e.sequence = need(line, "q");
     std::string op = text("op"), object_kind = text("ok");
     if ((op != "r" && op != "a") || object_kind.size() != 1)
       fail(line, "record \"sync\" needs op \"r\" or \"a\" and a one-letter object kind \"ok\"");
-    e.release = op == "r";
-    e.object = (std::uint64_t(static_cast<unsigned char>(object_kind[0])) << 56) ^ need(line, "o");
+    add_sync(need(line, "t"), need(line, "e"), need(line, "q"), op == "r", object_kind[0], need(line, "o"));
+  }
+
+  void add_sync(std::uint64_t tid, std::uint64_t epoch, std::uint64_t sequence, bool release,
+                char object_kind, std::uint64_t object) {
+    SyncEvent e;
+    e.thread = builder_.thread(tid);
+    e.epoch = static_cast<std::uint32_t>(epoch);
+    e.sequence = sequence;
+    e.release = release;
+    e.object = (std::uint64_t(static_cast<unsigned char>(object_kind)) << 56) ^ object;
     model_.syncs.push_back(e);
     memory_.epoch_started(e.thread, e.epoch, e.sequence);
   }
 
+  // A compact line (trace_format.h, namespace compact): the same records as "sync" and "mem".
+  void read_compact(std::uint64_t line) {
+    const std::vector<std::uint64_t>& n = compact_.numbers;
+    if (compact_.letter == trace::compact::kSync) {
+      kind_ = k::kSync;
+      return add_sync(n[0], n[1], n[2], compact_.op == 'r', compact_.object_kind, n[3]);
+    }
+    kind_ = k::kMemory;
+    MemoryLog::Range r;
+    r.thread = builder_.thread(n[0]);
+    r.epoch = static_cast<std::uint32_t>(n[1]);
+    std::tie(r.address, r.size) = checked_range(line, n[2], n[3]);
+    r.write = (n[4] & 1) != 0;
+    r.atomic = (n[4] & 2) != 0;
+    r.stack = builder_.stack(n[5]);
+    r.position = line;
+    for (std::size_t i = 6; i < n.size(); ++i) r.held.push_back(builder_.lock(n[i]));
+    memory_.access(std::move(r));
+  }
+
   // The memory range [a, a + z) of a record, which must lie in the address space.
   std::pair<std::uint64_t, std::uint64_t> need_range(std::uint64_t line) {
-    const std::uint64_t address = need(line, "a"), size = need(line, "z");
+    return checked_range(line, need(line, "a"), need(line, "z"));
+  }
+  std::pair<std::uint64_t, std::uint64_t> checked_range(std::uint64_t line, std::uint64_t address,
+                                                        std::uint64_t size) {
     if (address + size < address || address + size > kAddressSpaceEnd)
       fail(line, "the range of record \"" + kind_ + "\" lies outside the address space");
     return {address, size};
@@ -466,6 +519,15 @@ class LgtraceReader {
     line.erase(0, piece);
   }
 
+  // What followed the NUL bytes of a line did not parse either: memcpy does not always store
+  // front to back, so a copy the kill interrupted can leave its middle or tail without its head.
+  void skip_torn_record(std::uint64_t line_number, std::uint64_t line_offset) {
+    if (cut_records_++ == 0) {
+      first_cut_line_ = line_number;
+      first_cut_offset_ = line_offset;
+    }
+  }
+
   void finish() {
     date_holds();
     memory_.resolve(builder_);
@@ -494,6 +556,7 @@ class LgtraceReader {
   TraceModel& model_;
   ModelBuilder builder_;
   FlatRecord record_;
+  CompactRecord compact_;
   MemoryLog memory_{path_};
   std::string kind_;
   int minor_ = 0;

@@ -9,9 +9,9 @@
 // block's allocations, and a block's earlier life never races with its later one.
 #include "lockgraph/memory_access.h"
 
-#include <charconv>
 #include <iterator>
 
+#include "compact_line.h"
 #include "lockgraph/lock_path.h"
 #include "lockgraph/trace_format.h"
 #include "race_sampler.h"
@@ -65,35 +65,12 @@ void races_enabled() noexcept {
 std::size_t format_access_record(char (&out)[kAccessRecordRoom], ThreadId tid, std::uint32_t epoch,
                                  std::uintptr_t begin, std::uintptr_t end, std::uint32_t flags,
                                  std::uint32_t stack, const std::uint64_t* held, std::size_t held_count) noexcept {
-  // Fixed room, no allocation: this also runs in signal handlers (the final flush). 64 holds of 20
-  // digits at most, seven numbers: under kAccessRecordRoom.
-  char* at = out;
-  char* const limit = out + kAccessRecordRoom;
-  auto text = [&](const char* s) {
-    while (*s && at < limit) *at++ = *s++;
-  };
-  auto number = [&](std::uint64_t v) { at = std::to_chars(at, limit, v).ptr; };
-  text("{\"k\":\"");
-  text(trace::kind::kMemory);
-  text("\",\"t\":");
-  number(tid);
-  text(",\"e\":");
-  number(epoch);
-  text(",\"a\":");
-  number(begin);
-  text(",\"z\":");
-  number(end - begin);
-  text(",\"f\":");
-  number(flags);
-  text(",\"s\":");
-  number(stack);
-  text(",\"h\":[");
-  for (std::size_t i = 0; i < held_count && i < 64; ++i) {
-    if (i) text(",");
-    number(held[i]);
-  }
-  text("]}\n");
-  return static_cast<std::size_t>(at - out);
+  // Fixed room, no allocation: this also runs in signal handlers (the final flush). Six numbers
+  // and 64 holds at most: under kAccessRecordRoom.
+  CompactLine line(out, kAccessRecordRoom, trace::compact::kMemory);
+  line.number(tid).number(epoch).number(begin).number(end - begin).number(flags).number(stack);
+  for (std::size_t i = 0; i < held_count && i < 64; ++i) line.number(held[i]);
+  return line.end();
 }
 
 void append_access_runs(ThreadState& ts) noexcept {

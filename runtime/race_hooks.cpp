@@ -7,6 +7,7 @@
 #include <atomic>
 
 #include "chain_cache.h"
+#include "compact_line.h"
 #include "lockgraph/runtime.h"
 #include "lockgraph/trace_format.h"
 #include "record_builder.h"
@@ -51,15 +52,14 @@ void record_sync(ThreadState& ts, char op, char kind, std::uint64_t id) noexcept
   {
     BufferGuard guard(ts);
     ts.set_sync_epoch(ts.sync_epoch + 1);
-    char op_text[2] = {op, 0}, kind_text[2] = {kind, 0};
-    RecordBuilder(ts.buffer, trace::kind::kSync)
-        .num("t", ts.tid)
-        .num("e", ts.sync_epoch)
-        .num("q", next_sequence())
-        .str("op", op_text)
-        .str("ok", kind_text)
-        .num("o", id)
-        .end();
+    char line[5 * CompactLine::kNumberRoom + 2];
+    ts.buffer.append(line, CompactLine(line, sizeof line, trace::compact::kSync)
+                               .number(ts.tid)
+                               .number(ts.sync_epoch)
+                               .number(next_sequence())
+                               .letters(op, kind)
+                               .number(id)
+                               .end());
   }
   flush_if_needed(ts);
 }

@@ -15,7 +15,7 @@ namespace {
 // Address space reserved up front (nothing is committed until a chunk of the file is mapped).
 // A trace past this keeps growing through pwrite.
 constexpr std::uint64_t kAddressRange = std::uint64_t(8) << 30;
-constexpr std::uint64_t kChunk = std::uint64_t(4) << 20;
+constexpr std::uint64_t kChunk = std::uint64_t(1) << 20;
 // Kept back for the end record, so that a full disk still gets an end record saying so.
 constexpr std::uint64_t kEndRoom = 4096;
 // Waits on another thread (a grow, a copy in flight) give up after this many yields: the thread

@@ -82,6 +82,7 @@ struct LockPath {
   std::uint32_t sync_epoch = 0;    // the thread's sync epoch: the race entry points' filter key
   std::uint32_t next_run = 0;      // which of `runs` a new run replaces (round robin)
   std::uint32_t ignore_accesses = 0;  // > 0: the thread's accesses are not recorded (TSan's ignore annotations)
+  std::uint32_t backoff_limit = 64;   // the longest pause of this thread's next backoff (backoff_try)
   AccessRun runs[kAccessRuns];     // open runs of first accesses in this epoch (race flags)
 };
 
@@ -207,17 +208,26 @@ template <class IsIt>
 // (a short critical section on the other core), so the first retry comes after ~100 ns; the
 // later ones are spaced out so as not to hammer the lock's cache line, as a tight retry loop
 // would. A lock held for longer still ends in the blocking wait. Starting at 16 pauses (400 ns)
-// made the nested workload ~15% slower (docs/performance.md).
+// made the nested workload ~15% slower (docs/performance.md). The schedule adapts per thread, as
+// glibc's adaptive mutex does: a backoff that ended in the blocking wait anyway halves the next
+// one's longest pause (down to a single retry after 4), one that got the lock doubles it (up to
+// 64). Where critical sections are long or threads outnumber cores, the retries mostly fail and
+// only steal the holder's CPU (docs/design-notes.md).
 template <class TryOnce>
 [[gnu::always_inline]] inline bool backoff_try(TryOnce try_once) {
-  for (int pauses = 4; pauses <= 64; pauses *= 2) {
-    for (int i = 0; i < pauses; ++i) {
+  std::uint32_t limit = tls_lock_path.backoff_limit;
+  for (std::uint32_t pauses = 4; pauses <= limit; pauses *= 2) {
+    for (std::uint32_t i = 0; i < pauses; ++i) {
 #if defined(__x86_64__) || defined(__i386__)
       __builtin_ia32_pause();
 #endif
     }
-    if (try_once()) return true;
+    if (try_once()) {
+      if (limit < 64) tls_lock_path.backoff_limit = limit * 2;
+      return true;
+    }
   }
+  if (limit > 4) tls_lock_path.backoff_limit = limit / 2;
   return false;
 }
 

@@ -2,7 +2,10 @@
 //
 // A trace is JSON Lines: one self-delimiting JSON object per line, appended in chunks, so a file cut
 // at any byte is readable up to its last complete line. The first line is the header; every other
-// line carries its record kind in the key "k". docs/trace-format.md describes every field.
+// line carries its record kind in the key "k". Since 1.3 the two records a race-flag build writes
+// most (memory accesses and synchronisation) may instead be compact lines: a letter, then numbers
+// in lowercase hexadecimal separated by single spaces (namespace compact). docs/trace-format.md
+// describes every field.
 //
 // Compatibility: readers refuse a different major version with a clear message; a newer minor version
 // may add record kinds and fields, which readers of an older minor skip with a warning.
@@ -15,7 +18,7 @@ namespace lockgraph::trace {
 
 inline constexpr const char* kMagic = "lockgraph-trace";
 inline constexpr int kVersionMajor = 1;
-inline constexpr int kVersionMinor = 2;
+inline constexpr int kVersionMinor = 3;
 
 // Record kinds: the value of "k" on each line.
 namespace kind {
@@ -92,6 +95,16 @@ enum Role : std::uint32_t {
 }  // namespace incident
 
 // Kinds of synchronisation object in a sync record's "ok" field.
+// Since 1.3: compact lines, the same fields as the JSON records "mem" and "sync" in a fixed order,
+// every number in lowercase hex (no leading zeros), one space between fields:
+//   M t e a z f s [h ...]     a memory access (kind::kMemory), held locks last, outermost first
+//   S t e q <op><ok> o        a sync (kind::kSync): op 'r' or 'a' and the object kind, two letters
+// Cheaper to write than JSON (shifts, not divisions) and about half as long.
+namespace compact {
+inline constexpr char kMemory = 'M';
+inline constexpr char kSync = 'S';
+}  // namespace compact
+
 namespace sync_object {
 inline constexpr char kLock = 'l';         // o = lock id
 inline constexpr char kThreadStart = 's';  // o = started thread's id (released by the parent)

@@ -58,6 +58,10 @@ struct RandomRun {
                         epoch_start(n + 1), held(n + 1) {
     for (int t = 1; t <= n; ++t) clock[t][t] = 0;
   }
+  // Every third sync and access line is written in the compact form, the others as JSON: both
+  // forms meet the same model.
+  bool compact_next() { return ++lines_written % 3 == 0; }
+  std::uint64_t lines_written = 0;
   void next_epoch(int t, std::uint64_t at) {
     clock[t][t] = ++epoch[t];
     epoch_start[t][epoch[t]] = at;
@@ -71,8 +75,12 @@ struct RandomRun {
       for (int u = 1; u <= threads; ++u) clock[t][u] = std::max(clock[t][u], c[u]);
     next_epoch(t, ++sequence);
     std::ostringstream s;
-    s << "{\"k\":\"sync\",\"t\":" << t << ",\"e\":" << epoch[t] << ",\"q\":" << sequence << ",\"op\":\""
-      << (release ? 'r' : 'a') << "\",\"ok\":\"" << kind << "\",\"o\":" << object << "}";
+    if (compact_next())  // the runtime's compact line (trace_format.h), the same fields in hex
+      s << std::hex << "S " << t << ' ' << epoch[t] << ' ' << sequence << ' ' << (release ? 'r' : 'a') << kind
+        << ' ' << object;
+    else
+      s << "{\"k\":\"sync\",\"t\":" << t << ",\"e\":" << epoch[t] << ",\"q\":" << sequence << ",\"op\":\""
+        << (release ? 'r' : 'a') << "\",\"ok\":\"" << kind << "\",\"o\":" << object << "}";
     lines.push_back(s.str());
   }
   std::string held_text(int t) {
@@ -82,8 +90,14 @@ struct RandomRun {
   }
   void access(int t, std::uint64_t address, std::uint64_t size, bool write, bool atomic, int site) {
     std::ostringstream s;
-    s << "{\"k\":\"mem\",\"t\":" << t << ",\"e\":" << epoch[t] << ",\"a\":" << address << ",\"z\":" << size
-      << ",\"f\":" << (write ? 1 : 0) + (atomic ? 2 : 0) << ",\"s\":" << site << ",\"h\":" << held_text(t) << "}";
+    const int flags = (write ? 1 : 0) + (atomic ? 2 : 0);
+    if (compact_next()) {
+      s << std::hex << "M " << t << ' ' << epoch[t] << ' ' << address << ' ' << size << ' ' << flags << ' ' << site;
+      for (int l : held[t]) s << ' ' << l;
+    } else {
+      s << "{\"k\":\"mem\",\"t\":" << t << ",\"e\":" << epoch[t] << ",\"a\":" << address << ",\"z\":" << size
+        << ",\"f\":" << flags << ",\"s\":" << site << ",\"h\":" << held_text(t) << "}";
+    }
     accesses.push_back({t, epoch[t], address, size, write, atomic, false, held[t], clock[t], s.str()});
     lines.push_back(s.str());
   }
@@ -172,7 +186,7 @@ RandomRun random_run(std::mt19937& rng, bool repeats) {
 }
 
 std::string trace_text(const RandomRun& run, const std::vector<std::string>& lines) {
-  std::string text = "{\"k\":\"header\",\"magic\":\"lockgraph-trace\",\"version\":\"1.2\",\"pid\":1,\"ppid\":0,"
+  std::string text = "{\"k\":\"header\",\"magic\":\"lockgraph-trace\",\"version\":\"1.3\",\"pid\":1,\"ppid\":0,"
                      "\"mode\":\"summary\",\"exe\":\"random\",\"start_ns\":0}\n";
   text += "{\"k\":\"race_check\",\"by\":\"instrumentation\"}\n";
   for (int t = 1; t <= run.threads; ++t)
@@ -260,6 +274,23 @@ TEST(RaceDetector, MatchesTheDefinitionOnRandomRuns) {
   EXPECT_LT(with_races, 340);
 }
 
+bool is_memory_line(const std::string& line) {
+  return line.rfind("M ", 0) == 0 || line.find("\"k\":\"mem\"") != std::string::npos;
+}
+
+// The same memory record as a write (its flags' lowest bit set).
+std::string as_write(std::string line) {
+  if (line[0] == 'M') {
+    std::size_t flags = 0;
+    for (int field = 0; field < 5; ++field) flags = line.find(' ', flags) + 1;  // M t e a z f
+    if (line[flags] == '0' || line[flags] == '2') ++line[flags];
+    return line;
+  }
+  std::size_t flags = line.find("\"f\":");
+  if (line[flags + 4] == '0') line[flags + 4] = '1';
+  return line;
+}
+
 // What the entry points' filter drops (a thread's repeat of an access in the same epoch, or a read
 // of bytes it already wrote) changes no verdict.
 TEST(RaceDetector, TheFirstAccessPerEpochDecidesAsMuchAsAllOfThem) {
@@ -269,15 +300,12 @@ TEST(RaceDetector, TheFirstAccessPerEpochDecidesAsMuchAsAllOfThem) {
     std::vector<std::string> kept;
     std::set<std::string> seen;
     for (const std::string& line : run.lines) {
-      if (line.find("\"k\":\"mem\"") == std::string::npos) {
+      if (!is_memory_line(line)) {
         kept.push_back(line);
         continue;
       }
       // The same record again, or a read whose write (same bytes) was recorded in the epoch.
-      std::string as_write = line;
-      std::size_t flags = as_write.find("\"f\":");
-      if (as_write[flags + 4] == '0') as_write[flags + 4] = '1';
-      if (seen.count(line) || seen.count(as_write)) continue;
+      if (seen.count(line) || seen.count(as_write(line))) continue;
       seen.insert(line);
       kept.push_back(line);
     }
@@ -295,7 +323,7 @@ TEST(RaceDetector, LeavingAccessesOutOnlyLeavesRacesOut) {
     RandomRun run = random_run(rng, false);
     std::vector<std::string> sampled;
     for (const std::string& line : run.lines)
-      if (line.find("\"k\":\"mem\"") == std::string::npos || rng() % 2 == 0) sampled.push_back(line);
+      if (!is_memory_line(line) || rng() % 2 == 0) sampled.push_back(line);
     std::set<std::uint64_t> full = analyzer_verdict(trace_text(run, run.lines));
     std::set<std::uint64_t> part = analyzer_verdict(trace_text(run, sampled));
     ASSERT_TRUE(std::includes(full.begin(), full.end(), part.begin(), part.end())) << "round " << round;

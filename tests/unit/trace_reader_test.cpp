@@ -143,6 +143,76 @@ TEST(TraceReader, EventLinesAreCountedAndMalformedOnesStillRejected) {
   }
 }
 
+// The compact lines of a race-flag build (trace_format.h) read as the JSON records they stand
+// for: the same syncs, the same accesses (two threads, one lock held by the second).
+TEST(TraceReader, CompactLinesReadAsTheRecordsTheyStandFor) {
+  auto load = [](const std::vector<std::string>& lines) {
+    SyntheticTrace t;
+    t.lock(10, "L").thread(1, 0, 0).thread(2, 1, 0);
+    for (const std::string& line : lines) t.line(line);
+    TempDir dir;
+    return load_traces({dir.write("run.lgtrace", t.end().text())});
+  };
+  TraceModel json = load({R"({"k":"mem","t":1,"e":1,"a":4096,"z":8,"f":1,"s":0,"h":[]})",
+                          R"({"k":"sync","t":2,"e":2,"q":26,"op":"a","ok":"l","o":10})",
+                          R"({"k":"mem","t":2,"e":2,"a":4100,"z":4,"f":2,"s":0,"h":[10]})"});
+  TraceModel compact = load({"M 1 1 1000 8 1 0", "S 2 2 1a al a", "M 2 2 1004 4 2 0 a"});
+  ASSERT_EQ(compact.syncs.size(), 1u);
+  EXPECT_EQ(compact.syncs[0].sequence, 26u);
+  EXPECT_FALSE(compact.syncs[0].release);
+  EXPECT_EQ(compact.syncs[0].object, json.syncs[0].object);
+  ASSERT_EQ(compact.accesses.size(), json.accesses.size());
+  ASSERT_EQ(compact.accesses.size(), 2u);
+  for (std::size_t i = 0; i < compact.accesses.size(); ++i) {
+    const Access &c = compact.accesses[i], &j = json.accesses[i];
+    EXPECT_EQ(c.thread, j.thread);
+    EXPECT_EQ(c.epoch, j.epoch);
+    EXPECT_EQ(c.write, j.write);
+    EXPECT_EQ(c.atomic, j.atomic);
+    EXPECT_EQ(c.bytes, j.bytes);
+    ASSERT_EQ(c.held.size(), j.held.size());
+    if (!c.held.empty()) EXPECT_EQ(compact.locks[c.held[0]].id, 10u);
+  }
+}
+
+TEST(TraceReader, NamesWhatIsWrongWithACompactLine) {
+  const std::pair<const char*, const char*> cases[] = {
+      {"S 1 2 3 xl 1", "field 4 of a sync line must be two letters"},
+      {"S 1 2 3 rl", "a sync line has 5 fields"},
+      {"M 1 2 3 4 5", "a memory line has at least 6 fields"},
+      {"M 1 2 1G 8 1 0", "field 3 must be lowercase hex digits"},
+      {"M 1 2  8 1 0 0", "field 3 must be 1 to 16 lowercase hex digits"},
+      {"M 1 2 10000000000000000 8 1 0", "field 3 must be 1 to 16"},
+      {"M 1 2 ffffffffffffffff 8 1 0", "lies outside the address space"},
+  };
+  for (const auto& [line, expected] : cases) {
+    SyntheticTrace t;
+    t.line(line).end();
+    std::string e = load_error(t.text());
+    EXPECT_NE(e.find(":2: "), std::string::npos) << line << " -> " << e;
+    EXPECT_NE(e.find(expected), std::string::npos) << line << " -> " << e;
+  }
+}
+
+// A compact line cut between two digits may still parse: without its newline it is never read.
+// One torn by a kill (NUL bytes, then a piece of it) is skipped with the cut records' warning.
+TEST(TraceReader, CutOrTornCompactLinesAreSkippedWithAWarning) {
+  TempDir dir;
+  SyntheticTrace t;
+  t.thread(1, 0, 0).thread(2, 1, 0).line("M 1 1 1000 8 1 0");
+  TraceModel cut = load_traces({dir.write("cut.lgtrace", t.text() + "M 2 1 1000 8 1 1")});
+  EXPECT_TRUE(cut.accesses.empty()) << "the cut line must not make a race";
+  ASSERT_FALSE(cut.warnings.empty());
+  EXPECT_NE(cut.warnings[0].find("ends mid-record"), std::string::npos) << cut.warnings[0];
+  std::string torn = t.text() + "M 2 1 10" + std::string(12, '\0') + "0 8 1 1\n";
+  TraceModel skipped = load_traces({dir.write("torn.lgtrace", torn + "{\"k\":\"end\",\"reason\":\"exit\"}\n")});
+  EXPECT_TRUE(skipped.accesses.empty());
+  EXPECT_TRUE(skipped.processes[0].complete) << "the records after the torn one are read";
+  bool warned = false;
+  for (const auto& w : skipped.warnings) warned |= w.find("record(s) cut short") != std::string::npos;
+  EXPECT_TRUE(warned);
+}
+
 TEST(TraceReader, SkipsUnknownKindsWithAWarning) {
   TempDir dir;
   SyntheticTrace t;

@@ -1,0 +1,24 @@
+// One compact trace line (trace_format.h, namespace compact) parsed: a letter, then numbers in
+// lowercase hex, one space before each; a sync carries two letters in its fourth field.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace lockgraph::analysis {
+
+struct CompactRecord {
+  char letter = 0;
+  std::vector<std::uint64_t> numbers;  // in the order of the line (a sync's letters left out)
+  char op = 0, object_kind = 0;        // a sync's two letters
+};
+
+// Whether `line` is a compact line (its letter, then a space); only then call parse_compact.
+bool is_compact_line(std::string_view line);
+
+// Fills `out` from `line` (without its newline). Returns "" or what is wrong with the line.
+std::string parse_compact(std::string_view line, CompactRecord& out);
+
+}  // namespace lockgraph::analysis
