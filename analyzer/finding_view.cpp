@@ -132,6 +132,57 @@ std::string protection(const Findings& findings, const RaceFinding& race, const 
   return "no recorded access to it holds a lock: protect it with one lock, or make it atomic";
 }
 
+// A release as a person reads it ("its unlock of M", "its start of thread 4", ...).
+std::string release_text(const Findings& findings, const SyncEvent& e, Symbolizer& symbolizer) {
+  const TraceModel& model = *findings.model;
+  const char kind = static_cast<char>(e.object >> 56);
+  const std::uint64_t id = e.object & ((std::uint64_t{1} << 56) - 1);
+  const std::uint32_t process = model.threads[e.thread].process;
+  switch (kind) {
+    case trace::sync_object::kLock:
+      for (LockIndex l = 0; l < model.locks.size(); ++l)
+        if (model.locks[l].process == process && model.locks[l].id == id)
+          return "its unlock of " + view_lock(findings, findings.graph->node_of(l), symbolizer).label;
+      return "its unlock of lock#" + std::to_string(id);
+    case trace::sync_object::kThreadStart:
+      for (ThreadIndex t = 0; t < model.threads.size(); ++t)
+        if (model.threads[t].process == process && model.threads[t].tid == id)
+          return "its start of " + model.thread_label(t);
+      return "its start of thread " + std::to_string(id);
+    case trace::sync_object::kThreadExit:
+      return "its end, which a join acquires";
+    default: {
+      char text[96];
+      std::snprintf(text, sizeof text, "its release at 0x%llx (an atomic store or an annotated hand-off)",
+                    static_cast<unsigned long long>(id));
+      return text;
+    }
+  }
+}
+
+// Why the earlier access does not happen before the later one, from the events the race
+// detector found (race_detector.h): what the later thread had last learned of the earlier one,
+// and where the earlier thread's next release went.
+std::string unordered_because(const Findings& findings, const RaceFinding& race, const RaceView& view,
+                              Symbolizer& symbolizer) {
+  const TraceModel& model = *findings.model;
+  const AccessView& a = view.first;
+  const AccessView& b = view.second;
+  std::string text =
+      "by the time of " + b.thread_label + "'s " + b.what + ", " +
+      (race.last_seen_sync >= 0
+           ? "the last of " + a.thread_label + "'s events it had learned of was " +
+                 release_text(findings, model.syncs[race.last_seen_sync], symbolizer) + ", before the " + a.what
+           : "it had learned of nothing " + a.thread_label + " did");
+  if (race.next_release < 0)
+    return text + "; and " + a.thread_label + " released nothing after its " + a.what +
+           " (no unlock, thread start or end, or atomic release) that could order it";
+  return text + "; and " + a.thread_label + "'s next release after its " + a.what + " (" +
+         release_text(findings, model.syncs[race.next_release], symbolizer) + ") was " +
+         (race.next_release_acquired_later ? "acquired by " + b.thread_label + " only after that " + b.what
+                                           : "not acquired by " + b.thread_label);
+}
+
 }  // namespace
 
 RaceView view_race(const Findings& findings, const RaceFinding& race, Symbolizer& symbolizer) {
@@ -177,6 +228,7 @@ RaceView view_race(const Findings& findings, const RaceFinding& race, Symbolizer
     view.variable = "variable #" + std::to_string(variable.id);
   }
   view.protection = protection(findings, race, view, symbolizer);
+  view.unordered = unordered_because(findings, race, view, symbolizer);
   std::vector<std::string> sites = {view.first.site.function + "|" + base_name(view.first.site.file),
                                     view.second.site.function + "|" + base_name(view.second.site.file)};
   std::sort(sites.begin(), sites.end());

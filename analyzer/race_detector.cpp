@@ -10,7 +10,8 @@
 //    clocks grow with the epoch, so for each access b of one group only the first access a of the
 //    other group that b's clock does not cover needs checking (a binary search), not every pair.
 // 3. Races are reported once per variable and pair of stacks, with the lock most of the
-//    variable's accesses held (the lock that could have protected it, Eraser's lockset evidence).
+//    variable's accesses held (the lock that could have protected it, Eraser's lockset evidence),
+//    and the events that say why the earlier access does not precede the later one.
 #include "lockgraph/analysis/race_detector.h"
 
 #include "lockgraph/analysis/happens_before.h"
@@ -32,6 +33,8 @@ class AccessOrder {
       : model_(model), order_(HappensBefore::from_syncs(model)) {}
 
   // How far access b's clock covers thread t: accesses of t at epochs below this precede b.
+  // Epoch e of t begins with t's sync event of epoch e, so when this is e > 0 that event is the
+  // last of t's that b's thread had learned of.
   std::uint32_t covers(const Access& b, ThreadIndex t) const {
     return order_.covers({b.thread, b.epoch}, t);
   }
@@ -46,6 +49,36 @@ class AccessOrder {
   const TraceModel& model_;
   HappensBefore order_;
 };
+
+// Fills the race's `last_seen_sync`, `next_release` and `next_release_acquired_later`.
+// `syncs_of[t]`: thread t's sync events (indexes into model.syncs) in epoch order.
+void explain_unordered(const TraceModel& model, const AccessOrder& clocks,
+                       const std::vector<std::vector<std::size_t>>& syncs_of, RaceFinding& race) {
+  const Access& earlier = model.accesses[race.first];
+  const Access& later = model.accesses[race.second];
+  const std::vector<std::size_t>& own = syncs_of[earlier.thread];
+  auto at_epoch = [&](std::uint32_t epoch) {
+    return std::lower_bound(own.begin(), own.end(), epoch,
+                            [&](std::size_t s, std::uint32_t e) { return model.syncs[s].epoch < e; });
+  };
+  if (std::uint32_t seen = clocks.covers(later, earlier.thread); seen > 0) {
+    auto it = at_epoch(seen);
+    if (it != own.end() && model.syncs[*it].epoch == seen) race.last_seen_sync = static_cast<std::int64_t>(*it);
+  }
+  for (auto it = at_epoch(earlier.epoch + 1); it != own.end(); ++it) {
+    if (!model.syncs[*it].release) continue;
+    race.next_release = static_cast<std::int64_t>(*it);
+    const SyncEvent& release = model.syncs[*it];
+    for (std::size_t s : syncs_of[later.thread]) {
+      const SyncEvent& e = model.syncs[s];
+      if (!e.release && e.object == release.object && e.sequence > release.sequence) {
+        race.next_release_acquired_later = true;
+        break;
+      }
+    }
+    break;
+  }
+}
 
 }  // namespace
 
@@ -136,6 +169,13 @@ std::vector<RaceFinding> find_races(const TraceModel& model) {
       races[r].guarded_accesses = guard->second;
     }
   }
+  if (races.empty()) return races;
+  std::vector<std::vector<std::size_t>> syncs_of(model.threads.size());
+  for (std::size_t s = 0; s < model.syncs.size(); ++s) syncs_of[model.syncs[s].thread].push_back(s);
+  for (auto& list : syncs_of)
+    std::stable_sort(list.begin(), list.end(),
+                     [&](std::size_t x, std::size_t y) { return model.syncs[x].epoch < model.syncs[y].epoch; });
+  for (RaceFinding& race : races) explain_unordered(model, clocks, syncs_of, race);
   return races;
 }
 
