@@ -14,6 +14,7 @@
 #include "chain_cache.h"
 #include "signal_stack.h"
 #include "stack_depot.h"
+#include "trace_file.h"
 #include "lockgraph/runtime.h"
 
 namespace lockgraph::rt {
@@ -124,6 +125,7 @@ struct ThreadState {
   // record is either not finished or already in the file. `busy` is held while the owner appends
   // or another thread writes the counts.
   std::string buffer;
+  TraceRegion region;  // its piece of the trace file (under `busy`, like the buffer)
   std::atomic_flag busy = ATOMIC_FLAG_INIT;
 
   WaitSnapshot wait;

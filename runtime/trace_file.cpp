@@ -16,6 +16,9 @@ namespace {
 // A trace past this keeps growing through pwrite.
 constexpr std::uint64_t kAddressRange = std::uint64_t(8) << 30;
 constexpr std::uint64_t kChunk = std::uint64_t(1) << 20;
+// The piece a busy writer keeps (TraceRegion): a few hundred race records; what a thread leaves
+// unwritten of it when the process ends is at most this much NUL in the file.
+constexpr std::uint64_t kRegion = 8 << 10;
 // Kept back for the end record, so that a full disk still gets an end record saying so.
 constexpr std::uint64_t kEndRoom = 4096;
 // Waits on another thread (a grow, a copy in flight) give up after this many yields: the thread
@@ -34,6 +37,7 @@ struct MappedTrace {
   std::atomic<int> error{0};
   std::atomic<std::uint64_t> lost{0};
   std::uint64_t size_limit = 0;  // RLIMIT_FSIZE when the file was opened (0: none)
+  std::atomic<std::uint32_t> opening{1};  // bumped at each open and fork: older regions are void
 };
 
 MappedTrace g_trace;
@@ -165,6 +169,7 @@ void append_direct(const char* data, std::size_t size, bool last) {
 bool trace_file_open(const char* path) noexcept {
   int fd = ::open(path, O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
   if (fd < 0) return false;
+  g_trace.opening.fetch_add(1);
   g_trace.used.store(0);
   g_trace.mapped.store(0);
   g_trace.released = 0;
@@ -202,6 +207,31 @@ void trace_file_append(const char* data, std::size_t size, bool last) noexcept {
   append_direct(data, size, last);
 }
 
+// Copies into a writer's own piece need no part in the final cut's protocol: the piece was
+// reserved under it (so it lies below the used length, where the cut never falls) and its blocks
+// were allocated before it was mapped. Only taking a new piece is an append like any other.
+void trace_file_append(TraceRegion& region, const char* data, std::size_t size) noexcept {
+  if (size == 0 || !trace_file_is_open()) return;
+  region.written += size;
+  const std::uint32_t opening = g_trace.opening.load(std::memory_order_relaxed);
+  if (region.file == opening && region.end - region.at >= size) {
+    std::memcpy(g_trace.base + region.at, data, size);
+    region.at += size;
+    return;
+  }
+  if (region.written < kRegionAfter || size > kRegion / 4) return trace_file_append(data, size);
+  g_trace.copying.fetch_add(1);
+  std::uint64_t offset;
+  if (!g_trace.direct.load() && reserve_mapped(kRegion, false, offset)) {
+    std::memcpy(g_trace.base + offset, data, size);
+    region = {offset + size, offset + kRegion, opening, region.written};
+    g_trace.copying.fetch_sub(1, std::memory_order_release);
+    return;
+  }
+  g_trace.copying.fetch_sub(1, std::memory_order_release);
+  trace_file_append(data, size);  // no room for a piece (a full disk, the end): maybe for the record
+}
+
 void trace_file_finish() noexcept {
   int fd = g_trace.fd.load();
   if (fd < 0) return;
@@ -219,6 +249,7 @@ void trace_file_finish() noexcept {
 }
 
 void trace_file_forget_parent() noexcept {
+  g_trace.opening.fetch_add(1);
   int fd = g_trace.fd.exchange(-1);
   if (fd >= 0) ::close(fd);
   // The parent's pages stay the parent's: the child's range is made fresh and private.

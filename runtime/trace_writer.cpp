@@ -316,7 +316,7 @@ void flush_thread(ThreadState& state, bool ending) noexcept {
 
 void hand_over_records(ThreadState& state) noexcept {
   if (trace_file_is_open()) {
-    trace_file_append(state.buffer.data(), state.buffer.size());
+    trace_file_append(state.region, state.buffer.data(), state.buffer.size());
     state.buffer.clear();
   }
 }
