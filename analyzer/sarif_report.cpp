@@ -111,9 +111,13 @@ nlohmann::json rules() {
 
 }  // namespace
 
+// GitHub code scanning rejects a run with more results than this (its ingestion limits); the
+// results past it are left out of the SARIF file, and a notification says how many.
+constexpr std::size_t kMaxResultsPerRun = 25000;
+
 void write_sarif_report(std::ostream& out, const Report& report) {
   const Locations location(report.source_root);
-  auto produce = [&](const Emit& emit) {
+  auto produce_all = [&](const Emit& emit) {
     // What happened comes before what could happen.
     for (const ReportedIncident& i : report.incidents) {
       const IncidentView& view = i.view;
@@ -197,6 +201,14 @@ void write_sarif_report(std::ostream& out, const Report& report) {
       emit(result);
     }
   };
+  std::size_t results = 0;
+  produce_all([&](const nlohmann::json&) { ++results; });
+  auto produce = [&](const Emit& emit) {
+    std::size_t written = 0;
+    produce_all([&](const nlohmann::json& result) {
+      if (written++ < kMaxResultsPerRun) emit(result);
+    });
+  };
   // A bound that left cycles unchecked is said where code-scanning services show tool problems.
   nlohmann::json invocation = {{"executionSuccessful", !report.findings->incomplete()}};
   nlohmann::json notifications = nlohmann::json::array();
@@ -208,6 +220,11 @@ void write_sarif_report(std::ostream& out, const Report& report) {
   // No result about races is not "no race" when nothing was checked, nor all races when sampled.
   if (!report.findings->model->races_checked()) notify("note", "races-not-checked", races_text(report));
   if (!report.findings->model->races_sampled().empty()) notify("note", "races-sampled", races_text(report));
+  if (results > kMaxResultsPerRun)
+    notify("warning", "results-left-out",
+           std::to_string(results - kMaxResultsPerRun) + " of " + std::to_string(results) +
+               " results left out of this SARIF file (code scanning accepts at most " +
+               std::to_string(kMaxResultsPerRun) + " per run): the text and JSON reports list them all");
   if (!notifications.empty()) invocation["toolExecutionNotifications"] = notifications;
   nlohmann::json doc = {
       {"$schema", "https://json.schemastore.org/sarif-2.1.0.json"},

@@ -26,6 +26,7 @@ for r in results:
     assert len(r["codeFlows"][0]["threadFlows"]) >= 2
 PY
 check "sarif validates against the official schema" 0 $?
+python3 "$(dirname "$0")/sarif_github_rules.py" "$work/out.sarif"; check "sarif meets GitHub code scanning's ingestion rules" 0 $?
 
 # SARIF for code scanning: locations relative to the source root, no pid in any message (two
 # processes here, whose thread labels name their pids in the text report).
@@ -72,6 +73,34 @@ assert results[0]["partialFingerprints"]["lockgraphIncident/v1"]
 assert len(results[0]["codeFlows"][0]["threadFlows"]) == 4  # two threads, each waits and holds
 PY
 check "incident sarif validates against the official schema" 0 $?
+python3 "$(dirname "$0")/sarif_github_rules.py" "$work/incident.sarif" "$work/rooted.sarif"
+check "incident and rooted sarif meet GitHub code scanning's ingestion rules" 0 $?
+
+# More findings than code scanning takes in one run (25,000): a trace of 25,001 racy variables.
+python3 - "$work/many.lgtrace" <<'PY'
+import sys
+with open(sys.argv[1], "w") as f:
+    f.write('{"k":"header","magic":"lockgraph-trace","version":"1.3","pid":7,"ppid":0,"mode":"summary","exe":"many","start_ns":0}\n')
+    f.write('{"k":"thread","t":1,"parent":0,"pseg":0,"name":"main"}\n{"k":"thread","t":2,"parent":0,"pseg":0}\n')
+    for v in range(1, 25002):
+        f.write('{"k":"var","id":%d,"s":0,"t":1}\n' % v)
+        for t in (1, 2):
+            f.write('{"k":"access","t":%d,"e":0,"v":%d,"w":1,"s":0,"h":[]}\n' % (t, v))
+    f.write('{"k":"end","reason":"exit"}\n')
+PY
+"$cli" analyze "$work/many.lgtrace" --format sarif -o "$work/many.sarif"; check "25,001 races: sarif written, findings exit 1" 1 $?
+python3 "$(dirname "$0")/sarif_github_rules.py" "$work/many.sarif"; check "25,001 races: the sarif still meets the ingestion rules" 0 $?
+python3 - "$work/many.sarif" <<'PY'
+import json, sys
+run = json.load(open(sys.argv[1]))["runs"][0]
+assert len(run["results"]) == 25000, len(run["results"])
+notes = run["invocations"][0]["toolExecutionNotifications"]
+assert any(n["descriptor"]["id"] == "results-left-out" and "1 of 25001 results left out" in n["message"]["text"] for n in notes), notes
+PY
+check "25,001 races: 25,000 results and a notification of the one left out" 0 $?
+"$cli" analyze "$work/many.lgtrace" --format json -o "$work/many.json"
+python3 -c 'import json,sys; assert json.load(open(sys.argv[1]))["summary"]["races"] == 25001' "$work/many.json"
+check "25,001 races: the JSON report lists them all" 0 $?
 
 "$cli" analyze "$work/traces" --format json -o "$work/out.json"; check "json written" 1 $?
 python3 - "$work/out.json" <<'PY'
