@@ -8,9 +8,8 @@
 set -euo pipefail
 cli=$1 libdir=$2 include=$3 source=$4 work=$5
 rm -rf "$work" && mkdir -p "$work"
-clang++ -std=c++17 -O1 -g -fsanitize=thread -I"$include" -c "$source" -o "$work/w.o"
-clang++ "$work/w.o" -o "$work/w" "$libdir/liblockgraph_race_entry.a" -L"$libdir" -llockgraph_races -latomic \
-  -Wl,-rpath,"$libdir" -pthread
+source "$(dirname "$0")/race_build.sh"
+race_build "$source" "$work/w"
 
 summary() {  # trace-dir -> "threads warnings..." from the JSON report
   "$cli" analyze --format json -o "$work/report.json" "$1" >/dev/null 2>&1 || true
