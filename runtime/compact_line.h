@@ -21,10 +21,13 @@ class CompactLine {
   CompactLine& number(std::uint64_t value) noexcept {
     if (limit_ - at_ < static_cast<std::ptrdiff_t>(kNumberRoom + 1)) return *this;  // the caller sized it
     *at_++ = ' ';
-    int digits = 1;
-    while (digits < 16 && (value >> (4 * digits)) != 0) ++digits;
-    for (int i = digits - 1; i >= 0; --i) at_[i] = "0123456789abcdef"[value & 0xf], value >>= 4;
-    at_ += digits;
+    const int digits = value == 0 ? 1 : (67 - __builtin_clzll(value)) / 4;
+    char* digit = at_ + digits;
+    at_ = digit;
+    do {
+      *--digit = "0123456789abcdef"[value & 0xf];
+      value >>= 4;
+    } while (value != 0);
     return *this;
   }
 
