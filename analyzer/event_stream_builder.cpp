@@ -160,7 +160,9 @@ void EventStreamBuilder::access(ThreadRun& t, const StreamEvent& e, bool write,
   a.write = write;
   a.stack = location_stack(e.location);
   a.position = position;
-  for (const Held& h : t.held) a.held.push_back(h.lock);
+  std::vector<LockIndex> held;
+  for (const Held& h : t.held) held.push_back(h.lock);
+  a.held = model_.locksets.intern(held);
   Variable& v = model_.variables[a.variable];
   if (v.name.empty()) v.name = "V" + std::to_string(e.operand);
   model_.accesses.push_back(std::move(a));

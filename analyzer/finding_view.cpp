@@ -95,7 +95,7 @@ AccessView view_access(const Findings& findings, const Access& access, Symbolize
   view.thread_started = symbolizer.user_frame(model.threads[access.thread].creation);
   view.write = access.write;
   view.what = access.frees ? "free" : std::string(access.atomic ? "atomic " : "") + (access.write ? "write" : "read");
-  for (LockIndex l : access.held)
+  for (LockIndex l : findings.model->locksets[access.held])
     view.held.push_back(view_lock(findings, findings.graph->node_of(l), symbolizer).label);
   view.stack = symbolizer.stack(access.stack);
   view.site = symbolizer.user_frame(access.stack);

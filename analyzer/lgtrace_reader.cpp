@@ -365,8 +365,19 @@ class LgtraceReader {
     r.atomic = (n[4] & 2) != 0;
     r.stack = builder_.stack(n[5]);
     r.position = line;
-    for (std::size_t i = 6; i < n.size(); ++i) r.held.push_back(builder_.lock(n[i]));
-    memory_.access(std::move(r));
+    held_scratch_.clear();
+    for (std::size_t i = 6; i < n.size(); ++i) held_scratch_.push_back(builder_.lock(n[i]));
+    r.held = model_.locksets.intern(held_scratch_);
+    memory_.access(r);
+  }
+
+  // The locks of the record's "h" array (held locks, outermost first), as a lockset of the model.
+  LockSetIndex held_set() {
+    held_scratch_.clear();
+    if (const auto* held = record_.array("h"))
+      for (const auto& row : held->rows)
+        if (!row.empty()) held_scratch_.push_back(builder_.lock(row[0]));
+    return model_.locksets.intern(held_scratch_);
   }
 
   // The memory range [a, a + z) of a record, which must lie in the address space.
@@ -389,9 +400,7 @@ class LgtraceReader {
     std::tie(r.address, r.size) = need_range(line);
     r.stack = builder_.stack(optional("s"));
     r.position = line;
-    if (const auto* held = record_.array("h"))
-      for (const auto& row : held->rows)
-        if (!row.empty()) r.held.push_back(builder_.lock(row[0]));
+    r.held = held_set();
     if (kind_ == k::kFree) {
       r.write = r.frees = true;
       std::uint64_t sequence = need(line, "q");
@@ -402,7 +411,7 @@ class LgtraceReader {
       r.write = (flags & 1) != 0;
       r.atomic = (flags & 2) != 0;
     }
-    memory_.access(std::move(r));
+    memory_.access(r);
   }
 
   void read_allocation(std::uint64_t line) {
@@ -422,9 +431,7 @@ class LgtraceReader {
     a.variable = builder_.variable(need(line, "v"));
     a.write = need(line, "w") != 0;
     a.stack = builder_.stack(optional("s"));
-    if (const auto* held = record_.array("h"))
-      for (const auto& row : held->rows)
-        if (!row.empty()) a.held.push_back(builder_.lock(row[0]));
+    a.held = held_set();
     if (const std::string* name = record_.text("n"); name && !name->empty())
       model_.variables[a.variable].name = *name;
     model_.accesses.push_back(std::move(a));
@@ -557,6 +564,7 @@ class LgtraceReader {
   ModelBuilder builder_;
   FlatRecord record_;
   CompactRecord compact_;
+  std::vector<LockIndex> held_scratch_;
   MemoryLog memory_{path_};
   std::string kind_;
   int minor_ = 0;

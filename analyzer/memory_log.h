@@ -35,7 +35,7 @@ class MemoryLog {
     bool atomic = false;
     bool frees = false;
     StackIndex stack = 0;
-    std::vector<LockIndex> held;
+    LockSetIndex held = 0;  // into the model's locksets
     std::uint64_t position = 0;
   };
   struct Block {
@@ -48,7 +48,7 @@ class MemoryLog {
     bool is_free = false;  // the end of a life, not the start of one
   };
 
-  void access(Range range) { ranges_.push_back(std::move(range)); }
+  void access(const Range& range) { ranges_.push_back(range); }
   // A block begins its life; its thread's epoch `epoch` begins with it.
   void allocation(Block block, std::uint32_t epoch) {
     epoch_started(block.thread, epoch, block.sequence);

@@ -6,7 +6,7 @@
 // 2. Per variable, each pair of accesses from different threads with at least one write, sharing a
 //    byte and not both atomic, is a race if their held locks are disjoint and neither access's
 //    epoch clock covers the other. Accesses are grouped by (thread, read/write, bytes, atomic,
-//    held locks, stack) and sorted by epoch: within a group the
+//    held locks, stack) and sorted by epoch (one sort of all accesses): within a group the
 //    clocks grow with the epoch, so for each access b of one group only the first access a of the
 //    other group that b's clock does not cover needs checking (a binary search), not every pair.
 // 3. Races are reported once per variable and pair of stacks, with the lock most of the
@@ -87,63 +87,77 @@ std::vector<RaceFinding> find_races(const TraceModel& model) {
   if (model.accesses.empty()) return races;
   AccessOrder clocks(model);
 
-  // Groups: accesses of one thread, kind, lockset and stack, in epoch order.
+  // Groups: accesses of one thread, kind, lockset and stack, in epoch order: one sort of the
+  // access indexes by variable and group, each group a stretch of it, made one variable at a time.
+  std::vector<std::size_t> order(model.accesses.size());
+  for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
+  auto key = [&](std::size_t i) {
+    const Access& a = model.accesses[i];
+    return std::make_tuple(a.variable, a.thread, a.write, a.bytes, a.atomic, a.held, a.stack, a.epoch, i);
+  };
+  std::sort(order.begin(), order.end(), [&](std::size_t x, std::size_t y) { return key(x) < key(y); });
   struct Group {
     ThreadIndex thread;
     bool write;
     std::uint8_t bytes;
     bool atomic;
-    std::vector<LockIndex> held;
+    LockSetIndex held;
     StackIndex stack;
-    std::vector<std::size_t> accesses;
+    const std::size_t* begin;  // its accesses (indexes into model.accesses), in epoch order
+    const std::size_t* end;
+    std::size_t size() const { return static_cast<std::size_t>(end - begin); }
   };
-  std::vector<std::vector<Group>> by_variable(model.variables.size());
-  using GroupKey = std::tuple<ThreadIndex, bool, std::uint8_t, bool, std::vector<LockIndex>, StackIndex>;
-  std::vector<std::map<GroupKey, std::size_t>> group_index(model.variables.size());
-  for (std::size_t i = 0; i < model.accesses.size(); ++i) {
-    const Access& a = model.accesses[i];
-    std::vector<LockIndex> held = a.held;
-    std::sort(held.begin(), held.end());
-    auto key = std::make_tuple(a.thread, a.write, a.bytes, a.atomic, held, a.stack);
-    auto& groups = by_variable[a.variable];
-    auto [it, inserted] = group_index[a.variable].try_emplace(key, groups.size());
-    if (inserted) groups.push_back({a.thread, a.write, a.bytes, a.atomic, held, a.stack, {}});
-    groups[it->second].accesses.push_back(i);
+  // Each lockset sorted once, for the disjointness test.
+  std::vector<std::vector<LockIndex>> sorted_sets(model.locksets.size());
+  for (LockSetIndex s = 0; s < sorted_sets.size(); ++s) {
+    sorted_sets[s] = model.locksets[s];
+    std::sort(sorted_sets[s].begin(), sorted_sets[s].end());
   }
-  for (auto& groups : by_variable)
-    for (Group& g : groups)
-      std::stable_sort(g.accesses.begin(), g.accesses.end(), [&](std::size_t x, std::size_t y) {
-        return model.accesses[x].epoch < model.accesses[y].epoch;
-      });
-
-  auto disjoint = [](const std::vector<LockIndex>& x, const std::vector<LockIndex>& y) {
-    for (LockIndex l : x)
-      if (std::binary_search(y.begin(), y.end(), l)) return false;
+  auto disjoint = [&](LockSetIndex x, LockSetIndex y) {
+    for (LockIndex l : sorted_sets[x])
+      if (std::binary_search(sorted_sets[y].begin(), sorted_sets[y].end(), l)) return false;
     return true;
   };
-  for (VariableIndex v = 0; v < by_variable.size(); ++v) {
-    const auto& groups = by_variable[v];
+  std::vector<Group> variable_groups;  // one variable's at a time
+  for (std::size_t next = 0; next < order.size();) {
+    const VariableIndex v = model.accesses[order[next]].variable;
+    variable_groups.clear();
+    while (next < order.size() && model.accesses[order[next]].variable == v) {
+      const Access& a = model.accesses[order[next]];
+      std::size_t end = next + 1;
+      for (; end < order.size(); ++end) {
+        const Access& b = model.accesses[order[end]];
+        if (b.variable != a.variable || b.thread != a.thread || b.write != a.write || b.bytes != a.bytes ||
+            b.atomic != a.atomic || b.held != a.held || b.stack != a.stack)
+          break;
+      }
+      variable_groups.push_back({a.thread, a.write, a.bytes, a.atomic, a.held, a.stack, order.data() + next,
+                                 order.data() + end});
+      next = end;
+    }
+    const std::size_t group_count = variable_groups.size();
     std::set<std::pair<StackIndex, StackIndex>> reported_sites;
     const std::size_t races_before = races.size();
-    for (std::size_t g1 = 0; g1 < groups.size(); ++g1) {
-      for (std::size_t g2 = g1 + 1; g2 < groups.size(); ++g2) {
-        const Group& first = groups[g1];
-        const Group& second = groups[g2];
+    for (std::size_t g1 = 0; g1 < group_count; ++g1) {
+      for (std::size_t g2 = g1 + 1; g2 < group_count; ++g2) {
+        const Group& first = variable_groups[g1];
+        const Group& second = variable_groups[g2];
         if (first.thread == second.thread || (!first.write && !second.write)) continue;
         if ((first.bytes & second.bytes) == 0 || (first.atomic && second.atomic)) continue;
         if (!disjoint(first.held, second.held)) continue;
         auto sites = std::minmax(first.stack, second.stack);
         if (reported_sites.count(sites)) continue;
-        for (std::size_t b_index : second.accesses) {
+        for (const std::size_t* b_at = second.begin; b_at != second.end; ++b_at) {
+          const std::size_t b_index = *b_at;
           const Access& b = model.accesses[b_index];
           if (model.threads[b.thread].process != model.threads[first.thread].process) break;
           // The first access of `first` that b's clock does not cover.
           std::uint32_t covered = clocks.covers(b, first.thread);
-          auto it = std::lower_bound(first.accesses.begin(), first.accesses.end(), covered,
+          auto it = std::lower_bound(first.begin, first.end, covered,
                                      [&](std::size_t a_index, std::uint32_t bound) {
                                        return model.accesses[a_index].epoch + 1 <= bound;
                                      });
-          if (it == first.accesses.end()) continue;
+          if (it == first.end) continue;
           const Access& a = model.accesses[*it];
           if (clocks.ordered(b, a)) continue;
           reported_sites.insert(sites);
@@ -155,9 +169,9 @@ std::vector<RaceFinding> find_races(const TraceModel& model) {
     if (races.size() == races_before) continue;
     std::map<LockIndex, std::size_t> held_at;
     std::size_t accesses = 0;
-    for (const Group& g : groups) {
-      accesses += g.accesses.size();
-      for (LockIndex l : g.held) held_at[l] += g.accesses.size();
+    for (std::size_t g = 0; g < group_count; ++g) {
+      accesses += variable_groups[g].size();
+      for (LockIndex l : model.locksets[variable_groups[g].held]) held_at[l] += variable_groups[g].size();
     }
     auto guard = std::max_element(held_at.begin(), held_at.end(),
                                   [](const auto& x, const auto& y) { return x.second < y.second; });

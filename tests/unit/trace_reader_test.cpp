@@ -170,8 +170,9 @@ TEST(TraceReader, CompactLinesReadAsTheRecordsTheyStandFor) {
     EXPECT_EQ(c.write, j.write);
     EXPECT_EQ(c.atomic, j.atomic);
     EXPECT_EQ(c.bytes, j.bytes);
-    ASSERT_EQ(c.held.size(), j.held.size());
-    if (!c.held.empty()) EXPECT_EQ(compact.locks[c.held[0]].id, 10u);
+    const auto &c_held = compact.locksets[c.held], &j_held = json.locksets[j.held];
+    ASSERT_EQ(c_held.size(), j_held.size());
+    if (!c_held.empty()) EXPECT_EQ(compact.locks[c_held[0]].id, 10u);
   }
 }
 

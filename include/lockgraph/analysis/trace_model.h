@@ -6,6 +6,7 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -14,6 +15,7 @@ namespace lockgraph::analysis {
 using StackIndex = std::uint32_t;   // into TraceModel::stacks; 0 = no stack recorded
 using LockIndex = std::uint32_t;    // into TraceModel::locks
 using ThreadIndex = std::uint32_t;  // into TraceModel::threads
+using LockSetIndex = std::uint32_t; // into TraceModel::locksets; 0 = no lock held
 
 struct Module {
   std::string path;
@@ -135,8 +137,27 @@ struct Access {
   bool atomic = false;        // an atomic operation: never races with another atomic one
   bool frees = false;         // the write of a free(): the block's life ends
   StackIndex stack = 0;
-  std::vector<LockIndex> held;
+  LockSetIndex held = 0;       // the locks its thread held, outermost first
   std::uint64_t position = 0;  // where it was read (for formats with an event order)
+};
+
+// The distinct lists of held locks, each kept once: a trace of millions of accesses holds a few
+// of them, so an access names its list by index instead of carrying a copy.
+class LockSets {
+ public:
+  LockSets() : sets_(1) {}
+  LockSetIndex intern(const std::vector<LockIndex>& locks) {
+    if (locks.empty()) return 0;
+    auto [it, inserted] = index_.try_emplace(locks, static_cast<LockSetIndex>(sets_.size()));
+    if (inserted) sets_.push_back(locks);
+    return it->second;
+  }
+  const std::vector<LockIndex>& operator[](LockSetIndex set) const { return sets_[set]; }
+  std::size_t size() const { return sets_.size(); }
+
+ private:
+  std::vector<std::vector<LockIndex>> sets_;
+  std::map<std::vector<LockIndex>, LockSetIndex> index_;
 };
 
 // A release or acquire of a synchronisation object; `sequence` orders them across threads.
@@ -175,6 +196,7 @@ struct TraceModel {
   std::vector<Chain> chains;
   std::vector<Variable> variables;
   std::vector<Access> accesses;
+  LockSets locksets;
   std::vector<SyncEvent> syncs;
   std::vector<Incident> incidents;
   std::uint64_t events = 0;           // records (or events, for event formats) read
