@@ -220,9 +220,12 @@ class LgtraceReader {
     }
     if (kind_ == k::kRaceSample) {
       model_.processes.back().races_sampled =
-          "memory accesses recorded " + std::to_string(optional("on_ms")) + " ms of every " +
-          std::to_string(optional("every_ms")) + " ms" +
-          (text("since") == "budget" ? ", from when the trace passed race_budget_mb" : "");
+          text("mode") == "sites"
+              ? "memory accesses recorded: each code site's first " + std::to_string(optional("first")) +
+                    " per thread, then one in " + std::to_string(optional("every"))
+              : "memory accesses recorded " + std::to_string(optional("on_ms")) + " ms of every " +
+                    std::to_string(optional("every_ms")) + " ms" +
+                    (text("since") == "budget" ? ", from when the trace passed race_budget_mb" : "");
       return;
     }
     if (kind_ == k::kVariable) {

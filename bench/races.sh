@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
 # Race detection cost, side by side in one run: plain, clang's TSan, gcc's TSan and lockgraph's
 # race flags (clang and gcc builds recording every first access, and the clang build sampled:
-# race_sample=periods, 10 ms of every 100 ms), on a memory-heavy, a lock-heavy and a
+# race_sample=periods, 10 ms of every 100 ms; and race_sample=sites, each site's first 100
+# accesses per thread then one in 100), on a memory-heavy, a lock-heavy and a
 # hand-off workload (bench/race_workloads.cpp). Prints median CPU seconds (user + system) and peak
 # memory (max RSS) of each configuration, and each as a ratio to plain. lockgraph's figures
-# include writing the trace, not the analysis afterwards (timed apart: "analysis s").
+# include writing the trace, not the analysis afterwards (timed apart: its wall time and peak
+# memory).
 #
 # Usage: bench/races.sh [RUNS] [BUILD_DIR]     (RUNS defaults to 5)
 #   WORKLOADS="memory locks"  only these (default: memory locks mixed)
@@ -33,8 +35,9 @@ for cc in clang++ g++; do
   $cc "$work/lg_$cc.o" -o "$work/lockgraph_$cc" "$libdir/liblockgraph_race_entry.a" -L"$libdir" \
     -llockgraph_races -latomic -Wl,-rpath,"$libdir" -pthread
 done
-configs=(plain tsan_clang tsan_gcc lockgraph_clang++ lockgraph_g++ sampled_clang++)
+configs=(plain tsan_clang tsan_gcc lockgraph_clang++ lockgraph_g++ sampled_clang++ sites_clang++)
 ln -s lockgraph_clang++ "$work/sampled_clang++"
+ln -s lockgraph_clang++ "$work/sites_clang++"
 
 # One run: "cpu_seconds max_rss_kib" on stdout, or "failed".
 measure() {
@@ -46,6 +49,9 @@ measure() {
     sampled_*) rm -rf "$work/traces"
                command=(env "LOCKGRAPH_OPTIONS=trace_path=$work/traces/%p.lgtrace:verbosity=0:race_sample=periods"
                         "${command[@]}");;
+    sites_*) rm -rf "$work/traces"
+             command=(env "LOCKGRAPH_OPTIONS=trace_path=$work/traces/%p.lgtrace:verbosity=0:race_sample=sites"
+                      "${command[@]}");;
     tsan_*) command=(env "TSAN_OPTIONS=report_bugs=0" "${command[@]}");;
   esac
   if /usr/bin/time -f "%U %S %M" -o "$out" "${command[@]}" >/dev/null 2>"$work/stderr.txt"; then
@@ -71,10 +77,10 @@ for w in "${workloads[@]}"; do
   rm -rf "$work/traces"
   LOCKGRAPH_OPTIONS="trace_path=$work/traces/%p.lgtrace:verbosity=0" "$work/lockgraph_clang++" "$w" "${size[$w]}" >/dev/null
   trace_mb=$(du -sm "$work/traces" | cut -f1)
-  /usr/bin/time -f "%e" -o "$work/analysis.txt" "$cli" analyze "$work/traces" >/dev/null 2>&1 || true
-  analysis=$(cat "$work/analysis.txt")
+  /usr/bin/time -f "%e s wall, %M" -o "$work/analysis.txt" "$cli" analyze "$work/traces" >/dev/null 2>&1 || true
+  analysis=$(awk '{printf "%s %s %s %.0f MiB peak", $1, $2, $3, $4 / 1024}' "$work/analysis.txt")
   echo
-  echo "## $w ${size[$w]} (lockgraph trace ${trace_mb} MB, its analysis ${analysis} s wall)"
+  echo "## $w ${size[$w]} (lockgraph trace ${trace_mb} MB, its analysis ${analysis})"
   echo "| configuration | CPU s | x plain | peak MiB | x plain |"
   echo "|---|---|---|---|---|"
   base_cpu=$(tr ' ' '\n' <<<"${cpu[plain]}" | grep -v '^$' | median)

@@ -87,7 +87,9 @@ void memory_accessed(const void* address, std::size_t size, std::uint32_t flags,
   if (!ts || size == 0 || !ts->path) return;
   {
     BufferGuard guard(*ts);
-    const std::uint32_t stack = site_stack(*ts, kMemorySiteTag, pc, flags, pc);
+    ChainEntry& site = site_entry(*ts, kMemorySiteTag, pc, flags, pc);
+    if (site_sampled_out(site)) return;
+    const std::uint32_t stack = site.stack_id;
     const auto begin = reinterpret_cast<std::uintptr_t>(address);
     // A new run in place of the oldest, which is written now; a thread holding more locks than
     // a run keeps writes the access at once.

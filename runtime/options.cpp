@@ -114,9 +114,16 @@ const Options& options() {
       errors.push_back("option 'mode' expects summary or full, got '" + result.mode + "'");
       result.mode = "summary";
     }
-    if (result.race_sample != "off" && result.race_sample != "periods") {
-      errors.push_back("option 'race_sample' expects off or periods, got '" + result.race_sample + "'");
+    if (result.race_sample != "off" && result.race_sample != "periods" && result.race_sample != "sites") {
+      errors.push_back("option 'race_sample' expects off, periods or sites, got '" + result.race_sample + "'");
       result.race_sample = "off";
+    }
+    if (result.race_sample_site_first < 0 || result.race_sample_site_every < 1) {
+      errors.push_back("options 'race_sample_site_first' and 'race_sample_site_every' need >= 0 and >= 1, got " +
+                       std::to_string(result.race_sample_site_first) + " and " +
+                       std::to_string(result.race_sample_site_every));
+      result.race_sample_site_first = 100;
+      result.race_sample_site_every = 100;
     }
     if (result.race_sample_ms < 1 || result.race_sample_every_ms < result.race_sample_ms) {
       errors.push_back("options 'race_sample_ms' and 'race_sample_every_ms' need 1 <= race_sample_ms <= "

@@ -28,13 +28,18 @@ constexpr std::uint64_t kVariableSiteTag = 0x7a1ab1eULL;
 
 }  // namespace
 
-std::uint32_t site_stack(ThreadState& ts, std::uint64_t tag, const void* site, std::uint64_t extra,
-                         const void* innermost) noexcept {
+ChainEntry& site_entry(ThreadState& ts, std::uint64_t tag, const void* site, std::uint64_t extra,
+                       const void* innermost) noexcept {
   std::uint64_t key = hash_mix(hash_mix(tag, reinterpret_cast<std::uintptr_t>(site)), extra);
-  if (ChainEntry* known = ts.chains.find(key)) return known->stack_id;
+  if (ChainEntry* known = ts.chains.find(key)) return *known;
   ChainEntry* entry = ts.chains.insert(key);
   entry->stack_id = capture_and_intern_stack(ts.buffer, ts.stack_scratch, innermost);
-  return entry->stack_id;
+  return *entry;
+}
+
+std::uint32_t site_stack(ThreadState& ts, std::uint64_t tag, const void* site, std::uint64_t extra,
+                         const void* innermost) noexcept {
+  return site_entry(ts, tag, site, extra, innermost).stack_id;
 }
 
 void append_held_locks(RecordBuilder& record, const ThreadState& ts) noexcept {

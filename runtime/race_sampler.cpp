@@ -1,5 +1,8 @@
 // Sampling of memory accesses for large programs (race_sample=periods, or race_budget_mb): a thread
-// of the runtime's own pauses the recording of accesses outside short periods. Synchronisation,
+// of the runtime's own pauses the recording of accesses outside short periods. race_sample=sites
+// instead records each code site's first accesses in each thread and then one in N, so code that
+// runs rarely is always seen and a hot loop is thinned (periods may miss a site that ran only
+// between two periods). Synchronisation,
 // heap lives and thread starts are always recorded, so happens-before and the lives of memory stay
 // whole: a sampled trace has fewer accesses than a full one of the same run and so a subset of its
 // races, never one more (RaceDetector.LeavingAccessesOutOnlyLeavesRacesOut). The trace says it was
@@ -23,6 +26,14 @@ namespace lockgraph::rt {
 std::atomic<bool> g_memory_paused{false};
 
 namespace {
+
+// race_sample=sites: first accesses of a site and thread always recorded, then one in `every`
+// (0: not sampling by sites). Set once, before the first access is recorded.
+struct SiteSampling {
+  std::uint32_t first = 0;
+  std::uint32_t every = 0;
+};
+SiteSampling g_sites;
 
 // Runs on the runtime's own thread (own_thread.h).
 void* sampler_main(void*) {
@@ -59,7 +70,25 @@ void* sampler_main(void*) {
 
 void start_race_sampler() noexcept {
   const Options& opts = options();
+  if (opts.race_sample == "sites") {
+    g_sites = {static_cast<std::uint32_t>(opts.race_sample_site_first),
+               static_cast<std::uint32_t>(opts.race_sample_site_every)};
+    char record[256];
+    int n = std::snprintf(record, sizeof record,
+                          "{\"k\":\"%s\",\"mode\":\"sites\",\"first\":%u,\"every\":%u,\"since\":\"start\"}\n",
+                          trace::kind::kRaceSample, g_sites.first, g_sites.every);
+    write_records(std::string_view(record, static_cast<std::size_t>(n)));
+    return;
+  }
   if (opts.race_sample == "periods" || opts.race_budget_mb > 0) start_own_thread(sampler_main);
+}
+
+bool site_sampled_out(ChainEntry& site) noexcept {
+  if (g_sites.every == 0) return false;
+  // Only the owning thread counts its entries (the count of a chain entry is the lock path's).
+  const std::uint32_t made = site.count.load(std::memory_order_relaxed);
+  site.count.store(made + 1, std::memory_order_relaxed);
+  return made >= g_sites.first && (made - g_sites.first) % g_sites.every != 0;
 }
 
 void race_sampler_forked() noexcept {

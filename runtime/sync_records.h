@@ -54,5 +54,9 @@ std::size_t format_access_record(char (&out)[kAccessRecordRoom], ThreadId tid, s
 // race entry points linked into the program, are dropped). Caller holds the buffer guard.
 std::uint32_t site_stack(ThreadState& ts, std::uint64_t tag, const void* site, std::uint64_t extra,
                          const void* innermost = nullptr) noexcept;
+// The same site's entry in the thread's cache (its stack_id is site_stack's answer). Its count is
+// free for the caller (race_sample=sites): a site's entry is no chain and writes no count.
+ChainEntry& site_entry(ThreadState& ts, std::uint64_t tag, const void* site, std::uint64_t extra,
+                       const void* innermost = nullptr) noexcept;
 
 }  // namespace lockgraph::rt

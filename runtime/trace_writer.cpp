@@ -144,6 +144,7 @@ class CountWriter {
 template <class Counts>
 void report_new_counts(ThreadState& state, Counts& counts) {
   state.chains.for_each([&](ChainEntry& entry, ChainInfo& info) {
+    if (info.chain_id == 0) return;  // a site's entry (sync_records.h, site_entry), no chain
     std::uint64_t now = state.chains.total(&entry);
     if (now != info.reported) {
       counts.add(info.chain_id, now - info.reported);
