@@ -67,8 +67,19 @@ class Locations {
   std::string root_;
 };
 
+// Each rule with a helpUri into docs/findings-format.md where the build says where the docs are
+// published (LOCKGRAPH_DOCS_URL; CMakeLists.txt).
+nlohmann::json with_help_uris(nlohmann::json rules) {
+  const std::string docs = LOCKGRAPH_DOCS_URL;
+  if (docs.empty()) return rules;
+  const std::string page = docs + (docs.back() == '/' ? "" : "/") + "findings-format.md";
+  const char* anchors[] = {"#a-lock-order-cycle", "#a-data-race", "#an-incident-something-the-run-did"};
+  for (std::size_t i = 0; i < rules.size() && i < std::size(anchors); ++i) rules[i]["helpUri"] = page + anchors[i];
+  return rules;
+}
+
 nlohmann::json rules() {
-  return nlohmann::json::array(
+  return with_help_uris(nlohmann::json::array(
       {{{"id", "lock-order-inversion"},
         {"name", "LockOrderInversion"},
         {"shortDescription", {{"text", "Potential deadlock: locks taken in opposite orders"}}},
@@ -106,7 +117,7 @@ nlohmann::json rules() {
         {"help",
          {{"text", "Each party's stack shows the offending operation; an observed deadlock lists "
                    "every thread with the lock it holds and the one it waits for."}}},
-        {"defaultConfiguration", {{"level", "error"}}}}});
+        {"defaultConfiguration", {{"level", "error"}}}}}));
 }
 
 }  // namespace
