@@ -101,25 +101,11 @@ class LgtraceReader {
         ++model_.events;
         continue;
       }
-      if (line_number > 1 && is_compact_line(line)) {
-        // Without its newline a compact line may be cut between two digits and still parse.
-        if (!has_newline) {
-          warn_cut(line_number, line_offset);
-          break;
-        }
-        if (std::string problem = parse_compact(line, compact_); !problem.empty()) {
-          if (torn) {
-            skip_torn_record(line_number, line_offset);
-            continue;
-          }
-          fail(line_number, "malformed compact line: " + problem);
-        }
-        read_compact(line_number);
-        ++model_.events;
-        continue;
-      }
-      std::string problem = parse_flat_record(line, record_);
-      if (!problem.empty() && has_newline) {
+      const bool compact = line_number > 1 && is_compact_line(line);
+      // Without its newline a compact line may be cut between two digits and still parse.
+      std::string problem = compact ? (has_newline ? parse_compact(line, compact_) : "cut")
+                                    : parse_flat_record(line, record_);
+      if (!compact && !problem.empty() && has_newline) {
         // A name with bytes that are not UTF-8 (written by an older runtime as it came): keep
         // the record, the bytes shown as \xNN.
         std::string repaired = escape_invalid_utf8(line);
@@ -137,9 +123,11 @@ class LgtraceReader {
           skip_torn_record(line_number, line_offset);
           continue;
         }
-        fail(line_number, "malformed record: " + problem);
+        fail(line_number, (compact ? "malformed compact line: " : "malformed record: ") + problem);
       }
-      if (line_number == 1)
+      if (compact)
+        read_compact(line_number);
+      else if (line_number == 1)
         read_header(line_number);
       else
         dispatch(line_number);
@@ -360,18 +348,29 @@ class LgtraceReader {
       return add_sync(n[0], n[1], n[2], compact_.op == 'r', compact_.object_kind, n[3]);
     }
     kind_ = k::kMemory;
-    MemoryLog::Range r;
-    r.thread = builder_.thread(n[0]);
-    r.epoch = static_cast<std::uint32_t>(n[1]);
-    std::tie(r.address, r.size) = checked_range(line, n[2], n[3]);
-    r.write = (n[4] & 1) != 0;
-    r.atomic = (n[4] & 2) != 0;
-    r.stack = builder_.stack(n[5]);
-    r.position = line;
     held_scratch_.clear();
     for (std::size_t i = 6; i < n.size(); ++i) held_scratch_.push_back(builder_.lock(n[i]));
-    r.held = model_.locksets.intern(held_scratch_);
+    MemoryLog::Range r = memory_range(line, n[0], n[1], n[2], n[3], n[5], model_.locksets.intern(held_scratch_));
+    access_flags(r, n[4]);
     memory_.access(r);
+  }
+
+  // The parts of a recorded range that "mem", "free" and a compact memory line share.
+  MemoryLog::Range memory_range(std::uint64_t line, std::uint64_t tid, std::uint64_t epoch, std::uint64_t address,
+                                std::uint64_t size, std::uint64_t stack, LockSetIndex held) {
+    MemoryLog::Range r;
+    r.thread = builder_.thread(tid);
+    r.epoch = static_cast<std::uint32_t>(epoch);
+    std::tie(r.address, r.size) = checked_range(line, address, size);
+    r.stack = builder_.stack(stack);
+    r.position = line;
+    r.held = held;
+    return r;
+  }
+  // The "f" bits of a memory access: 1 write, 2 atomic.
+  static void access_flags(MemoryLog::Range& r, std::uint64_t flags) {
+    r.write = (flags & 1) != 0;
+    r.atomic = (flags & 2) != 0;
   }
 
   // The locks of the record's "h" array (held locks, outermost first), as a lockset of the model.
@@ -397,22 +396,16 @@ class LgtraceReader {
   // An access of a program built with the race flags ("mem"), or the write of a free ("free",
   // which also ends the thread's epoch).
   void read_memory(std::uint64_t line) {
-    MemoryLog::Range r;
-    r.thread = builder_.thread(need(line, "t"));
-    r.epoch = static_cast<std::uint32_t>(need(line, "e"));
-    std::tie(r.address, r.size) = need_range(line);
-    r.stack = builder_.stack(optional("s"));
-    r.position = line;
-    r.held = held_set();
+    const std::uint64_t tid = need(line, "t"), epoch = need(line, "e"), address = need(line, "a"),
+                        size = need(line, "z");
+    MemoryLog::Range r = memory_range(line, tid, epoch, address, size, optional("s"), held_set());
     if (kind_ == k::kFree) {
       r.write = r.frees = true;
       std::uint64_t sequence = need(line, "q");
       memory_.epoch_started(r.thread, r.epoch + 1, sequence);
       memory_.freed(r.thread, r.address, r.size, sequence);
     } else {
-      std::uint64_t flags = need(line, "f");
-      r.write = (flags & 1) != 0;
-      r.atomic = (flags & 2) != 0;
+      access_flags(r, need(line, "f"));
     }
     memory_.access(r);
   }

@@ -50,13 +50,34 @@ class AccessOrder {
   HappensBefore order_;
 };
 
+// The events a race's explanation names, indexed once for all races.
+struct SyncIndex {
+  // Per thread, its sync events (indexes into model.syncs) in epoch order.
+  std::vector<std::vector<std::size_t>> of_thread;
+  // Per (thread, object): the sequence number of the thread's last acquire of it.
+  std::map<std::pair<ThreadIndex, std::uint64_t>, std::uint64_t> last_acquire;
+
+  explicit SyncIndex(const TraceModel& model) : of_thread(model.threads.size()) {
+    for (std::size_t s = 0; s < model.syncs.size(); ++s) {
+      const SyncEvent& e = model.syncs[s];
+      of_thread[e.thread].push_back(s);
+      if (!e.release) {
+        std::uint64_t& last = last_acquire[{e.thread, e.object}];
+        last = std::max(last, e.sequence);
+      }
+    }
+    for (auto& list : of_thread)
+      std::stable_sort(list.begin(), list.end(),
+                       [&](std::size_t x, std::size_t y) { return model.syncs[x].epoch < model.syncs[y].epoch; });
+  }
+};
+
 // Fills the race's `last_seen_sync`, `next_release` and `next_release_acquired_later`.
-// `syncs_of[t]`: thread t's sync events (indexes into model.syncs) in epoch order.
-void explain_unordered(const TraceModel& model, const AccessOrder& clocks,
-                       const std::vector<std::vector<std::size_t>>& syncs_of, RaceFinding& race) {
+void explain_unordered(const TraceModel& model, const AccessOrder& clocks, const SyncIndex& syncs,
+                       RaceFinding& race) {
   const Access& earlier = model.accesses[race.first];
   const Access& later = model.accesses[race.second];
-  const std::vector<std::size_t>& own = syncs_of[earlier.thread];
+  const std::vector<std::size_t>& own = syncs.of_thread[earlier.thread];
   auto at_epoch = [&](std::uint32_t epoch) {
     return std::lower_bound(own.begin(), own.end(), epoch,
                             [&](std::size_t s, std::uint32_t e) { return model.syncs[s].epoch < e; });
@@ -69,13 +90,8 @@ void explain_unordered(const TraceModel& model, const AccessOrder& clocks,
     if (!model.syncs[*it].release) continue;
     race.next_release = static_cast<std::int64_t>(*it);
     const SyncEvent& release = model.syncs[*it];
-    for (std::size_t s : syncs_of[later.thread]) {
-      const SyncEvent& e = model.syncs[s];
-      if (!e.release && e.object == release.object && e.sequence > release.sequence) {
-        race.next_release_acquired_later = true;
-        break;
-      }
-    }
+    auto last = syncs.last_acquire.find({later.thread, release.object});
+    race.next_release_acquired_later = last != syncs.last_acquire.end() && last->second > release.sequence;
     break;
   }
 }
@@ -91,11 +107,14 @@ std::vector<RaceFinding> find_races(const TraceModel& model) {
   // access indexes by variable and group, each group a stretch of it, made one variable at a time.
   std::vector<std::size_t> order(model.accesses.size());
   for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
-  auto key = [&](std::size_t i) {
+  auto group_of = [&](std::size_t i) {
     const Access& a = model.accesses[i];
-    return std::make_tuple(a.variable, a.thread, a.write, a.bytes, a.atomic, a.held, a.stack, a.epoch, i);
+    return std::make_tuple(a.variable, a.thread, a.write, a.bytes, a.atomic, a.held, a.stack);
   };
-  std::sort(order.begin(), order.end(), [&](std::size_t x, std::size_t y) { return key(x) < key(y); });
+  std::sort(order.begin(), order.end(), [&](std::size_t x, std::size_t y) {
+    return std::tuple_cat(group_of(x), std::make_tuple(model.accesses[x].epoch, x)) <
+           std::tuple_cat(group_of(y), std::make_tuple(model.accesses[y].epoch, y));
+  });
   struct Group {
     ThreadIndex thread;
     bool write;
@@ -125,12 +144,7 @@ std::vector<RaceFinding> find_races(const TraceModel& model) {
     while (next < order.size() && model.accesses[order[next]].variable == v) {
       const Access& a = model.accesses[order[next]];
       std::size_t end = next + 1;
-      for (; end < order.size(); ++end) {
-        const Access& b = model.accesses[order[end]];
-        if (b.variable != a.variable || b.thread != a.thread || b.write != a.write || b.bytes != a.bytes ||
-            b.atomic != a.atomic || b.held != a.held || b.stack != a.stack)
-          break;
-      }
+      while (end < order.size() && group_of(order[end]) == group_of(order[next])) ++end;
       variable_groups.push_back({a.thread, a.write, a.bytes, a.atomic, a.held, a.stack, order.data() + next,
                                  order.data() + end});
       next = end;
@@ -184,12 +198,8 @@ std::vector<RaceFinding> find_races(const TraceModel& model) {
     }
   }
   if (races.empty()) return races;
-  std::vector<std::vector<std::size_t>> syncs_of(model.threads.size());
-  for (std::size_t s = 0; s < model.syncs.size(); ++s) syncs_of[model.syncs[s].thread].push_back(s);
-  for (auto& list : syncs_of)
-    std::stable_sort(list.begin(), list.end(),
-                     [&](std::size_t x, std::size_t y) { return model.syncs[x].epoch < model.syncs[y].epoch; });
-  for (RaceFinding& race : races) explain_unordered(model, clocks, syncs_of, race);
+  const SyncIndex syncs(model);
+  for (RaceFinding& race : races) explain_unordered(model, clocks, syncs, race);
   return races;
 }
 

@@ -4,7 +4,9 @@
 #include "json_views.h"
 
 #include <cctype>
+#include <map>
 #include <regex>
+
 #include "lockgraph/analysis/report.h"
 
 namespace lockgraph::analysis {
@@ -73,8 +75,10 @@ nlohmann::json with_help_uris(nlohmann::json rules) {
   const std::string docs = LOCKGRAPH_DOCS_URL;
   if (docs.empty()) return rules;
   const std::string page = docs + (docs.back() == '/' ? "" : "/") + "findings-format.md";
-  const char* anchors[] = {"#a-lock-order-cycle", "#a-data-race", "#an-incident-something-the-run-did"};
-  for (std::size_t i = 0; i < rules.size() && i < std::size(anchors); ++i) rules[i]["helpUri"] = page + anchors[i];
+  const std::map<std::string, std::string> anchors = {{"lock-order-inversion", "#a-lock-order-cycle"},
+                                                      {"data-race", "#a-data-race"},
+                                                      {"lock-misuse", "#an-incident-something-the-run-did"}};
+  for (nlohmann::json& rule : rules) rule["helpUri"] = page + anchors.at(rule["id"].get<std::string>());
   return rules;
 }
 
@@ -212,8 +216,9 @@ void write_sarif_report(std::ostream& out, const Report& report) {
       emit(result);
     }
   };
-  std::size_t results = 0;
-  produce_all([&](const nlohmann::json&) { ++results; });
+  // One result per incident, race and shown cycle (the loops above), counted without making them.
+  std::size_t results = report.incidents.size() + report.races.size();
+  for (const ReportedCycle& c : report.cycles) results += report.shows(c) ? 1 : 0;
   auto produce = [&](const Emit& emit) {
     std::size_t written = 0;
     produce_all([&](const nlohmann::json& result) {
