@@ -43,15 +43,15 @@ ln -s lockgraph_clang++ "$work/sites_clang++"
 measure() {
   local config=$1 workload=$2 n=$3 out=$work/time.txt
   local -a command=("$work/$config" "$workload" "$n")
+  local sample=
   case $config in
-    lockgraph_*) rm -rf "$work/traces"
-                 command=(env "LOCKGRAPH_OPTIONS=trace_path=$work/traces/%p.lgtrace:verbosity=0" "${command[@]}");;
-    sampled_*) rm -rf "$work/traces"
-               command=(env "LOCKGRAPH_OPTIONS=trace_path=$work/traces/%p.lgtrace:verbosity=0:race_sample=periods"
-                        "${command[@]}");;
-    sites_*) rm -rf "$work/traces"
-             command=(env "LOCKGRAPH_OPTIONS=trace_path=$work/traces/%p.lgtrace:verbosity=0:race_sample=sites"
-                      "${command[@]}");;
+    sampled_*) sample=:race_sample=periods;;
+    sites_*) sample=:race_sample=sites;;
+  esac
+  case $config in
+    lockgraph_*|sampled_*|sites_*)
+      rm -rf "$work/traces"
+      command=(env "LOCKGRAPH_OPTIONS=trace_path=$work/traces/%p.lgtrace:verbosity=0$sample" "${command[@]}");;
     tsan_*) command=(env "TSAN_OPTIONS=report_bugs=0" "${command[@]}");;
   esac
   if /usr/bin/time -f "%U %S %M" -o "$out" "${command[@]}" >/dev/null 2>"$work/stderr.txt"; then

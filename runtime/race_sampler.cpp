@@ -35,6 +35,13 @@ struct SiteSampling {
 };
 SiteSampling g_sites;
 
+// The race_sample record (the trace says how it was sampled): its fields after the kind.
+void say_sampled(const char* fields) {
+  char record[256];
+  int n = std::snprintf(record, sizeof record, "{\"k\":\"%s\",%s}\n", trace::kind::kRaceSample, fields);
+  write_records(std::string_view(record, static_cast<std::size_t>(n)));
+}
+
 // Runs on the runtime's own thread (own_thread.h).
 void* sampler_main(void*) {
   ReentryGuard reentry;  // nothing this thread does is the program's
@@ -47,12 +54,10 @@ void* sampler_main(void*) {
       if (finalized()) return nullptr;
     }
   }
-  char record[256];
-  int n = std::snprintf(record, sizeof record,
-                        "{\"k\":\"%s\",\"mode\":\"periods\",\"on_ms\":%ld,\"every_ms\":%ld,\"since\":\"%s\"}\n",
-                        trace::kind::kRaceSample, opts.race_sample_ms, opts.race_sample_every_ms,
-                        from_start ? "start" : "budget");
-  write_records(std::string_view(record, static_cast<std::size_t>(n)));
+  char fields[160];
+  std::snprintf(fields, sizeof fields, "\"mode\":\"periods\",\"on_ms\":%ld,\"every_ms\":%ld,\"since\":\"%s\"",
+                opts.race_sample_ms, opts.race_sample_every_ms, from_start ? "start" : "budget");
+  say_sampled(fields);
   const auto on = std::chrono::milliseconds(opts.race_sample_ms);
   const auto off = std::chrono::milliseconds(opts.race_sample_every_ms - opts.race_sample_ms);
   for (;;) {
@@ -73,11 +78,10 @@ void start_race_sampler() noexcept {
   if (opts.race_sample == "sites") {
     g_sites = {static_cast<std::uint32_t>(opts.race_sample_site_first),
                static_cast<std::uint32_t>(opts.race_sample_site_every)};
-    char record[256];
-    int n = std::snprintf(record, sizeof record,
-                          "{\"k\":\"%s\",\"mode\":\"sites\",\"first\":%u,\"every\":%u,\"since\":\"start\"}\n",
-                          trace::kind::kRaceSample, g_sites.first, g_sites.every);
-    write_records(std::string_view(record, static_cast<std::size_t>(n)));
+    char fields[160];
+    std::snprintf(fields, sizeof fields, "\"mode\":\"sites\",\"first\":%u,\"every\":%u", g_sites.first,
+                  g_sites.every);
+    say_sampled(fields);
     return;
   }
   if (opts.race_sample == "periods" || opts.race_budget_mb > 0) start_own_thread(sampler_main);
@@ -85,7 +89,8 @@ void start_race_sampler() noexcept {
 
 bool site_sampled_out(ChainEntry& site) noexcept {
   if (g_sites.every == 0) return false;
-  // Only the owning thread counts its entries (the count of a chain entry is the lock path's).
+  // A site's entry is no chain, so its count is free to count the site's first accesses; only
+  // the entry's own thread touches it.
   const std::uint32_t made = site.count.load(std::memory_order_relaxed);
   site.count.store(made + 1, std::memory_order_relaxed);
   return made >= g_sites.first && (made - g_sites.first) % g_sites.every != 0;

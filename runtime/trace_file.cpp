@@ -19,6 +19,8 @@ constexpr std::uint64_t kChunk = std::uint64_t(1) << 20;
 // The piece a busy writer keeps (TraceRegion): a few hundred race records; what a thread leaves
 // unwritten of it when the process ends is at most this much NUL in the file.
 constexpr std::uint64_t kRegion = 8 << 10;
+// A writer's first bytes go through the shared length: short threads keep no piece.
+constexpr std::uint64_t kRegionAfter = 16 << 10;
 // Kept back for the end record, so that a full disk still gets an end record saying so.
 constexpr std::uint64_t kEndRoom = 4096;
 // Waits on another thread (a grow, a copy in flight) give up after this many yields: the thread
@@ -192,19 +194,26 @@ bool trace_file_open(const char* path) noexcept {
 
 bool trace_file_is_open() noexcept { return g_trace.fd.load(std::memory_order_relaxed) >= 0; }
 
-void trace_file_append(const char* data, std::size_t size, bool last) noexcept {
-  if (size == 0 || !trace_file_is_open()) return;
+namespace {
+
+// Reserves `room` bytes of the mapping and copies `data` to their start, under the final cut's
+// protocol; false (nothing written) if the mapping cannot take them. `offset`: where they begin.
+bool copy_into_mapping(std::uint64_t room, const char* data, std::size_t size, bool last, std::uint64_t& offset) {
   // Announce the copy before looking at `direct` (both sequentially consistent, as in
   // trace_file_finish): the final cut then either sees this copy or this copy sees the cut.
   g_trace.copying.fetch_add(1);
-  std::uint64_t offset;
-  if (!g_trace.direct.load() && reserve_mapped(size, last, offset)) {
-    std::memcpy(g_trace.base + offset, data, size);
-    g_trace.copying.fetch_sub(1, std::memory_order_release);
-    return;
-  }
+  const bool reserved = !g_trace.direct.load() && reserve_mapped(room, last, offset);
+  if (reserved) std::memcpy(g_trace.base + offset, data, size);
   g_trace.copying.fetch_sub(1, std::memory_order_release);
-  append_direct(data, size, last);
+  return reserved;
+}
+
+}  // namespace
+
+void trace_file_append(const char* data, std::size_t size, bool last) noexcept {
+  if (size == 0 || !trace_file_is_open()) return;
+  std::uint64_t offset;
+  if (!copy_into_mapping(size, data, size, last, offset)) append_direct(data, size, last);
 }
 
 // Copies into a writer's own piece need no part in the final cut's protocol: the piece was
@@ -220,16 +229,11 @@ void trace_file_append(TraceRegion& region, const char* data, std::size_t size) 
     return;
   }
   if (region.written < kRegionAfter || size > kRegion / 4) return trace_file_append(data, size);
-  g_trace.copying.fetch_add(1);
   std::uint64_t offset;
-  if (!g_trace.direct.load() && reserve_mapped(kRegion, false, offset)) {
-    std::memcpy(g_trace.base + offset, data, size);
+  if (copy_into_mapping(kRegion, data, size, false, offset))
     region = {offset + size, offset + kRegion, opening, region.written};
-    g_trace.copying.fetch_sub(1, std::memory_order_release);
-    return;
-  }
-  g_trace.copying.fetch_sub(1, std::memory_order_release);
-  trace_file_append(data, size);  // no room for a piece (a full disk, the end): maybe for the record
+  else
+    trace_file_append(data, size);  // no room for a piece (a full disk, the end): maybe for the record
 }
 
 void trace_file_finish() noexcept {

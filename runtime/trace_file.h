@@ -32,14 +32,13 @@ void trace_file_append(const char* data, std::size_t size, bool last = false) no
 // A piece of the mapped file kept by one writer (a thread's state, used under its buffer flag),
 // so that a thread that writes many records appends without touching the shared length: one
 // compare-and-swap per piece instead of one per record, and no cache line shared with the other
-// writers. A writer's first kRegionAfter bytes go through the shared length (short threads keep no
-// piece). A piece's unused end stays NUL, which readers skip.
+// writers. A writer's first 16 KB go through the shared length (short threads keep no piece). A
+// piece's unused end stays NUL, which readers skip.
 struct TraceRegion {
   std::uint64_t at = 0, end = 0;  // the unwritten part of the piece: [at, end) of the file
   std::uint32_t file = 0;         // the opening of the trace it belongs to (a fork child opens its own)
   std::uint64_t written = 0;      // bytes this writer has appended in all
 };
-inline constexpr std::uint64_t kRegionAfter = 16 << 10;
 void trace_file_append(TraceRegion& region, const char* data, std::size_t size) noexcept;
 
 // The end of the process (or an exec): cuts the file to what was written. Appends after it still

@@ -68,6 +68,11 @@ struct AccessRun {
 };
 inline constexpr std::size_t kAccessRuns = 4;
 
+// The pauses (x86 `pause` instructions) of a contended lock's backoff double from the shortest to
+// at most the longest before it blocks (backoff_try).
+inline constexpr std::uint32_t kShortestBackoff = 4;
+inline constexpr std::uint32_t kLongestBackoff = 64;
+
 // The calling thread's lock path. Only the owning thread reads or writes it; the runtime's
 // ThreadState owns the memory it points into and keeps it current on its slow paths.
 struct LockPath {
@@ -82,7 +87,7 @@ struct LockPath {
   std::uint32_t sync_epoch = 0;    // the thread's sync epoch: the race entry points' filter key
   std::uint32_t next_run = 0;      // which of `runs` a new run replaces (round robin)
   std::uint32_t ignore_accesses = 0;  // > 0: the thread's accesses are not recorded (TSan's ignore annotations)
-  std::uint32_t backoff_limit = 64;   // the longest pause of this thread's next backoff (backoff_try)
+  std::uint32_t backoff_limit = kLongestBackoff;  // the longest pause of this thread's next backoff (backoff_try)
   AccessRun runs[kAccessRuns];     // open runs of first accesses in this epoch (race flags)
 };
 
@@ -216,18 +221,18 @@ template <class IsIt>
 template <class TryOnce>
 [[gnu::always_inline]] inline bool backoff_try(TryOnce try_once) {
   std::uint32_t limit = tls_lock_path.backoff_limit;
-  for (std::uint32_t pauses = 4; pauses <= limit; pauses *= 2) {
+  for (std::uint32_t pauses = kShortestBackoff; pauses <= limit; pauses *= 2) {
     for (std::uint32_t i = 0; i < pauses; ++i) {
 #if defined(__x86_64__) || defined(__i386__)
       __builtin_ia32_pause();
 #endif
     }
     if (try_once()) {
-      if (limit < 64) tls_lock_path.backoff_limit = limit * 2;
+      if (limit < kLongestBackoff) tls_lock_path.backoff_limit = limit * 2;
       return true;
     }
   }
-  if (limit > 4) tls_lock_path.backoff_limit = limit / 2;
+  if (limit > kShortestBackoff) tls_lock_path.backoff_limit = limit / 2;
   return false;
 }
 

@@ -94,7 +94,6 @@ enum Role : std::uint32_t {
 };
 }  // namespace incident
 
-// Kinds of synchronisation object in a sync record's "ok" field.
 // Since 1.3: compact lines, the same fields as the JSON records "mem" and "sync" in a fixed order,
 // every number in lowercase hex (no leading zeros), one space between fields:
 //   M t e a z f s [h ...]     a memory access (kind::kMemory), held locks last, outermost first
@@ -105,6 +104,7 @@ inline constexpr char kMemory = 'M';
 inline constexpr char kSync = 'S';
 }  // namespace compact
 
+// Kinds of synchronisation object in a sync record's "ok" field.
 namespace sync_object {
 inline constexpr char kLock = 'l';         // o = lock id
 inline constexpr char kThreadStart = 's';  // o = started thread's id (released by the parent)
