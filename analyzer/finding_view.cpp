@@ -96,7 +96,8 @@ AccessView view_access(const Findings& findings, const Access& access, Symbolize
   view.write = access.write;
   view.what = access.frees ? "free" : std::string(access.atomic ? "atomic " : "") + (access.write ? "write" : "read");
   for (LockIndex l : findings.model->locksets[access.held])
-    view.held.push_back(view_lock(findings, findings.graph->node_of(l), symbolizer).label);
+    view.held.push_back(view_lock(findings, findings.graph->node_of(LockSets::lock_of(l)), symbolizer).label +
+                        (LockSets::is_shared(l) ? " (shared)" : ""));
   view.stack = symbolizer.stack(access.stack);
   view.site = symbolizer.user_frame(access.stack);
   return view;
@@ -108,13 +109,30 @@ namespace {
 
 // What lock would have ordered the two accesses: Eraser's lockset question, asked only of what
 // happens-before already found unordered (so it never raises a false alarm of its own).
+// The label of a lock both accesses hold, else "": both hold it shared (an exclusive hold would
+// have kept the other out).
+std::string lock_held_by_both(const Findings& findings, const RaceFinding& race, Symbolizer& symbolizer) {
+  const TraceModel& model = *findings.model;
+  for (LockIndex l : model.locksets[model.accesses[race.first].held])
+    for (LockIndex m : model.locksets[model.accesses[race.second].held])
+      if (LockSets::lock_of(l) == LockSets::lock_of(m))
+        return view_lock(findings, findings.graph->node_of(LockSets::lock_of(l)), symbolizer).label;
+  return "";
+}
+
+// `shared_lock`: lock_held_by_both.
 std::string protection(const Findings& findings, const RaceFinding& race, const RaceView& view,
-                       Symbolizer& symbolizer) {
+                       const std::string& shared_lock, Symbolizer& symbolizer) {
   const AccessView& a = view.first;
   const AccessView& b = view.second;
   if (a.what == "free" || b.what == "free")
     return "the block is freed while the other thread may still use it: end that use (a join, a "
            "hand-off) before the free";
+  if (!shared_lock.empty()) {
+    const AccessView& writer = a.write ? a : b;
+    return "a shared hold keeps no other shared holder out: the " + writer.what + " by " + writer.thread_label +
+           " must hold " + shared_lock + " exclusively";
+  }
   if (!a.held.empty() && !b.held.empty())
     return "they hold different locks (" + a.held.front() + ", " + b.held.front() +
            "): one lock taken by both would order them";
@@ -227,7 +245,9 @@ RaceView view_race(const Findings& findings, const RaceFinding& race, Symbolizer
   } else {
     view.variable = "variable #" + std::to_string(variable.id);
   }
-  view.protection = protection(findings, race, view, symbolizer);
+  const std::string shared_lock = lock_held_by_both(findings, race, symbolizer);
+  if (!shared_lock.empty()) view.unguarded = "hold " + shared_lock + " only shared";
+  view.protection = protection(findings, race, view, shared_lock, symbolizer);
   view.unordered = unordered_because(findings, race, view, symbolizer);
   std::vector<std::string> sites = {view.first.site.function + "|" + base_name(view.first.site.file),
                                     view.second.site.function + "|" + base_name(view.second.site.file)};

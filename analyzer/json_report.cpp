@@ -105,7 +105,7 @@ void write_json_report(std::ostream& out, const Report& report) {
                       {"verdict", "race"},
                       {"finding", true},
                       {"fails", r.fails()},
-                      {"reason", "the accesses hold no common lock and nothing orders them; " + r.view.unordered},
+                      {"reason", "the accesses " + r.view.unguarded + " and nothing orders them; " + r.view.unordered},
                       {"variable", r.view.variable},
                       {"created", frame_json(r.view.created)},
                       {"created_how", r.view.created_how},

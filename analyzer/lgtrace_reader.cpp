@@ -349,7 +349,7 @@ class LgtraceReader {
     }
     kind_ = k::kMemory;
     held_scratch_.clear();
-    for (std::size_t i = 6; i < n.size(); ++i) held_scratch_.push_back(builder_.lock(n[i]));
+    for (std::size_t i = 6; i < n.size(); ++i) held_scratch_.push_back(held_lock(n[i]));
     MemoryLog::Range r = memory_range(line, n[0], n[1], n[2], n[3], n[5], model_.locksets.intern(held_scratch_));
     access_flags(r, n[4]);
     memory_.access(r);
@@ -378,8 +378,13 @@ class LgtraceReader {
     held_scratch_.clear();
     if (const auto* held = record_.array("h"))
       for (const auto& row : held->rows)
-        if (!row.empty()) held_scratch_.push_back(builder_.lock(row[0]));
+        if (!row.empty()) held_scratch_.push_back(held_lock(row[0]));
     return model_.locksets.intern(held_scratch_);
+  }
+  // One held lock of an access record (trace::kSharedHold marks a shared hold) as a lockset entry.
+  LockIndex held_lock(std::uint64_t field) {
+    const LockIndex lock = builder_.lock(field & ~trace::kSharedHold);
+    return (field & trace::kSharedHold) ? lock | LockSets::kSharedHold : lock;
   }
 
   // The memory range [a, a + z) of a record, which must lie in the address space.

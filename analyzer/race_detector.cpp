@@ -4,11 +4,12 @@
 //    sequence order; a release flows into its object, an acquire reads all earlier releases of
 //    it (TSan's model, accumulating for every object kind).
 // 2. Per variable, each pair of accesses from different threads with at least one write, sharing a
-//    byte and not both atomic, is a race if their held locks are disjoint and neither access's
-//    epoch clock covers the other. Accesses are grouped by (thread, read/write, bytes, atomic,
-//    held locks, stack) and sorted by epoch (one sort of all accesses): within a group the
-//    clocks grow with the epoch, so for each access b of one group only the first access a of the
-//    other group that b's clock does not cover needs checking (a binary search), not every pair.
+//    byte and not both atomic, is a race if no lock keeps one out while the other holds it (held by
+//    both, not both shared) and neither access's epoch clock covers the other. Accesses are
+//    grouped by (thread, read/write, bytes, atomic, held locks, stack) and sorted by epoch (one
+//    sort of all accesses): within a group the clocks grow with the epoch, so for each access b
+//    of one group only the first access a of the other group that b's clock does not cover needs
+//    checking (a binary search), not every pair.
 // 3. Races are reported once per variable and pair of stacks, with the lock most of the
 //    variable's accesses held (the lock that could have protected it, Eraser's lockset evidence),
 //    and the events that say why the earlier access does not precede the later one.
@@ -126,16 +127,22 @@ std::vector<RaceFinding> find_races(const TraceModel& model) {
     const std::size_t* end;
     std::size_t size() const { return static_cast<std::size_t>(end - begin); }
   };
-  // Each lockset sorted once, for the disjointness test.
+  // Each lockset sorted once by lock, for the exclusion test.
+  auto by_lock = [](LockIndex x, LockIndex y) { return LockSets::lock_of(x) < LockSets::lock_of(y); };
   std::vector<std::vector<LockIndex>> sorted_sets(model.locksets.size());
   for (LockSetIndex s = 0; s < sorted_sets.size(); ++s) {
     sorted_sets[s] = model.locksets[s];
-    std::sort(sorted_sets[s].begin(), sorted_sets[s].end());
+    std::sort(sorted_sets[s].begin(), sorted_sets[s].end(), by_lock);
   }
-  auto disjoint = [&](LockSetIndex x, LockSetIndex y) {
-    for (LockIndex l : sorted_sets[x])
-      if (std::binary_search(sorted_sets[y].begin(), sorted_sets[y].end(), l)) return false;
-    return true;
+  // Whether the two holds exclude each other: a lock both hold, not both shared.
+  auto exclusive = [&](LockSetIndex x, LockSetIndex y) {
+    for (LockIndex l : sorted_sets[x]) {
+      auto found = std::lower_bound(sorted_sets[y].begin(), sorted_sets[y].end(), l, by_lock);
+      if (found != sorted_sets[y].end() && LockSets::lock_of(*found) == LockSets::lock_of(l) &&
+          !(LockSets::is_shared(*found) && LockSets::is_shared(l)))
+        return true;
+    }
+    return false;
   };
   std::vector<Group> variable_groups;  // one variable's at a time
   for (std::size_t next = 0; next < order.size();) {
@@ -158,7 +165,7 @@ std::vector<RaceFinding> find_races(const TraceModel& model) {
         const Group& second = variable_groups[g2];
         if (first.thread == second.thread || (!first.write && !second.write)) continue;
         if ((first.bytes & second.bytes) == 0 || (first.atomic && second.atomic)) continue;
-        if (!disjoint(first.held, second.held)) continue;
+        if (exclusive(first.held, second.held)) continue;
         auto sites = std::minmax(first.stack, second.stack);
         if (reported_sites.count(sites)) continue;
         for (const std::size_t* b_at = second.begin; b_at != second.end; ++b_at) {
@@ -185,7 +192,8 @@ std::vector<RaceFinding> find_races(const TraceModel& model) {
     std::size_t accesses = 0;
     for (std::size_t g = 0; g < group_count; ++g) {
       accesses += variable_groups[g].size();
-      for (LockIndex l : model.locksets[variable_groups[g].held]) held_at[l] += variable_groups[g].size();
+      for (LockIndex l : model.locksets[variable_groups[g].held])
+        held_at[LockSets::lock_of(l)] += variable_groups[g].size();
     }
     auto guard = std::max_element(held_at.begin(), held_at.end(),
                                   [](const auto& x, const auto& y) { return x.second < y.second; });

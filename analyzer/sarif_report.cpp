@@ -205,7 +205,7 @@ void write_sarif_report(std::ostream& out, const Report& report) {
           {"level", "error"},
           {"message", {{"text", without_pids("Data race on " + view.variable + ": " + access_text(view.second) +
                                              " and " + access_text(view.first) +
-                                             " hold no common lock and nothing orders them; " + view.unordered +
+                                             " " + view.unguarded + " and nothing orders them; " + view.unordered +
                                              ".")}}},
           {"partialFingerprints", {{"lockgraphRace/v1", view.fingerprint}}},
           {"locations", nlohmann::json::array({location(view.second.site, access_text(view.second))})},

@@ -170,7 +170,7 @@ void write_race(std::ostream& out, const ReportedRace& race, Symbolizer& symboli
   out << "\n";
   write_thread_starts(out, {{view.second.thread_label, view.second.thread_started},
                             {view.first.thread_label, view.first.thread_started}});
-  out << "  Nothing orders these two accesses: they hold no common lock; " << view.unordered << ".\n";
+  out << "  Nothing orders these two accesses: they " << view.unguarded << "; " << view.unordered << ".\n";
   if (!view.protection.empty()) out << "  Lockset: " << view.protection << ".\n";
   write_suppression(out, race);
   out << fmt::format("SUMMARY: lockgraph: data race on {} {}\n\n", view.variable,

@@ -26,6 +26,7 @@ int wait_impl(pthread_cond_t* c, pthread_mutex_t* m, const void* caller, Wait wa
   if (!rt::lock_held(id)) rt::lock_misused(id, trace::incident::kWaitNotHeld);
   if (preload::cond_wait_begins(c, id)) rt::lock_misused(id, trace::incident::kCondMutexMismatch);
   rt::lock_released(id);
+  rt::note_unlocked();  // before the wait, which may never end
   int rc = wait();
   preload::cond_wait_ends(c, rc);
   rt::lock_acquired(id, 0, caller);  // the mutex is held again, whatever the wait returned

@@ -68,7 +68,9 @@ int unlock_at(pthread_mutex_t* m, const void* caller) {
     bool unlocked = m->__data.__lock == 0;
     rt::lock_misused(id, unlocked ? trace::incident::kUnlockNotHeld : trace::incident::kUnlockNotOwner);
   }
-  return __pthread_mutex_unlock(m);
+  int rc = __pthread_mutex_unlock(m);
+  rt::note_unlocked();
+  return rc;
 }
 
 // The lock is about to be made anew (init) or to end (destroy).

@@ -91,7 +91,9 @@ __attribute__((visibility("default"))) int pthread_rwlock_unlock(pthread_rwlock_
   if (rt::fast_release_at(l)) return __pthread_rwlock_unlock(l);
   rt::LockId id = id_of(l, __builtin_return_address(0));
   if (!rt::note_released(id)) rt::lock_misused(id, trace::incident::kUnlockNotHeld);
-  return __pthread_rwlock_unlock(l);
+  int rc = __pthread_rwlock_unlock(l);
+  rt::note_unlocked();
+  return rc;
 }
 
 __attribute__((visibility("default"))) int pthread_rwlock_init(pthread_rwlock_t* l, const pthread_rwlockattr_t* a) {

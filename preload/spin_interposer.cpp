@@ -44,7 +44,9 @@ __attribute__((visibility("default"))) int pthread_spin_unlock(pthread_spinlock_
   if (preload::passes_through() || rt::fast_release_at(address_of(l))) return real().spin_unlock(l);
   rt::LockId id = id_of(l, __builtin_return_address(0));
   if (!rt::note_released(id)) rt::lock_misused(id, trace::incident::kUnlockNotHeld);  // not by this thread
-  return real().spin_unlock(l);
+  int rc = real().spin_unlock(l);
+  rt::note_unlocked();
+  return rc;
 }
 
 __attribute__((visibility("default"))) int pthread_spin_init(pthread_spinlock_t* l, int shared) {

@@ -7,7 +7,9 @@
 // sync epoch races with exactly what its first one races with (the held locks and the thread's
 // clock are the same; race_hooks.cpp), so only first accesses go on to the runtime. The filter is
 // keyed by (8-byte granule, epoch) and keeps which bytes were read and written; atomic accesses
-// have their own entries, since a plain access races with more than an atomic one.
+// have their own entries, since a plain access races with more than an atomic one. An entry of an
+// earlier epoch still stands where the syncs since changed nothing (filter_keeps, lock_path.h: a
+// thread taking back the lock it released, no thread having taken it in between).
 //
 // Atomics are replaced by these calls, so they are performed here, always sequentially
 // consistent (at least as strong as asked), and their order is recorded as synchronisation: the
@@ -74,7 +76,7 @@ void range_access(const void* address, std::size_t size, std::uint32_t flags, co
   const std::uint32_t epoch = lockgraph::rt::tls_lock_path.sync_epoch;
   RangeSlot& slot = t_ranges[(start ^ (start >> 7) ^ size) & (kRangeSlots - 1)];
   // The same range of the same kind in this epoch, or a read of a range written in it.
-  if (slot.start == start && slot.size == size && slot.epoch == epoch &&
+  if (slot.start == start && slot.size == size && lockgraph::rt::filter_keeps(slot.epoch) &&
       (slot.flags & flag::kWrite) >= (flags & flag::kWrite) &&
       (slot.flags & flag::kAtomic) == (flags & flag::kAtomic))
     return;
@@ -95,7 +97,9 @@ inline void access(const void* address, std::size_t size, std::uint32_t flags, c
   const std::uintptr_t key = (at >> 3) | ((flags & flag::kAtomic) ? kAtomicKey : 0);
   const std::uint32_t epoch = lockgraph::rt::tls_lock_path.sync_epoch;
   FilterSlot& slot = t_filter[(key ^ (key >> 10)) & (kSlots - 1)];
-  if (slot.key == key && slot.epoch == epoch) {
+  // An entry that still stands keeps its epoch as bytes join it: the oldest of them decides
+  // when it no longer stands (lock_path.h, filter_keeps).
+  if (slot.key == key && lockgraph::rt::filter_keeps(slot.epoch)) {
     std::uint8_t covered = (flags & flag::kWrite) ? slot.written : std::uint8_t(slot.read | slot.written);
     if ((covered & bytes) == bytes) return;
   } else {

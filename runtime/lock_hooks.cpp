@@ -163,7 +163,7 @@ void lock_destroyed(LockId id) noexcept {
                  .stack_id = entry->stack_id,
                  .flags = flags});
   if (full_mode_enabled()) append_event(*ts, trace::kind::kAcquire, "c", chain_id);
-  if (race_tracking()) record_lock_acquire(*ts, id);
+  if (race_tracking()) record_lock_acquire(*ts, id, !(flags & trace::flag::kShared));
 }
 
 void lock_try_failed(LockId id, std::uint32_t, const void*) noexcept {
@@ -182,7 +182,7 @@ void lock_try_failed(LockId id, std::uint32_t, const void*) noexcept {
   if (!ts) return true;
   // Fast path: the innermost hold, released first as in every scoped lock.
   if (!ts->held.empty() && ts->held.back().lock == id && ts->held.back().recursion == 0) {
-    if (race_tracking()) record_lock_release(*ts, id);
+    if (race_tracking()) record_lock_release(*ts, id, !(ts->held.back().flags & trace::flag::kShared));
     ts->held.pop_back();
     if (full_mode_enabled()) append_event(*ts, trace::kind::kRelease, "l", id);
     return true;
@@ -193,7 +193,7 @@ void lock_try_failed(LockId id, std::uint32_t, const void*) noexcept {
       --ts->held[i].recursion;
       return true;
     }
-    if (race_tracking()) record_lock_release(*ts, id);
+    if (race_tracking()) record_lock_release(*ts, id, !(ts->held[i].flags & trace::flag::kShared));
     ts->held.erase(i);
     if (full_mode_enabled()) append_event(*ts, trace::kind::kRelease, "l", id);
     return true;

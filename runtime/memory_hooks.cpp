@@ -100,11 +100,11 @@ void memory_accessed(const void* address, std::size_t size, std::uint32_t flags,
       std::uint64_t held[64];
       std::size_t n = 0;
       for (const HeldLock& h : ts->held)
-        if (n < std::size(held)) held[n++] = h.lock;
+        if (n < std::size(held)) held[n++] = held_lock_field(h);
       append_access(*ts, begin, begin + size, flags, stack, held, n);
     } else {
       run = {begin, begin + size, pc, flags, stack, 0, {}};
-      for (const HeldLock& h : ts->held) run.held[run.held_count++] = h.lock;
+      for (const HeldLock& h : ts->held) run.held[run.held_count++] = held_lock_field(h);
     }
   }
   flush_if_needed(*ts);

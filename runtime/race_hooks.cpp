@@ -44,7 +44,7 @@ std::uint32_t site_stack(ThreadState& ts, std::uint64_t tag, const void* site, s
 
 void append_held_locks(RecordBuilder& record, const ThreadState& ts) noexcept {
   record.open_array("h");
-  for (const HeldLock& h : ts.held) record.array_item(h.lock);
+  for (const HeldLock& h : ts.held) record.array_item(held_lock_field(h));
   record.close_array();
 }
 
@@ -52,10 +52,10 @@ std::uint64_t next_sequence() noexcept {
   return g_next_sequence.fetch_add(1, std::memory_order_relaxed);
 }
 
-void record_sync(ThreadState& ts, char op, char kind, std::uint64_t id) noexcept {
+void record_sync(ThreadState& ts, char op, char kind, std::uint64_t id, BufferGuard::HandOver hand_over) noexcept {
   ReentryGuard reentry;
   {
-    BufferGuard guard(ts);
+    BufferGuard guard(ts, hand_over);
     ts.set_sync_epoch(ts.sync_epoch + 1);
     char line[5 * CompactLine::kNumberRoom + 2];
     ts.buffer.append(line, CompactLine(line, sizeof line, trace::compact::kSync)
@@ -114,10 +114,11 @@ void memory_access(VarId variable, bool is_write, const char* name, const void* 
 }
 
 namespace {
-// Who released each lock last, packed as (lock id << 16 | thread id), direct-mapped by lock id: an
-// acquire of a lock this thread released last teaches it nothing (no other thread released it
-// since, and the earlier releases it had acquired already), so no record is written for it. A
-// slot another lock took, or ids too large to pack, just mean the acquire is recorded.
+// Who released each lock last, from an exclusive hold (0 after a shared one), packed as (lock id
+// << 16 | thread id), direct-mapped by lock id: an acquire of a lock this thread released last
+// teaches it nothing (no other thread released it since, and the earlier releases it had acquired
+// already), so no record is written for it. A slot another lock took, or ids too large to pack,
+// just mean the acquire is recorded.
 constexpr std::size_t kReleaserSlots = 4096;
 std::atomic<std::uint64_t> g_last_releaser[kReleaserSlots];
 std::uint64_t releaser_key(LockId id, ThreadId tid) {
@@ -125,15 +126,30 @@ std::uint64_t releaser_key(LockId id, ThreadId tid) {
 }
 }  // namespace
 
-void record_lock_release(ThreadState& ts, LockId id) noexcept {
-  record_sync(ts, 'r', trace::sync_object::kLock, id);
-  // Before the real unlock (the caller's order), so the next owner's acquire sees it.
-  g_last_releaser[id % kReleaserSlots].store(releaser_key(id, ts.tid), std::memory_order_release);
+void record_lock_release(ThreadState& ts, LockId id, bool exclusive) noexcept {
+  const std::uint32_t filter_epoch = tls_lock_path.filter_epoch;
+  // Copied into the file after the real unlock (note_unlocked, lock_path.h).
+  record_sync(ts, 'r', trace::sync_object::kLock, id, BufferGuard::kLeaveInBuffer);
+  tls_lock_path.records_kept = 1;
+  if (exclusive) ts.last_release = {id, ts.sync_epoch, filter_epoch};
+  // Before the real unlock (the caller's order), so the next owner's acquire sees it. A shared
+  // holder is not the last releaser: other holders may have released meanwhile, unseen by it.
+  g_last_releaser[id % kReleaserSlots].store(exclusive ? releaser_key(id, ts.tid) : 0, std::memory_order_release);
 }
 
-void record_lock_acquire(ThreadState& ts, LockId id) noexcept {
+void record_lock_acquire(ThreadState& ts, LockId id, bool exclusive) noexcept {
   const std::uint64_t me = releaser_key(id, ts.tid);
   if (me != 0 && g_last_releaser[id % kReleaserSlots].load(std::memory_order_acquire) == me) {
+    // And if this thread's last sync was that release, and both holds are exclusive, no thread
+    // took the lock in between: nothing ever synchronised with the release, so the accesses
+    // before it and after it have the same happens-before relations, and those of its previous
+    // hold the same locks as this one. The first-access filter then keeps the entries from before
+    // the release (the previous critical section's accesses, repeated in this one, are not
+    // recorded again). A shared hold may have been taken by another thread after the release
+    // and still be held: no such rewind then.
+    if (exclusive && ts.last_release.lock == id && ts.last_release.epoch == ts.sync_epoch)
+      tls_lock_path.filter_epoch = ts.last_release.filter_epoch;
+    ts.last_release = {};
     // No new knowledge, so the epoch goes on; but the thread's held locks just changed, and an
     // open run of accesses keeps the locks it opened with: close them. (An access repeated under
     // the lock is then filtered as a repeat of the epoch, which is sound: the recorded one held
@@ -146,6 +162,12 @@ void record_lock_acquire(ThreadState& ts, LockId id) noexcept {
     return;
   }
   record_sync(ts, 'a', trace::sync_object::kLock, id);
+}
+
+void hand_over_kept_records() noexcept {
+  tls_lock_path.records_kept = 0;
+  ReentryGuard reentry;
+  if (ThreadState* ts = tls_state) BufferGuard guard(*ts);  // hands the buffer over as it ends
 }
 
 void sync_release(const void* object) noexcept {

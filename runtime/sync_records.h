@@ -10,6 +10,7 @@
 #include <cstddef>
 #include <cstdint>
 
+#include "lockgraph/trace_format.h"
 #include "thread_state.h"
 
 namespace lockgraph::rt {
@@ -17,6 +18,11 @@ namespace lockgraph::rt {
 // True once any annotated access happened in this process.
 inline bool race_tracking() noexcept {
   return g_extra_records.load(std::memory_order_relaxed) & kRaceRecords;
+}
+
+// A held lock as access records write it: its id, with trace::kSharedHold for a shared hold.
+inline std::uint64_t held_lock_field(const HeldLock& h) noexcept {
+  return h.lock | ((h.flags & trace::flag::kShared) ? trace::kSharedHold : 0);
 }
 
 class RecordBuilder;
@@ -27,14 +33,16 @@ void append_held_locks(RecordBuilder& record, const ThreadState& ts) noexcept;
 std::uint64_t next_sequence() noexcept;
 
 // Appends a sync record: `op` is 'r' (release) or 'a' (acquire) on object (`kind`, `id`).
-// The caller must not hold the state's buffer guard.
-void record_sync(ThreadState& ts, char op, char kind, std::uint64_t id) noexcept;
+// The caller must not hold the state's buffer guard. `hand_over`: as for BufferGuard.
+void record_sync(ThreadState& ts, char op, char kind, std::uint64_t id,
+                 BufferGuard::HandOver hand_over = BufferGuard::kHandOver) noexcept;
 
 // A lock's acquire and release as synchronisation (race tracking on). An acquire of a lock this
 // thread released last writes nothing (it orders nothing new). The caller must not hold the
 // state's buffer guard.
-void record_lock_acquire(ThreadState& ts, LockId id) noexcept;
-void record_lock_release(ThreadState& ts, LockId id) noexcept;
+// `exclusive`: the hold is not shared (the filter rewind in record_lock_acquire).
+void record_lock_acquire(ThreadState& ts, LockId id, bool exclusive) noexcept;
+void record_lock_release(ThreadState& ts, LockId id, bool exclusive) noexcept;
 
 // A block of memory [address, address + size) starts a new life (memory_access.h,
 // block_allocated); `thread_stack`: it is the calling thread's stack, told by the runtime itself.

@@ -109,6 +109,13 @@ struct ThreadState {
   std::uint32_t segment = 0;  // bumped at every start/join this thread performs (set_segment)
   std::uint32_t sync_epoch = 0;  // bumped at every sync record (race detection)
   LockPath* path = nullptr;       // the owning thread's lock path (its open access runs)
+  // The thread's last sync, if it was the release of an exclusive hold: the epoch it began and
+  // the filter epoch before it (record_lock_acquire, race_hooks.cpp). Owning thread only.
+  struct Release {
+    LockId lock = 0;
+    std::uint32_t epoch = 0;
+    std::uint32_t filter_epoch = 0;
+  } last_release;
 
   // Accesses already recorded in this sync epoch (direct-mapped: a collision re-records, harmlessly).
   static constexpr std::size_t kAccessFilterSize = 256;
@@ -141,6 +148,8 @@ struct ThreadState {
     if (path && has_open_runs(*path)) append_access_runs(*this);
     sync_epoch = value;
     tls_lock_path.sync_epoch = value;
+    tls_lock_path.filter_epoch = value;
+    last_release = {};
   }
   static bool has_open_runs(const LockPath& p) {
     for (const AccessRun& r : p.runs)
@@ -184,15 +193,20 @@ ThreadId allocate_thread_id() noexcept;
 void hand_over_records(ThreadState& state) noexcept;
 
 // Holds a state's buffer flag for a scope (spins: the owner holds it only for an append), and
-// hands what was appended meanwhile to the trace file.
+// hands what was appended meanwhile to the trace file. `kLeaveInBuffer`: what was appended stays
+// in the buffer for the thread's next guard (or the periodic flush, or the last one) to hand
+// over: a lock's release record, made inside the critical section, is then copied into the file
+// after the real unlock, not while other threads wait for the lock.
 class BufferGuard {
  public:
-  explicit BufferGuard(ThreadState& state) : state_(state) {
+  enum HandOver : bool { kLeaveInBuffer = false, kHandOver = true };
+  explicit BufferGuard(ThreadState& state, HandOver hand_over = kHandOver)
+      : state_(state), hand_over_(hand_over) {
     while (state_.busy.test_and_set(std::memory_order_acquire)) {
     }
   }
   ~BufferGuard() {
-    if (!state_.buffer.empty()) hand_over_records(state_);
+    if (hand_over_ && !state_.buffer.empty()) hand_over_records(state_);
     state_.busy.clear(std::memory_order_release);
   }
   BufferGuard(const BufferGuard&) = delete;
@@ -200,6 +214,7 @@ class BufferGuard {
 
  private:
   ThreadState& state_;
+  HandOver hand_over_;
 };
 
 }  // namespace lockgraph::rt

@@ -117,7 +117,7 @@ nlohmann::json evidence_json(const analysis::Report& report, analysis::Symbolize
                                   (r.view.created.file.empty() ? std::string()
                                                                : ", " + r.view.created_how + " at " + r.view.created.describe())},
                     {"program", programs_of(model, {r.view.second.thread, r.view.first.thread})},
-                    {"reason", "the two accesses hold no common lock and nothing orders them; " + r.view.unordered +
+                    {"reason", "the two accesses " + r.view.unguarded + " and nothing orders them; " + r.view.unordered +
                                    (r.view.protection.empty() ? std::string() : "; " + r.view.protection)},
                     {"accesses", nlohmann::json::array({access_json(r.view.second, symbolizer),
                                                         access_json(r.view.first, symbolizer)})}});

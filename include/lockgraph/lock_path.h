@@ -85,9 +85,13 @@ struct LockPath {
   std::uint32_t index_shift = 63;  // home slot = key >> index_shift (the key's high bits)
   int depth = 0;                   // > 0 while the runtime itself runs (ReentryGuard)
   std::uint32_t sync_epoch = 0;    // the thread's sync epoch: the race entry points' filter key
+  // First accesses recorded in this epoch or a later one count as recorded (filter_keeps): the
+  // sync epoch, or an older one where the syncs since changed nothing (an unobserved release).
+  std::uint32_t filter_epoch = 0;
   std::uint32_t next_run = 0;      // which of `runs` a new run replaces (round robin)
   std::uint32_t ignore_accesses = 0;  // > 0: the thread's accesses are not recorded (TSan's ignore annotations)
   std::uint32_t backoff_limit = kLongestBackoff;  // the longest pause of this thread's next backoff (backoff_try)
+  std::uint32_t records_kept = 0;  // != 0: a release's records wait in the thread's buffer (note_unlocked)
   AccessRun runs[kAccessRuns];     // open runs of first accesses in this epoch (race flags)
 };
 
@@ -95,6 +99,13 @@ struct LockPath {
 // the null check of a reference bound to a thread-local (it tests stale flags) and reports a
 // null pointer that is not there.
 LOCKGRAPH_API extern __thread LockPath tls_lock_path LOCKGRAPH_FAST_TLS;
+
+// Whether the race entry points' filter entry of `entry_epoch` still stands in the thread's epoch.
+// Modular: right across the wrap of the 32-bit epoch.
+[[gnu::always_inline]] inline bool filter_keeps(std::uint32_t entry_epoch) noexcept {
+  const std::uint32_t now = tls_lock_path.sync_epoch;
+  return now - entry_epoch <= now - tls_lock_path.filter_epoch;
+}
 
 // Which records lock operations write beyond the chain, in one byte so the lock path reads it once.
 inline constexpr std::uint8_t kFullModeRecords = 1;  // mode=full: every acquire and release
@@ -202,6 +213,15 @@ template <class IsIt>
 // What it calls before the real unlock; false if this thread does not hold `id`.
 [[gnu::always_inline]] inline bool note_released(LockId id) noexcept {
   return fast_release(id) || lock_released(id);
+}
+
+// What it calls after the real unlock (or, for a condition wait, before it blocks). Why: a
+// release record (race tracking) must be made before the real unlock, so that its sequence number
+// precedes the next owner's acquire, but copying it into the trace file there (a page fault now
+// and then) lengthened every critical section, and with it the waits of the other threads; the
+// record waits in the thread's buffer until this call, outside the lock.
+[[gnu::always_inline]] inline void note_unlocked() noexcept {
+  if (tls_lock_path.records_kept != 0) hand_over_kept_records();
 }
 
 // Tries `try_once` again a few times, with growing pauses between, before the caller records a

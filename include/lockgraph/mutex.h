@@ -106,6 +106,7 @@ class instrumented_lock {
   LOCKGRAPH_INLINE void unlock() {
     if (!rt::note_released(id_) && !unlock_misused()) return;
     insides_unlock();
+    rt::note_unlocked();
   }
 
   template <class Rep, class Period>
@@ -139,6 +140,7 @@ class instrumented_lock {
   {
     if (!rt::note_released(id_) && !unlock_misused()) return;
     impl_.unlock_shared();
+    rt::note_unlocked();
   }
   template <class Rep, class Period>
   bool try_lock_shared_for(const std::chrono::duration<Rep, Period>& d)

@@ -18,7 +18,7 @@ namespace lockgraph::trace {
 
 inline constexpr const char* kMagic = "lockgraph-trace";
 inline constexpr int kVersionMajor = 1;
-inline constexpr int kVersionMinor = 3;
+inline constexpr int kVersionMinor = 4;
 
 // Record kinds: the value of "k" on each line.
 namespace kind {
@@ -68,6 +68,11 @@ inline constexpr std::uint32_t kMayReenter = 1u << 8;
 // never aborted.
 inline constexpr std::uint32_t kRefusesRelock = 1u << 9;
 }  // namespace flag
+
+// Since 1.4, a held lock of an access record ("h" of access, mem and free; a compact memory
+// line's fields after the sixth) with this bit set is held shared: it does not keep another
+// shared holder out, so it orders nothing between two shared holds.
+inline constexpr std::uint64_t kSharedHold = std::uint64_t{1} << 63;
 
 // What an incident record (something the runtime saw happen, not a prediction) is about.
 namespace incident {

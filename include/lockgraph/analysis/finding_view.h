@@ -67,6 +67,7 @@ struct RaceView {
   SourceFrame created;                      // where a shared<T> was made, a heap block allocated
   std::string created_how = "created";      // "created" or "allocated"
   std::string protection;                   // lockset evidence: what lock would have ordered them
+  std::string unguarded = "hold no common lock";  // why no lock kept them apart ("hold m only shared")
   std::string unordered;                    // why nothing orders them, from the events (may be empty)
   AccessView first;                         // the earlier one recorded
   AccessView second;

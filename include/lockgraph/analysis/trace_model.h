@@ -145,6 +145,11 @@ struct Access {
 // of them, so an access names its list by index instead of carrying a copy.
 class LockSets {
  public:
+  // A set's entries are lock indexes, with this bit set for a lock held shared.
+  static constexpr LockIndex kSharedHold = LockIndex{1} << 31;
+  static LockIndex lock_of(LockIndex entry) { return entry & ~kSharedHold; }
+  static bool is_shared(LockIndex entry) { return (entry & kSharedHold) != 0; }
+
   LockSets() : sets_(1) {}
   LockSetIndex intern(const std::vector<LockIndex>& locks) {
     if (locks.empty()) return 0;
