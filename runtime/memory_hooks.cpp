@@ -9,6 +9,7 @@
 // block's allocations, and a block's earlier life never races with its later one.
 #include "lockgraph/memory_access.h"
 
+#include <algorithm>
 #include <iterator>
 
 #include "compact_line.h"
@@ -32,9 +33,26 @@ ThreadState* program_thread(const ReentryGuard& reentry) noexcept {
   return reentry ? current_thread_state() : nullptr;
 }
 
-// One record for the bytes [begin, end) of a run or an access, in the thread's current epoch.
+// Whether the record was written before, in this epoch (ThreadState::written_accesses); if not,
+// it is remembered as written.
+bool written_before(ThreadState& ts, std::uintptr_t begin, std::uintptr_t end, std::uint32_t flags,
+                    std::uint32_t stack, const std::uint64_t* held, std::size_t held_count) {
+  if (held_count > std::size(ThreadState::WrittenAccess{}.held)) return false;
+  ThreadState::WrittenAccess& w = ts.written_accesses[(begin >> 3) % ThreadState::kWrittenAccesses];
+  if (w.begin == begin && w.end == end && w.epoch == ts.sync_epoch && w.flags == flags && w.stack == stack &&
+      w.held_count == held_count && std::equal(held, held + held_count, w.held))
+    return true;
+  w = {begin, end, ts.sync_epoch, flags, stack, static_cast<std::uint32_t>(held_count), {}};
+  std::copy(held, held + held_count, w.held);
+  return false;
+}
+
+// One record for the bytes [begin, end) of a run or an access, in the thread's current epoch
+// (after the pending release that began it, if any), unless it was written already.
 void append_access(ThreadState& ts, std::uintptr_t begin, std::uintptr_t end, std::uint32_t flags,
                    std::uint32_t stack, const std::uint64_t* held, std::size_t held_count) {
+  if (written_before(ts, begin, end, flags, stack, held, held_count)) return;
+  write_pending_release(ts);
   char line[kAccessRecordRoom];
   std::size_t n = format_access_record(line, ts.tid, ts.sync_epoch, begin, end, flags, stack, held, held_count);
   ts.buffer.append(line, n);
@@ -86,7 +104,8 @@ void memory_accessed(const void* address, std::size_t size, std::uint32_t flags,
   ThreadState* ts = program_thread(reentry);
   if (!ts || size == 0 || !ts->path) return;
   {
-    BufferGuard guard(*ts);
+    // What it appends (an older run, written as it is replaced) writes the pending release first.
+    BufferGuard guard(*ts, BufferGuard::kKeepPending);
     ChainEntry& site = site_entry(*ts, kMemorySiteTag, pc, flags, pc);
     if (site_sampled_out(site)) return;
     const std::uint32_t stack = site.stack_id;

@@ -52,21 +52,36 @@ std::uint64_t next_sequence() noexcept {
   return g_next_sequence.fetch_add(1, std::memory_order_relaxed);
 }
 
-void record_sync(ThreadState& ts, char op, char kind, std::uint64_t id, BufferGuard::HandOver hand_over) noexcept {
+namespace {
+// A sync record of `ts` entering `epoch`. Caller holds the buffer guard.
+void append_sync(ThreadState& ts, char op, char kind, std::uint64_t id, std::uint32_t epoch,
+                 std::uint64_t sequence) {
+  char line[5 * CompactLine::kNumberRoom + 2];
+  ts.buffer.append(line, CompactLine(line, sizeof line, trace::compact::kSync)
+                             .number(ts.tid)
+                             .number(epoch)
+                             .number(sequence)
+                             .letters(op, kind)
+                             .number(id)
+                             .end());
+}
+}  // namespace
+
+void record_sync(ThreadState& ts, char op, char kind, std::uint64_t id) noexcept {
   ReentryGuard reentry;
   {
-    BufferGuard guard(ts, hand_over);
+    BufferGuard guard(ts);
     ts.set_sync_epoch(ts.sync_epoch + 1);
-    char line[5 * CompactLine::kNumberRoom + 2];
-    ts.buffer.append(line, CompactLine(line, sizeof line, trace::compact::kSync)
-                               .number(ts.tid)
-                               .number(ts.sync_epoch)
-                               .number(next_sequence())
-                               .letters(op, kind)
-                               .number(id)
-                               .end());
+    append_sync(ts, op, kind, id, ts.sync_epoch, next_sequence());
   }
   flush_if_needed(ts);
+}
+
+void write_pending_release(ThreadState& ts) noexcept {
+  ThreadState::PendingRelease& p = ts.pending_release;
+  if (!p.active.load(std::memory_order_relaxed)) return;
+  p.active.store(false, std::memory_order_relaxed);
+  append_sync(ts, 'r', trace::sync_object::kLock, p.lock, p.epoch, p.sequence);
 }
 
 VarId variable_created(const char* name, const void* caller) noexcept {
@@ -114,60 +129,113 @@ void memory_access(VarId variable, bool is_write, const char* name, const void* 
 }
 
 namespace {
-// Who released each lock last, from an exclusive hold (0 after a shared one), packed as (lock id
-// << 16 | thread id), direct-mapped by lock id: an acquire of a lock this thread released last
-// teaches it nothing (no other thread released it since, and the earlier releases it had acquired
-// already), so no record is written for it. A slot another lock took, or ids too large to pack,
-// just mean the acquire is recorded.
+// Who released each lock last, direct-mapped by lock id: (lock id << 16 | thread id) after a
+// release of an exclusive hold, (lock id << 16) after a shared one (its thread is not the last
+// releaser: other holders may have released meanwhile, unseen by it), kUnknownReleaser for ids too
+// large to pack, 0 while no lock of the slot was ever released. An acquire of a lock this thread
+// released last teaches it nothing (no other thread released it since, and the earlier releases
+// it had acquired already), so no record is written for it; a slot another lock took just means
+// the acquire is recorded.
 constexpr std::size_t kReleaserSlots = 4096;
+constexpr std::uint64_t kUnknownReleaser = ~std::uint64_t{0};
 std::atomic<std::uint64_t> g_last_releaser[kReleaserSlots];
-std::uint64_t releaser_key(LockId id, ThreadId tid) {
-  return id < (std::uint64_t{1} << 47) && tid < (1u << 16) ? (id << 16 | tid) : 0;
+bool packs(LockId id, ThreadId tid) { return id < (std::uint64_t{1} << 47) && tid < kStateSlots; }
+std::uint64_t releaser_key(LockId id, ThreadId tid) { return packs(id, tid) ? (id << 16 | tid) : kUnknownReleaser; }
+
+// Writes `owner`'s release of `id` if it is still pending (its owner hands it over as the guard ends).
+void write_release_of(ThreadState& owner, LockId id) {
+  if (!owner.pending_release.active.load(std::memory_order_relaxed)) return;
+  BufferGuard guard(owner, BufferGuard::kKeepPending);
+  if (owner.pending_release.lock == id) write_pending_release(owner);
+}
+
+// The release this acquire reads may still be pending in the thread that made it: it is written
+// first, so that a trace never holds an acquire without the release it read (a process killed
+// later loses only releases nothing synchronised with).
+void write_release_read(const ThreadState& me, LockId id, std::uint64_t seen) {
+  if (seen == 0) return;  // nothing released through this slot
+  if (seen != kUnknownReleaser && (seen >> 16) == id) {
+    const ThreadId tid = static_cast<ThreadId>(seen & 0xffff);
+    if (tid == 0 || tid == me.tid) return;  // a shared release (never pending), or the caller's own
+    if (ThreadState* owner = thread_state_of(tid)) write_release_of(*owner, id);
+    return;
+  }
+  // The slot went to another lock since (or the id does not pack): any thread may keep it.
+  for (ThreadState* s = first_thread_state(); s; s = s->next)
+    if (s != &me) write_release_of(*s, id);
 }
 }  // namespace
 
+// The release's record waits (ThreadState::pending_release) until its thread writes anything of
+// its next epoch, another thread acquires the lock (write_release_read), or a flush: if the thread
+// takes the lock back first, nothing ever synchronised with the release and it is dropped.
 void record_lock_release(ThreadState& ts, LockId id, bool exclusive) noexcept {
   const std::uint32_t filter_epoch = tls_lock_path.filter_epoch;
-  // Copied into the file after the real unlock (note_unlocked, lock_path.h).
-  record_sync(ts, 'r', trace::sync_object::kLock, id, BufferGuard::kLeaveInBuffer);
+  const bool keep = exclusive && packs(id, ts.tid);
+  {
+    ReentryGuard reentry;
+    // The records made here (the hold's open runs, an older pending release) are copied into the
+    // file after the real unlock (note_unlocked, lock_path.h).
+    BufferGuard guard(ts, BufferGuard::kLeaveInBuffer);
+    ts.set_sync_epoch(ts.sync_epoch + 1);
+    const std::uint64_t sequence = next_sequence();
+    if (keep) {
+      ThreadState::PendingRelease& p = ts.pending_release;
+      p.lock = id;
+      p.epoch = ts.sync_epoch;
+      p.sequence = sequence;
+      p.active.store(true, std::memory_order_relaxed);
+    } else {
+      append_sync(ts, 'r', trace::sync_object::kLock, id, ts.sync_epoch, sequence);
+    }
+  }
   tls_lock_path.records_kept = 1;
   if (exclusive) ts.last_release = {id, ts.sync_epoch, filter_epoch};
-  // Before the real unlock (the caller's order), so the next owner's acquire sees it. A shared
-  // holder is not the last releaser: other holders may have released meanwhile, unseen by it.
-  g_last_releaser[id % kReleaserSlots].store(exclusive ? releaser_key(id, ts.tid) : 0, std::memory_order_release);
+  // Before the real unlock (the caller's order), so the next owner's acquire sees it.
+  g_last_releaser[id % kReleaserSlots].store(exclusive ? releaser_key(id, ts.tid) : releaser_key(id, 0),
+                                             std::memory_order_release);
+  flush_if_needed(ts);
 }
 
 void record_lock_acquire(ThreadState& ts, LockId id, bool exclusive) noexcept {
-  const std::uint64_t me = releaser_key(id, ts.tid);
-  if (me != 0 && g_last_releaser[id % kReleaserSlots].load(std::memory_order_acquire) == me) {
+  const std::uint64_t seen = g_last_releaser[id % kReleaserSlots].load(std::memory_order_acquire);
+  if (packs(id, ts.tid) && seen == releaser_key(id, ts.tid)) {
+    ReentryGuard reentry;
+    BufferGuard guard(ts, BufferGuard::kKeepPending);
     // And if this thread's last sync was that release, and both holds are exclusive, no thread
     // took the lock in between: nothing ever synchronised with the release, so the accesses
     // before it and after it have the same happens-before relations, and those of its previous
-    // hold the same locks as this one. The first-access filter then keeps the entries from before
-    // the release (the previous critical section's accesses, repeated in this one, are not
-    // recorded again). A shared hold may have been taken by another thread after the release
-    // and still be held: no such rewind then.
-    if (exclusive && ts.last_release.lock == id && ts.last_release.epoch == ts.sync_epoch)
+    // hold the same locks as this one. The release is dropped if its record still waits (the
+    // thread's epoch goes back to the one it ended), and the first-access filter keeps the
+    // entries from before it (the previous critical section's accesses, repeated in this one,
+    // are not recorded again). A shared hold may have been taken by another thread after the
+    // release and still be held: no such rewind then.
+    ThreadState::PendingRelease& p = ts.pending_release;
+    if (exclusive && ts.last_release.lock == id && ts.last_release.epoch == ts.sync_epoch) {
       tls_lock_path.filter_epoch = ts.last_release.filter_epoch;
+      if (p.active.load(std::memory_order_relaxed) && p.lock == id && p.epoch == ts.sync_epoch) {
+        p.active.store(false, std::memory_order_relaxed);
+        ts.sync_epoch -= 1;
+      }
+    }
     ts.last_release = {};
+    write_pending_release(ts);  // one not dropped: before anything more of the thread
     // No new knowledge, so the epoch goes on; but the thread's held locks just changed, and an
     // open run of accesses keeps the locks it opened with: close them. (An access repeated under
     // the lock is then filtered as a repeat of the epoch, which is sound: the recorded one held
     // fewer locks, so it races with everything the later one does.)
-    if (ts.path && ThreadState::has_open_runs(*ts.path)) {
-      ReentryGuard reentry;
-      BufferGuard guard(ts);
-      append_access_runs(ts);
-    }
+    if (ts.path && ThreadState::has_open_runs(*ts.path)) append_access_runs(ts);
     return;
   }
+  write_release_read(ts, id, seen);
   record_sync(ts, 'a', trace::sync_object::kLock, id);
 }
 
 void hand_over_kept_records() noexcept {
   tls_lock_path.records_kept = 0;
   ReentryGuard reentry;
-  if (ThreadState* ts = tls_state) BufferGuard guard(*ts);  // hands the buffer over as it ends
+  // The buffer goes as the guard ends; the release itself may wait (record_lock_release).
+  if (ThreadState* ts = tls_state) BufferGuard guard(*ts, BufferGuard::kKeepPending);
 }
 
 void sync_release(const void* object) noexcept {

@@ -33,9 +33,8 @@ void append_held_locks(RecordBuilder& record, const ThreadState& ts) noexcept;
 std::uint64_t next_sequence() noexcept;
 
 // Appends a sync record: `op` is 'r' (release) or 'a' (acquire) on object (`kind`, `id`).
-// The caller must not hold the state's buffer guard. `hand_over`: as for BufferGuard.
-void record_sync(ThreadState& ts, char op, char kind, std::uint64_t id,
-                 BufferGuard::HandOver hand_over = BufferGuard::kHandOver) noexcept;
+// The caller must not hold the state's buffer guard.
+void record_sync(ThreadState& ts, char op, char kind, std::uint64_t id) noexcept;
 
 // A lock's acquire and release as synchronisation (race tracking on). An acquire of a lock this
 // thread released last writes nothing (it orders nothing new). The caller must not hold the

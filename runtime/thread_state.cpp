@@ -20,6 +20,7 @@ __thread LockPath tls_lock_path LOCKGRAPH_FAST_TLS;
 namespace {
 
 std::atomic<ThreadState*> g_first_state{nullptr};
+std::atomic<ThreadState*> g_state_of_tid[kStateSlots];
 std::atomic<ThreadId> g_next_tid{1};
 
 thread_local ThreadId tls_tid LOCKGRAPH_FAST_TLS = 0;  // survives teardown, so a state re-made at exit keeps the id
@@ -92,6 +93,7 @@ ThreadState* make_state(ThreadId tid) {
   if (!recording()) return nullptr;
   ThreadState* state = claim_state();
   state->tid = tid;
+  if (tid < kStateSlots) g_state_of_tid[tid].store(state, std::memory_order_release);
   const bool again = tid == tls_tid;  // the thread ended and does more (at exit)
   state->path = nullptr;  // its runs were written when it ended; a new thread has none
   for (AccessRun& r : tls_lock_path.runs) r = AccessRun{};
@@ -116,6 +118,10 @@ ThreadState* make_state(ThreadId tid) {
 ThreadId allocate_thread_id() noexcept { return g_next_tid.fetch_add(1); }
 
 ThreadState* first_thread_state() noexcept { return g_first_state.load(std::memory_order_acquire); }
+
+ThreadState* thread_state_of(ThreadId tid) noexcept {
+  return tid < kStateSlots ? g_state_of_tid[tid].load(std::memory_order_acquire) : nullptr;
+}
 
 ThreadState* make_current_thread_state() noexcept {
   ReentryGuard reentry;  // it allocates and may open the trace: nothing in here is the program's

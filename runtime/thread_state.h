@@ -116,6 +116,27 @@ struct ThreadState {
     std::uint32_t epoch = 0;
     std::uint32_t filter_epoch = 0;
   } last_release;
+  // That release's record while no other thread has synchronised with it: not written yet, so
+  // that the thread taking the lock back first can drop it (race_hooks.cpp, record_lock_release).
+  // Under `busy`; `active` is also read without it, as a hint.
+  struct PendingRelease {
+    std::atomic<bool> active{false};
+    LockId lock = 0;
+    std::uint32_t epoch = 0;  // the epoch it began
+    std::uint64_t sequence = 0;
+  } pending_release;
+
+  // The last access records written (race flags), direct-mapped by address: one identical to
+  // another of the same epoch adds nothing and is not written (memory_hooks.cpp). That happens
+  // where a dropped release (record_lock_acquire) puts an access the filter saw as new back into
+  // the epoch that recorded it. Under `busy`.
+  struct WrittenAccess {
+    std::uintptr_t begin = 0, end = 0;
+    std::uint32_t epoch = 0, flags = 0, stack = 0, held_count = 0;
+    std::uint64_t held[4] = {};
+  };
+  static constexpr std::size_t kWrittenAccesses = 16;
+  WrittenAccess written_accesses[kWrittenAccesses];
 
   // Accesses already recorded in this sync epoch (direct-mapped: a collision re-records, harmlessly).
   static constexpr std::size_t kAccessFilterSize = 256;
@@ -144,11 +165,12 @@ struct ThreadState {
   // The race entry points (races/) key their first-access filter by the epoch: they read a copy.
   // The epoch's open access runs are written first (they belong to it). Owning thread, with the
   // buffer guard held (or on a state no other thread sees yet).
+  // The entry points' filter counts its own epochs (LockPath::sync_epoch), which only grow: the
+  // trace's epoch goes back one where a release is dropped (record_lock_acquire).
   void set_sync_epoch(std::uint32_t value) {
     if (path && has_open_runs(*path)) append_access_runs(*this);
     sync_epoch = value;
-    tls_lock_path.sync_epoch = value;
-    tls_lock_path.filter_epoch = value;
+    tls_lock_path.filter_epoch = ++tls_lock_path.sync_epoch;
     last_release = {};
   }
   static bool has_open_runs(const LockPath& p) {
@@ -185,6 +207,11 @@ ThreadState* adopt_thread_state(ThreadId tid) noexcept;
 // The first registered state; follow ->next. Never unlinked, so safe to walk at any time.
 ThreadState* first_thread_state() noexcept;
 
+// The state thread `tid` was given (it may serve another thread since: check its tid), or null.
+// Kept for ids below kStateSlots.
+inline constexpr ThreadId kStateSlots = 1 << 16;
+ThreadState* thread_state_of(ThreadId tid) noexcept;
+
 // The next thread id, never reused.
 ThreadId allocate_thread_id() noexcept;
 
@@ -192,21 +219,28 @@ ThreadId allocate_thread_id() noexcept;
 // they stay in the buffer while no trace file is open. Caller holds the state's buffer flag.
 void hand_over_records(ThreadState& state) noexcept;
 
+// Appends the record of `state`'s pending release, if any (race_hooks.cpp). Caller holds the
+// state's buffer flag.
+void write_pending_release(ThreadState& state) noexcept;
+
 // Holds a state's buffer flag for a scope (spins: the owner holds it only for an append), and
-// hands what was appended meanwhile to the trace file. `kLeaveInBuffer`: what was appended stays
-// in the buffer for the thread's next guard (or the periodic flush, or the last one) to hand
-// over: a lock's release record, made inside the critical section, is then copied into the file
-// after the real unlock, not while other threads wait for the lock.
+// hands what was appended meanwhile to the trace file. A pending release is written first, so
+// that what follows it in the thread follows it in the file. Modes: `kLeaveInBuffer`, what was
+// appended stays in the buffer for the thread's next guard (or a flush) to hand over: the records
+// a lock's release makes inside the critical section are copied into the file after the real
+// unlock (note_unlocked), not while other threads wait for the lock; `kKeepPending`, the pending
+// release stays unwritten (the caller writes it before anything of the thread's own epoch).
 class BufferGuard {
  public:
-  enum HandOver : bool { kLeaveInBuffer = false, kHandOver = true };
-  explicit BufferGuard(ThreadState& state, HandOver hand_over = kHandOver)
-      : state_(state), hand_over_(hand_over) {
+  enum Mode : unsigned { kHandOver = 0, kLeaveInBuffer = 1, kKeepPending = 2 };
+  explicit BufferGuard(ThreadState& state, unsigned mode = kHandOver) : state_(state), mode_(mode) {
     while (state_.busy.test_and_set(std::memory_order_acquire)) {
     }
+    if (!(mode_ & kKeepPending) && state_.pending_release.active.load(std::memory_order_relaxed))
+      write_pending_release(state_);
   }
   ~BufferGuard() {
-    if (hand_over_ && !state_.buffer.empty()) hand_over_records(state_);
+    if (!(mode_ & kLeaveInBuffer) && !state_.buffer.empty()) hand_over_records(state_);
     state_.busy.clear(std::memory_order_release);
   }
   BufferGuard(const BufferGuard&) = delete;
@@ -214,7 +248,7 @@ class BufferGuard {
 
  private:
   ThreadState& state_;
-  HandOver hand_over_;
+  unsigned mode_;
 };
 
 }  // namespace lockgraph::rt

@@ -159,6 +159,7 @@ void report_new_counts(ThreadState& state, Counts& counts) {
 // still running, may extend them and write them again: a repeat, which changes no verdict). A
 // flush that is not the last (periodic, before fork, with a misuse) leaves them to their owner.
 void write_state_locked(ThreadState& state, bool ending) noexcept {
+  write_pending_release(state);
   hand_over_records(state);
   if (ending && state.path)
     for (const AccessRun& r : state.path->runs)
@@ -256,6 +257,7 @@ void in_fork_child() {
   trace_file_forget_parent();
   for (ThreadState* s = first_thread_state(); s; s = s->next) {
     s->buffer.clear();
+    s->pending_release.active.store(false);
     s->chains.clear();
     s->busy.clear();
   }
