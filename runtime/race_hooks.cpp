@@ -131,8 +131,9 @@ void memory_access(VarId variable, bool is_write, const char* name, const void* 
 namespace {
 // Who released each lock last, direct-mapped by lock id: (lock id << 16 | thread id) after a
 // release of an exclusive hold, (lock id << 16) after a shared one (its thread is not the last
-// releaser: other holders may have released meanwhile, unseen by it), kUnknownReleaser for ids too
-// large to pack, 0 while no lock of the slot was ever released. An acquire of a lock this thread
+// releaser: other holders may have released meanwhile, unseen by it) or one by a thread whose id
+// does not pack (its release is never pending), kUnknownReleaser for lock ids too large to pack,
+// 0 while no lock of the slot was ever released. An acquire of a lock this thread
 // released last teaches it nothing (no other thread released it since, and the earlier releases
 // it had acquired already), so no record is written for it; a slot another lock took just means
 // the acquire is recorded.
@@ -140,7 +141,9 @@ constexpr std::size_t kReleaserSlots = 4096;
 constexpr std::uint64_t kUnknownReleaser = ~std::uint64_t{0};
 std::atomic<std::uint64_t> g_last_releaser[kReleaserSlots];
 bool packs(LockId id, ThreadId tid) { return id < (std::uint64_t{1} << 47) && tid < kStateSlots; }
-std::uint64_t releaser_key(LockId id, ThreadId tid) { return packs(id, tid) ? (id << 16 | tid) : kUnknownReleaser; }
+std::uint64_t releaser_key(LockId id, ThreadId tid) {
+  return packs(id, tid) ? (id << 16 | tid) : packs(id, 0) ? id << 16 : kUnknownReleaser;
+}
 
 // Writes `owner`'s release of `id` if it is still pending (its owner hands it over as the guard ends).
 void write_release_of(ThreadState& owner, LockId id) {
@@ -227,7 +230,10 @@ void record_lock_acquire(ThreadState& ts, LockId id, bool exclusive) noexcept {
     if (ts.path && ThreadState::has_open_runs(*ts.path)) append_access_runs(ts);
     return;
   }
-  write_release_read(ts, id, seen);
+  {
+    ReentryGuard reentry;
+    write_release_read(ts, id, seen);
+  }
   record_sync(ts, 'a', trace::sync_object::kLock, id);
 }
 

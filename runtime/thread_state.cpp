@@ -103,6 +103,7 @@ ThreadState* make_state(ThreadId tid) {
   // the thread's TLS goes (its accesses after its end are not recorded).
   if (!again) state->path = &tls_lock_path;
   std::fill(std::begin(state->recorded_accesses), std::end(state->recorded_accesses), 0);
+  std::fill(std::begin(state->written_accesses), std::end(state->written_accesses), ThreadState::WrittenAccess{});
   state->held.attach(&tls_lock_path);
   state->chains.mirror_to(&tls_lock_path);
   state->buffer.reserve(4096);  // one operation's records: handed over when it ends
