@@ -7,8 +7,10 @@ namespace {
 
 // The fields of a sync line: t e q <op><ok> o.
 constexpr std::size_t kSyncLettersField = 3, kSyncFields = 5;
-// A memory line: t e a z f s, then the held locks.
+// A memory line: t e a z f s, then the held locks; a free line the same with q for f.
 constexpr std::size_t kMemoryFields = 6;
+// An allocation line: t e q a z s st.
+constexpr std::size_t kAllocFields = 7;
 
 int hex_digit(char c) {
   if (c >= '0' && c <= '9') return c - '0';
@@ -19,8 +21,9 @@ int hex_digit(char c) {
 }  // namespace
 
 bool is_compact_line(std::string_view line) {
+  namespace c = trace::compact;
   return line.size() >= 2 && line[1] == ' ' &&
-         (line[0] == trace::compact::kMemory || line[0] == trace::compact::kSync);
+         (line[0] == c::kMemory || line[0] == c::kSync || line[0] == c::kAlloc || line[0] == c::kFree);
 }
 
 std::string parse_compact(std::string_view line, CompactRecord& out) {
@@ -52,7 +55,12 @@ std::string parse_compact(std::string_view line, CompactRecord& out) {
     out.numbers.push_back(value);
   }
   if (sync && field != kSyncFields) return "a sync line has 5 fields: t e q <op><kind> o";
-  if (!sync && field < kMemoryFields) return "a memory line has at least 6 fields: t e a z f s [held...]";
+  if (out.letter == trace::compact::kAlloc && field != kAllocFields)
+    return "an allocation line has 7 fields: t e q a z s st";
+  if (out.letter == trace::compact::kFree && field < kMemoryFields)
+    return "a free line has at least 6 fields: t e q a z s [held...]";
+  if (out.letter == trace::compact::kMemory && field < kMemoryFields)
+    return "a memory line has at least 6 fields: t e a z f s [held...]";
   return "";
 }
 

@@ -1,5 +1,5 @@
-// One compact trace line (trace_format.h, namespace compact) parsed: a letter, then numbers in
-// lowercase hex, one space before each; a sync carries two letters in its fourth field.
+// One compact trace line (trace_format.h, namespace compact: M, S, A, F) parsed: a letter, then
+// numbers in lowercase hex, one space before each; a sync carries two letters in its fourth field.
 #pragma once
 
 #include <cstdint>

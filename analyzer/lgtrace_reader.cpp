@@ -347,10 +347,19 @@ class LgtraceReader {
       kind_ = k::kSync;
       return add_sync(n[0], n[1], n[2], compact_.op == 'r', compact_.object_kind, n[3]);
     }
-    kind_ = k::kMemory;
+    if (compact_.letter == trace::compact::kAlloc) {
+      kind_ = k::kAlloc;
+      return add_allocation(line, n[0], n[1], n[2], n[3], n[4], n[5], n[6] != 0);
+    }
     held_scratch_.clear();
     for (std::size_t i = 6; i < n.size(); ++i) held_scratch_.push_back(held_lock(n[i]));
-    MemoryLog::Range r = memory_range(line, n[0], n[1], n[2], n[3], n[5], model_.locksets.intern(held_scratch_));
+    const LockSetIndex held = model_.locksets.intern(held_scratch_);
+    if (compact_.letter == trace::compact::kFree) {
+      kind_ = k::kFree;
+      return add_free(memory_range(line, n[0], n[1], n[3], n[4], n[5], held), n[2]);
+    }
+    kind_ = k::kMemory;
+    MemoryLog::Range r = memory_range(line, n[0], n[1], n[2], n[3], n[5], held);
     access_flags(r, n[4]);
     memory_.access(r);
   }
@@ -404,25 +413,34 @@ class LgtraceReader {
     const std::uint64_t tid = need(line, "t"), epoch = need(line, "e"), address = need(line, "a"),
                         size = need(line, "z");
     MemoryLog::Range r = memory_range(line, tid, epoch, address, size, optional("s"), held_set());
-    if (kind_ == k::kFree) {
-      r.write = r.frees = true;
-      std::uint64_t sequence = need(line, "q");
-      memory_.epoch_started(r.thread, r.epoch + 1, sequence);
-      memory_.freed(r.thread, r.address, r.size, sequence);
-    } else {
-      access_flags(r, need(line, "f"));
-    }
+    if (kind_ == k::kFree) return add_free(r, need(line, "q"));
+    access_flags(r, need(line, "f"));
+    memory_.access(r);
+  }
+
+  // A free ("free", or a compact free line) at `sequence`: a write of the whole block, which also
+  // ends the thread's epoch.
+  void add_free(MemoryLog::Range r, std::uint64_t sequence) {
+    r.write = r.frees = true;
+    memory_.epoch_started(r.thread, r.epoch + 1, sequence);
+    memory_.freed(r.thread, r.address, r.size, sequence);
     memory_.access(r);
   }
 
   void read_allocation(std::uint64_t line) {
+    add_allocation(line, need(line, "t"), need(line, "e"), need(line, "q"), need(line, "a"), need(line, "z"),
+                   optional("s"), optional("st") != 0);
+  }
+  // An allocation ("alloc", or a compact allocation line).
+  void add_allocation(std::uint64_t line, std::uint64_t tid, std::uint64_t epoch, std::uint64_t sequence,
+                      std::uint64_t address, std::uint64_t size, std::uint64_t stack, bool thread_stack) {
     MemoryLog::Block b;
-    b.thread = builder_.thread(need(line, "t"));
-    b.sequence = need(line, "q");
-    std::tie(b.address, b.size) = need_range(line);
-    b.stack = builder_.stack(optional("s"));
-    b.thread_stack = optional("st") != 0;
-    memory_.allocation(b, static_cast<std::uint32_t>(need(line, "e")));
+    b.thread = builder_.thread(tid);
+    b.sequence = sequence;
+    std::tie(b.address, b.size) = checked_range(line, address, size);
+    b.stack = builder_.stack(stack);
+    b.thread_stack = thread_stack;
+    memory_.allocation(b, static_cast<std::uint32_t>(epoch));
   }
 
   void read_access(std::uint64_t line) {

@@ -135,15 +135,16 @@ void record_block_start(ThreadState& ts, const void* address, std::size_t size, 
     BufferGuard guard(ts);
     std::uint32_t stack = pc ? site_stack(ts, kBlockSiteTag, pc, 0, pc) : 0;
     ts.set_sync_epoch(ts.sync_epoch + 1);
-    RecordBuilder record(ts.buffer, trace::kind::kAlloc);
-    record.num("t", ts.tid)
-        .num("e", ts.sync_epoch)
-        .num("q", next_sequence())
-        .num("a", reinterpret_cast<std::uintptr_t>(address))
-        .num("z", size)
-        .num("s", stack);
-    if (thread_stack) record.num("st", 1);
-    record.end();
+    char line[7 * CompactLine::kNumberRoom + 2];
+    ts.buffer.append(line, CompactLine(line, sizeof line, trace::compact::kAlloc)
+                               .number(ts.tid)
+                               .number(ts.sync_epoch)
+                               .number(next_sequence())
+                               .number(reinterpret_cast<std::uintptr_t>(address))
+                               .number(size)
+                               .number(stack)
+                               .number(thread_stack ? 1 : 0)
+                               .end());
   }
   flush_if_needed(ts);
 }
@@ -161,15 +162,18 @@ void block_freed(const void* address, std::size_t size, const void* pc) noexcept
   {
     BufferGuard guard(*ts);
     std::uint32_t stack = site_stack(*ts, kBlockSiteTag, pc, 1, pc);
-    RecordBuilder record(ts->buffer, trace::kind::kFree);
-    record.num("t", ts->tid)
-        .num("e", ts->sync_epoch)
-        .num("q", next_sequence())
-        .num("a", reinterpret_cast<std::uintptr_t>(address))
-        .num("z", size)
-        .num("s", stack);
-    append_held_locks(record, *ts);
-    record.end();
+    char line[kAccessRecordRoom];
+    CompactLine record(line, sizeof line, trace::compact::kFree);
+    record.number(ts->tid)
+        .number(ts->sync_epoch)
+        .number(next_sequence())
+        .number(reinterpret_cast<std::uintptr_t>(address))
+        .number(size)
+        .number(stack);
+    std::size_t held = 0;
+    for (const HeldLock& h : ts->held)
+      if (held++ < 64) record.number(held_lock_field(h));
+    ts->buffer.append(line, record.end());
     ts->set_sync_epoch(ts->sync_epoch + 1);
   }
   flush_if_needed(*ts);

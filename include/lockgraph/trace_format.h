@@ -107,6 +107,8 @@ enum Role : std::uint32_t {
 namespace compact {
 inline constexpr char kMemory = 'M';
 inline constexpr char kSync = 'S';
+inline constexpr char kAlloc = 'A';  // since 1.4
+inline constexpr char kFree = 'F';   // since 1.4
 }  // namespace compact
 
 // Kinds of synchronisation object in a sync record's "ok" field.

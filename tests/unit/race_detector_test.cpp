@@ -103,8 +103,8 @@ struct RandomRun {
                         last_release(n + 1), pending(n + 1), releases(n + 1), pending_sync(n + 1) {
     for (int t = 1; t <= n; ++t) clock[t][t] = 0;
   }
-  // Every third sync and access line is written in the compact form, the others as JSON: both
-  // forms meet the same model.
+  // Every third sync, access, allocation and free line is written in the compact form, the others
+  // as JSON: both forms meet the same model.
   bool compact_next() { return ++lines_written % 3 == 0; }
   std::uint64_t lines_written = 0;
   void next_epoch(int t, std::uint64_t at) {
@@ -240,16 +240,24 @@ struct RandomRun {
     next_epoch(t, ++sequence);
     blocks.push_back({address, size, sequence});
     std::ostringstream s;
-    s << "{\"k\":\"alloc\",\"t\":" << t << ",\"e\":" << epoch[t] << ",\"q\":" << sequence << ",\"a\":" << address
-      << ",\"z\":" << size << ",\"s\":0}";
+    if (compact_next())
+      s << std::hex << "A " << t << ' ' << epoch[t] << ' ' << sequence << ' ' << address << ' ' << size << " 0 0";
+    else
+      s << "{\"k\":\"alloc\",\"t\":" << t << ",\"e\":" << epoch[t] << ",\"q\":" << sequence << ",\"a\":" << address
+        << ",\"z\":" << size << ",\"s\":0}";
     emit(t, s.str());
   }
   void free_block(int t, Block& b) {
     ++sequence;
     if (b.freed == kNoEnd) b.freed = sequence;
     std::ostringstream s;
-    s << "{\"k\":\"free\",\"t\":" << t << ",\"e\":" << epoch[t] << ",\"q\":" << sequence << ",\"a\":" << b.address
-      << ",\"z\":" << b.size << ",\"s\":9,\"h\":" << held_text(t) << "}";
+    if (compact_next()) {
+      s << std::hex << "F " << t << ' ' << epoch[t] << ' ' << sequence << ' ' << b.address << ' ' << b.size << " 9";
+      for (int l : held[t]) s << ' ' << held_field(t, l);
+    } else {
+      s << "{\"k\":\"free\",\"t\":" << t << ",\"e\":" << epoch[t] << ",\"q\":" << sequence << ",\"a\":" << b.address
+        << ",\"z\":" << b.size << ",\"s\":9,\"h\":" << held_text(t) << "}";
+    }
     write_pending(t);
     accesses.push_back({t, epoch[t], b.address, b.size, true, false, true, held[t], shared[t], clock[t], s.str(),
                         filter_epoch[t], releases[t]});

@@ -172,8 +172,42 @@ TEST(TraceReader, CompactLinesReadAsTheRecordsTheyStandFor) {
     EXPECT_EQ(c.bytes, j.bytes);
     const auto &c_held = compact.locksets[c.held], &j_held = json.locksets[j.held];
     ASSERT_EQ(c_held.size(), j_held.size());
-    if (!c_held.empty()) EXPECT_EQ(compact.locks[c_held[0]].id, 10u);
+    if (!c_held.empty()) {
+      EXPECT_EQ(compact.locks[c_held[0]].id, 10u);
+    }
   }
+}
+
+// Since 1.4 allocations and frees have compact lines too, and held locks may be marked shared: a
+// heap block's life and its free (a write of all of it, under a lock held shared) read the same.
+TEST(TraceReader, CompactAllocationsAndFreesReadAsTheirRecords) {
+  auto load = [](const std::vector<std::string>& lines) {
+    SyntheticTrace t;
+    t.lock(10, "L").thread(1, 0, 0).thread(2, 1, 0);
+    for (const std::string& line : lines) t.line(line);
+    TempDir dir;
+    return load_traces({dir.write("run.lgtrace", t.end().text())});
+  };
+  TraceModel json = load({R"({"k":"alloc","t":1,"e":1,"q":5,"a":4096,"z":16,"s":0})",
+                          R"({"k":"mem","t":1,"e":1,"a":4096,"z":8,"f":1,"s":0,"h":[]})",
+                          R"({"k":"free","t":2,"e":3,"q":9,"a":4096,"z":16,"s":0,"h":[9223372036854775818]})"});
+  TraceModel compact = load({"A 1 1 5 1000 10 0 0", "M 1 1 1000 8 1 0", "F 2 3 9 1000 10 0 800000000000000a"});
+  ASSERT_EQ(compact.accesses.size(), json.accesses.size());
+  ASSERT_EQ(compact.accesses.size(), 2u);  // the write and the free, on the block's one life
+  for (std::size_t i = 0; i < compact.accesses.size(); ++i) {
+    const Access &c = compact.accesses[i], &j = json.accesses[i];
+    EXPECT_EQ(c.thread, j.thread);
+    EXPECT_EQ(c.epoch, j.epoch);
+    EXPECT_EQ(c.frees, j.frees);
+    EXPECT_EQ(c.variable, j.variable);
+    EXPECT_EQ(compact.locksets[c.held], json.locksets[j.held]);
+  }
+  const Access& free = compact.accesses[1];
+  ASSERT_TRUE(free.frees);
+  ASSERT_EQ(compact.locksets[free.held].size(), 1u);
+  const LockIndex held = compact.locksets[free.held][0];
+  EXPECT_TRUE(LockSets::is_shared(held));
+  EXPECT_EQ(compact.locks[LockSets::lock_of(held)].id, 10u);
 }
 
 TEST(TraceReader, NamesWhatIsWrongWithACompactLine) {
@@ -185,6 +219,10 @@ TEST(TraceReader, NamesWhatIsWrongWithACompactLine) {
       {"M 1 2  8 1 0 0", "field 3 must be 1 to 16 lowercase hex digits"},
       {"M 1 2 10000000000000000 8 1 0", "field 3 must be 1 to 16"},
       {"M 1 2 ffffffffffffffff 8 1 0", "lies outside the address space"},
+      {"A 1 2 3 1000 8 0", "an allocation line has 7 fields"},
+      {"A 1 2 3 1000 8 0 0 0", "an allocation line has 7 fields"},
+      {"F 1 2 3 1000 8", "a free line has at least 6 fields"},
+      {"F 1 2 3 ffffffffffffffff 8 0", "lies outside the address space"},
   };
   for (const auto& [line, expected] : cases) {
     SyntheticTrace t;
