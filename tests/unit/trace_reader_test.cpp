@@ -143,16 +143,35 @@ TEST(TraceReader, EventLinesAreCountedAndMalformedOnesStillRejected) {
   }
 }
 
+// A trace of lock 10 and threads 1 and 2 (started by 1), with these lines.
+TraceModel load_with_lock_and_two_threads(const std::vector<std::string>& lines) {
+  SyntheticTrace t;
+  t.lock(10, "L").thread(1, 0, 0).thread(2, 1, 0);
+  for (const std::string& line : lines) t.line(line);
+  TempDir dir;
+  return load_traces({dir.write("run.lgtrace", t.end().text())});
+}
+
+// The same accesses, field by field, with the same held locks.
+void expect_same_accesses(const TraceModel& compact, const TraceModel& json) {
+  ASSERT_EQ(compact.accesses.size(), json.accesses.size());
+  for (std::size_t i = 0; i < compact.accesses.size(); ++i) {
+    const Access &c = compact.accesses[i], &j = json.accesses[i];
+    EXPECT_EQ(c.thread, j.thread);
+    EXPECT_EQ(c.epoch, j.epoch);
+    EXPECT_EQ(c.write, j.write);
+    EXPECT_EQ(c.atomic, j.atomic);
+    EXPECT_EQ(c.frees, j.frees);
+    EXPECT_EQ(c.bytes, j.bytes);
+    EXPECT_EQ(c.variable, j.variable);
+    EXPECT_EQ(compact.locksets[c.held], json.locksets[j.held]);
+  }
+}
+
 // The compact lines of a race-flag build (trace_format.h) read as the JSON records they stand
 // for: the same syncs, the same accesses (two threads, one lock held by the second).
 TEST(TraceReader, CompactLinesReadAsTheRecordsTheyStandFor) {
-  auto load = [](const std::vector<std::string>& lines) {
-    SyntheticTrace t;
-    t.lock(10, "L").thread(1, 0, 0).thread(2, 1, 0);
-    for (const std::string& line : lines) t.line(line);
-    TempDir dir;
-    return load_traces({dir.write("run.lgtrace", t.end().text())});
-  };
+  auto load = load_with_lock_and_two_threads;
   TraceModel json = load({R"({"k":"mem","t":1,"e":1,"a":4096,"z":8,"f":1,"s":0,"h":[]})",
                           R"({"k":"sync","t":2,"e":2,"q":26,"op":"a","ok":"l","o":10})",
                           R"({"k":"mem","t":2,"e":2,"a":4100,"z":4,"f":2,"s":0,"h":[10]})"});
@@ -161,47 +180,23 @@ TEST(TraceReader, CompactLinesReadAsTheRecordsTheyStandFor) {
   EXPECT_EQ(compact.syncs[0].sequence, 26u);
   EXPECT_FALSE(compact.syncs[0].release);
   EXPECT_EQ(compact.syncs[0].object, json.syncs[0].object);
-  ASSERT_EQ(compact.accesses.size(), json.accesses.size());
   ASSERT_EQ(compact.accesses.size(), 2u);
-  for (std::size_t i = 0; i < compact.accesses.size(); ++i) {
-    const Access &c = compact.accesses[i], &j = json.accesses[i];
-    EXPECT_EQ(c.thread, j.thread);
-    EXPECT_EQ(c.epoch, j.epoch);
-    EXPECT_EQ(c.write, j.write);
-    EXPECT_EQ(c.atomic, j.atomic);
-    EXPECT_EQ(c.bytes, j.bytes);
-    const auto &c_held = compact.locksets[c.held], &j_held = json.locksets[j.held];
-    ASSERT_EQ(c_held.size(), j_held.size());
-    if (!c_held.empty()) {
-      EXPECT_EQ(compact.locks[c_held[0]].id, 10u);
-    }
-  }
+  expect_same_accesses(compact, json);
+  const auto& held = compact.locksets[compact.accesses[1].held];
+  ASSERT_EQ(held.size(), 1u);
+  EXPECT_EQ(compact.locks[held[0]].id, 10u);
 }
 
 // Since 1.4 allocations and frees have compact lines too, and held locks may be marked shared: a
 // heap block's life and its free (a write of all of it, under a lock held shared) read the same.
 TEST(TraceReader, CompactAllocationsAndFreesReadAsTheirRecords) {
-  auto load = [](const std::vector<std::string>& lines) {
-    SyntheticTrace t;
-    t.lock(10, "L").thread(1, 0, 0).thread(2, 1, 0);
-    for (const std::string& line : lines) t.line(line);
-    TempDir dir;
-    return load_traces({dir.write("run.lgtrace", t.end().text())});
-  };
+  auto load = load_with_lock_and_two_threads;
   TraceModel json = load({R"({"k":"alloc","t":1,"e":1,"q":5,"a":4096,"z":16,"s":0})",
                           R"({"k":"mem","t":1,"e":1,"a":4096,"z":8,"f":1,"s":0,"h":[]})",
                           R"({"k":"free","t":2,"e":3,"q":9,"a":4096,"z":16,"s":0,"h":[9223372036854775818]})"});
   TraceModel compact = load({"A 1 1 5 1000 10 0 0", "M 1 1 1000 8 1 0", "F 2 3 9 1000 10 0 800000000000000a"});
-  ASSERT_EQ(compact.accesses.size(), json.accesses.size());
   ASSERT_EQ(compact.accesses.size(), 2u);  // the write and the free, on the block's one life
-  for (std::size_t i = 0; i < compact.accesses.size(); ++i) {
-    const Access &c = compact.accesses[i], &j = json.accesses[i];
-    EXPECT_EQ(c.thread, j.thread);
-    EXPECT_EQ(c.epoch, j.epoch);
-    EXPECT_EQ(c.frees, j.frees);
-    EXPECT_EQ(c.variable, j.variable);
-    EXPECT_EQ(compact.locksets[c.held], json.locksets[j.held]);
-  }
+  expect_same_accesses(compact, json);
   const Access& free = compact.accesses[1];
   ASSERT_TRUE(free.frees);
   ASSERT_EQ(compact.locksets[free.held].size(), 1u);
