@@ -188,13 +188,25 @@ void MemoryLog::resolve(ModelBuilder& builder) {
     return it->second;
   };
 
+  // The segments a range covers, from its first.
+  auto first_segment = [&](const Range& r) {
+    auto first = std::upper_bound(segments.begin(), segments.end(), std::make_pair(r.address, kNoEnd));
+    if (first != segments.begin() && (first - 1)->second > r.address) --first;
+    return first;
+  };
+  // Counted first, so that the accesses are made in place: growing the vector instead holds its
+  // old and new arrays at once.
+  std::size_t count = 0;
+  for (const Range& r : ranges_)
+    for (auto g = first_segment(r); r.size != 0 && g != segments.end() && g->first < r.address + r.size; ++g)
+      count += !benign(g->first);
+  model.accesses.reserve(model.accesses.size() + count);
+
   for (Range& r : ranges_) {
     if (r.size == 0) continue;
     const std::uint64_t end = r.address + r.size;
     const auto [begins_at, ends_at] = epoch_bounds(r.thread, r.epoch);
-    auto first = std::upper_bound(segments.begin(), segments.end(), std::make_pair(r.address, kNoEnd));
-    if (first != segments.begin() && (first - 1)->second > r.address) --first;
-    for (auto g = first; g != segments.end() && g->first < end; ++g) {
+    for (auto g = first_segment(r); g != segments.end() && g->first < end; ++g) {
       if (benign(g->first)) continue;
       const std::size_t index = static_cast<std::size_t>(g - segments.begin());
       // The life: from the latest allocation or free covering the segment before this access's
@@ -228,9 +240,10 @@ void MemoryLog::resolve(ModelBuilder& builder) {
       model.accesses.push_back(std::move(a));
     }
   }
-  ranges_.clear();
-  blocks_.clear();
-  epoch_starts_.clear();
+  // Their memory back, not only their size: the race search that follows needs its own.
+  std::vector<Range>().swap(ranges_);
+  std::vector<Block>().swap(blocks_);
+  std::vector<EpochStart>().swap(epoch_starts_);
   benign_.clear();
 }
 
