@@ -107,8 +107,6 @@ AccessView view_access(const Findings& findings, const Access& access, Symbolize
 
 namespace {
 
-// What lock would have ordered the two accesses: Eraser's lockset question, asked only of what
-// happens-before already found unordered (so it never raises a false alarm of its own).
 // The label of a lock both accesses hold, else "": both hold it shared (an exclusive hold would
 // have kept the other out).
 std::string lock_held_by_both(const Findings& findings, const RaceFinding& race, Symbolizer& symbolizer) {
@@ -120,6 +118,8 @@ std::string lock_held_by_both(const Findings& findings, const RaceFinding& race,
   return "";
 }
 
+// What lock would have ordered the two accesses: Eraser's lockset question, asked only of what
+// happens-before already found unordered (so it never raises a false alarm of its own).
 // `shared_lock`: lock_held_by_both.
 std::string protection(const Findings& findings, const RaceFinding& race, const RaceView& view,
                        const std::string& shared_lock, Symbolizer& symbolizer) {

@@ -33,6 +33,15 @@ ThreadState* program_thread(const ReentryGuard& reentry) noexcept {
   return reentry ? current_thread_state() : nullptr;
 }
 
+// The locks `ts` holds as access records write them (held_lock_field), outermost first, as many
+// as a record has room for. Returns how many.
+std::size_t held_lock_fields(const ThreadState& ts, std::uint64_t (&out)[64]) {
+  std::size_t n = 0;
+  for (const HeldLock& h : ts.held)
+    if (n < std::size(out)) out[n++] = held_lock_field(h);
+  return n;
+}
+
 // Whether the record was written before, in this epoch (ThreadState::written_accesses); if not,
 // it is remembered as written.
 bool written_before(ThreadState& ts, std::uintptr_t begin, std::uintptr_t end, std::uint32_t flags,
@@ -117,10 +126,7 @@ void memory_accessed(const void* address, std::size_t size, std::uint32_t flags,
     run = AccessRun{};
     if (ts->held.size() > std::size(run.held)) {
       std::uint64_t held[64];
-      std::size_t n = 0;
-      for (const HeldLock& h : ts->held)
-        if (n < std::size(held)) held[n++] = held_lock_field(h);
-      append_access(*ts, begin, begin + size, flags, stack, held, n);
+      append_access(*ts, begin, begin + size, flags, stack, held, held_lock_fields(*ts, held));
     } else {
       run = {begin, begin + size, pc, flags, stack, 0, {}};
       for (const HeldLock& h : ts->held) run.held[run.held_count++] = held_lock_field(h);
@@ -170,9 +176,9 @@ void block_freed(const void* address, std::size_t size, const void* pc) noexcept
         .number(reinterpret_cast<std::uintptr_t>(address))
         .number(size)
         .number(stack);
-    std::size_t held = 0;
-    for (const HeldLock& h : ts->held)
-      if (held++ < 64) record.number(held_lock_field(h));
+    std::uint64_t held[64];
+    const std::size_t n = held_lock_fields(*ts, held);
+    for (std::size_t i = 0; i < n; ++i) record.number(held[i]);
     ts->buffer.append(line, record.end());
     ts->set_sync_epoch(ts->sync_epoch + 1);
   }

@@ -203,8 +203,6 @@ void record_lock_release(ThreadState& ts, LockId id, bool exclusive) noexcept {
 void record_lock_acquire(ThreadState& ts, LockId id, bool exclusive) noexcept {
   const std::uint64_t seen = g_last_releaser[id % kReleaserSlots].load(std::memory_order_acquire);
   if (packs(id, ts.tid) && seen == releaser_key(id, ts.tid)) {
-    ReentryGuard reentry;
-    BufferGuard guard(ts, BufferGuard::kKeepPending);
     // And if this thread's last sync was that release, and both holds are exclusive, no thread
     // took the lock in between: nothing ever synchronised with the release, so the accesses
     // before it and after it have the same happens-before relations, and those of its previous
@@ -213,21 +211,25 @@ void record_lock_acquire(ThreadState& ts, LockId id, bool exclusive) noexcept {
     // entries from before it (the previous critical section's accesses, repeated in this one,
     // are not recorded again). A shared hold may have been taken by another thread after the
     // release and still be held: no such rewind then.
-    ThreadState::PendingRelease& p = ts.pending_release;
-    if (exclusive && ts.last_release.lock == id && ts.last_release.epoch == ts.sync_epoch) {
-      tls_lock_path.filter_epoch = ts.last_release.filter_epoch;
-      if (p.active.load(std::memory_order_relaxed) && p.lock == id && p.epoch == ts.sync_epoch) {
-        p.active.store(false, std::memory_order_relaxed);
-        ts.sync_epoch -= 1;
-      }
-    }
+    const bool unobserved = exclusive && ts.last_release.lock == id && ts.last_release.epoch == ts.sync_epoch;
+    if (unobserved) tls_lock_path.filter_epoch = ts.last_release.filter_epoch;
     ts.last_release = {};
-    write_pending_release(ts);  // one not dropped: before anything more of the thread
     // No new knowledge, so the epoch goes on; but the thread's held locks just changed, and an
     // open run of accesses keeps the locks it opened with: close them. (An access repeated under
     // the lock is then filtered as a repeat of the epoch, which is sound: the recorded one held
     // fewer locks, so it races with everything the later one does.)
-    if (ts.path && ThreadState::has_open_runs(*ts.path)) append_access_runs(ts);
+    const bool open_runs = ts.path && ThreadState::has_open_runs(*ts.path);
+    ThreadState::PendingRelease& p = ts.pending_release;
+    // Only this thread makes a release pending: if none is, nothing here needs the buffer.
+    if (!open_runs && !p.active.load(std::memory_order_relaxed)) return;
+    ReentryGuard reentry;
+    BufferGuard guard(ts, BufferGuard::kKeepPending);
+    if (unobserved && p.active.load(std::memory_order_relaxed) && p.lock == id && p.epoch == ts.sync_epoch) {
+      p.active.store(false, std::memory_order_relaxed);
+      ts.sync_epoch -= 1;
+    }
+    write_pending_release(ts);  // one not dropped: before anything more of the thread
+    if (open_runs) append_access_runs(ts);
     return;
   }
   {

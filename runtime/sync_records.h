@@ -39,7 +39,7 @@ void record_sync(ThreadState& ts, char op, char kind, std::uint64_t id) noexcept
 // A lock's acquire and release as synchronisation (race tracking on). An acquire of a lock this
 // thread released last writes nothing (it orders nothing new). The caller must not hold the
 // state's buffer guard.
-// `exclusive`: the hold is not shared (the filter rewind in record_lock_acquire).
+// `exclusive`: the hold is not shared (only then may a release be dropped: record_lock_acquire).
 void record_lock_acquire(ThreadState& ts, LockId id, bool exclusive) noexcept;
 void record_lock_release(ThreadState& ts, LockId id, bool exclusive) noexcept;
 

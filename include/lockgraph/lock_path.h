@@ -91,7 +91,7 @@ struct LockPath {
   std::uint32_t next_run = 0;      // which of `runs` a new run replaces (round robin)
   std::uint32_t ignore_accesses = 0;  // > 0: the thread's accesses are not recorded (TSan's ignore annotations)
   std::uint32_t backoff_limit = kLongestBackoff;  // the longest pause of this thread's next backoff (backoff_try)
-  std::uint32_t records_kept = 0;  // != 0: a release's records wait in the thread's buffer (note_unlocked)
+  std::uint32_t records_kept = 0;  // != 0: records a release made wait in the thread's buffer (note_unlocked)
   AccessRun runs[kAccessRuns];     // open runs of first accesses in this epoch (race flags)
 };
 
@@ -216,10 +216,10 @@ template <class IsIt>
 }
 
 // What it calls after the real unlock (or, for a condition wait, before it blocks). Why: a
-// release record (race tracking) must be made before the real unlock, so that its sequence number
-// precedes the next owner's acquire, but copying it into the trace file there (a page fault now
-// and then) lengthened every critical section, and with it the waits of the other threads; the
-// record waits in the thread's buffer until this call, outside the lock.
+// release (race tracking) must be recorded before the real unlock, so that its sequence number
+// precedes the next owner's acquire, but copying what it writes into the trace file there (a
+// page fault now and then) lengthened every critical section, and with it the waits of the other
+// threads; those records wait in the thread's buffer until this call, outside the lock.
 [[gnu::always_inline]] inline void note_unlocked() noexcept {
   if (tls_lock_path.records_kept != 0) hand_over_kept_records();
 }

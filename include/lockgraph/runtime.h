@@ -84,8 +84,10 @@ LOCKGRAPH_API void lock_try_failed(LockId id, std::uint32_t flags, const void* c
 // records nothing, if the thread does not hold `id`: the caller reports that with lock_misused().
 LOCKGRAPH_HOT_API bool lock_released(LockId id) noexcept;
 
-// The calling thread's records kept back by its last lock_released() (a release record, made
-// before the real unlock) go to the trace file: called after the real unlock (note_unlocked).
+// The calling thread's records kept back by its last lock_released() (those its release made
+// inside the critical section: the hold's accesses, an older release) go to the trace file:
+// called after the real unlock (note_unlocked). The release itself may wait longer, until
+// something synchronises with it (runtime/race_hooks.cpp, record_lock_release).
 LOCKGRAPH_API void hand_over_kept_records() noexcept;
 
 // True if the calling thread holds `id`.
