@@ -197,9 +197,10 @@ HappensBefore HappensBefore::from_start_join(const TraceModel& model) {
   return HappensBefore(std::move(points), edges);
 }
 
-HappensBefore HappensBefore::from_syncs(const TraceModel& model) {
+HappensBefore HappensBefore::from_syncs(const TraceModel& model, const std::vector<std::uint32_t>& epochs_reached) {
   const std::size_t n = model.threads.size();
   std::vector<std::uint32_t> points(n, 1);
+  for (std::size_t t = 0; t < n && t < epochs_reached.size(); ++t) points[t] = std::max(points[t], epochs_reached[t]);
   for (const SyncEvent& e : model.syncs) points[e.thread] = std::max(points[e.thread], e.epoch + 1);
   for (const Access& a : model.accesses) points[a.thread] = std::max(points[a.thread], a.epoch + 1);
 

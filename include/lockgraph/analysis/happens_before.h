@@ -46,8 +46,10 @@ class HappensBefore {
   static HappensBefore from_start_join(const TraceModel& model);
   // Races: one timeline per thread (points are sync epochs) and one per sync object; a release
   // adds a point to its object's timeline, an acquire reads the object's latest point (TSan's
-  // accumulating clocks). Sync events are taken in their global sequence order.
-  static HappensBefore from_syncs(const TraceModel& model);
+  // accumulating clocks). Sync events are taken in their global sequence order. Each thread has
+  // points for its syncs' and the model's accesses' epochs, and at least `epochs_reached[t]`
+  // (for accesses not in the model).
+  static HappensBefore from_syncs(const TraceModel& model, const std::vector<std::uint32_t>& epochs_reached = {});
 
   // True if point a precedes or is point b.
   bool ordered(TimelinePoint a, TimelinePoint b) const;

@@ -1,0 +1,48 @@
+// The search for races among one variable's accesses, shared by the race detector (over the
+// model's accesses) and the memory log (over one piece of memory at a time, while it is resolved,
+// so that only the variables that race are ever kept: race_detector.cpp says how it decides).
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <vector>
+
+#include "lockgraph/analysis/happens_before.h"
+#include "lockgraph/analysis/race_detector.h"
+#include "lockgraph/analysis/trace_model.h"
+
+namespace lockgraph::analysis {
+
+class RaceSearch {
+ public:
+  // Happens-before from the model's syncs; `epochs_reached[t]`: thread t has accesses up to this
+  // epoch (exclusive) that are not (yet) among the model's.
+  explicit RaceSearch(const TraceModel& model, const std::vector<std::uint32_t>& epochs_reached = {});
+
+  // Sorts `order` (indexes into `accesses`) by variable, then by group (thread, kind, bytes,
+  // held locks, stack), then by epoch: the order search() takes one variable's stretch of.
+  static void sort(const std::vector<Access>& accesses, std::vector<std::size_t>& order);
+
+  // The races among the accesses [begin, end) of `order` (one variable's, sorted by sort()),
+  // appended to `races` with their lockset evidence: one per pair of access sites. Returns how
+  // many it appended.
+  std::size_t search(const std::vector<Access>& accesses, const std::size_t* begin, const std::size_t* end,
+                     std::vector<RaceFinding>& races) const;
+
+  // True if access a happens before access b (accesses of different processes never race).
+  bool ordered(const Access& a, const Access& b) const;
+  // How far access b's clock covers thread t: accesses of t at epochs below this precede b.
+  std::uint32_t covers(const Access& b, ThreadIndex t) const {
+    return order_.covers({b.thread, b.epoch}, t);
+  }
+
+ private:
+  // Whether the two holds exclude each other: a lock both hold, not both shared.
+  bool exclusive(LockSetIndex x, LockSetIndex y) const;
+
+  const TraceModel& model_;
+  HappensBefore order_;
+  std::vector<std::vector<LockIndex>> sorted_sets_;  // each lockset sorted by lock, once
+};
+
+}  // namespace lockgraph::analysis
