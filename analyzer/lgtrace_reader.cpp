@@ -372,7 +372,6 @@ class LgtraceReader {
     r.epoch = static_cast<std::uint32_t>(epoch);
     std::tie(r.address, r.size) = checked_range(line, address, size);
     r.stack = builder_.stack(stack);
-    r.position = line;
     r.held = held;
     return r;
   }

@@ -1,11 +1,11 @@
 #include "memory_log.h"
 
 #include "lockgraph/analysis/trace_error.h"
+#include "race_search.h"
 
 #include <algorithm>
 #include <limits>
 #include <queue>
-#include <unordered_map>
 
 namespace lockgraph::analysis {
 namespace {
@@ -17,10 +17,46 @@ constexpr std::uint32_t kAfterFree = 0x80000000u;  // with a block: the life aft
 // them is refused, not analyzed for ever.
 constexpr std::uint64_t kMaxSegments = std::uint64_t{1} << 27;
 
-struct PairHash {
-  std::size_t operator()(const std::pair<std::uint64_t, std::uint32_t>& p) const {
-    return std::hash<std::uint64_t>()(p.first * 0x9e3779b97f4a7c15ULL ^ p.second);
+// Intervals [begin, end) met in address order: which of them hold the address the sweep is at.
+// `bounds(i)` gives interval i's {begin, end} (an empty one is never held).
+template <class Bounds>
+class IntervalSweep {
+ public:
+  IntervalSweep(std::size_t count, Bounds bounds) : bounds_(bounds), by_begin_(count) {
+    for (std::uint32_t i = 0; i < by_begin_.size(); ++i) by_begin_[i] = i;
+    std::stable_sort(by_begin_.begin(), by_begin_.end(),
+                     [&](std::uint32_t x, std::uint32_t y) { return begin(x) < begin(y); });
   }
+  // The first address past the current one where an interval begins or ends (kNoEnd if none).
+  std::uint64_t next_boundary() const {
+    std::uint64_t next = next_ < by_begin_.size() ? begin(by_begin_[next_]) : kNoEnd;
+    return open_.empty() ? next : std::min(next, open_.top().first);
+  }
+  // Moves to `at` (never back): held() is then the intervals holding it, in the order they began.
+  void move_to(std::uint64_t at) {
+    bool ended = false;
+    for (; !open_.empty() && open_.top().first <= at; open_.pop()) ended = true;
+    if (ended)
+      held_.erase(std::remove_if(held_.begin(), held_.end(), [&](std::uint32_t i) { return end(i) <= at; }),
+                  held_.end());
+    for (; next_ < by_begin_.size() && begin(by_begin_[next_]) <= at; ++next_) {
+      const std::uint32_t i = by_begin_[next_];
+      if (end(i) <= at) continue;
+      held_.push_back(i);
+      open_.push({end(i), i});
+    }
+  }
+  const std::vector<std::uint32_t>& held() const { return held_; }
+
+ private:
+  using End = std::pair<std::uint64_t, std::uint32_t>;
+  std::uint64_t begin(std::uint32_t i) const { return bounds_(i).first; }
+  std::uint64_t end(std::uint32_t i) const { return bounds_(i).second; }
+  Bounds bounds_;
+  std::vector<std::uint32_t> by_begin_;
+  std::size_t next_ = 0;
+  std::priority_queue<End, std::vector<End>, std::greater<End>> open_;
+  std::vector<std::uint32_t> held_;
 };
 
 }  // namespace
@@ -43,110 +79,10 @@ void MemoryLog::resolve(ModelBuilder& builder) {
     return {begin, end};
   };
 
-
-  // The bytes that can race: touched by two threads or more, and by some access that is not a
-  // free. A sweep over the ranges' ends, so a large copy or free one thread alone made costs its
-  // two ends, not a byte or granule each.
-  std::vector<std::pair<std::uint64_t, std::uint64_t>> shared;  // [begin, end), in order
-  {
-    struct End {
-      std::uint64_t at;  // first byte in, or first byte past the range
-      bool opens;
-      ThreadIndex thread;
-      bool frees;
-    };
-    std::vector<End> ends;
-    for (const Range& r : ranges_) {
-      if (r.size == 0) continue;
-      ends.push_back({r.address, true, r.thread, r.frees});
-      ends.push_back({r.address + r.size, false, r.thread, r.frees});
-    }
-    std::sort(ends.begin(), ends.end(), [](const End& x, const End& y) { return x.at < y.at; });
-    std::unordered_map<ThreadIndex, std::uint32_t> open_by_thread;
-    std::size_t not_free = 0;
-    for (std::size_t i = 0; i < ends.size();) {
-      const std::uint64_t at = ends[i].at;
-      for (; i < ends.size() && ends[i].at == at; ++i) {
-        const End& e = ends[i];
-        if (e.opens) {
-          ++open_by_thread[e.thread];
-        } else if (--open_by_thread[e.thread] == 0) {
-          open_by_thread.erase(e.thread);
-        }
-        if (!e.frees) e.opens ? ++not_free : --not_free;
-      }
-      if (open_by_thread.size() < 2 || not_free == 0 || i == ends.size()) continue;
-      if (!shared.empty() && shared.back().second == at) shared.back().second = ends[i].at;
-      else shared.push_back({at, ends[i].at});
-    }
-  }
-
-  // The shared bytes cut into segments at every end of a range, a block or a benign annotation
-  // inside them: the accesses covering a segment cover all of it, and so do its blocks, so one
-  // segment (in one life of the memory) is one variable, however many bytes it spans (a buffer
-  // written by one thread and read by another is one, not a thousand granules).
-  std::vector<std::uint64_t> cuts;
-  auto cut = [&](std::uint64_t at) {
-    auto it = std::upper_bound(shared.begin(), shared.end(), std::make_pair(at, kNoEnd));
-    if (it != shared.begin() && at > (it - 1)->first && at < (it - 1)->second) cuts.push_back(at);
-  };
-  for (const Range& r : ranges_) {
-    cut(r.address);
-    cut(r.address + r.size);
-  }
-  for (const Block& b : blocks_) {
-    cut(b.address);
-    cut(b.address + b.size);
-  }
-  for (const auto& [begin, end] : benign_) {
-    cut(begin);
-    cut(end);
-  }
-  for (const auto& [begin, end] : shared) {
-    cuts.push_back(begin);
-    cuts.push_back(end);
-  }
-  std::sort(cuts.begin(), cuts.end());
-  cuts.erase(std::unique(cuts.begin(), cuts.end()), cuts.end());
-  std::vector<std::pair<std::uint64_t, std::uint64_t>> segments;
-  for (std::size_t i = 0; i + 1 < cuts.size(); ++i) {
-    auto it = std::upper_bound(shared.begin(), shared.end(), std::make_pair(cuts[i], kNoEnd));
-    if (it != shared.begin() && cuts[i] < (it - 1)->second) segments.push_back({cuts[i], cuts[i + 1]});
-  }
-  if (segments.size() > kMaxSegments)
-    throw TraceError(path_ + ": more than " + std::to_string(kMaxSegments) +
-                     " pieces of memory are shared by threads: too many to analyze (is the trace corrupt?)");
-
-  // For each segment, the allocations and frees that ever covered it, in sequence order: a sweep
-  // over them by start address, keeping those not yet passed (a block's reuses are few, so the set
-  // stays small).
-  std::vector<std::uint32_t> by_start(blocks_.size());
-  for (std::uint32_t b = 0; b < by_start.size(); ++b) by_start[b] = b;
-  std::sort(by_start.begin(), by_start.end(),
-            [&](std::uint32_t x, std::uint32_t y) { return blocks_[x].address < blocks_[y].address; });
-  std::vector<std::vector<std::uint32_t>> covering(segments.size());
-  {
-    std::vector<std::uint32_t> active;
-    std::size_t next = 0;
-    for (std::size_t i = 0; i < segments.size(); ++i) {
-      const std::uint64_t at = segments[i].first;
-      while (next < by_start.size() && blocks_[by_start[next]].address <= at) active.push_back(by_start[next++]);
-      active.erase(std::remove_if(active.begin(), active.end(),
-                                  [&](std::uint32_t b) { return blocks_[b].address + blocks_[b].size <= at; }),
-                   active.end());
-      covering[i] = active;
-      std::sort(covering[i].begin(), covering[i].end(),
-                [&](std::uint32_t x, std::uint32_t y) { return blocks_[x].sequence < blocks_[y].sequence; });
-    }
-  }
-
-  std::sort(benign_.begin(), benign_.end());
-  auto benign = [&](std::uint64_t at) {
-    auto it = std::upper_bound(benign_.begin(), benign_.end(), std::make_pair(at, kNoEnd));
-    for (auto b = benign_.begin(); b != it; ++b)
-      if (at < b->second) return true;
-    return false;
-  };
+  // The race search asks happens-before about every epoch the ranges reach.
+  std::vector<std::uint32_t> epochs_reached(model.threads.size(), 0);
+  for (const Range& r : ranges_) epochs_reached[r.thread] = std::max(epochs_reached[r.thread], r.epoch + 1);
+  const RaceSearch search(model, epochs_reached);
 
   // Module extents of this process, to name globals.
   struct Extent {
@@ -158,16 +94,11 @@ void MemoryLog::resolve(ModelBuilder& builder) {
     const Module& m = model.modules[index];
     if (m.size > 0) modules.push_back({m.base, m.base + m.size, index});
   }
-
-  std::unordered_map<std::pair<std::uint64_t, std::uint32_t>, VariableIndex, PairHash> variables;
-  auto variable = [&](std::size_t segment, std::uint32_t block) {
-    const std::uint64_t at = segments[segment].first;
-    auto [it, inserted] = variables.try_emplace({at, block}, static_cast<VariableIndex>(model.variables.size()));
-    if (!inserted) return it->second;
-    Variable& v = model.variables.emplace_back();
+  auto make_variable = [&](std::uint64_t at, std::uint64_t size, std::uint32_t block) {
+    Variable v;
     v.process = builder.process();
     v.id = at | (std::uint64_t{1} << 63);
-    v.size = segments[segment].second - at;
+    v.size = size;
     v.address_based = true;
     if (block != kNoBlock && !(block & kAfterFree)) {
       const Block& b = blocks_[block];
@@ -185,38 +116,62 @@ void MemoryLog::resolve(ModelBuilder& builder) {
           break;
         }
     }
-    return it->second;
+    return v;
   };
 
-  // The segments a range covers, from its first.
-  auto first_segment = [&](const Range& r) {
-    auto first = std::upper_bound(segments.begin(), segments.end(), std::make_pair(r.address, kNoEnd));
-    if (first != segments.begin() && (first - 1)->second > r.address) --first;
-    return first;
+  // One sweep over the address space, from one end of a range, a block or a benign annotation to
+  // the next: between two of them the same ranges and blocks cover every byte, so such a piece is
+  // one variable per life of the memory, however many bytes it spans (a buffer written by one
+  // thread and read by another is one, not a thousand granules). A piece can race only if two
+  // threads or more touched it, and not only by freeing it.
+  auto sweep_of = [](const auto& items, auto bounds_of) {
+    auto bounds = [&items, bounds_of](std::uint32_t i) { return bounds_of(items[i]); };
+    return IntervalSweep<decltype(bounds)>(items.size(), bounds);
   };
-  // Counted first, so that the accesses are made in place: growing the vector instead holds its
-  // old and new arrays at once.
-  std::size_t count = 0;
-  for (const Range& r : ranges_)
-    for (auto g = first_segment(r); r.size != 0 && g != segments.end() && g->first < r.address + r.size; ++g)
-      count += !benign(g->first);
-  model.accesses.reserve(model.accesses.size() + count);
+  auto ranges = sweep_of(ranges_, [](const Range& r) { return std::make_pair(r.address, r.address + r.size); });
+  auto blocks = sweep_of(blocks_, [](const Block& b) { return std::make_pair(b.address, b.address + b.size); });
+  auto benign = sweep_of(benign_, [](const auto& b) { return b; });
 
-  for (Range& r : ranges_) {
-    if (r.size == 0) continue;
-    const std::uint64_t end = r.address + r.size;
-    const auto [begins_at, ends_at] = epoch_bounds(r.thread, r.epoch);
-    for (auto g = first_segment(r); g != segments.end() && g->first < end; ++g) {
-      if (benign(g->first)) continue;
-      const std::size_t index = static_cast<std::size_t>(g - segments.begin());
-      // The life: from the latest allocation or free covering the segment before this access's
-      // epoch ended (see memory_log.h).
-      const auto& events = covering[index];
-      auto it = std::lower_bound(events.begin(), events.end(), ends_at, [&](std::uint32_t b, std::uint64_t q) {
+  std::uint64_t pieces = 0;
+  std::vector<std::uint32_t> covering, lives;
+  std::vector<std::pair<std::uint32_t, std::uint32_t>> accesses_by_life;  // (life, range)
+  std::vector<Access> accesses;
+  std::vector<std::size_t> order;
+  std::vector<RaceFinding> races;
+  for (std::uint64_t at = std::min({ranges.next_boundary(), blocks.next_boundary(), benign.next_boundary()});
+       at != kNoEnd;) {
+    ranges.move_to(at);
+    blocks.move_to(at);
+    benign.move_to(at);
+    const std::uint64_t next = std::min({ranges.next_boundary(), blocks.next_boundary(), benign.next_boundary()});
+    const std::uint64_t begin = at;
+    at = next;
+    const std::vector<std::uint32_t>& held = ranges.held();
+    if (held.size() < 2 || !benign.held().empty()) continue;
+    bool two_threads = false, not_only_frees = false;
+    for (std::uint32_t r : held) {
+      two_threads |= ranges_[r].thread != ranges_[held.front()].thread;
+      not_only_frees |= !ranges_[r].frees;
+    }
+    if (!two_threads || !not_only_frees) continue;
+    if (++pieces > kMaxSegments)
+      throw TraceError(path_ + ": more than " + std::to_string(kMaxSegments) +
+                       " pieces of memory are shared by threads: too many to analyze (is the trace corrupt?)");
+
+    // The allocations and frees that ever covered the piece, in sequence order.
+    covering = blocks.held();
+    std::sort(covering.begin(), covering.end(),
+              [&](std::uint32_t x, std::uint32_t y) { return blocks_[x].sequence < blocks_[y].sequence; });
+    // Each access's life: from the latest allocation or free covering the piece before this
+    // access's epoch ended (see memory_log.h).
+    accesses_by_life.clear();
+    for (std::uint32_t r : held) {
+      const auto [begins_at, ends_at] = epoch_bounds(ranges_[r].thread, ranges_[r].epoch);
+      auto it = std::lower_bound(covering.begin(), covering.end(), ends_at, [&](std::uint32_t b, std::uint64_t q) {
         return blocks_[b].sequence < q;
       });
       std::uint32_t block = kNoBlock;
-      for (; it != events.begin(); --it) {
+      for (; it != covering.begin(); --it) {
         const std::uint32_t event = *(it - 1);
         if (!blocks_[event].is_free) {
           block = event;
@@ -227,23 +182,44 @@ void MemoryLog::resolve(ModelBuilder& builder) {
           break;
         }
       }
-      Access a;
-      a.thread = r.thread;
-      a.epoch = r.epoch;
-      a.variable = variable(index, block);
-      a.write = r.write;
-      a.atomic = r.atomic;
-      a.frees = r.frees;
-      a.stack = r.stack;
-      a.held = r.held;
-      a.position = r.position;
-      model.accesses.push_back(std::move(a));
+      accesses_by_life.push_back({block, r});
+    }
+    // Per life, its accesses in trace order, searched for races; only a life with one is kept.
+    std::sort(accesses_by_life.begin(), accesses_by_life.end());
+    for (std::size_t first = 0; first < accesses_by_life.size();) {
+      std::size_t last = first;
+      while (last < accesses_by_life.size() && accesses_by_life[last].first == accesses_by_life[first].first) ++last;
+      accesses.clear();
+      for (std::size_t i = first; i < last; ++i) {
+        const Range& r = ranges_[accesses_by_life[i].second];
+        Access& a = accesses.emplace_back();
+        a.thread = r.thread;
+        a.epoch = r.epoch;
+        a.write = r.write;
+        a.atomic = r.atomic;
+        a.frees = r.frees;
+        a.stack = r.stack;
+        a.held = r.held;
+      }
+      order.resize(accesses.size());
+      for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
+      RaceSearch::sort(accesses, order);
+      races.clear();
+      if (search.search(accesses, order.data(), order.data() + order.size(), races) > 0) {
+        const auto v = static_cast<VariableIndex>(model.variables.size());
+        model.variables.push_back(make_variable(begin, next - begin, accesses_by_life[first].first));
+        for (Access& a : accesses) {
+          a.variable = v;
+          model.accesses.push_back(a);
+        }
+      }
+      first = last;
     }
   }
   // Their memory back, not only their size: the race search that follows needs its own.
-  std::vector<Range>().swap(ranges_);
-  std::vector<Block>().swap(blocks_);
-  std::vector<EpochStart>().swap(epoch_starts_);
+  std::deque<Range>().swap(ranges_);
+  std::deque<Block>().swap(blocks_);
+  std::deque<EpochStart>().swap(epoch_starts_);
   benign_.clear();
 }
 

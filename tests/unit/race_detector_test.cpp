@@ -348,11 +348,15 @@ std::set<std::uint64_t> analyzer_verdict(const std::string& text) {
   TempDir dir;
   TraceModel model = load_traces({dir.write("run.lgtrace", text)});
   std::set<std::uint64_t> granules;
+  std::set<VariableIndex> racing;
   for (const RaceFinding& r : find_races(model)) {
+    racing.insert(r.variable);
     const Variable& v = model.variables[r.variable];
     const std::uint64_t begin = v.id & ~(std::uint64_t{1} << 63);
     for (std::uint64_t byte = begin; byte < begin + std::max<std::uint64_t>(v.size, 1); ++byte) granules.insert(byte >> 3);
   }
+  // The memory log keeps a variable only if it races (memory_log.h), with all its accesses.
+  EXPECT_EQ(racing.size(), model.variables.size());
   return granules;
 }
 
