@@ -201,6 +201,34 @@ std::string unordered_because(const Findings& findings, const RaceFinding& race,
                                            : "not acquired by " + b.thread_label);
 }
 
+// "the same two accesses race on 3 more pieces of memory, from 0x1000 to 0x1040" (or on
+// the variables named, for annotated ones), "" if they race on one variable only.
+std::string same_sites_text(const TraceModel& model, const RaceFinding& race) {
+  if (race.same_sites.empty()) return {};
+  const std::size_t more = race.same_sites.size();
+  std::vector<std::string> names;
+  std::uint64_t low = ~std::uint64_t{0}, high = 0;
+  bool all_named = true;
+  for (VariableIndex v : race.same_sites) {
+    const Variable& variable = model.variables[v];
+    all_named &= !variable.name.empty();
+    if (names.size() < 3 && !variable.name.empty()) names.push_back(variable.name);
+    const std::uint64_t at = variable.id & ~(std::uint64_t{1} << 63);
+    low = std::min(low, at);
+    high = std::max(high, at + std::max<std::uint64_t>(variable.size, 1));
+  }
+  std::string text = "the same two accesses race on ";
+  if (all_named) {
+    for (std::size_t i = 0; i < names.size(); ++i) text += (i == 0 ? "" : i + 1 == names.size() && more == names.size() ? " and " : ", ") + names[i];
+    if (more > names.size()) text += " and " + std::to_string(more - names.size()) + " more";
+    return text;
+  }
+  char span[64];
+  std::snprintf(span, sizeof span, "0x%llx to 0x%llx", static_cast<unsigned long long>(low),
+                static_cast<unsigned long long>(high));
+  return text + std::to_string(more) + " more " + (more == 1 ? "piece" : "pieces") + " of memory, from " + span;
+}
+
 }  // namespace
 
 RaceView view_race(const Findings& findings, const RaceFinding& race, Symbolizer& symbolizer) {
@@ -249,6 +277,7 @@ RaceView view_race(const Findings& findings, const RaceFinding& race, Symbolizer
   if (!shared_lock.empty()) view.unguarded = "hold " + shared_lock + " only shared";
   view.protection = protection(findings, race, view, shared_lock, symbolizer);
   view.unordered = unordered_because(findings, race, view, symbolizer);
+  view.same_sites = same_sites_text(model, race);
   std::vector<std::string> sites = {view.first.site.function + "|" + base_name(view.first.site.file),
                                     view.second.site.function + "|" + base_name(view.second.site.file)};
   std::sort(sites.begin(), sites.end());

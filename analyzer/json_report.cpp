@@ -110,6 +110,8 @@ void write_json_report(std::ostream& out, const Report& report) {
                       {"created", frame_json(r.view.created)},
                       {"created_how", r.view.created_how},
                       {"lockset", r.view.protection},
+                      {"same_sites", r.view.same_sites},
+                      {"same_sites_variables", r.view.race->same_sites.size()},
                       {"fingerprint", r.view.fingerprint},
                       {"suppressed_by", r.suppressed_by},
                       {"in_baseline", r.in_baseline},

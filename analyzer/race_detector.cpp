@@ -12,9 +12,10 @@
 //    checking (a binary search), not every pair.
 //    Programs built with the race flags have this search made while their memory log is resolved,
 //    one piece of memory at a time (memory_log.h): only the variables with a race are kept.
-// 3. Races are reported once per variable and pair of stacks, with the lock most of the
-//    variable's accesses held (the lock that could have protected it, Eraser's lockset evidence),
-//    and the events that say why the earlier access does not precede the later one.
+// 3. Races are reported once per pair of stacks (on the first variable, naming the others they
+//    race on), with the lock most of the variable's accesses held (the lock that could have
+//    protected it, Eraser's lockset evidence), and the events that say why the earlier access
+//    does not precede the later one.
 #include "lockgraph/analysis/race_detector.h"
 
 #include "race_search.h"
@@ -187,6 +188,18 @@ std::vector<RaceFinding> find_races(const TraceModel& model) {
     next = end;
   }
   if (races.empty()) return races;
+  // One finding per pair of sites: the first variable's, naming the others.
+  std::map<std::tuple<std::uint32_t, StackIndex, StackIndex>, std::size_t> by_sites;
+  std::vector<RaceFinding> kept;
+  for (RaceFinding& race : races) {
+    const Access& a = model.accesses[race.first];
+    const Access& b = model.accesses[race.second];
+    const auto [low, high] = std::minmax(a.stack, b.stack);
+    auto [it, inserted] = by_sites.try_emplace({model.threads[a.thread].process, low, high}, kept.size());
+    if (inserted) kept.push_back(race);
+    else kept[it->second].same_sites.push_back(race.variable);
+  }
+  races = std::move(kept);
   const SyncIndex syncs(model);
   for (RaceFinding& race : races) explain_unordered(model, search, syncs, race);
   return races;

@@ -206,7 +206,7 @@ void write_sarif_report(std::ostream& out, const Report& report) {
           {"message", {{"text", without_pids("Data race on " + view.variable + ": " + access_text(view.second) +
                                              " and " + access_text(view.first) +
                                              " " + view.unguarded + " and nothing orders them; " + view.unordered +
-                                             ".")}}},
+                                             (view.same_sites.empty() ? "" : "; " + view.same_sites) + ".")}}},
           {"partialFingerprints", {{"lockgraphRace/v1", view.fingerprint}}},
           {"locations", nlohmann::json::array({location(view.second.site, access_text(view.second))})},
           {"codeFlows", nlohmann::json::array({{{"threadFlows", flows}}})}};

@@ -172,6 +172,7 @@ void write_race(std::ostream& out, const ReportedRace& race, Symbolizer& symboli
                             {view.first.thread_label, view.first.thread_started}});
   out << "  Nothing orders these two accesses: they " << view.unguarded << "; " << view.unordered << ".\n";
   if (!view.protection.empty()) out << "  Lockset: " << view.protection << ".\n";
+  if (!view.same_sites.empty()) out << "  Also: " << view.same_sites << ".\n";
   write_suppression(out, race);
   out << fmt::format("SUMMARY: lockgraph: data race on {} {}\n\n", view.variable,
                      view.second.site.describe());

@@ -118,7 +118,8 @@ nlohmann::json evidence_json(const analysis::Report& report, analysis::Symbolize
                                                                : ", " + r.view.created_how + " at " + r.view.created.describe())},
                     {"program", programs_of(model, {r.view.second.thread, r.view.first.thread})},
                     {"reason", "the two accesses " + r.view.unguarded + " and nothing orders them; " + r.view.unordered +
-                                   (r.view.protection.empty() ? std::string() : "; " + r.view.protection)},
+                                   (r.view.protection.empty() ? std::string() : "; " + r.view.protection) +
+                                   (r.view.same_sites.empty() ? std::string() : "; " + r.view.same_sites)},
                     {"accesses", nlohmann::json::array({access_json(r.view.second, symbolizer),
                                                         access_json(r.view.first, symbolizer)})}});
   }

@@ -76,7 +76,8 @@ check "incident sarif validates against the official schema" 0 $?
 python3 "$(dirname "$0")/sarif_github_rules.py" "$work/incident.sarif" "$work/rooted.sarif"
 check "incident and rooted sarif meet GitHub code scanning's ingestion rules" 0 $?
 
-# More findings than code scanning takes in one run (25,000): a trace of 25,001 racy variables.
+# More findings than code scanning takes in one run (25,000): a trace of 25,001 racy variables,
+# each raced on from its own pair of stacks (one pair of stacks is one finding).
 python3 - "$work/many.lgtrace" <<'PY'
 import sys
 with open(sys.argv[1], "w") as f:
@@ -85,7 +86,7 @@ with open(sys.argv[1], "w") as f:
     for v in range(1, 25002):
         f.write('{"k":"var","id":%d,"s":0,"t":1}\n' % v)
         for t in (1, 2):
-            f.write('{"k":"access","t":%d,"e":0,"v":%d,"w":1,"s":0,"h":[]}\n' % (t, v))
+            f.write('{"k":"access","t":%d,"e":0,"v":%d,"w":1,"s":%d,"h":[]}\n' % (t, v, v * 2 + t))
     f.write('{"k":"end","reason":"exit"}\n')
 PY
 "$cli" analyze "$work/many.lgtrace" --format sarif -o "$work/many.sarif"; check "25,001 races: sarif written, findings exit 1" 1 $?
@@ -101,6 +102,32 @@ check "25,001 races: 25,000 results and a notification of the one left out" 0 $?
 "$cli" analyze "$work/many.lgtrace" --format json -o "$work/many.json"
 python3 -c 'import json,sys; assert json.load(open(sys.argv[1]))["summary"]["races"] == 25001' "$work/many.json"
 check "25,001 races: the JSON report lists them all" 0 $?
+
+# One pair of stacks racing on five variables is one finding, naming the other four.
+python3 - "$work/same_sites.lgtrace" <<'PY'
+import sys
+with open(sys.argv[1], "w") as f:
+    f.write('{"k":"header","magic":"lockgraph-trace","version":"1.3","pid":7,"ppid":0,"mode":"summary","exe":"loop","start_ns":0}\n')
+    f.write('{"k":"thread","t":1,"parent":0,"pseg":0,"name":"main"}\n{"k":"thread","t":2,"parent":0,"pseg":0}\n')
+    for v in range(1, 6):
+        f.write('{"k":"var","id":%d,"name":"slot%d","s":0,"t":1}\n' % (v, v))
+        for t in (1, 2):
+            f.write('{"k":"access","t":%d,"e":0,"v":%d,"w":1,"s":%d,"h":[]}\n' % (t, v, t))
+    f.write('{"k":"end","reason":"exit"}\n')
+PY
+"$cli" analyze "$work/same_sites.lgtrace" --format json -o "$work/same_sites.json"
+python3 - "$work/same_sites.json" <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1]))
+assert d["summary"]["races"] == 1, d["summary"]
+race = d["findings"][0]
+assert race["variable"] == "slot1" and race["same_sites_variables"] == 4, race
+assert race["same_sites"] == "the same two accesses race on slot2, slot3, slot4 and 1 more", race["same_sites"]
+PY
+check "one pair of stacks on five variables: one race naming the others" 0 $?
+"$cli" analyze "$work/same_sites.lgtrace" > "$work/same_sites.txt" 2>&1
+grep -q "Also: the same two accesses race on slot2, slot3, slot4 and 1 more" "$work/same_sites.txt"
+check "one pair of stacks on five variables: the text says where else they race" 0 $?
 
 "$cli" analyze "$work/traces" --format json -o "$work/out.json"; check "json written" 1 $?
 python3 - "$work/out.json" <<'PY'

@@ -350,10 +350,15 @@ std::set<std::uint64_t> analyzer_verdict(const std::string& text) {
   std::set<std::uint64_t> granules;
   std::set<VariableIndex> racing;
   for (const RaceFinding& r : find_races(model)) {
-    racing.insert(r.variable);
-    const Variable& v = model.variables[r.variable];
-    const std::uint64_t begin = v.id & ~(std::uint64_t{1} << 63);
-    for (std::uint64_t byte = begin; byte < begin + std::max<std::uint64_t>(v.size, 1); ++byte) granules.insert(byte >> 3);
+    // One finding per pair of stacks, naming the other variables they race on.
+    std::vector<VariableIndex> variables = r.same_sites;
+    variables.push_back(r.variable);
+    for (VariableIndex index : variables) {
+      racing.insert(index);
+      const Variable& v = model.variables[index];
+      const std::uint64_t begin = v.id & ~(std::uint64_t{1} << 63);
+      for (std::uint64_t byte = begin; byte < begin + std::max<std::uint64_t>(v.size, 1); ++byte) granules.insert(byte >> 3);
+    }
   }
   // The memory log keeps a variable only if it races (memory_log.h), with all its accesses.
   EXPECT_EQ(racing.size(), model.variables.size());

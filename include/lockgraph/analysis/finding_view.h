@@ -69,6 +69,7 @@ struct RaceView {
   std::string protection;                   // lockset evidence: what lock would have ordered them
   std::string unguarded = "hold no common lock";  // why no lock kept them apart ("hold m only shared")
   std::string unordered;                    // why nothing orders them, from the events (may be empty)
+  std::string same_sites;                   // the other variables the same two accesses race on ("" if none)
   AccessView first;                         // the earlier one recorded
   AccessView second;
   std::string fingerprint;

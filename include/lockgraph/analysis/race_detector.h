@@ -29,9 +29,12 @@ struct RaceFinding {
   std::int64_t last_seen_sync = -1;
   std::int64_t next_release = -1;
   bool next_release_acquired_later = false;
+  // The other variables the same two stacks race on, in variable order: reported once, here (as
+  // TSan's suppress_equal_stacks, but counted): one loop racing over an array is one finding.
+  std::vector<VariableIndex> same_sites;
 };
 
-// One finding per variable and pair of access sites (stacks).
+// One finding per pair of access sites (stacks) in a process: on the first variable they race on.
 std::vector<RaceFinding> find_races(const TraceModel& model);
 
 }  // namespace lockgraph::analysis
