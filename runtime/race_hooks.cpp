@@ -54,34 +54,78 @@ std::uint64_t next_sequence() noexcept {
 
 namespace {
 // A sync record of `ts` entering `epoch`. Caller holds the buffer guard.
-void append_sync(ThreadState& ts, char op, char kind, std::uint64_t id, std::uint32_t epoch,
+// A sync record of thread `tid` (the buffer's own, or a release another thread made and this one
+// acquired) in `ts`'s buffer.
+void append_sync(ThreadState& ts, ThreadId tid, char op, char kind, std::uint64_t id, std::uint32_t epoch,
                  std::uint64_t sequence) {
   char line[5 * CompactLine::kNumberRoom + 2];
   ts.buffer.append(line, CompactLine(line, sizeof line, trace::compact::kSync)
-                             .number(ts.tid)
+                             .number(tid)
                              .number(epoch)
                              .number(sequence)
                              .letters(op, kind)
                              .number(id)
                              .end());
 }
+// The thread's next epoch begins with this sync (caller holds its buffer flag).
+void append_own_sync(ThreadState& ts, char op, char kind, std::uint64_t id) {
+  ts.set_sync_epoch(ts.sync_epoch + 1);
+  append_sync(ts, ts.tid, op, kind, id, ts.sync_epoch, next_sequence());
+}
+
+struct ReleaseRecord {
+  LockId lock = 0;
+  std::uint32_t epoch = 0;
+  std::uint64_t sequence = 0;
+};
+
+// Takes `owner`'s pending release (of `lock`, or of any lock if 0) to write or drop it: true, with
+// its fields, if this caller turned it from pending to not. The generation in `state` makes a
+// release made pending again since the fields were read fail the exchange, so the fields are the
+// claimed release's.
+bool claim_pending_release(ThreadState& owner, LockId lock, ReleaseRecord& claimed) {
+  ThreadState::PendingRelease& p = owner.pending_release;
+  std::uint64_t state = p.state.load(std::memory_order_acquire);
+  while (state & 1) {
+    claimed = {p.lock.load(std::memory_order_relaxed), p.epoch.load(std::memory_order_relaxed),
+               p.sequence.load(std::memory_order_relaxed)};
+    if (lock != 0 && claimed.lock != lock) return false;
+    if (p.state.compare_exchange_weak(state, state & ~std::uint64_t{1}, std::memory_order_acq_rel,
+                                      std::memory_order_acquire))
+      return true;
+  }
+  return false;
+}
+
+// The record of a claimed release of thread `tid`, in `ts`'s buffer.
+void append_release(ThreadState& ts, ThreadId tid, const ReleaseRecord& r) {
+  append_sync(ts, tid, 'r', trace::sync_object::kLock, r.lock, r.epoch, r.sequence);
+}
+
+// The owner makes its release pending (none is: it claimed any before).
+void make_release_pending(ThreadState& ts, const ReleaseRecord& release) {
+  ThreadState::PendingRelease& p = ts.pending_release;
+  p.lock.store(release.lock, std::memory_order_relaxed);
+  p.epoch.store(release.epoch, std::memory_order_relaxed);
+  p.sequence.store(release.sequence, std::memory_order_relaxed);
+  const std::uint64_t generation = (p.state.load(std::memory_order_relaxed) >> 1) + 1;
+  p.state.store(generation << 1 | 1, std::memory_order_release);
+}
+
 }  // namespace
 
 void record_sync(ThreadState& ts, char op, char kind, std::uint64_t id) noexcept {
   ReentryGuard reentry;
   {
     BufferGuard guard(ts);
-    ts.set_sync_epoch(ts.sync_epoch + 1);
-    append_sync(ts, op, kind, id, ts.sync_epoch, next_sequence());
+    append_own_sync(ts, op, kind, id);
   }
   flush_if_needed(ts);
 }
 
 void write_pending_release(ThreadState& ts) noexcept {
-  ThreadState::PendingRelease& p = ts.pending_release;
-  if (!p.active.load(std::memory_order_relaxed)) return;
-  p.active.store(false, std::memory_order_relaxed);
-  append_sync(ts, 'r', trace::sync_object::kLock, p.lock, p.epoch, p.sequence);
+  ReleaseRecord r;
+  if (claim_pending_release(ts, 0, r)) append_release(ts, ts.tid, r);
 }
 
 VarId variable_created(const char* name, const void* caller) noexcept {
@@ -145,27 +189,28 @@ std::uint64_t releaser_key(LockId id, ThreadId tid) {
   return packs(id, tid) ? (id << 16 | tid) : packs(id, 0) ? id << 16 : kUnknownReleaser;
 }
 
-// Writes `owner`'s release of `id` if it is still pending (its owner hands it over as the guard ends).
-void write_release_of(ThreadState& owner, LockId id) {
-  if (!owner.pending_release.active.load(std::memory_order_relaxed)) return;
-  BufferGuard guard(owner, BufferGuard::kKeepPending);
-  if (owner.pending_release.lock == id) write_pending_release(owner);
+// Writes `owner`'s release of `id` into `me`'s buffer (its flag held) if it is still pending.
+void write_release_of(ThreadState& me, ThreadState& owner, LockId id) {
+  if (!owner.pending_release.pending()) return;
+  ReleaseRecord r;
+  if (claim_pending_release(owner, id, r)) append_release(me, owner.tid, r);
 }
 
 // The release this acquire reads may still be pending in the thread that made it: it is written
-// first, so that a trace never holds an acquire without the release it read (a process killed
-// later loses only releases nothing synchronised with).
-void write_release_read(const ThreadState& me, LockId id, std::uint64_t seen) {
+// first, into the acquirer's buffer just before its acquire, so that a trace never holds an
+// acquire without the release it read (a process killed later loses only releases nothing
+// synchronised with). Caller holds `me`'s buffer flag.
+void write_release_read(ThreadState& me, LockId id, std::uint64_t seen) {
   if (seen == 0) return;  // nothing released through this slot
   if (seen != kUnknownReleaser && (seen >> 16) == id) {
     const ThreadId tid = static_cast<ThreadId>(seen & 0xffff);
     if (tid == 0 || tid == me.tid) return;  // a shared release (never pending), or the caller's own
-    if (ThreadState* owner = thread_state_of(tid)) write_release_of(*owner, id);
+    if (ThreadState* owner = thread_state_of(tid)) write_release_of(me, *owner, id);
     return;
   }
   // The slot went to another lock since (or the id does not pack): any thread may keep it.
   for (ThreadState* s = first_thread_state(); s; s = s->next)
-    if (s != &me) write_release_of(*s, id);
+    if (s != &me) write_release_of(me, *s, id);
 }
 }  // namespace
 
@@ -182,15 +227,8 @@ void record_lock_release(ThreadState& ts, LockId id, bool exclusive) noexcept {
     BufferGuard guard(ts, BufferGuard::kLeaveInBuffer);
     ts.set_sync_epoch(ts.sync_epoch + 1);
     const std::uint64_t sequence = next_sequence();
-    if (keep) {
-      ThreadState::PendingRelease& p = ts.pending_release;
-      p.lock = id;
-      p.epoch = ts.sync_epoch;
-      p.sequence = sequence;
-      p.active.store(true, std::memory_order_relaxed);
-    } else {
-      append_sync(ts, 'r', trace::sync_object::kLock, id, ts.sync_epoch, sequence);
-    }
+    if (keep) make_release_pending(ts, {id, ts.sync_epoch, sequence});
+    else append_release(ts, ts.tid, {id, ts.sync_epoch, sequence});
   }
   tls_lock_path.records_kept = 1;
   if (exclusive) ts.last_release = {id, ts.sync_epoch, filter_epoch};
@@ -219,24 +257,25 @@ void record_lock_acquire(ThreadState& ts, LockId id, bool exclusive) noexcept {
     // the lock is then filtered as a repeat of the epoch, which is sound: the recorded one held
     // fewer locks, so it races with everything the later one does.)
     const bool open_runs = ts.path && ThreadState::has_open_runs(*ts.path);
-    ThreadState::PendingRelease& p = ts.pending_release;
     // Only this thread makes a release pending: if none is, nothing here needs the buffer.
-    if (!open_runs && !p.active.load(std::memory_order_relaxed)) return;
+    if (!open_runs && !ts.pending_release.pending()) return;
     ReentryGuard reentry;
     BufferGuard guard(ts, BufferGuard::kKeepPending);
-    if (unobserved && p.active.load(std::memory_order_relaxed) && p.lock == id && p.epoch == ts.sync_epoch) {
-      p.active.store(false, std::memory_order_relaxed);
-      ts.sync_epoch -= 1;
+    ReleaseRecord r;
+    if (claim_pending_release(ts, 0, r)) {
+      if (unobserved && r.lock == id && r.epoch == ts.sync_epoch) ts.sync_epoch -= 1;  // dropped
+      else append_release(ts, ts.tid, r);
     }
-    write_pending_release(ts);  // one not dropped: before anything more of the thread
     if (open_runs) append_access_runs(ts);
     return;
   }
+  ReentryGuard reentry;
   {
-    ReentryGuard reentry;
+    BufferGuard guard(ts);
     write_release_read(ts, id, seen);
+    append_own_sync(ts, 'a', trace::sync_object::kLock, id);
   }
-  record_sync(ts, 'a', trace::sync_object::kLock, id);
+  flush_if_needed(ts);
 }
 
 void hand_over_kept_records() noexcept {

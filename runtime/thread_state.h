@@ -118,12 +118,16 @@ struct ThreadState {
   } last_release;
   // That release's record while no other thread has synchronised with it: not written yet, so
   // that the thread taking the lock back first can drop it (race_hooks.cpp, record_lock_release).
-  // Under `busy`; `active` is also read without it, as a hint.
-  struct PendingRelease {
-    std::atomic<bool> active{false};
-    LockId lock = 0;
-    std::uint32_t epoch = 0;  // the epoch it began
-    std::uint64_t sequence = 0;
+  // Only the owner makes one pending, and only when none is; whoever first turns `state` from
+  // pending to not (the owner, a thread acquiring the lock, a flush) writes or drops it
+  // (claim_pending_release): no buffer flag is taken, so an acquirer does not take the owner's.
+  // A cache line of its own: the acquirers' exchanges must not take the owner's other fields'.
+  struct alignas(64) PendingRelease {
+    std::atomic<std::uint64_t> state{0};  // generation << 1 | pending
+    std::atomic<LockId> lock{0};
+    std::atomic<std::uint32_t> epoch{0};  // the epoch it began
+    std::atomic<std::uint64_t> sequence{0};
+    bool pending() const { return (state.load(std::memory_order_relaxed) & 1) != 0; }
   } pending_release;
 
   // The last access records written (race flags), direct-mapped by address: one identical to
@@ -236,8 +240,7 @@ class BufferGuard {
   explicit BufferGuard(ThreadState& state, unsigned mode = kHandOver) : state_(state), mode_(mode) {
     while (state_.busy.test_and_set(std::memory_order_acquire)) {
     }
-    if (!(mode_ & kKeepPending) && state_.pending_release.active.load(std::memory_order_relaxed))
-      write_pending_release(state_);
+    if (!(mode_ & kKeepPending) && state_.pending_release.pending()) write_pending_release(state_);
   }
   ~BufferGuard() {
     if (!(mode_ & kLeaveInBuffer) && !state_.buffer.empty()) hand_over_records(state_);

@@ -257,7 +257,7 @@ void in_fork_child() {
   trace_file_forget_parent();
   for (ThreadState* s = first_thread_state(); s; s = s->next) {
     s->buffer.clear();
-    s->pending_release.active.store(false);
+    s->pending_release.state.store(0);
     s->chains.clear();
     s->busy.clear();
   }
