@@ -220,17 +220,20 @@ void write_release_read(ThreadState& me, LockId id, std::uint64_t seen) {
 void record_lock_release(ThreadState& ts, LockId id, bool exclusive) noexcept {
   const std::uint32_t filter_epoch = tls_lock_path.filter_epoch;
   const bool keep = exclusive && packs(id, ts.tid);
+  bool kept = false;
   {
     ReentryGuard reentry;
     // The records made here (the hold's open runs, an older pending release) are copied into the
-    // file after the real unlock (note_unlocked, lock_path.h).
+    // file after the real unlock (note_unlocked, lock_path.h). A release made pending with
+    // nothing else leaves none: the unlock then takes no buffer flag again.
     BufferGuard guard(ts, BufferGuard::kLeaveInBuffer);
     ts.set_sync_epoch(ts.sync_epoch + 1);
     const std::uint64_t sequence = next_sequence();
     if (keep) make_release_pending(ts, {id, ts.sync_epoch, sequence});
     else append_release(ts, ts.tid, {id, ts.sync_epoch, sequence});
+    kept = !ts.buffer.empty();
   }
-  tls_lock_path.records_kept = 1;
+  if (kept) tls_lock_path.records_kept = 1;
   if (exclusive) ts.last_release = {id, ts.sync_epoch, filter_epoch};
   // Before the real unlock (the caller's order), so the next owner's acquire sees it.
   g_last_releaser[id % kReleaserSlots].store(exclusive ? releaser_key(id, ts.tid) : releaser_key(id, 0),
