@@ -39,8 +39,9 @@ for lock, records in by_lock.items():
         acquires += 1
         assert op_before == "r" and before != thread, \
             f"lock {lock:#x}: thread {thread}'s acquire (sequence {sequence:#x}) follows {op_before} by thread {before}"
-# 800,000 lock operations: some hand-offs recorded, most retakes dropped.
-assert 0 < acquires < 400000, f"{acquires} acquires recorded: the run does not exercise both paths"
+# 800,000 lock operations: hand-offs recorded, and retakes dropped (how many of each is the
+# schedule's: about one operation in ten changed hands on the project's machine).
+assert 0 < acquires < 790000, f"{acquires} acquires recorded: the run does not exercise both paths"
 print(f"{acquires} hand-offs, each after another thread's release")
 PY
   "$cli" analyze "$work/traces" > "$work/report.txt" 2>&1 || { echo "run $run: the locked counter was reported:"; cat "$work/report.txt"; exit 1; }
