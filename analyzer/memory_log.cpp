@@ -133,7 +133,7 @@ void MemoryLog::resolve(ModelBuilder& builder) {
   auto benign = sweep_of(benign_, [](const auto& b) { return b; });
 
   std::uint64_t pieces = 0;
-  std::vector<std::uint32_t> covering, lives;
+  std::vector<std::uint32_t> covering;
   std::vector<std::pair<std::uint32_t, std::uint32_t>> accesses_by_life;  // (life, range)
   std::vector<Access> accesses;
   std::vector<std::size_t> order;
@@ -201,8 +201,6 @@ void MemoryLog::resolve(ModelBuilder& builder) {
         a.stack = r.stack;
         a.held = r.held;
       }
-      order.resize(accesses.size());
-      for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
       RaceSearch::sort(accesses, order);
       races.clear();
       if (search.search(accesses, order.data(), order.data() + order.size(), races) > 0) {

@@ -22,6 +22,7 @@
 
 #include <algorithm>
 #include <map>
+#include <numeric>
 #include <set>
 #include <tuple>
 
@@ -74,6 +75,9 @@ void explain_unordered(const TraceModel& model, const RaceSearch& clocks, const 
   }
 }
 
+// Lockset entries by lock, whether held shared or not.
+bool by_lock(LockIndex x, LockIndex y) { return LockSets::lock_of(x) < LockSets::lock_of(y); }
+
 auto group_of(const Access& a) {
   return std::make_tuple(a.variable, a.thread, a.write, a.bytes, a.atomic, a.held, a.stack);
 }
@@ -84,8 +88,7 @@ RaceSearch::RaceSearch(const TraceModel& model, const std::vector<std::uint32_t>
     : model_(model), order_(HappensBefore::from_syncs(model, epochs_reached)), sorted_sets_(model.locksets.size()) {
   for (LockSetIndex s = 0; s < sorted_sets_.size(); ++s) {
     sorted_sets_[s] = model.locksets[s];
-    std::sort(sorted_sets_[s].begin(), sorted_sets_[s].end(),
-              [](LockIndex x, LockIndex y) { return LockSets::lock_of(x) < LockSets::lock_of(y); });
+    std::sort(sorted_sets_[s].begin(), sorted_sets_[s].end(), by_lock);
   }
 }
 
@@ -95,7 +98,6 @@ bool RaceSearch::ordered(const Access& a, const Access& b) const {
 }
 
 bool RaceSearch::exclusive(LockSetIndex x, LockSetIndex y) const {
-  auto by_lock = [](LockIndex p, LockIndex q) { return LockSets::lock_of(p) < LockSets::lock_of(q); };
   for (LockIndex l : sorted_sets_[x]) {
     auto found = std::lower_bound(sorted_sets_[y].begin(), sorted_sets_[y].end(), l, by_lock);
     if (found != sorted_sets_[y].end() && LockSets::lock_of(*found) == LockSets::lock_of(l) &&
@@ -106,6 +108,8 @@ bool RaceSearch::exclusive(LockSetIndex x, LockSetIndex y) const {
 }
 
 void RaceSearch::sort(const std::vector<Access>& accesses, std::vector<std::size_t>& order) {
+  order.resize(accesses.size());
+  std::iota(order.begin(), order.end(), std::size_t{0});
   std::sort(order.begin(), order.end(), [&](std::size_t x, std::size_t y) {
     return std::tuple_cat(group_of(accesses[x]), std::make_tuple(accesses[x].epoch, x)) <
            std::tuple_cat(group_of(accesses[y]), std::make_tuple(accesses[y].epoch, y));
@@ -150,7 +154,10 @@ std::size_t RaceSearch::search(const std::vector<Access>& accesses, const std::s
         if (it == groups[g1].end) continue;
         if (ordered(b, accesses[*it])) continue;
         reported_sites.insert(sites);
-        races.push_back({first.variable, std::min(*it, *b_at), std::max(*it, *b_at)});
+        RaceFinding& race = races.emplace_back();
+        race.variable = first.variable;
+        race.first = std::min(*it, *b_at);
+        race.second = std::max(*it, *b_at);
         break;
       }
     }
@@ -177,8 +184,7 @@ std::vector<RaceFinding> find_races(const TraceModel& model) {
   std::vector<RaceFinding> races;
   if (model.accesses.empty()) return races;
   const RaceSearch search(model);
-  std::vector<std::size_t> order(model.accesses.size());
-  for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
+  std::vector<std::size_t> order;
   RaceSearch::sort(model.accesses, order);
   for (std::size_t next = 0; next < order.size();) {
     std::size_t end = next + 1;

@@ -19,8 +19,9 @@ class RaceSearch {
   // epoch (exclusive) that are not (yet) among the model's.
   explicit RaceSearch(const TraceModel& model, const std::vector<std::uint32_t>& epochs_reached = {});
 
-  // Sorts `order` (indexes into `accesses`) by variable, then by group (thread, kind, bytes,
-  // held locks, stack), then by epoch: the order search() takes one variable's stretch of.
+  // Fills `order` with the indexes of `accesses`, sorted by variable, then by group (thread,
+  // kind, bytes, held locks, stack), then by epoch: the order search() takes one variable's
+  // stretch of.
   static void sort(const std::vector<Access>& accesses, std::vector<std::size_t>& order);
 
   // The races among the accesses [begin, end) of `order` (one variable's, sorted by sort()),
@@ -32,6 +33,8 @@ class RaceSearch {
   // True if access a happens before access b (accesses of different processes never race).
   bool ordered(const Access& a, const Access& b) const;
   // How far access b's clock covers thread t: accesses of t at epochs below this precede b.
+  // Epoch e of t begins with t's sync event of epoch e, so when this is e > 0 that event is the
+  // last of t's that b's thread had learned of.
   std::uint32_t covers(const Access& b, ThreadIndex t) const {
     return order_.covers({b.thread, b.epoch}, t);
   }

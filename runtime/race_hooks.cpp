@@ -53,7 +53,6 @@ std::uint64_t next_sequence() noexcept {
 }
 
 namespace {
-// A sync record of `ts` entering `epoch`. Caller holds the buffer guard.
 // A sync record of thread `tid` (the buffer's own, or a release another thread made and this one
 // acquired) in `ts`'s buffer.
 void append_sync(ThreadState& ts, ThreadId tid, char op, char kind, std::uint64_t id, std::uint32_t epoch,
@@ -191,7 +190,6 @@ std::uint64_t releaser_key(LockId id, ThreadId tid) {
 
 // Writes `owner`'s release of `id` into `me`'s buffer (its flag held) if it is still pending.
 void write_release_of(ThreadState& me, ThreadState& owner, LockId id) {
-  if (!owner.pending_release.pending()) return;
   ReleaseRecord r;
   if (claim_pending_release(owner, id, r)) append_release(me, owner.tid, r);
 }
