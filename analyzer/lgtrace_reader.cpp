@@ -330,6 +330,7 @@ class LgtraceReader {
 
   void add_sync(std::uint64_t tid, std::uint64_t epoch, std::uint64_t sequence, bool release,
                 char object_kind, std::uint64_t object) {
+    if (object_kind == trace::sync_object::kPeriod) return add_period(tid, epoch, sequence, object);
     SyncEvent e;
     e.thread = builder_.thread(tid);
     e.epoch = static_cast<std::uint32_t>(epoch);
@@ -338,6 +339,13 @@ class LgtraceReader {
     e.object = (std::uint64_t(static_cast<unsigned char>(object_kind)) << 56) ^ object;
     model_.syncs.push_back(e);
     memory_.epoch_started(e.thread, e.epoch, e.sequence);
+  }
+
+  // A thread's marker of a new sampling period: not synchronisation, but it begins an epoch.
+  void add_period(std::uint64_t tid, std::uint64_t epoch, std::uint64_t sequence, std::uint64_t period) {
+    const ThreadIndex t = builder_.thread(tid);
+    model_.threads[t].race_periods.emplace_back(static_cast<std::uint32_t>(epoch), period);
+    memory_.epoch_started(t, static_cast<std::uint32_t>(epoch), sequence);
   }
 
   // A compact line (trace_format.h, namespace compact): the same records as "sync" and "mem".

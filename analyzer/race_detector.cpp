@@ -90,6 +90,29 @@ RaceSearch::RaceSearch(const TraceModel& model, const std::vector<std::uint32_t>
     sorted_sets_[s] = model.locksets[s];
     std::sort(sorted_sets_[s].begin(), sorted_sets_[s].end(), by_lock);
   }
+  periods_.resize(model.threads.size());
+  for (ThreadIndex t = 0; t < model.threads.size(); ++t) {
+    periods_[t] = model.threads[t].race_periods;
+    std::sort(periods_[t].begin(), periods_[t].end());
+    sampled_by_periods_ |= !periods_[t].empty();
+  }
+}
+
+std::uint64_t RaceSearch::period_of(ThreadIndex t, std::uint32_t epoch) const {
+  const auto& starts = periods_[t];
+  auto after = std::upper_bound(starts.begin(), starts.end(), epoch,
+                                [](std::uint32_t e, const auto& start) { return e < start.first; });
+  return after == starts.begin() ? kFirstPeriod : std::prev(after)->second;
+}
+
+std::pair<std::uint32_t, std::uint32_t> RaceSearch::epochs_in(ThreadIndex t, std::uint64_t period) const {
+  const auto& starts = periods_[t];
+  constexpr std::uint32_t kLastEpoch = ~std::uint32_t{0};
+  if (period == kFirstPeriod) return {0, starts.empty() ? kLastEpoch : starts.front().first};
+  auto it = std::lower_bound(starts.begin(), starts.end(), period,
+                             [](const auto& start, std::uint64_t p) { return start.second < p; });
+  if (it == starts.end() || it->second != period) return {0, 0};
+  return {it->first, std::next(it) == starts.end() ? kLastEpoch : std::next(it)->first};
 }
 
 bool RaceSearch::ordered(const Access& a, const Access& b) const {
@@ -145,13 +168,20 @@ std::size_t RaceSearch::search(const std::vector<Access>& accesses, const std::s
       if (model_.threads[first.thread].process != model_.threads[second.thread].process) continue;
       for (const std::size_t* b_at = groups[g2].begin; b_at != groups[g2].end; ++b_at) {
         const Access& b = accesses[*b_at];
-        // The first access of the first group that b's clock does not cover.
-        std::uint32_t covered = covers(b, first.thread);
-        auto it = std::lower_bound(groups[g1].begin, groups[g1].end, covered,
+        // The first access of the first group that b's clock does not cover (in b's period).
+        std::uint32_t from = covers(b, first.thread), to = ~std::uint32_t{0};
+        if (sampled_by_periods_) {
+          const std::uint64_t period = period_of(b.thread, b.epoch);
+          if (period % 2 == 0) continue;  // a pause's free: nothing it is paired with was recorded
+          const auto [first_epoch, end_epoch] = epochs_in(first.thread, period);
+          from = std::max(from, first_epoch);
+          to = end_epoch;
+        }
+        auto it = std::lower_bound(groups[g1].begin, groups[g1].end, from,
                                    [&](std::size_t a_index, std::uint32_t bound) {
                                      return accesses[a_index].epoch + 1 <= bound;
                                    });
-        if (it == groups[g1].end) continue;
+        if (it == groups[g1].end || accesses[*it].epoch >= to) continue;
         if (ordered(b, accesses[*it])) continue;
         reported_sites.insert(sites);
         RaceFinding& race = races.emplace_back();

@@ -5,6 +5,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <utility>
 #include <vector>
 
 #include "lockgraph/analysis/happens_before.h"
@@ -15,8 +16,8 @@ namespace lockgraph::analysis {
 
 class RaceSearch {
  public:
-  // Happens-before from the model's syncs; `epochs_reached[t]`: thread t has accesses up to this
-  // epoch (exclusive) that are not (yet) among the model's.
+  // Happens-before from the model's syncs and the threads' sampling periods; `epochs_reached[t]`:
+  // thread t has accesses up to this epoch (exclusive) that are not (yet) among the model's.
   explicit RaceSearch(const TraceModel& model, const std::vector<std::uint32_t>& epochs_reached = {});
 
   // Fills `order` with the indexes of `accesses`, sorted by variable, then by group (thread,
@@ -25,8 +26,9 @@ class RaceSearch {
   static void sort(const std::vector<Access>& accesses, std::vector<std::size_t>& order);
 
   // The races among the accesses [begin, end) of `order` (one variable's, sorted by sort()),
-  // appended to `races` with their lockset evidence: one per pair of access sites. Returns how
-  // many it appended.
+  // appended to `races` with their lockset evidence: one per pair of access sites. In a trace
+  // sampled by periods only accesses of one recording period are paired (race_sampler.cpp in the
+  // runtime says why). Returns how many it appended.
   std::size_t search(const std::vector<Access>& accesses, const std::size_t* begin, const std::size_t* end,
                      std::vector<RaceFinding>& races) const;
 
@@ -43,9 +45,19 @@ class RaceSearch {
   // Whether the two holds exclude each other: a lock both hold, not both shared.
   bool exclusive(LockSetIndex x, LockSetIndex y) const;
 
+  static constexpr std::uint64_t kFirstPeriod = 1;  // every thread's, until it marks another
+  // The sampling period of thread t's epoch (Thread::race_periods; 1 where it has none), and the
+  // thread's epochs in `period`, [first, end) (first == end if none: a thread's epochs of one
+  // period are consecutive, since it reads the periods in the order the sampler began them).
+  std::uint64_t period_of(ThreadIndex t, std::uint32_t epoch) const;
+  std::pair<std::uint32_t, std::uint32_t> epochs_in(ThreadIndex t, std::uint64_t period) const;
+
   const TraceModel& model_;
   HappensBefore order_;
   std::vector<std::vector<LockIndex>> sorted_sets_;  // each lockset sorted by lock, once
+  // Per thread, Thread::race_periods sorted by epoch; all empty unless the trace was sampled by periods.
+  std::vector<std::vector<std::pair<std::uint32_t, std::uint64_t>>> periods_;
+  bool sampled_by_periods_ = false;
 };
 
 }  // namespace lockgraph::analysis

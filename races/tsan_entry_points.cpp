@@ -68,9 +68,7 @@ inline bool in_open_run(std::uintptr_t at, std::size_t size, std::uint32_t flags
 }
 
 void range_access(const void* address, std::size_t size, std::uint32_t flags, const void* pc) {
-  if (size == 0 || lockgraph::rt::g_memory_paused.load(std::memory_order_relaxed) ||
-      lockgraph::rt::tls_lock_path.ignore_accesses != 0)
-    return;
+  if (size == 0 || !lockgraph::rt::recording_accesses()) return;
   auto start = reinterpret_cast<std::uintptr_t>(address);
   if (in_open_run(start, size, flags, pc)) return;
   const std::uint32_t epoch = lockgraph::rt::tls_lock_path.sync_epoch;
@@ -87,8 +85,7 @@ void range_access(const void* address, std::size_t size, std::uint32_t flags, co
 // An access of `size` bytes (1 to 8) at `address`.
 inline void access(const void* address, std::size_t size, std::uint32_t flags, const void* pc) {
   // race_sample=periods between periods, or the thread inside TSan's ignore annotations.
-  if (lockgraph::rt::g_memory_paused.load(std::memory_order_relaxed) || lockgraph::rt::tls_lock_path.ignore_accesses != 0)
-    return;
+  if (!lockgraph::rt::recording_accesses()) return;
   auto at = reinterpret_cast<std::uintptr_t>(address);
   if (in_open_run(at, size, flags, pc)) return;
   const unsigned offset = at & 7;

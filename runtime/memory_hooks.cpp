@@ -70,7 +70,7 @@ void append_access(ThreadState& ts, std::uintptr_t begin, std::uintptr_t end, st
 }  // namespace
 
 void races_enabled() noexcept {
-  g_extra_records.fetch_or(kRaceRecords, std::memory_order_relaxed);
+  start_race_tracking();
   // Said once in the trace: the analyzer then knows races were checked even if no thread shared
   // any memory (a run without it says "not checked", never "0 data races").
   static std::atomic<bool> said{false};
@@ -162,6 +162,10 @@ void block_allocated(const void* address, std::size_t size, const void* pc) noex
 }
 
 void block_freed(const void* address, std::size_t size, const void* pc) noexcept {
+  // Lives are never sampled, but the free is also a write: in a pause of race_sample=periods it
+  // is one of the pause's, paired with no access (race_sampler.cpp).
+  const std::uint64_t period = race_period_of(g_extra_records.load(std::memory_order_relaxed));
+  if (period != tls_lock_path.race_period) race_period_began(period);
   ReentryGuard reentry;
   ThreadState* ts = program_thread(reentry);
   if (!ts || !address) return;

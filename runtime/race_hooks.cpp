@@ -12,12 +12,13 @@
 #include "lockgraph/trace_format.h"
 #include "record_builder.h"
 #include "lockgraph/lock_path.h"
+#include "lockgraph/memory_access.h"
 #include "stack_depot.h"
 #include "sync_records.h"
 #include "trace_writer.h"
 
 namespace lockgraph::rt {
-std::atomic<std::uint8_t> g_extra_records{0};
+std::atomic<std::uint64_t> g_extra_records{0};
 
 namespace {
 std::atomic<std::uint64_t> g_next_sequence{1};
@@ -122,6 +123,16 @@ void record_sync(ThreadState& ts, char op, char kind, std::uint64_t id) noexcept
   flush_if_needed(ts);
 }
 
+void race_period_began(std::uint64_t period) noexcept {
+  ReentryGuard reentry;
+  ThreadState* ts = reentry ? current_thread_state() : nullptr;
+  if (!ts) return;  // no access of the thread is recorded now: its next one asks again
+  tls_lock_path.race_period = period;
+  // The marker's record ends the epoch (its open runs, its pending release go first), so the
+  // accesses recorded after it, and only those, are the period's.
+  record_sync(*ts, 'a', trace::sync_object::kPeriod, period);
+}
+
 void write_pending_release(ThreadState& ts) noexcept {
   ReleaseRecord r;
   if (claim_pending_release(ts, 0, r)) append_release(ts, ts.tid, r);
@@ -146,11 +157,12 @@ VarId variable_created(const char* name, const void* caller) noexcept {
 }
 
 void memory_access(VarId variable, bool is_write, const char* name, const void* caller) noexcept {
+  start_race_tracking();
+  if (!recording_accesses()) return;
   ReentryGuard reentry;
   if (!reentry) return;
   ThreadState* ts = current_thread_state();
   if (!ts) return;
-  if (!race_tracking()) g_extra_records.fetch_or(kRaceRecords, std::memory_order_relaxed);
   std::uint64_t key = hash_mix(hash_mix(variable, is_write), ts->sync_epoch);
   std::uint64_t& slot = ts->recorded_accesses[key % ThreadState::kAccessFilterSize];
   if (slot == key) return;

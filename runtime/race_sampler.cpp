@@ -1,12 +1,25 @@
 // Sampling of memory accesses for large programs (race_sample=periods, or race_budget_mb): a thread
-// of the runtime's own pauses the recording of accesses outside short periods. race_sample=sites
-// instead records each code site's first accesses in each thread and then one in N, so code that
-// runs rarely is always seen and a hot loop is thinned (periods may miss a site that ran only
-// between two periods). Synchronisation,
-// heap lives and thread starts are always recorded, so happens-before and the lives of memory stay
-// whole: a sampled trace has fewer accesses than a full one of the same run and so a subset of its
-// races, never one more (RaceDetector.LeavingAccessesOutOnlyLeavesRacesOut). The trace says it was
-// sampled (a race_sample record), and so does every report.
+// of the runtime's own pauses recording outside short periods. race_sample=sites instead records
+// each code site's first accesses in each thread and then one in N, so code that runs rarely is
+// always seen and a hot loop is thinned (periods may miss a site that ran only between two
+// periods); it leaves synchronisation whole.
+//
+// A pause leaves out synchronisation too (a lock-heavy program's cost is its lock path, so a pause
+// of accesses alone saved it little), and the analyzer pairs only accesses of one period. Why
+// that stays exact for such pairs: the sampler moves the process through periods by changing one
+// word (g_extra_records: the period's number and whether it records), and every thread decides
+// each access, release and acquire by one read of it. Reads of one atomic object that are ordered
+// by happens-before see its values in the order they were stored (read-read coherence), and a
+// period's value is stored once. So if two accesses both read period P, every release and acquire
+// on a happens-before chain between them read P as well, and was recorded: the trace orders the
+// two exactly as the run did. A pair from different periods may be ordered by events a pause left
+// out, so it is never reported: a sampled trace's races are those of the full run's pairs within
+// one period (RaceDetector.SampledPeriodsFindThePeriodsRaces), never one more. Each thread writes a
+// marker (a sync record on object kind 'p') at its first access of a period, which starts a new
+// epoch: the analyzer knows each access's period, and the first-access filter forgets what it saw
+// before. Thread starts, joins and heap lives are always recorded (they are rare, and a life's
+// start must never be missed); a free in a pause is a write of the pause's, paired with nothing.
+// The trace says it was sampled (a race_sample record), and so does every report.
 #include "race_sampler.h"
 
 #include <chrono>
@@ -23,8 +36,6 @@
 
 namespace lockgraph::rt {
 
-std::atomic<bool> g_memory_paused{false};
-
 namespace {
 
 // race_sample=sites: first accesses of a site and thread always recorded, then one in `every`
@@ -34,6 +45,13 @@ struct SiteSampling {
   std::uint32_t every = 0;
 };
 SiteSampling g_sites;
+
+// Only this thread (and a fork child, race_sampler_forked) pauses and resumes; start_race_tracking
+// never resumes a pause, so a period's value of the word is stored once.
+void pause_recording() { g_extra_records.fetch_and(~kRaceRecords, std::memory_order_relaxed); }
+void begin_period() {
+  g_extra_records.fetch_add((std::uint64_t{1} << kRacePeriodShift) | kRaceRecords, std::memory_order_relaxed);
+}
 
 // The race_sample record (the trace says how it was sampled): its fields after the kind.
 void say_sampled(const char* fields) {
@@ -60,12 +78,13 @@ void* sampler_main(void*) {
   say_sampled(fields);
   const auto on = std::chrono::milliseconds(opts.race_sample_ms);
   const auto off = std::chrono::milliseconds(opts.race_sample_every_ms - opts.race_sample_ms);
+  if (off.count() > 0) g_extra_records.fetch_or(kRacePeriods, std::memory_order_relaxed);
   for (;;) {
     if (off.count() > 0) {
-      g_memory_paused.store(true, std::memory_order_relaxed);
+      pause_recording();
       std::this_thread::sleep_for(off);
+      begin_period();
     }
-    g_memory_paused.store(false, std::memory_order_relaxed);
     std::this_thread::sleep_for(on);
     if (finalized()) return nullptr;
   }
@@ -97,8 +116,9 @@ bool site_sampled_out(ChainEntry& site) noexcept {
 }
 
 void race_sampler_forked() noexcept {
-  // The sampler thread did not survive the fork: the child records every access.
-  g_memory_paused.store(false, std::memory_order_relaxed);
+  // The sampler thread did not survive the fork: the child records everything, from a period of
+  // its own if the parent was paused (the one thread left cannot race with the parent's).
+  if (race_period_of(g_extra_records.load(std::memory_order_relaxed)) % 2 == 0) begin_period();
 }
 
 }  // namespace lockgraph::rt

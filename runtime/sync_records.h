@@ -15,9 +15,26 @@
 
 namespace lockgraph::rt {
 
-// True once any annotated access happened in this process.
+// True while synchronisation is recorded: once any annotated access happened in this process (or
+// it was built with the race flags), except in the pauses of race_sample=periods.
 inline bool race_tracking() noexcept {
   return g_extra_records.load(std::memory_order_relaxed) & kRaceRecords;
+}
+
+// True once race tracking began, pauses or not: lifetimes (a thread's fresh stack) are recorded
+// from then on.
+inline bool race_tracking_started() noexcept {
+  return g_extra_records.load(std::memory_order_relaxed) & (kRaceRecords | kRacePeriods);
+}
+
+// Race tracking begins (an annotated access, a race-flag build), unless it has: once the sampler
+// pauses it, only the sampler turns it back on (race_sampler.cpp: a period's value of the word
+// must appear once in its history).
+inline void start_race_tracking() noexcept {
+  std::uint64_t word = g_extra_records.load(std::memory_order_relaxed);
+  while (!(word & (kRaceRecords | kRacePeriods)) &&
+         !g_extra_records.compare_exchange_weak(word, word | kRaceRecords, std::memory_order_relaxed)) {
+  }
 }
 
 // A held lock as access records write it: its id, with trace::kSharedHold for a shared hold.

@@ -87,7 +87,7 @@ void thread_started(const ThreadTicket& ticket) noexcept {
   }
   flush_if_needed(*ts);
   if (ticket.parent != 0) record_sync(*ts, 'a', trace::sync_object::kThreadStart, ts->tid);
-  if (race_tracking()) forget_stack_history(*ts);
+  if (race_tracking_started()) forget_stack_history(*ts);
 }
 
 void thread_joined(ThreadId child) noexcept {

@@ -92,6 +92,9 @@ struct LockPath {
   std::uint32_t ignore_accesses = 0;  // > 0: the thread's accesses are not recorded (TSan's ignore annotations)
   std::uint32_t backoff_limit = kLongestBackoff;  // the longest pause of this thread's next backoff (backoff_try)
   std::uint32_t records_kept = 0;  // != 0: records a release made wait in the thread's buffer (note_unlocked)
+  // The sampling period of the thread's recorded accesses (race_period_of): one that reads
+  // another first writes a marker that begins a new epoch (race_period_began).
+  std::uint64_t race_period = 1;
   AccessRun runs[kAccessRuns];     // open runs of first accesses in this epoch (race flags)
 };
 
@@ -107,13 +110,29 @@ LOCKGRAPH_API extern __thread LockPath tls_lock_path LOCKGRAPH_FAST_TLS;
   return now - entry_epoch <= now - tls_lock_path.filter_epoch;
 }
 
-// Which records lock operations write beyond the chain, in one byte so the lock path reads it once.
-inline constexpr std::uint8_t kFullModeRecords = 1;  // mode=full: every acquire and release
-inline constexpr std::uint8_t kRaceRecords = 2;      // race tracking: sync records for locks
-LOCKGRAPH_API extern std::atomic<std::uint8_t> g_extra_records;
+// Which records lock operations write beyond the chain, and which sampling period of memory
+// accesses the process is in, in one word so that every thread decides each event by one read of
+// it (race_sampler.cpp says why that matters).
+inline constexpr std::uint64_t kFullModeRecords = 1;  // mode=full: every acquire and release
+inline constexpr std::uint64_t kRaceRecords = 2;      // race tracking: sync records for locks, now
+inline constexpr std::uint64_t kRacePeriods = 4;      // race_sample=periods: kRaceRecords clear = paused
+inline constexpr std::uint64_t kLockRecordBits = kFullModeRecords | kRaceRecords;
+inline constexpr unsigned kRacePeriodShift = 8;       // the bits above: the number of the period
+LOCKGRAPH_API extern std::atomic<std::uint64_t> g_extra_records;
 
 // Whether lock operations write records beyond the chain (full mode, or race tracking).
-inline bool extra_records() noexcept { return g_extra_records.load(std::memory_order_relaxed) != 0; }
+inline bool extra_records() noexcept {
+  return (g_extra_records.load(std::memory_order_relaxed) & kLockRecordBits) != 0;
+}
+
+// The sampling period of memory accesses that `word` (a value of g_extra_records) is in: 2n + 1
+// while period n records accesses, 2n + 2 in the pause after it, so the values only grow. A
+// process that does not sample is in period 1 from start to end, as every thread is before it
+// records anything (LockPath::race_period).
+[[gnu::always_inline]] inline std::uint64_t race_period_of(std::uint64_t word) noexcept {
+  const bool paused = (word & (kRacePeriods | kRaceRecords)) == kRacePeriods;
+  return ((word >> kRacePeriodShift) << 1) + (paused ? 2 : 1);
+}
 
 inline std::uint64_t segment_term(std::uint32_t segment) noexcept {
   return std::uint64_t{segment} * 0x165667b19e3779f9ULL;
@@ -153,7 +172,8 @@ inline std::uint64_t held_chain_hash(std::uint64_t below, LockId lock) noexcept 
                                                 const void* address = nullptr) noexcept {
   HeldLock* top = tls_lock_path.top;
   if (top == tls_lock_path.limit ||
-      (tls_lock_path.depth | g_extra_records.load(std::memory_order_relaxed)) != 0)
+      (static_cast<std::uint64_t>(tls_lock_path.depth) |
+       (g_extra_records.load(std::memory_order_relaxed) & kLockRecordBits)) != 0)
     return false;
   const std::uint64_t below = top[-1].chain_hash;
   const std::uint64_t key = chain_key(below, id, site, flags, tls_lock_path.segment_term);
@@ -184,7 +204,7 @@ template <class IsIt>
   HeldLock* top = tls_lock_path.top;
   if (top == nullptr || !is_it(top[-1]) ||
       (top[-1].recursion | static_cast<std::uint32_t>(tls_lock_path.depth) |
-       g_extra_records.load(std::memory_order_relaxed)) != 0)
+       (g_extra_records.load(std::memory_order_relaxed) & kLockRecordBits)) != 0)
     return false;
   tls_lock_path.top = top - 1;
   return true;

@@ -23,9 +23,20 @@ inline constexpr std::uint32_t kAtomic = 2;  // an atomic operation: never races
 // synchronisation from now on (they are only once an access was annotated otherwise).
 LOCKGRAPH_API void races_enabled() noexcept;
 
-// True while memory accesses are not being recorded (race_sample=periods, between periods): the
-// entry points then return at once. Synchronisation is recorded all the same.
-LOCKGRAPH_API extern std::atomic<bool> g_memory_paused;
+// The calling thread is about to record an access in sampling period `period` (race_period_of),
+// not its last one: it writes a marker that begins a new sync epoch, so that the analyzer pairs
+// only accesses of one period (race_sampler.cpp) and the first-access filter starts afresh.
+LOCKGRAPH_API void race_period_began(std::uint64_t period) noexcept;
+
+// Whether the calling thread's access is recorded now: not in a pause of race_sample=periods, nor
+// inside TSan's ignore annotations. The thread's first access in a new period calls
+// race_period_began first.
+[[gnu::always_inline]] inline bool recording_accesses() noexcept {
+  const std::uint64_t period = race_period_of(g_extra_records.load(std::memory_order_relaxed));
+  if ((period & 1) == 0 || tls_lock_path.ignore_accesses != 0) return false;
+  if (period != tls_lock_path.race_period) race_period_began(period);
+  return true;
+}
 
 // The calling thread's accesses are not recorded between begin and end (TSan's ignore annotations;
 // nested pairs count, an end without a begin does nothing).

@@ -18,7 +18,7 @@ namespace lockgraph::trace {
 
 inline constexpr const char* kMagic = "lockgraph-trace";
 inline constexpr int kVersionMajor = 1;
-inline constexpr int kVersionMinor = 4;
+inline constexpr int kVersionMinor = 5;
 
 // Record kinds: the value of "k" on each line.
 namespace kind {
@@ -117,6 +117,9 @@ inline constexpr char kLock = 'l';         // o = lock id
 inline constexpr char kThreadStart = 's';  // o = started thread's id (released by the parent)
 inline constexpr char kThreadExit = 'x';   // o = ended thread's id (acquired by the joiner)
 inline constexpr char kAddress = 'a';      // o = user object address (annotations, sync wrappers)
+// Since 1.5, op "a" only, not synchronisation: o = the sampling period the thread's epoch from
+// here on is in (race_sample=periods; odd: a recording period, even: the pause after one).
+inline constexpr char kPeriod = 'p';
 }  // namespace sync_object
 
 // Lock kinds, as written in the "kind" field of a lock record.

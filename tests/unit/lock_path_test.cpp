@@ -114,7 +114,7 @@ TEST(LockPath, RefusesInsideTheRuntimeWithExtraRecordsAndOnRecursiveHolds) {
     held.back().recursion = 0;
     g_extra_records.fetch_or(kFullModeRecords);
     EXPECT_FALSE(fast_release(3));
-    g_extra_records.fetch_and(static_cast<std::uint8_t>(~kFullModeRecords));
+    g_extra_records.fetch_and(~kFullModeRecords);
     EXPECT_TRUE(fast_release(3));
   });
 }

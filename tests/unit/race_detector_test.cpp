@@ -44,6 +44,7 @@ struct RawAccess {
   std::string line;                 // the trace record
   std::uint32_t filter_epoch;       // the runtime's: earlier first accesses from here on stand
   int releases;                     // of locks by the thread before it
+  std::uint64_t period;             // the sampling period the run was in (RandomRun::period)
 };
 struct Block {
   std::uint64_t address, size, allocated, freed = kNoEnd;  // sequence numbers
@@ -97,10 +98,33 @@ struct RandomRun {
   std::vector<RawSync> pending_sync;  // each thread's pending release as a sync (written: into syncs)
   std::vector<Block> blocks;
   std::vector<std::string> lines;
+  // race_sample=periods (race_sampler.cpp in the runtime): the period the run is in (odd: recording,
+  // even: a pause), and whether the trace is written as a sampled run writes it: in a pause no
+  // lock or address sync and no access, only heap lives and frees; each thread marks the period
+  // of its accesses and frees when it changes. Else `period` only labels the accesses.
+  std::uint64_t period = 1;
+  bool sampled = false;
+  std::vector<std::uint64_t> thread_period;
+  int markers = 0, paused_syncs = 0;
+  bool paused() const { return sampled && period % 2 == 0; }
+  void mark_period(int t) {
+    if (!sampled || thread_period[t] == period) return;
+    thread_period[t] = period;
+    ++markers;
+    next_epoch(t, ++sequence);
+    std::ostringstream s;
+    if (compact_next())
+      s << std::hex << "S " << t << ' ' << epoch[t] << ' ' << sequence << " ap " << period;
+    else
+      s << "{\"k\":\"sync\",\"t\":" << t << ",\"e\":" << epoch[t] << ",\"q\":" << sequence
+        << ",\"op\":\"a\",\"ok\":\"p\",\"o\":" << period << "}";
+    emit(t, s.str());
+  }
 
   explicit RandomRun(int n) : threads(n), epoch(n + 1, 0), clock(n + 1, std::vector<std::int64_t>(n + 1, kNothing)),
                         epoch_start(n + 1), held(n + 1), shared(n + 1), filter_epoch(n + 1, 0),
-                        last_release(n + 1), pending(n + 1), releases(n + 1), pending_sync(n + 1) {
+                        last_release(n + 1), pending(n + 1), releases(n + 1), pending_sync(n + 1),
+                        thread_period(n + 1, 1) {
     for (int t = 1; t <= n; ++t) clock[t][t] = 0;
   }
   // Every third sync, access, allocation and free line is written in the compact form, the others
@@ -129,6 +153,10 @@ struct RandomRun {
   }
   // `keep`: a lock's release that waits (Pending).
   void sync(int t, bool release, char kind, std::uint64_t object, bool keep = false) {
+    if (paused()) {
+      ++paused_syncs;
+      return;
+    }
     std::uint64_t key = (std::uint64_t(kind) << 56) ^ object;
     auto& c = object_of(key);
     if (release)
@@ -168,6 +196,11 @@ struct RandomRun {
   // for an exclusive hold). The clock learns the lock's releases either way (the definition);
   // the trace has the acquire only where the runtime writes one.
   void acquire(int t, int lock, bool as_shared) {
+    if (paused()) {  // the lock's fast path: nothing of the runtime's state changes
+      ++paused_syncs;
+      take(t, lock, as_shared);
+      return;
+    }
     const std::uint64_t key = (std::uint64_t('l') << 56) ^ std::uint64_t(lock);
     auto released = last_releaser.find(lock);
     if (released != last_releaser.end() && released->second == t) {
@@ -196,6 +229,10 @@ struct RandomRun {
         write_pending(released->second);
       sync(t, false, 'l', std::uint64_t(lock));
     }
+    take(t, lock, as_shared);
+  }
+  // Who holds what (the program's side of a lock, written or not).
+  void take(int t, int lock, bool as_shared) {
     held[t].insert(lock);
     ++acquisitions[lock];
     if (as_shared) {
@@ -207,21 +244,30 @@ struct RandomRun {
   }
   void release(int t, int lock) {
     const bool was_shared = shared[t].count(lock) > 0;
-    const std::uint32_t before = filter_epoch[t];
     ++releases[t];
-    sync(t, true, 'l', std::uint64_t(lock), !was_shared);
     held[t].erase(lock);
     if (was_shared) {
       shared[t].erase(lock);
       shared_holders[lock].erase(t);
-      last_releaser.erase(lock);
     } else {
       owner.erase(lock);
+    }
+    if (paused()) {  // the lock's fast path
+      ++paused_syncs;
+      return;
+    }
+    const std::uint32_t before = filter_epoch[t];
+    sync(t, true, 'l', std::uint64_t(lock), !was_shared);
+    if (was_shared) {
+      last_releaser.erase(lock);
+    } else {
       last_releaser[lock] = t;
       last_release[t] = {lock, epoch[t], before, acquisitions[lock]};
     }
   }
   void access(int t, std::uint64_t address, std::uint64_t size, bool write, bool atomic, int site) {
+    if (paused()) return;
+    mark_period(t);
     std::ostringstream s;
     const int flags = (write ? 1 : 0) + (atomic ? 2 : 0);
     if (compact_next()) {
@@ -233,7 +279,7 @@ struct RandomRun {
     }
     write_pending(t);
     accesses.push_back({t, epoch[t], address, size, write, atomic, false, held[t], shared[t], clock[t], s.str(),
-                        filter_epoch[t], releases[t]});
+                        filter_epoch[t], releases[t], period});
     lines.push_back(s.str());
   }
   void allocate(int t, std::uint64_t address, std::uint64_t size) {
@@ -248,6 +294,7 @@ struct RandomRun {
     emit(t, s.str());
   }
   void free_block(int t, Block& b) {
+    mark_period(t);
     ++sequence;
     if (b.freed == kNoEnd) b.freed = sequence;
     std::ostringstream s;
@@ -260,15 +307,19 @@ struct RandomRun {
     }
     write_pending(t);
     accesses.push_back({t, epoch[t], b.address, b.size, true, false, true, held[t], shared[t], clock[t], s.str(),
-                        filter_epoch[t], releases[t]});
+                        filter_epoch[t], releases[t], period});
     lines.push_back(s.str());
     next_epoch(t, sequence);
   }
 };
 
-RandomRun random_run(std::mt19937& rng, bool repeats) {
+// `periods`: the sampling period of each step (else 1 throughout); `sampled`: the trace is written
+// as a sampled run writes it. The same rng state gives the same program either way.
+RandomRun random_run(std::mt19937& rng, bool repeats, const std::vector<std::uint64_t>* periods = nullptr,
+                     bool sampled = false) {
   const int threads = 2 + static_cast<int>(rng() % 3);
   RandomRun run(threads);
+  run.sampled = sampled;
   auto pick = [&](int n) { return static_cast<int>(rng() % static_cast<unsigned>(n)); };
   const int steps = 20 + pick(60);
   // A third of the runs are disciplined: every access and free under mutex 3, forgotten now and
@@ -281,6 +332,7 @@ RandomRun random_run(std::mt19937& rng, bool repeats) {
     if (take) run.release(t, 3);
   };
   for (int step = 0; step < steps; ++step) {
+    if (periods) run.period = (*periods)[static_cast<std::size_t>(step)];
     int t = 1 + pick(threads);
     switch (pick(10)) {
       case 0: {  // lock or unlock one of two mutexes or the readers-writer lock (shared or not)
@@ -334,7 +386,7 @@ RandomRun random_run(std::mt19937& rng, bool repeats) {
 }
 
 std::string trace_text(const RandomRun& run, const std::vector<std::string>& lines) {
-  std::string text = "{\"k\":\"header\",\"magic\":\"lockgraph-trace\",\"version\":\"1.4\",\"pid\":1,\"ppid\":0,"
+  std::string text = "{\"k\":\"header\",\"magic\":\"lockgraph-trace\",\"version\":\"1.5\",\"pid\":1,\"ppid\":0,"
                      "\"mode\":\"summary\",\"exe\":\"random\",\"start_ns\":0}\n";
   text += "{\"k\":\"race_check\",\"by\":\"instrumentation\"}\n";
   for (int t = 1; t <= run.threads; ++t)
@@ -365,8 +417,22 @@ std::set<std::uint64_t> analyzer_verdict(const std::string& text) {
   return granules;
 }
 
-// The same by the definition: every pair of accesses, every byte they share.
-std::set<std::uint64_t> brute_force_verdict(const RandomRun& run) {
+// The same by the definition: every pair of accesses, every byte they share. With `sampled` (the
+// same program's trace as a sampled run writes it), only pairs of one recording period, and each
+// access's life is dated as that trace dates it (its epochs are fewer, so their bounds differ).
+std::set<std::uint64_t> brute_force_verdict(const RandomRun& full, const RandomRun* sampled = nullptr) {
+  const RandomRun& run = sampled ? *sampled : full;
+  // Each access of `full` as `run` has it (a sampled run records frees, and accesses only in a period).
+  std::vector<const RawAccess*> dated;  // null: not recorded
+  std::size_t recorded = 0;
+  for (const RawAccess& a : full.accesses) {
+    const bool kept = !sampled || a.frees || a.period % 2 == 1;
+    dated.push_back(kept && recorded < run.accesses.size() ? &run.accesses[recorded] : nullptr);
+    recorded += kept;
+    if (kept && recorded <= run.accesses.size())
+      EXPECT_TRUE(dated.back()->address == a.address && dated.back()->size == a.size && dated.back()->frees == a.frees);
+  }
+  EXPECT_EQ(recorded, run.accesses.size());
   auto begin_of = [&](const RawAccess& a) {
     auto it = run.epoch_start[a.thread].find(a.epoch);
     return it == run.epoch_start[a.thread].end() ? std::uint64_t{0} : it->second;
@@ -400,18 +466,20 @@ std::set<std::uint64_t> brute_force_verdict(const RandomRun& run) {
     return kNothing;
   };
   std::set<std::uint64_t> granules;
-  for (std::size_t i = 0; i < run.accesses.size(); ++i)
-    for (std::size_t j = i + 1; j < run.accesses.size(); ++j) {
-      const RawAccess& x = run.accesses[i];
-      const RawAccess& y = run.accesses[j];
+  for (std::size_t i = 0; i < dated.size(); ++i)
+    for (std::size_t j = i + 1; j < dated.size(); ++j) {
+      const RawAccess& x = full.accesses[i];
+      const RawAccess& y = full.accesses[j];
+      if (!dated[i] || !dated[j]) continue;
       if (x.thread == y.thread || (!x.write && !y.write) || (x.atomic && y.atomic) || (x.frees && y.frees)) continue;
+      if (sampled && (x.period != y.period || x.period % 2 == 0)) continue;
       bool excluded = false;  // a lock held by both, not both shared
       for (int l : x.held) excluded |= y.held.count(l) > 0 && !(x.shared.count(l) && y.shared.count(l));
       if (excluded) continue;
       if (std::int64_t(x.epoch) <= y.clock[x.thread] || std::int64_t(y.epoch) <= x.clock[y.thread]) continue;
       for (std::uint64_t byte = std::max(x.address, y.address);
            byte < std::min(x.address + x.size, y.address + y.size); ++byte)
-        if (life(x, byte) == life(y, byte)) granules.insert(byte >> 3);
+        if (life(*dated[i], byte) == life(*dated[j], byte)) granules.insert(byte >> 3);
     }
   return granules;
 }
@@ -478,8 +546,8 @@ TEST(RaceDetector, TheFirstAccessPerEpochDecidesAsMuchAsAllOfThem) {
   EXPECT_GT(dropped_across_a_release, 20);
 }
 
-// Sampling (race_sample=periods) leaves memory accesses out, never synchronisation or heap lives:
-// the races of a sampled trace are always among those of the full trace, never one more.
+// Sampling by sites (race_sample=sites) leaves memory accesses out, never synchronisation or heap
+// lives: the races of a sampled trace are always among those of the full trace, never one more.
 TEST(RaceDetector, LeavingAccessesOutOnlyLeavesRacesOut) {
   std::mt19937 rng(99);
   int fewer = 0;
@@ -494,6 +562,37 @@ TEST(RaceDetector, LeavingAccessesOutOnlyLeavesRacesOut) {
     fewer += part.size() < full.size();
   }
   EXPECT_GT(fewer, 10);  // the sampling did leave races out, so the test saw both kinds
+}
+
+// race_sample=periods leaves out, in its pauses, accesses and synchronisation alike (heap lives and
+// frees stay), and each thread marks the period of its accesses as it changes: the sampled
+// trace's races are exactly the full run's races between two accesses of one recording period
+// (race_sampler.cpp in the runtime says why), lives dated as the sampled trace dates them.
+TEST(RaceDetector, SampledPeriodsFindThePeriodsRaces) {
+  std::mt19937 rng(20261202), schedule(5);
+  int fewer = 0, with_races = 0, markers = 0, paused_syncs = 0;
+  for (int round = 0; round < 400; ++round) {
+    // Periods and pauses of 2 to 13 steps, numbered as the runtime numbers them: 1, 2, 3, ...
+    std::vector<std::uint64_t> periods;
+    for (std::uint64_t period = 1; periods.size() < 80; ++period)
+      periods.insert(periods.end(), 2 + schedule() % 12, period);
+    std::mt19937 same = rng;
+    RandomRun full = random_run(same, false, &periods, false);
+    RandomRun sampled = random_run(rng, false, &periods, true);
+    ASSERT_EQ(full.accesses.size() >= sampled.accesses.size(), true);
+    markers += sampled.markers;
+    paused_syncs += sampled.paused_syncs;
+    const std::set<std::uint64_t> expected = brute_force_verdict(full, &sampled);
+    with_races += !expected.empty();
+    ASSERT_EQ(analyzer_verdict(trace_text(sampled, sampled.lines)), expected) << "round " << round << ":\n"
+                                                                            << trace_text(sampled, sampled.lines);
+    fewer += expected.size() < analyzer_verdict(trace_text(full, full.lines)).size();
+  }
+  // Both verdicts came up, the pauses left out synchronisation, and left races out.
+  EXPECT_GT(with_races, 80);
+  EXPECT_GT(markers, 1000);
+  EXPECT_GT(paused_syncs, 1000);
+  EXPECT_GT(fewer, 50);
 }
 
 // What a race report says about why the earlier access is not ordered before the later one

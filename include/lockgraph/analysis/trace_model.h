@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <map>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace lockgraph::analysis {
@@ -65,6 +66,9 @@ struct Thread {
     std::uint64_t joined_tid;
   };
   std::vector<Join> joins;
+  // Sampled traces (race_sample=periods): the epochs at which the thread's accesses entered a new
+  // sampling period, in epoch order, as (first epoch, period). Before the first, period 1.
+  std::vector<std::pair<std::uint32_t, std::uint64_t>> race_periods;
 };
 
 struct Lock {
