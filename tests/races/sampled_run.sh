@@ -1,8 +1,9 @@
 #!/bin/bash
 # Sampling of memory accesses (race_sample=periods or sites, race_budget_mb): the run still ends as
 # plain, its trace and every report say it was sampled, a site's first accesses are always seen
-# (a race made once by each thread is found with one access a site), and a bad value is refused
-# with a message.
+# (a race made once by each thread is found with one access a site), pauses between periods
+# leave out synchronisation without making hand-offs races, and a bad value is refused with a
+# message.
 # Usage: sampled_run.sh LOCKGRAPH RACES_LIB_DIR INCLUDE_DIR WORKLOAD_SOURCE WORK_DIR
 set -euo pipefail
 cli=$1 libdir=$2 include=$3 source=$4 work=$5
@@ -43,6 +44,51 @@ s = json.load(open(sys.argv[1]))["summary"]
 assert s["races"] == 1 and "first 1 per thread, then one in 1000000" in s["races_sampled"], s
 PY
 echo "sites: a race seen from each site's first access alone"
+# Sampled by periods, a pause leaves out synchronisation as well as accesses (a lock-heavy program
+# then runs its plain lock path), and only accesses of one period are paired: hand-offs of a lock
+# and of heap buffers that cross a pause are no race, each thread marks the periods of its
+# accesses, and the pauses left lock syncs out.
+periods="race_sample=periods:race_sample_ms=1:race_sample_every_ms=3"
+for workload in "locks 200000" "mixed 20000"; do
+  name=${workload%% *}
+  LOCKGRAPH_OPTIONS="trace_path=$work/$name-full/%p.lgtrace:verbosity=0" "$work/w" $workload >/dev/null
+  LOCKGRAPH_OPTIONS="$periods" "$cli" run --format json -o "$work/$name-periods.json" \
+    --trace-dir "$work/$name-periods" -- "$work/w" $workload >/dev/null
+  python3 - "$work/$name-periods.json" "$work/$name-periods" "$work/$name-full" <<'PY'
+import glob, json, sys
+s = json.load(open(sys.argv[1]))["summary"]
+assert s["races"] == 0 and "1 ms of every 3 ms" in s["races_sampled"], s
+def lines(directory):
+    for raw in open(glob.glob(directory + "/*.lgtrace")[0], "rb"):
+        yield raw.replace(b"\0", b"").decode("ascii", "replace").split()
+periods = {int(f[5], 16) for f in lines(sys.argv[2]) if len(f) == 6 and f[0] == "S" and f[4] == "ap"}
+assert len({p for p in periods if p % 2 == 1}) >= 3, periods
+lock_syncs = lambda d: sum(1 for f in lines(d) if len(f) == 6 and f[0] == "S" and f[4][1] == "l")
+sampled, full = lock_syncs(sys.argv[2]), lock_syncs(sys.argv[3])
+assert sampled < full, (sampled, full)
+print(f"periods: no race, {len(periods)} periods marked, {sampled} lock syncs (full run: {full})")
+PY
+done
+# And a race that goes on through many periods is still seen in one of them.
+cat >"$work/long_race.cpp" <<'EOF'
+#include <chrono>
+#include <thread>
+long counter = 0;
+int main() {
+  auto work = [] {
+    const auto end = std::chrono::steady_clock::now() + std::chrono::milliseconds(100);
+    while (std::chrono::steady_clock::now() < end) ++counter;
+  };
+  std::thread a(work), b(work);
+  a.join();
+  b.join();
+}
+EOF
+race_build "$work/long_race.cpp" "$work/long_race"
+LOCKGRAPH_OPTIONS="$periods" "$cli" run --format json -o "$work/long_race.json" --trace-dir "$work/long_race-traces" \
+  -- "$work/long_race" >/dev/null 2>&1 || true
+python3 -c 'import json,sys; s=json.load(open(sys.argv[1]))["summary"]; assert s["races"] == 1, s' "$work/long_race.json"
+echo "periods: a race that lasts is found"
 # A full run says nothing of sampling.
 "$cli" run --format json -o "$work/full.json" --trace-dir "$work/full" -- "$work/w" mixed 3000 >/dev/null 2>&1 || true
 python3 -c 'import json,sys; s=json.load(open(sys.argv[1]))["summary"]; assert s["races_sampled"]=="", s' "$work/full.json"
