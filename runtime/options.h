@@ -27,10 +27,10 @@
   X(Str, on_hang, "report",                                                                          \
     "After an observed deadlock is written: report (keep waiting) or abort.")                     \
   X(Str, race_sample, "off",                                                                         \
-    "Race-flag builds: off (every first access recorded), periods (memory accesses recorded only " \
-    "race_sample_ms of every race_sample_every_ms) or sites (each code site's first "              \
-    "race_sample_site_first accesses per thread, then one in race_sample_site_every); "             \
-    "synchronisation and heap lives always.")                                                      \
+    "Race-flag builds: off (every first access recorded), periods (memory accesses and "            \
+    "synchronisation recorded only race_sample_ms of every race_sample_every_ms) or sites (each "   \
+    "code site's first race_sample_site_first accesses per thread, then one in "                   \
+    "race_sample_site_every); heap lives always.")                                                 \
   X(Int, race_sample_ms, 10, "With race_sample=periods: how long each recording period lasts.")     \
   X(Int, race_sample_every_ms, 100, "With race_sample=periods: how often a recording period starts.") \
   X(Int, race_sample_site_first, 100, "With race_sample=sites: accesses of each site and thread always recorded.") \

@@ -74,6 +74,7 @@ void append_own_sync(ThreadState& ts, char op, char kind, std::uint64_t id) {
 }
 
 struct ReleaseRecord {
+  ThreadId tid = 0;  // the releasing thread (a recycled state's may have changed since)
   LockId lock = 0;
   std::uint32_t epoch = 0;
   std::uint64_t sequence = 0;
@@ -87,8 +88,8 @@ bool claim_pending_release(ThreadState& owner, LockId lock, ReleaseRecord& claim
   ThreadState::PendingRelease& p = owner.pending_release;
   std::uint64_t state = p.state.load(std::memory_order_acquire);
   while (state & 1) {
-    claimed = {p.lock.load(std::memory_order_relaxed), p.epoch.load(std::memory_order_relaxed),
-               p.sequence.load(std::memory_order_relaxed)};
+    claimed = {p.tid.load(std::memory_order_relaxed), p.lock.load(std::memory_order_relaxed),
+               p.epoch.load(std::memory_order_relaxed), p.sequence.load(std::memory_order_relaxed)};
     if (lock != 0 && claimed.lock != lock) return false;
     if (p.state.compare_exchange_weak(state, state & ~std::uint64_t{1}, std::memory_order_acq_rel,
                                       std::memory_order_acquire))
@@ -97,14 +98,15 @@ bool claim_pending_release(ThreadState& owner, LockId lock, ReleaseRecord& claim
   return false;
 }
 
-// The record of a claimed release of thread `tid`, in `ts`'s buffer.
-void append_release(ThreadState& ts, ThreadId tid, const ReleaseRecord& r) {
-  append_sync(ts, tid, 'r', trace::sync_object::kLock, r.lock, r.epoch, r.sequence);
+// The record of a release (a claimed one, or the caller's own), in `ts`'s buffer.
+void append_release(ThreadState& ts, const ReleaseRecord& r) {
+  append_sync(ts, r.tid, 'r', trace::sync_object::kLock, r.lock, r.epoch, r.sequence);
 }
 
 // The owner makes its release pending (none is: it claimed any before).
 void make_release_pending(ThreadState& ts, const ReleaseRecord& release) {
   ThreadState::PendingRelease& p = ts.pending_release;
+  p.tid.store(release.tid, std::memory_order_relaxed);
   p.lock.store(release.lock, std::memory_order_relaxed);
   p.epoch.store(release.epoch, std::memory_order_relaxed);
   p.sequence.store(release.sequence, std::memory_order_relaxed);
@@ -135,7 +137,7 @@ void race_period_began(std::uint64_t period) noexcept {
 
 void write_pending_release(ThreadState& ts) noexcept {
   ReleaseRecord r;
-  if (claim_pending_release(ts, 0, r)) append_release(ts, ts.tid, r);
+  if (claim_pending_release(ts, 0, r)) append_release(ts, r);
 }
 
 VarId variable_created(const char* name, const void* caller) noexcept {
@@ -203,7 +205,7 @@ std::uint64_t releaser_key(LockId id, ThreadId tid) {
 // Writes `owner`'s release of `id` into `me`'s buffer (its flag held) if it is still pending.
 void write_release_of(ThreadState& me, ThreadState& owner, LockId id) {
   ReleaseRecord r;
-  if (claim_pending_release(owner, id, r)) append_release(me, owner.tid, r);
+  if (claim_pending_release(owner, id, r)) append_release(me, r);
 }
 
 // The release this acquire reads may still be pending in the thread that made it: it is written
@@ -239,8 +241,9 @@ void record_lock_release(ThreadState& ts, LockId id, bool exclusive) noexcept {
     BufferGuard guard(ts, BufferGuard::kLeaveInBuffer);
     ts.set_sync_epoch(ts.sync_epoch + 1);
     const std::uint64_t sequence = next_sequence();
-    if (keep) make_release_pending(ts, {id, ts.sync_epoch, sequence});
-    else append_release(ts, ts.tid, {id, ts.sync_epoch, sequence});
+    const ReleaseRecord release{ts.tid, id, ts.sync_epoch, sequence};
+    if (keep) make_release_pending(ts, release);
+    else append_release(ts, release);
     kept = !ts.buffer.empty();
   }
   if (kept) tls_lock_path.records_kept = 1;
@@ -277,7 +280,7 @@ void record_lock_acquire(ThreadState& ts, LockId id, bool exclusive) noexcept {
     ReleaseRecord r;
     if (claim_pending_release(ts, 0, r)) {
       if (unobserved && r.lock == id && r.epoch == ts.sync_epoch) ts.sync_epoch -= 1;  // dropped
-      else append_release(ts, ts.tid, r);
+      else append_release(ts, r);
     }
     if (open_runs) append_access_runs(ts);
     return;

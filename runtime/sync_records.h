@@ -2,8 +2,9 @@
 // analyzer turns into vector clocks for race detection.
 //
 // Thread start/join are always recorded (they are rare). Lock acquire/release become sync records
-// only once the process has made its first annotated access: a program that annotates nothing
-// pays nothing for race detection.
+// only once the process has made its first annotated access (or from the start with the race
+// flags): a program that annotates nothing pays nothing for race detection. The pauses of
+// race_sample=periods record neither (race_sampler.cpp).
 #pragma once
 
 #include <atomic>

@@ -124,6 +124,7 @@ struct ThreadState {
   // A cache line of its own: the acquirers' exchanges must not take the owner's other fields'.
   struct alignas(64) PendingRelease {
     std::atomic<std::uint64_t> state{0};  // generation << 1 | pending
+    std::atomic<ThreadId> tid{0};         // its thread: a claim needs nothing else of the state
     std::atomic<LockId> lock{0};
     std::atomic<std::uint32_t> epoch{0};  // the epoch it began
     std::atomic<std::uint64_t> sequence{0};
