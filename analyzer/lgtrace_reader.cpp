@@ -213,7 +213,8 @@ class LgtraceReader {
                     " per thread, then one in " + std::to_string(optional("every"))
               : "memory accesses recorded " + std::to_string(optional("on_ms")) + " ms of every " +
                     std::to_string(optional("every_ms")) + " ms" +
-                    (text("since") == "budget" ? ", from when the trace passed race_budget_mb" : "");
+                    (text("since") == "budget" ? ", from when the trace passed race_budget_mb" : "") +
+                    (text("syncs") == "periods" ? ", synchronisation too: accesses compared within a period" : "");
       return;
     }
     if (kind_ == k::kVariable) {

@@ -47,10 +47,19 @@ struct SiteSampling {
 SiteSampling g_sites;
 
 // Only this thread (and a fork child, race_sampler_forked) pauses and resumes; start_race_tracking
-// never resumes a pause, so a period's value of the word is stored once.
-void pause_recording() { g_extra_records.fetch_and(~kRaceRecords, std::memory_order_relaxed); }
+// never resumes a pause, so a period's value of the word is stored once. With race_sample_syncs=1
+// a pause leaves synchronisation whole and stops accesses only: every pair may then be compared,
+// and no period is numbered.
+bool g_pause_syncs = true;
+void pause_recording() {
+  if (g_pause_syncs) g_extra_records.fetch_and(~kRaceRecords, std::memory_order_relaxed);
+  else g_extra_records.fetch_or(kAccessesPaused, std::memory_order_relaxed);
+}
 void begin_period() {
-  g_extra_records.fetch_add((std::uint64_t{1} << kRacePeriodShift) | kRaceRecords, std::memory_order_relaxed);
+  if (g_pause_syncs)
+    g_extra_records.fetch_add((std::uint64_t{1} << kRacePeriodShift) | kRaceRecords, std::memory_order_relaxed);
+  else
+    g_extra_records.fetch_and(~kAccessesPaused, std::memory_order_relaxed);
 }
 
 // The race_sample record (the trace says how it was sampled): its fields after the kind.
@@ -72,13 +81,16 @@ void* sampler_main(void*) {
       if (finalized()) return nullptr;
     }
   }
-  char fields[160];
-  std::snprintf(fields, sizeof fields, "\"mode\":\"periods\",\"on_ms\":%ld,\"every_ms\":%ld,\"since\":\"%s\"",
-                opts.race_sample_ms, opts.race_sample_every_ms, from_start ? "start" : "budget");
+  g_pause_syncs = !opts.race_sample_syncs;
+  char fields[192];
+  std::snprintf(fields, sizeof fields,
+                "\"mode\":\"periods\",\"on_ms\":%ld,\"every_ms\":%ld,\"since\":\"%s\",\"syncs\":\"%s\"",
+                opts.race_sample_ms, opts.race_sample_every_ms, from_start ? "start" : "budget",
+                g_pause_syncs ? "periods" : "always");
   say_sampled(fields);
   const auto on = std::chrono::milliseconds(opts.race_sample_ms);
   const auto off = std::chrono::milliseconds(opts.race_sample_every_ms - opts.race_sample_ms);
-  if (off.count() > 0) g_extra_records.fetch_or(kRacePeriods, std::memory_order_relaxed);
+  if (off.count() > 0 && g_pause_syncs) g_extra_records.fetch_or(kRacePeriods, std::memory_order_relaxed);
   for (;;) {
     if (off.count() > 0) {
       pause_recording();
@@ -118,7 +130,8 @@ bool site_sampled_out(ChainEntry& site) noexcept {
 void race_sampler_forked() noexcept {
   // The sampler thread did not survive the fork: the child records everything, from a period of
   // its own if the parent was paused (the one thread left cannot race with the parent's).
-  if (race_period_of(g_extra_records.load(std::memory_order_relaxed)) % 2 == 0) begin_period();
+  const std::uint64_t word = g_extra_records.load(std::memory_order_relaxed);
+  if (race_period_of(word) % 2 == 0 || (word & kAccessesPaused)) begin_period();
 }
 
 }  // namespace lockgraph::rt

@@ -116,6 +116,7 @@ LOCKGRAPH_API extern __thread LockPath tls_lock_path LOCKGRAPH_FAST_TLS;
 inline constexpr std::uint64_t kFullModeRecords = 1;  // mode=full: every acquire and release
 inline constexpr std::uint64_t kRaceRecords = 2;      // race tracking: sync records for locks, now
 inline constexpr std::uint64_t kRacePeriods = 4;      // race_sample=periods: kRaceRecords clear = paused
+inline constexpr std::uint64_t kAccessesPaused = 8;   // race_sample_syncs=1: a pause of accesses only
 inline constexpr std::uint64_t kLockRecordBits = kFullModeRecords | kRaceRecords;
 inline constexpr unsigned kRacePeriodShift = 8;       // the bits above: the number of the period
 LOCKGRAPH_API extern std::atomic<std::uint64_t> g_extra_records;

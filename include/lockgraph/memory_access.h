@@ -32,8 +32,9 @@ LOCKGRAPH_API void race_period_began(std::uint64_t period) noexcept;
 // inside TSan's ignore annotations. The thread's first access in a new period calls
 // race_period_began first.
 [[gnu::always_inline]] inline bool recording_accesses() noexcept {
-  const std::uint64_t period = race_period_of(g_extra_records.load(std::memory_order_relaxed));
-  if ((period & 1) == 0 || tls_lock_path.ignore_accesses != 0) return false;
+  const std::uint64_t word = g_extra_records.load(std::memory_order_relaxed);
+  const std::uint64_t period = race_period_of(word);
+  if ((period & 1) == 0 || (word & kAccessesPaused) || tls_lock_path.ignore_accesses != 0) return false;
   if (period != tls_lock_path.race_period) race_period_began(period);
   return true;
 }
