@@ -32,10 +32,10 @@
     "code site's first race_sample_site_first accesses per thread, then one in "                   \
     "race_sample_site_every); heap lives always.")                                                 \
   X(Int, race_sample_ms, 10, "With race_sample=periods: how long each recording period lasts.")     \
+  X(Int, race_sample_every_ms, 100, "With race_sample=periods: how often a recording period starts.") \
   X(Bool, race_sample_syncs, false,                                                                  \
     "With race_sample=periods: 1 records synchronisation in the pauses too (the lock path's full "  \
     "cost; races are then also found between accesses of different periods).")                    \
-  X(Int, race_sample_every_ms, 100, "With race_sample=periods: how often a recording period starts.") \
   X(Int, race_sample_site_first, 100, "With race_sample=sites: accesses of each site and thread always recorded.") \
   X(Int, race_sample_site_every, 100, "With race_sample=sites: after those, one in this many recorded.") \
   X(Int, race_budget_mb, 0,                                                                          \
