@@ -16,6 +16,12 @@ namespace {
 // A trace past this keeps growing through pwrite.
 constexpr std::uint64_t kAddressRange = std::uint64_t(8) << 30;
 constexpr std::uint64_t kChunk = std::uint64_t(1) << 20;
+// MADV_POPULATE_WRITE (Linux 5.14), which Debian 12's headers do not name yet.
+#ifdef MADV_POPULATE_WRITE
+constexpr int kPopulateWrite = MADV_POPULATE_WRITE;
+#else
+constexpr int kPopulateWrite = 23;
+#endif
 // The piece a busy writer keeps (TraceRegion): a few hundred race records; what a thread leaves
 // unwritten of it when the process ends is at most this much NUL in the file.
 constexpr std::uint64_t kRegion = 8 << 10;
@@ -102,6 +108,10 @@ bool grow_locked(std::uint64_t needed) {
     g_trace.direct.store(true);
     return false;
   }
+  // Its pages made writable now, in one call: a first write to each page of a shared file
+  // mapping otherwise faults (the kernel tracks dirty pages), one exception per 4 KB of trace
+  // inside whatever the program was doing. Older kernels refuse the advice: they fault as before.
+  ::madvise(at, want - have, kPopulateWrite);
   g_trace.mapped.store(want, std::memory_order_release);
   // The pages written before the last chunk leave the process: without this, a trace of 200 MB
   // made the program's peak RSS 200 MB larger. On a shared file mapping MADV_DONTNEED only unmaps
