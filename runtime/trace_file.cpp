@@ -110,8 +110,9 @@ bool grow_locked(std::uint64_t needed) {
   }
   // Its pages made writable now, in one call: a first write to each page of a shared file
   // mapping otherwise faults (the kernel tracks dirty pages), one exception per 4 KB of trace
-  // inside whatever the program was doing. Older kernels refuse the advice: they fault as before.
-  ::madvise(at, want - have, kPopulateWrite);
+  // inside whatever the program was doing. Not the first piece: a process that writes little
+  // (most do) pays for none of it. Older kernels refuse the advice: they fault as before.
+  if (have > 0) ::madvise(at, want - have, kPopulateWrite);
   g_trace.mapped.store(want, std::memory_order_release);
   // The pages written before the last chunk leave the process: without this, a trace of 200 MB
   // made the program's peak RSS 200 MB larger. On a shared file mapping MADV_DONTNEED only unmaps
