@@ -131,7 +131,7 @@ void race_sampler_forked() noexcept {
   // The sampler thread did not survive the fork: the child records everything, from a period of
   // its own if the parent was paused (the one thread left cannot race with the parent's).
   const std::uint64_t word = g_extra_records.load(std::memory_order_relaxed);
-  if (race_period_of(word) % 2 == 0 || (word & kAccessesPaused)) begin_period();
+  if (accesses_paused(word)) begin_period();
 }
 
 }  // namespace lockgraph::rt

@@ -130,9 +130,20 @@ inline bool extra_records() noexcept {
 // while period n records accesses, 2n + 2 in the pause after it, so the values only grow. A
 // process that does not sample is in period 1 from start to end, as every thread is before it
 // records anything (LockPath::race_period).
+// Whether `word` is in a pause of race_sample=periods, which leaves synchronisation out too.
+[[gnu::always_inline]] inline bool syncs_paused(std::uint64_t word) noexcept {
+  return (word & (kRacePeriods | kRaceRecords)) == kRacePeriods;
+}
+// Whether memory accesses are paused: such a pause, or one of race_sample_syncs=1.
+[[gnu::always_inline]] inline bool accesses_paused(std::uint64_t word) noexcept {
+  return syncs_paused(word) || (word & kAccessesPaused) != 0;
+}
+// The recording period `word` is in, when it is not paused.
+[[gnu::always_inline]] inline std::uint64_t recording_period_of(std::uint64_t word) noexcept {
+  return ((word >> kRacePeriodShift) << 1) + 1;
+}
 [[gnu::always_inline]] inline std::uint64_t race_period_of(std::uint64_t word) noexcept {
-  const bool paused = (word & (kRacePeriods | kRaceRecords)) == kRacePeriods;
-  return ((word >> kRacePeriodShift) << 1) + (paused ? 2 : 1);
+  return recording_period_of(word) + (syncs_paused(word) ? 1 : 0);
 }
 
 inline std::uint64_t segment_term(std::uint32_t segment) noexcept {

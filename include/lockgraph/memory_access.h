@@ -34,10 +34,8 @@ LOCKGRAPH_API void race_period_began(std::uint64_t period) noexcept;
 [[gnu::always_inline]] inline bool recording_accesses() noexcept {
   const std::uint64_t word = g_extra_records.load(std::memory_order_relaxed);
   // A pause first, in the fewest instructions: in a sampled run most accesses end here.
-  const std::uint64_t pause_bits = word & (kRacePeriods | kRaceRecords | kAccessesPaused);
-  if (pause_bits == kRacePeriods || (pause_bits & kAccessesPaused) || tls_lock_path.ignore_accesses != 0)
-    return false;
-  const std::uint64_t period = ((word >> kRacePeriodShift) << 1) + 1;  // race_period_of(word), not paused
+  if (accesses_paused(word) || tls_lock_path.ignore_accesses != 0) return false;
+  const std::uint64_t period = recording_period_of(word);
   if (period != tls_lock_path.race_period) race_period_began(period);
   return true;
 }
