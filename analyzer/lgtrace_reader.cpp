@@ -77,9 +77,10 @@ std::string escape_invalid_utf8(std::string_view line) {
 
 class LgtraceReader {
  public:
-  LgtraceReader(const std::string& path, TraceModel& model)
+  LgtraceReader(const std::string& path, TraceModel& model, const LoadOptions& options)
       : path_(path), model_(model),
-        builder_(model, static_cast<std::uint32_t>(model.processes.size())) {
+        builder_(model, static_cast<std::uint32_t>(model.processes.size())),
+        memory_(path_, options.accesses_in_memory) {
     model_.processes.emplace_back().trace_path = path;
   }
 
@@ -592,7 +593,7 @@ class LgtraceReader {
   FlatRecord record_;
   CompactRecord compact_;
   std::vector<LockIndex> held_scratch_;
-  MemoryLog memory_{path_};
+  MemoryLog memory_;
   std::string kind_;
   int minor_ = 0;
   bool header_read_ = false;
@@ -610,6 +611,8 @@ bool looks_like_lgtrace(const std::string& first_bytes) {
          (first_bytes.size() > 0 && first_bytes[0] == '{');
 }
 
-void read_lgtrace(const std::string& path, TraceModel& model) { LgtraceReader(path, model).read(); }
+void read_lgtrace(const std::string& path, TraceModel& model, const LoadOptions& options) {
+  LgtraceReader(path, model, options).read();
+}
 
 }  // namespace lockgraph::analysis

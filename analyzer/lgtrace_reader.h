@@ -3,6 +3,7 @@
 
 #include <string>
 
+#include "lockgraph/analysis/trace_loader.h"
 #include "lockgraph/analysis/trace_model.h"
 
 namespace lockgraph::analysis {
@@ -12,6 +13,6 @@ bool looks_like_lgtrace(const std::string& first_bytes);
 
 // Appends the process in `path` to `model`. A cut-off trace is read up to its last complete line
 // with a warning. Throws TraceError (file, line, what was expected) for anything else unusable.
-void read_lgtrace(const std::string& path, TraceModel& model);
+void read_lgtrace(const std::string& path, TraceModel& model, const LoadOptions& options);
 
 }  // namespace lockgraph::analysis

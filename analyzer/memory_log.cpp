@@ -5,7 +5,9 @@
 
 #include <algorithm>
 #include <limits>
+#include <numeric>
 #include <queue>
+#include <tuple>
 
 namespace lockgraph::analysis {
 namespace {
@@ -18,52 +20,60 @@ constexpr std::uint32_t kAfterFree = 0x80000000u;  // with a block: the life aft
 constexpr std::uint64_t kMaxSegments = std::uint64_t{1} << 27;
 
 // Intervals [begin, end) met in address order: which of them hold the address the sweep is at.
-// `bounds(i)` gives interval i's {begin, end} (an empty one is never held).
-template <class Bounds>
+// `source(item)` gives the next interval, in the order they begin (false when none is left);
+// `bounds(item)` its {begin, end} (an empty one is never held).
+template <class Item, class Source, class Bounds>
 class IntervalSweep {
  public:
-  IntervalSweep(std::size_t count, Bounds bounds) : bounds_(bounds), by_begin_(count) {
-    for (std::uint32_t i = 0; i < by_begin_.size(); ++i) by_begin_[i] = i;
-    std::stable_sort(by_begin_.begin(), by_begin_.end(),
-                     [&](std::uint32_t x, std::uint32_t y) { return begin(x) < begin(y); });
-  }
+  IntervalSweep(Source source, Bounds bounds) : source_(std::move(source)), bounds_(bounds) { pull(); }
   // The first address past the current one where an interval begins or ends (kNoEnd if none).
   std::uint64_t next_boundary() const {
-    std::uint64_t next = next_ < by_begin_.size() ? begin(by_begin_[next_]) : kNoEnd;
-    return open_.empty() ? next : std::min(next, open_.top().first);
+    const std::uint64_t next = has_next_ ? bounds_(next_).first : kNoEnd;
+    return ends_.empty() ? next : std::min(next, ends_.top());
   }
   // Moves to `at` (never back): held() is then the intervals holding it, in the order they began.
   void move_to(std::uint64_t at) {
     bool ended = false;
-    for (; !open_.empty() && open_.top().first <= at; open_.pop()) ended = true;
-    if (ended)
-      held_.erase(std::remove_if(held_.begin(), held_.end(), [&](std::uint32_t i) { return end(i) <= at; }),
+    for (; !ends_.empty() && ends_.top() <= at; ends_.pop()) ended = true;
+    if (ended) {
+      held_.erase(std::remove_if(held_.begin(), held_.end(), [&](const Item& i) { return bounds_(i).second <= at; }),
                   held_.end());
-    for (; next_ < by_begin_.size() && begin(by_begin_[next_]) <= at; ++next_) {
-      const std::uint32_t i = by_begin_[next_];
-      if (end(i) <= at) continue;
-      held_.push_back(i);
-      open_.push({end(i), i});
+      ++changes_;
+    }
+    for (; has_next_ && bounds_(next_).first <= at; pull()) {
+      const std::uint64_t end = bounds_(next_).second;
+      if (end <= at) continue;
+      held_.push_back(next_);
+      ends_.push(end);
+      ++changes_;
     }
   }
-  const std::vector<std::uint32_t>& held() const { return held_; }
+  const std::vector<Item>& held() const { return held_; }
+  // Changes whenever held() does: what was derived from it stays valid while this does not.
+  std::uint64_t changes() const { return changes_; }
 
  private:
-  using End = std::pair<std::uint64_t, std::uint32_t>;
-  std::uint64_t begin(std::uint32_t i) const { return bounds_(i).first; }
-  std::uint64_t end(std::uint32_t i) const { return bounds_(i).second; }
+  void pull() { has_next_ = source_(next_); }
+  Source source_;
   Bounds bounds_;
-  std::vector<std::uint32_t> by_begin_;
-  std::size_t next_ = 0;
-  std::priority_queue<End, std::vector<End>, std::greater<End>> open_;
-  std::vector<std::uint32_t> held_;
+  Item next_{};
+  bool has_next_ = false;
+  std::priority_queue<std::uint64_t, std::vector<std::uint64_t>, std::greater<std::uint64_t>> ends_;
+  std::vector<Item> held_;
+  std::uint64_t changes_ = 0;
 };
+
+template <class Item, class Source, class Bounds>
+IntervalSweep<Item, Source, Bounds> sweep(Source source, Bounds bounds) {
+  return IntervalSweep<Item, Source, Bounds>(std::move(source), bounds);
+}
 
 }  // namespace
 
 void MemoryLog::resolve(ModelBuilder& builder) {
   TraceModel& model = builder.model();
-  if (ranges_.empty()) return;
+  if (empty()) return;
+  ranges_.finish();
 
   // Where each thread's epochs begin: an access's epoch lies between the global sequence numbers
   // of its own start and of the thread's next epoch's (0 and "never" where there is none).
@@ -80,9 +90,8 @@ void MemoryLog::resolve(ModelBuilder& builder) {
   };
 
   // The race search asks happens-before about every epoch the ranges reach.
-  std::vector<std::uint32_t> epochs_reached(model.threads.size(), 0);
-  for (const Range& r : ranges_) epochs_reached[r.thread] = std::max(epochs_reached[r.thread], r.epoch + 1);
-  const RaceSearch search(model, epochs_reached);
+  epochs_reached_.resize(std::max(epochs_reached_.size(), model.threads.size()), 0);
+  const RaceSearch search(model, epochs_reached_);
 
   // Module extents of this process, to name globals.
   struct Extent {
@@ -124,17 +133,47 @@ void MemoryLog::resolve(ModelBuilder& builder) {
   // one variable per life of the memory, however many bytes it spans (a buffer written by one
   // thread and read by another is one, not a thousand granules). A piece can race only if two
   // threads or more touched it, and not only by freeing it.
-  auto sweep_of = [](const auto& items, auto bounds_of) {
-    auto bounds = [&items, bounds_of](std::uint32_t i) { return bounds_of(items[i]); };
-    return IntervalSweep<decltype(bounds)>(items.size(), bounds);
+  // Ranges come from the log in address order, each with its epoch's bounds looked up once
+  // however many pieces it spans; blocks and benign annotations are few enough to sort here.
+  struct HeldRange {
+    Range range;
+    std::uint64_t begins_at, ends_at;  // its epoch's, as epoch_bounds gives them
   };
-  auto ranges = sweep_of(ranges_, [](const Range& r) { return std::make_pair(r.address, r.address + r.size); });
-  auto blocks = sweep_of(blocks_, [](const Block& b) { return std::make_pair(b.address, b.address + b.size); });
-  auto benign = sweep_of(benign_, [](const auto& b) { return b; });
+  auto ranges = sweep<HeldRange>(
+      [&](HeldRange& next) {
+        if (!ranges_.next(next.range)) return false;
+        std::tie(next.begins_at, next.ends_at) = epoch_bounds(next.range.thread, next.range.epoch);
+        return true;
+      },
+      [](const HeldRange& h) { return std::make_pair(h.range.address, h.range.address + h.range.size); });
+  auto in_address_order = [](const auto& items, auto begin_of) {
+    std::vector<std::uint32_t> order(items.size());
+    std::iota(order.begin(), order.end(), std::uint32_t{0});
+    std::stable_sort(order.begin(), order.end(),
+                     [&](std::uint32_t x, std::uint32_t y) { return begin_of(items[x]) < begin_of(items[y]); });
+    return [order = std::move(order), at = std::size_t{0}](std::uint32_t& next) mutable {
+      if (at == order.size()) return false;
+      next = order[at++];
+      return true;
+    };
+  };
+  auto blocks = sweep<std::uint32_t>(in_address_order(blocks_, [](const Block& b) { return b.address; }),
+                                     [this](std::uint32_t i) {
+                                       return std::make_pair(blocks_[i].address, blocks_[i].address + blocks_[i].size);
+                                     });
+  std::sort(benign_.begin(), benign_.end());
+  auto benign = sweep<std::pair<std::uint64_t, std::uint64_t>>(
+      [this, at = std::size_t{0}](std::pair<std::uint64_t, std::uint64_t>& next) mutable {
+        if (at == benign_.size()) return false;
+        next = benign_[at++];
+        return true;
+      },
+      [](const std::pair<std::uint64_t, std::uint64_t>& b) { return b; });
 
   std::uint64_t pieces = 0;
   std::vector<std::uint32_t> covering;
-  std::vector<std::pair<std::uint32_t, std::uint32_t>> accesses_by_life;  // (life, range)
+  std::uint64_t covering_of = ~std::uint64_t{0};  // blocks.changes() when `covering` was made
+  std::vector<std::tuple<std::uint32_t, std::uint64_t, std::uint32_t>> accesses_by_life;  // (life, order, held)
   std::vector<Access> accesses;
   std::vector<std::size_t> order;
   std::vector<RaceFinding> races;
@@ -146,27 +185,31 @@ void MemoryLog::resolve(ModelBuilder& builder) {
     const std::uint64_t next = std::min({ranges.next_boundary(), blocks.next_boundary(), benign.next_boundary()});
     const std::uint64_t begin = at;
     at = next;
-    const std::vector<std::uint32_t>& held = ranges.held();
+    const std::vector<HeldRange>& held = ranges.held();
     if (held.size() < 2 || !benign.held().empty()) continue;
     bool two_threads = false, not_only_frees = false;
-    for (std::uint32_t r : held) {
-      two_threads |= ranges_[r].thread != ranges_[held.front()].thread;
-      not_only_frees |= !ranges_[r].frees;
+    for (const HeldRange& h : held) {
+      two_threads |= h.range.thread != held.front().range.thread;
+      not_only_frees |= !h.range.frees;
     }
     if (!two_threads || !not_only_frees) continue;
     if (++pieces > kMaxSegments)
       throw TraceError(path_ + ": more than " + std::to_string(kMaxSegments) +
                        " pieces of memory are shared by threads: too many to analyze (is the trace corrupt?)");
 
-    // The allocations and frees that ever covered the piece, in sequence order.
-    covering = blocks.held();
-    std::sort(covering.begin(), covering.end(),
-              [&](std::uint32_t x, std::uint32_t y) { return blocks_[x].sequence < blocks_[y].sequence; });
+    // The allocations and frees that ever covered the piece, in sequence order (often the
+    // previous piece's: pieces end at ranges' ends as well).
+    if (blocks.changes() != covering_of) {
+      covering_of = blocks.changes();
+      covering = blocks.held();
+      std::sort(covering.begin(), covering.end(),
+                [&](std::uint32_t x, std::uint32_t y) { return blocks_[x].sequence < blocks_[y].sequence; });
+    }
     // Each access's life: from the latest allocation or free covering the piece before this
     // access's epoch ended (see memory_log.h).
     accesses_by_life.clear();
-    for (std::uint32_t r : held) {
-      const auto [begins_at, ends_at] = epoch_bounds(ranges_[r].thread, ranges_[r].epoch);
+    for (std::uint32_t h = 0; h < held.size(); ++h) {
+      const auto [begins_at, ends_at] = std::make_pair(held[h].begins_at, held[h].ends_at);
       auto it = std::lower_bound(covering.begin(), covering.end(), ends_at, [&](std::uint32_t b, std::uint64_t q) {
         return blocks_[b].sequence < q;
       });
@@ -182,16 +225,17 @@ void MemoryLog::resolve(ModelBuilder& builder) {
           break;
         }
       }
-      accesses_by_life.push_back({block, r});
+      accesses_by_life.emplace_back(block, held[h].range.order, h);
     }
     // Per life, its accesses in trace order, searched for races; only a life with one is kept.
     std::sort(accesses_by_life.begin(), accesses_by_life.end());
     for (std::size_t first = 0; first < accesses_by_life.size();) {
       std::size_t last = first;
-      while (last < accesses_by_life.size() && accesses_by_life[last].first == accesses_by_life[first].first) ++last;
+      const std::uint32_t life = std::get<0>(accesses_by_life[first]);
+      while (last < accesses_by_life.size() && std::get<0>(accesses_by_life[last]) == life) ++last;
       accesses.clear();
       for (std::size_t i = first; i < last; ++i) {
-        const Range& r = ranges_[accesses_by_life[i].second];
+        const Range& r = held[std::get<2>(accesses_by_life[i])].range;
         Access& a = accesses.emplace_back();
         a.thread = r.thread;
         a.epoch = r.epoch;
@@ -205,7 +249,7 @@ void MemoryLog::resolve(ModelBuilder& builder) {
       races.clear();
       if (search.search(accesses, order.data(), order.data() + order.size(), races) > 0) {
         const auto v = static_cast<VariableIndex>(model.variables.size());
-        model.variables.push_back(make_variable(begin, next - begin, accesses_by_life[first].first));
+        model.variables.push_back(make_variable(begin, next - begin, life));
         for (Access& a : accesses) {
           a.variable = v;
           model.accesses.push_back(a);
@@ -215,7 +259,7 @@ void MemoryLog::resolve(ModelBuilder& builder) {
     }
   }
   // Their memory back, not only their size: the race search that follows needs its own.
-  std::deque<Range>().swap(ranges_);
+  ranges_.clear();
   std::deque<Block>().swap(blocks_);
   std::deque<EpochStart>().swap(epoch_starts_);
   benign_.clear();

@@ -14,10 +14,14 @@
 // matters where someone else accessed the block.
 //
 // Each variable's accesses are searched for races as soon as the sweep has them (race_search.h),
-// and only a variable with a race enters the model: the analysis holds the recorded ranges and
-// one piece of memory's accesses at a time, not every access of the run.
+// and only a variable with a race enters the model. The recorded ranges are held in memory up to
+// a budget and past it written, sorted by address, to a temporary file (sorted_spill.h); the
+// sweep merges them back and holds only the ranges covering the address it is at, so the
+// analysis holds the heap's lives, the epochs' starts and the ranges of the most reused address,
+// not every access of the run.
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
 #include <deque>
 #include <string>
@@ -26,21 +30,23 @@
 
 #include "lockgraph/analysis/trace_model.h"
 #include "model_builder.h"
+#include "sorted_spill.h"
 
 namespace lockgraph::analysis {
 
 class MemoryLog {
  public:
   struct Range {
-    ThreadIndex thread = 0;
-    std::uint32_t epoch = 0;
     std::uint64_t address = 0;
     std::uint64_t size = 0;
+    std::uint64_t order = 0;  // its place among the log's ranges (set by access())
+    ThreadIndex thread = 0;
+    std::uint32_t epoch = 0;
+    StackIndex stack = 0;
+    LockSetIndex held = 0;  // into the model's locksets
     bool write = false;
     bool atomic = false;
     bool frees = false;
-    StackIndex stack = 0;
-    LockSetIndex held = 0;  // into the model's locksets
   };
   struct Block {
     ThreadIndex thread = 0;
@@ -52,7 +58,12 @@ class MemoryLog {
     bool is_free = false;  // the end of a life, not the start of one
   };
 
-  void access(const Range& range) { ranges_.push_back(range); }
+  void access(Range range) {
+    range.order = ranges_.size();
+    if (range.thread >= epochs_reached_.size()) epochs_reached_.resize(range.thread + 1, 0);
+    epochs_reached_[range.thread] = std::max(epochs_reached_[range.thread], range.epoch + 1);
+    ranges_.push(range);
+  }
   // A block begins its life; its thread's epoch `epoch` begins with it.
   void allocation(Block block, std::uint32_t epoch) {
     epoch_started(block.thread, epoch, block.sequence);
@@ -68,14 +79,20 @@ class MemoryLog {
     blocks_.push_back({thread, sequence, address, size, 0, false, true});
   }
   void benign(std::uint64_t address, std::uint64_t size) { benign_.push_back({address, address + size}); }
-  bool empty() const { return ranges_.empty(); }
+  bool empty() const { return ranges_.size() == 0; }
 
   // Adds the variables that race, with all their accesses, to the model (the builder's process,
   // whose syncs must all be read) and forgets the log. Throws TraceError (naming the trace) if the
-  // shared memory is too large to analyze.
+  // shared memory is too large to analyze, std::runtime_error if the temporary file fails.
   void resolve(ModelBuilder& builder);
+  // How many runs of ranges went to the temporary file (0: all were held in memory).
+  std::size_t runs_written() const { return ranges_.runs_written(); }
 
-  explicit MemoryLog(std::string path) : path_(std::move(path)) {}
+  // Holds up to `ranges_in_memory` ranges in memory; more go, sorted by address, to a temporary
+  // file (sorted_spill.h) and are merged back during the sweep, which holds only the ranges that
+  // cover the address it is at.
+  MemoryLog(std::string path, std::size_t ranges_in_memory)
+      : path_(std::move(path)), ranges_(ranges_in_memory) {}
 
  private:
   struct EpochStart {
@@ -83,9 +100,15 @@ class MemoryLog {
     std::uint32_t epoch;
     std::uint64_t sequence;
   };
+  struct ByAddress {  // ranges as the sweep meets them: by address, then in trace order
+    bool operator()(const Range& a, const Range& b) const {
+      return a.address != b.address ? a.address < b.address : a.order < b.order;
+    }
+  };
   std::string path_;
+  SortedSpill<Range, ByAddress> ranges_;
+  std::vector<std::uint32_t> epochs_reached_;  // per thread: its ranges' epochs are below it
   // In pieces, not one array: a vector growing to millions holds its old and new arrays at once.
-  std::deque<Range> ranges_;
   std::deque<Block> blocks_;
   std::deque<EpochStart> epoch_starts_;
   std::vector<std::pair<std::uint64_t, std::uint64_t>> benign_;  // [begin, end)

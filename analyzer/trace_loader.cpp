@@ -52,7 +52,7 @@ std::string first_bytes(const std::string& path) {
 
 }  // namespace
 
-TraceModel load_traces(const std::vector<std::string>& paths) {
+TraceModel load_traces(const std::vector<std::string>& paths, const LoadOptions& options) {
   TraceModel model;
   for (const auto& file : expand(paths)) {
     std::string head = first_bytes(file);
@@ -60,7 +60,7 @@ TraceModel load_traces(const std::vector<std::string>& paths) {
     std::error_code ec;
     std::uint64_t size = fs::file_size(file, ec);
     if (looks_like_lgtrace(head)) {
-      read_lgtrace(file, model);
+      read_lgtrace(file, model, options);
     } else if (looks_like_std(head)) {
       read_std(file, model);
     } else if (looks_like_rapidbin(file, head, ec ? 0 : size)) {

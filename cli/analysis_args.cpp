@@ -50,6 +50,12 @@ void add_analysis_options(CLI::App* command, AnalysisArgs& args, bool with_trace
       ->type_name("OLD.json");
   command->add_flag("--print-suppressed", args.print_suppressed,
                     "Also print the findings that --suppressions or --baseline take out (they are counted either way)");
+  command->add_option("--accesses-in-memory", args.accesses_in_memory,
+                      "Memory accesses of a trace built with the race flags held in memory (48 bytes "
+                      "each); more are written, sorted by address, to a temporary file in $TMPDIR "
+                      "(else /tmp) and merged back")
+      ->check(CLI::Range(std::size_t{1}, std::size_t{1} << 40))
+      ->default_str(std::to_string(analysis::LoadOptions{}.accesses_in_memory));
   command->add_option("--error-exitcode", args.error_exitcode,
                       "Exit code when findings fail (1-255: an exit status has 8 bits)")
       ->check(CLI::Range(1, 255))
@@ -86,7 +92,7 @@ std::unique_ptr<Analysis> run_analysis(const AnalysisArgs& args) {
   auto result = std::make_unique<Analysis>();
   ProgressLine progress;
   progress.update("reading traces", 0, 0);
-  result->model = std::make_shared<analysis::TraceModel>(analysis::load_traces(args.traces));
+  result->model = std::make_shared<analysis::TraceModel>(analysis::load_traces(args.traces, {args.accesses_in_memory}));
   static const std::map<std::string, analysis::GroupBy> kGroupBy = {
       {"instance", analysis::GroupBy::kInstance},
       {"site", analysis::GroupBy::kSite},

@@ -11,6 +11,7 @@
 #include "lockgraph/analysis/findings.h"
 #include "lockgraph/analysis/report.h"
 #include "lockgraph/analysis/symbolizer.h"
+#include "lockgraph/analysis/trace_loader.h"
 
 namespace lockgraph::cli {
 
@@ -39,6 +40,7 @@ struct AnalysisArgs {
   std::string baseline;
   bool print_suppressed = false;
   int error_exitcode = kExitFindings;
+  std::size_t accesses_in_memory = analysis::LoadOptions{}.accesses_in_memory;
   std::string source_root;  // "" : the git top level of the current directory, else it
   std::string symbolizer;   // "" : llvm-symbolizer, else llvm-symbolizer-14
 };

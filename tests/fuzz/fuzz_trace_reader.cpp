@@ -35,7 +35,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   }
   auto model = std::make_shared<TraceModel>();
   try {
-    if (LOCKGRAPH_FUZZ_READER == 0) read_lgtrace(input_path(), *model);
+    // A small budget, so that the merge of spilled memory accesses is fuzzed too.
+    if (LOCKGRAPH_FUZZ_READER == 0) read_lgtrace(input_path(), *model, LoadOptions{16});
     if (LOCKGRAPH_FUZZ_READER == 1) read_std(input_path(), *model);
     if (LOCKGRAPH_FUZZ_READER == 2) read_rapidbin(input_path(), *model);
   } catch (const TraceError&) {

@@ -396,9 +396,11 @@ std::string trace_text(const RandomRun& run, const std::vector<std::string>& lin
 }
 
 // The granules (address / 8) with at least one race found by the analyzer.
-std::set<std::uint64_t> analyzer_verdict(const std::string& text) {
+// `accesses_in_memory`: as LoadOptions (a small one spills the accesses to a temporary file).
+std::set<std::uint64_t> analyzer_verdict(const std::string& text,
+                                         std::size_t accesses_in_memory = LoadOptions{}.accesses_in_memory) {
   TempDir dir;
-  TraceModel model = load_traces({dir.write("run.lgtrace", text)});
+  TraceModel model = load_traces({dir.write("run.lgtrace", text)}, {accesses_in_memory});
   std::set<std::uint64_t> granules;
   std::set<VariableIndex> racing;
   for (const RaceFinding& r : find_races(model)) {
@@ -504,6 +506,23 @@ TEST(RaceDetector, MatchesTheDefinitionOnRandomRuns) {
 
 bool is_memory_line(const std::string& line) {
   return line.rfind("M ", 0) == 0 || line.find("\"k\":\"mem\"") != std::string::npos;
+}
+
+// Past its budget the memory log spills its accesses, sorted by address, to a temporary file in
+// runs and merges them back (sorted_spill.h): the verdicts stay the definition's.
+TEST(RaceDetector, SpilledAccessesGiveTheDefinitionsVerdicts) {
+  std::mt19937 rng(31);
+  int spilled_into_many_runs = 0;
+  for (int round = 0; round < 200; ++round) {
+    RandomRun run = random_run(rng, false);
+    const std::size_t budget = 1 + rng() % 6;
+    const std::string text = trace_text(run, run.lines);
+    ASSERT_EQ(analyzer_verdict(text, budget), brute_force_verdict(run)) << "round " << round << ", budget "
+                                                                        << budget << ":\n" << text;
+    spilled_into_many_runs +=
+        std::count_if(run.lines.begin(), run.lines.end(), is_memory_line) > static_cast<long>(4 * budget);
+  }
+  EXPECT_GT(spilled_into_many_runs, 150);
 }
 
 // What the entry points' filter drops changes no verdict: a thread's access of bytes it accessed

@@ -2,6 +2,7 @@
 // text, RapidBin), detected by content. A directory stands for the traces in it.
 #pragma once
 
+#include <cstddef>
 #include <string>
 #include <vector>
 
@@ -9,8 +10,16 @@
 
 namespace lockgraph::analysis {
 
+struct LoadOptions {
+  // How many memory accesses (ranges) of one trace the analysis holds in memory, 48 bytes each;
+  // past it they go, sorted by address, to a temporary file in $TMPDIR (or /tmp) and are merged
+  // back as the accesses are resolved into variables.
+  std::size_t accesses_in_memory = std::size_t{1} << 18;
+};
+
 // Reads every trace named (files, or directories of *.lgtrace, *.std and *.data files) into one
-// model, one process per file. Throws TraceError for unreadable or corrupt input.
-TraceModel load_traces(const std::vector<std::string>& paths);
+// model, one process per file. Throws TraceError for unreadable or corrupt input, and
+// std::runtime_error if the temporary file of LoadOptions cannot be written.
+TraceModel load_traces(const std::vector<std::string>& paths, const LoadOptions& options = {});
 
 }  // namespace lockgraph::analysis
