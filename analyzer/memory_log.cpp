@@ -5,7 +5,6 @@
 
 #include <algorithm>
 #include <limits>
-#include <numeric>
 #include <queue>
 #include <tuple>
 
@@ -13,8 +12,10 @@ namespace lockgraph::analysis {
 namespace {
 
 constexpr std::uint64_t kNoEnd = std::numeric_limits<std::uint64_t>::max();
-constexpr std::uint32_t kNoBlock = std::numeric_limits<std::uint32_t>::max();
-constexpr std::uint32_t kAfterFree = 0x80000000u;  // with a block: the life after its free
+// An access's life at a piece: the order of the allocation that began it, or of the free before
+// it with this bit (the life after that free), or none.
+constexpr std::uint64_t kAfterFree = std::uint64_t{1} << 63;
+constexpr std::uint64_t kNoLife = std::numeric_limits<std::uint64_t>::max();
 // More pieces of shared memory than any real run of this machine could analyze: a trace claiming
 // them is refused, not analyzed for ever.
 constexpr std::uint64_t kMaxSegments = std::uint64_t{1} << 27;
@@ -103,14 +104,15 @@ void MemoryLog::resolve(ModelBuilder& builder) {
     const Module& m = model.modules[index];
     if (m.size > 0) modules.push_back({m.base, m.base + m.size, index});
   }
-  auto make_variable = [&](std::uint64_t at, std::uint64_t size, std::uint32_t block) {
+  // `block`: the allocation whose life the variable is, or null.
+  auto make_variable = [&](std::uint64_t at, std::uint64_t size, const Block* block) {
     Variable v;
     v.process = builder.process();
     v.id = at | (std::uint64_t{1} << 63);
     v.size = size;
     v.address_based = true;
-    if (block != kNoBlock && !(block & kAfterFree)) {
-      const Block& b = blocks_[block];
+    if (block) {
+      const Block& b = *block;
       v.storage = b.thread_stack ? Storage::kStack : Storage::kHeap;
       v.block_size = b.size;
       v.offset = at - b.address;
@@ -133,8 +135,8 @@ void MemoryLog::resolve(ModelBuilder& builder) {
   // one variable per life of the memory, however many bytes it spans (a buffer written by one
   // thread and read by another is one, not a thousand granules). A piece can race only if two
   // threads or more touched it, and not only by freeing it.
-  // Ranges come from the log in address order, each with its epoch's bounds looked up once
-  // however many pieces it spans; blocks and benign annotations are few enough to sort here.
+  // Ranges and blocks come from the log in address order, each range with its epoch's bounds
+  // looked up once however many pieces it spans; benign annotations are few enough to sort here.
   struct HeldRange {
     Range range;
     std::uint64_t begins_at, ends_at;  // its epoch's, as epoch_bounds gives them
@@ -146,21 +148,9 @@ void MemoryLog::resolve(ModelBuilder& builder) {
         return true;
       },
       [](const HeldRange& h) { return std::make_pair(h.range.address, h.range.address + h.range.size); });
-  auto in_address_order = [](const auto& items, auto begin_of) {
-    std::vector<std::uint32_t> order(items.size());
-    std::iota(order.begin(), order.end(), std::uint32_t{0});
-    std::stable_sort(order.begin(), order.end(),
-                     [&](std::uint32_t x, std::uint32_t y) { return begin_of(items[x]) < begin_of(items[y]); });
-    return [order = std::move(order), at = std::size_t{0}](std::uint32_t& next) mutable {
-      if (at == order.size()) return false;
-      next = order[at++];
-      return true;
-    };
-  };
-  auto blocks = sweep<std::uint32_t>(in_address_order(blocks_, [](const Block& b) { return b.address; }),
-                                     [this](std::uint32_t i) {
-                                       return std::make_pair(blocks_[i].address, blocks_[i].address + blocks_[i].size);
-                                     });
+  blocks_.finish();
+  auto blocks = sweep<Block>([this](Block& next) { return blocks_.next(next); },
+                             [](const Block& b) { return std::make_pair(b.address, b.address + b.size); });
   std::sort(benign_.begin(), benign_.end());
   auto benign = sweep<std::pair<std::uint64_t, std::uint64_t>>(
       [this, at = std::size_t{0}](std::pair<std::uint64_t, std::uint64_t>& next) mutable {
@@ -171,9 +161,11 @@ void MemoryLog::resolve(ModelBuilder& builder) {
       [](const std::pair<std::uint64_t, std::uint64_t>& b) { return b; });
 
   std::uint64_t pieces = 0;
-  std::vector<std::uint32_t> covering;
+  std::vector<Block> covering;
   std::uint64_t covering_of = ~std::uint64_t{0};  // blocks.changes() when `covering` was made
-  std::vector<std::tuple<std::uint32_t, std::uint64_t, std::uint32_t>> accesses_by_life;  // (life, order, held)
+  // (life, the range's order, its index in held, the life's allocation in covering or kNone)
+  constexpr std::uint32_t kNone = std::numeric_limits<std::uint32_t>::max();
+  std::vector<std::tuple<std::uint64_t, std::uint64_t, std::uint32_t, std::uint32_t>> accesses_by_life;
   std::vector<Access> accesses;
   std::vector<std::size_t> order;
   std::vector<RaceFinding> races;
@@ -202,36 +194,38 @@ void MemoryLog::resolve(ModelBuilder& builder) {
     if (blocks.changes() != covering_of) {
       covering_of = blocks.changes();
       covering = blocks.held();
-      std::sort(covering.begin(), covering.end(),
-                [&](std::uint32_t x, std::uint32_t y) { return blocks_[x].sequence < blocks_[y].sequence; });
+      std::sort(covering.begin(), covering.end(), [](const Block& x, const Block& y) {
+        return x.sequence != y.sequence ? x.sequence < y.sequence : x.order < y.order;
+      });
     }
     // Each access's life: from the latest allocation or free covering the piece before this
     // access's epoch ended (see memory_log.h).
     accesses_by_life.clear();
     for (std::uint32_t h = 0; h < held.size(); ++h) {
       const auto [begins_at, ends_at] = std::make_pair(held[h].begins_at, held[h].ends_at);
-      auto it = std::lower_bound(covering.begin(), covering.end(), ends_at, [&](std::uint32_t b, std::uint64_t q) {
-        return blocks_[b].sequence < q;
-      });
-      std::uint32_t block = kNoBlock;
+      auto it = std::lower_bound(covering.begin(), covering.end(), ends_at,
+                                 [](const Block& b, std::uint64_t q) { return b.sequence < q; });
+      std::uint64_t life = kNoLife;
+      std::uint32_t allocation = kNone;
       for (; it != covering.begin(); --it) {
-        const std::uint32_t event = *(it - 1);
-        if (!blocks_[event].is_free) {
-          block = event;
+        const Block& event = *(it - 1);
+        if (!event.is_free) {
+          life = event.order;
+          allocation = static_cast<std::uint32_t>(it - 1 - covering.begin());
           break;
         }
-        if (blocks_[event].sequence <= begins_at) {
-          block = event | kAfterFree;
+        if (event.sequence <= begins_at) {
+          life = event.order | kAfterFree;
           break;
         }
       }
-      accesses_by_life.emplace_back(block, held[h].range.order, h);
+      accesses_by_life.emplace_back(life, held[h].range.order, h, allocation);
     }
     // Per life, its accesses in trace order, searched for races; only a life with one is kept.
     std::sort(accesses_by_life.begin(), accesses_by_life.end());
     for (std::size_t first = 0; first < accesses_by_life.size();) {
       std::size_t last = first;
-      const std::uint32_t life = std::get<0>(accesses_by_life[first]);
+      const std::uint64_t life = std::get<0>(accesses_by_life[first]);
       while (last < accesses_by_life.size() && std::get<0>(accesses_by_life[last]) == life) ++last;
       accesses.clear();
       for (std::size_t i = first; i < last; ++i) {
@@ -249,7 +243,8 @@ void MemoryLog::resolve(ModelBuilder& builder) {
       races.clear();
       if (search.search(accesses, order.data(), order.data() + order.size(), races) > 0) {
         const auto v = static_cast<VariableIndex>(model.variables.size());
-        model.variables.push_back(make_variable(begin, next - begin, life));
+        const std::uint32_t allocation = std::get<3>(accesses_by_life[first]);
+        model.variables.push_back(make_variable(begin, next - begin, allocation == kNone ? nullptr : &covering[allocation]));
         for (Access& a : accesses) {
           a.variable = v;
           model.accesses.push_back(a);
@@ -260,7 +255,7 @@ void MemoryLog::resolve(ModelBuilder& builder) {
   }
   // Their memory back, not only their size: the race search that follows needs its own.
   ranges_.clear();
-  std::deque<Block>().swap(blocks_);
+  blocks_.clear();
   std::deque<EpochStart>().swap(epoch_starts_);
   benign_.clear();
 }

@@ -49,10 +49,11 @@ class MemoryLog {
     bool frees = false;
   };
   struct Block {
-    ThreadIndex thread = 0;
     std::uint64_t sequence = 0;
     std::uint64_t address = 0;
     std::uint64_t size = 0;
+    std::uint64_t order = 0;  // its place among the log's allocations and frees (set here)
+    ThreadIndex thread = 0;
     StackIndex stack = 0;
     bool thread_stack = false;
     bool is_free = false;  // the end of a life, not the start of one
@@ -67,7 +68,8 @@ class MemoryLog {
   // A block begins its life; its thread's epoch `epoch` begins with it.
   void allocation(Block block, std::uint32_t epoch) {
     epoch_started(block.thread, epoch, block.sequence);
-    blocks_.push_back(block);
+    block.order = blocks_.size();
+    blocks_.push(block);
   }
   // Thread `thread` entered `epoch` at global sequence number `sequence` (any record with both).
   void epoch_started(ThreadIndex thread, std::uint32_t epoch, std::uint64_t sequence) {
@@ -76,7 +78,14 @@ class MemoryLog {
   // The block [address, address + size) was freed at global sequence number `sequence` by
   // `thread` (its write is an access too): whatever life it had ends.
   void freed(ThreadIndex thread, std::uint64_t address, std::uint64_t size, std::uint64_t sequence) {
-    blocks_.push_back({thread, sequence, address, size, 0, false, true});
+    Block end;
+    end.sequence = sequence;
+    end.address = address;
+    end.size = size;
+    end.order = blocks_.size();
+    end.thread = thread;
+    end.is_free = true;
+    blocks_.push(end);
   }
   void benign(std::uint64_t address, std::uint64_t size) { benign_.push_back({address, address + size}); }
   bool empty() const { return ranges_.size() == 0; }
@@ -88,11 +97,10 @@ class MemoryLog {
   // How many runs of ranges went to the temporary file (0: all were held in memory).
   std::size_t runs_written() const { return ranges_.runs_written(); }
 
-  // Holds up to `ranges_in_memory` ranges in memory; more go, sorted by address, to a temporary
-  // file (sorted_spill.h) and are merged back during the sweep, which holds only the ranges that
-  // cover the address it is at.
-  MemoryLog(std::string path, std::size_t ranges_in_memory)
-      : path_(std::move(path)), ranges_(ranges_in_memory) {}
+  // Holds up to `in_memory` ranges, and as many allocations and frees, in memory; more go, sorted
+  // by address, to a temporary file (sorted_spill.h) and are merged back during the sweep, which
+  // holds only the ranges and blocks that cover the address it is at.
+  MemoryLog(std::string path, std::size_t in_memory) : path_(std::move(path)), ranges_(in_memory), blocks_(in_memory) {}
 
  private:
   struct EpochStart {
@@ -100,16 +108,17 @@ class MemoryLog {
     std::uint32_t epoch;
     std::uint64_t sequence;
   };
-  struct ByAddress {  // ranges as the sweep meets them: by address, then in trace order
-    bool operator()(const Range& a, const Range& b) const {
+  struct ByAddress {  // as the sweep meets them: by address, then in trace order
+    template <class Record>
+    bool operator()(const Record& a, const Record& b) const {
       return a.address != b.address ? a.address < b.address : a.order < b.order;
     }
   };
   std::string path_;
   SortedSpill<Range, ByAddress> ranges_;
+  SortedSpill<Block, ByAddress> blocks_;
   std::vector<std::uint32_t> epochs_reached_;  // per thread: its ranges' epochs are below it
   // In pieces, not one array: a vector growing to millions holds its old and new arrays at once.
-  std::deque<Block> blocks_;
   std::deque<EpochStart> epoch_starts_;
   std::vector<std::pair<std::uint64_t, std::uint64_t>> benign_;  // [begin, end)
 };
