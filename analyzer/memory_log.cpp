@@ -75,6 +75,7 @@ void MemoryLog::resolve(ModelBuilder& builder) {
   TraceModel& model = builder.model();
   if (empty()) return;
   ranges_.finish();
+  blocks_.finish();
 
   // Where each thread's epochs begin: an access's epoch lies between the global sequence numbers
   // of its own start and of the thread's next epoch's (0 and "never" where there is none).
@@ -148,7 +149,6 @@ void MemoryLog::resolve(ModelBuilder& builder) {
         return true;
       },
       [](const HeldRange& h) { return std::make_pair(h.range.address, h.range.address + h.range.size); });
-  blocks_.finish();
   auto blocks = sweep<Block>([this](Block& next) { return blocks_.next(next); },
                              [](const Block& b) { return std::make_pair(b.address, b.address + b.size); });
   std::sort(benign_.begin(), benign_.end());
