@@ -54,17 +54,28 @@ constexpr std::uintptr_t kAtomicKey = std::uintptr_t{1} << 63;
 // run's: an unrolled loop touches consecutive elements from a copy of the statement each (clang
 // unrolls by 4 at -O2), and the run keeps the first copy's stack, which names the same line.
 constexpr std::uintptr_t kSameSite = 512;
-inline bool in_open_run(std::uintptr_t at, std::size_t size, std::uint32_t flags, const void* pc) {
-  for (lockgraph::rt::AccessRun& run : lockgraph::rt::tls_lock_path.runs) {
-    if (run.flags != flags) continue;
-    if (at >= run.begin && at + size <= run.end) return true;
-    const auto site = reinterpret_cast<std::uintptr_t>(pc), run_site = reinterpret_cast<std::uintptr_t>(run.pc);
-    if (at == run.end && run.begin != run.end && site - run_site + kSameSite < 2 * kSameSite) {
-      run.end = at + size;
-      return true;
-    }
+inline bool run_takes(lockgraph::rt::AccessRun& run, std::uintptr_t at, std::size_t size, std::uint32_t flags,
+                      const void* pc) {
+  if (run.flags != flags) return false;
+  if (at >= run.begin && at + size <= run.end) return true;
+  const auto site = reinterpret_cast<std::uintptr_t>(pc), run_site = reinterpret_cast<std::uintptr_t>(run.pc);
+  if (at == run.end && run.begin != run.end && site - run_site + kSameSite < 2 * kSameSite) {
+    run.end = at + size;
+    return true;
   }
   return false;
+}
+inline bool in_open_run(std::uintptr_t at, std::size_t size, std::uint32_t flags, const void* pc) {
+  for (lockgraph::rt::AccessRun& run : lockgraph::rt::tls_lock_path.runs)
+    if (run_takes(run, at, size, flags, pc)) return true;
+  return false;
+}
+// The run opened last (the runtime opens them round robin), which a loop sweeping an array
+// extends access after access: tested inline in the entry points, before a call that saves
+// registers.
+inline bool in_newest_run(std::uintptr_t at, std::size_t size, std::uint32_t flags, const void* pc) {
+  using lockgraph::rt::tls_lock_path;
+  return run_takes(tls_lock_path.runs[(tls_lock_path.next_run - 1) % lockgraph::rt::kAccessRuns], at, size, flags, pc);
 }
 
 // A range access being recorded: out of line, so that the test before it (a pause of
@@ -84,13 +95,23 @@ inline bool in_open_run(std::uintptr_t at, std::size_t size, std::uint32_t flags
 }
 
 inline void range_access(const void* address, std::size_t size, std::uint32_t flags, const void* pc) {
-  if (size != 0 && lockgraph::rt::recording_accesses()) record_range(address, size, flags, pc);
+  if (size != 0 && lockgraph::rt::recording_accesses() &&
+      !in_newest_run(reinterpret_cast<std::uintptr_t>(address), size, flags, pc))
+    record_range(address, size, flags, pc);
 }
+
+// An access of `size` bytes (1 to 8) at `address` that no newest run took: out of line, as
+// record_range is.
+[[gnu::noinline]] void filtered_access(const void* address, std::size_t size, std::uint32_t flags, const void* pc);
 
 // An access of `size` bytes (1 to 8) at `address`.
 inline void access(const void* address, std::size_t size, std::uint32_t flags, const void* pc) {
   // race_sample=periods between periods, or the thread inside TSan's ignore annotations.
-  if (!lockgraph::rt::recording_accesses()) return;
+  if (lockgraph::rt::recording_accesses() && !in_newest_run(reinterpret_cast<std::uintptr_t>(address), size, flags, pc))
+    filtered_access(address, size, flags, pc);
+}
+
+void filtered_access(const void* address, std::size_t size, std::uint32_t flags, const void* pc) {
   auto at = reinterpret_cast<std::uintptr_t>(address);
   if (in_open_run(at, size, flags, pc)) return;
   const unsigned offset = at & 7;
