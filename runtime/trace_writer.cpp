@@ -254,6 +254,10 @@ static void start_periodic_flusher() { start_own_thread(periodic_flusher); }
 // its own trace (its pid differs) and forgets chains and stacks recorded in the parent's file.
 void before_fork() { flush_all(); }
 void in_fork_child() {
+  // What the reopening allocates (the path, the header) is the runtime's, not the program's: the
+  // allocator interposer of a race-flag build would otherwise record it, and its records could
+  // reach the new file before the header.
+  ReentryGuard reentry;
   trace_file_forget_parent();
   for (ThreadState* s = first_thread_state(); s; s = s->next) {
     s->buffer.clear();
