@@ -202,8 +202,7 @@ void MemoryLog::resolve(ModelBuilder& builder) {
     // access's epoch ended (see memory_log.h).
     accesses_by_life.clear();
     for (std::uint32_t h = 0; h < held.size(); ++h) {
-      const auto [begins_at, ends_at] = std::make_pair(held[h].begins_at, held[h].ends_at);
-      auto it = std::lower_bound(covering.begin(), covering.end(), ends_at,
+      auto it = std::lower_bound(covering.begin(), covering.end(), held[h].ends_at,
                                  [](const Block& b, std::uint64_t q) { return b.sequence < q; });
       std::uint64_t life = kNoLife;
       std::uint32_t allocation = kNone;
@@ -214,7 +213,7 @@ void MemoryLog::resolve(ModelBuilder& builder) {
           allocation = static_cast<std::uint32_t>(it - 1 - covering.begin());
           break;
         }
-        if (event.sequence <= begins_at) {
+        if (event.sequence <= held[h].begins_at) {
           life = event.order | kAfterFree;
           break;
         }

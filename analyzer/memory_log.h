@@ -16,9 +16,9 @@
 // Each variable's accesses are searched for races as soon as the sweep has them (race_search.h),
 // and only a variable with a race enters the model. The recorded ranges are held in memory up to
 // a budget and past it written, sorted by address, to a temporary file (sorted_spill.h); the
-// sweep merges them back and holds only the ranges covering the address it is at, so the
-// analysis holds the heap's lives, the epochs' starts and the ranges of the most reused address,
-// not every access of the run.
+// sweep merges them back and holds only the ranges covering the address it is at (heap
+// allocations and frees likewise), so the analysis holds the epochs' starts and the ranges of the
+// most accessed address, not every access of the run.
 #pragma once
 
 #include <algorithm>
@@ -94,8 +94,6 @@ class MemoryLog {
   // whose syncs must all be read) and forgets the log. Throws TraceError (naming the trace) if the
   // shared memory is too large to analyze, std::runtime_error if the temporary file fails.
   void resolve(ModelBuilder& builder);
-  // How many runs of ranges went to the temporary file (0: all were held in memory).
-  std::size_t runs_written() const { return ranges_.runs_written(); }
 
   // Holds up to `in_memory` ranges, and as many allocations and frees, in memory; more go, sorted
   // by address, to a temporary file (sorted_spill.h) and are merged back during the sweep, which

@@ -17,6 +17,23 @@ std::string temporary_directory() {
   return dir && *dir ? dir : "/tmp";
 }
 
+// Moves `size` bytes at `offset` through `io` (pread or pwrite), retrying partial transfers and
+// interruptions. Returns 0, or the errno of the failure (`at_zero` when a call moved no byte: the
+// file ended, or the disk took nothing).
+template <class Bytes, class Io>
+int transfer_all(Io io, int fd, Bytes* bytes, std::size_t size, std::uint64_t offset, int at_zero) {
+  while (size > 0) {
+    const ssize_t n = io(fd, bytes, size, static_cast<off_t>(offset));
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) return errno;
+    if (n == 0) return at_zero;
+    bytes += n;
+    offset += static_cast<std::uint64_t>(n);
+    size -= static_cast<std::size_t>(n);
+  }
+  return 0;
+}
+
 }  // namespace
 
 TemporaryFile::TemporaryFile() : directory_(temporary_directory()) {
@@ -33,31 +50,15 @@ TemporaryFile::TemporaryFile() : directory_(temporary_directory()) {
 TemporaryFile::~TemporaryFile() { close(fd_); }
 
 void TemporaryFile::write_at(std::uint64_t offset, const void* data, std::size_t size) {
-  const char* bytes = static_cast<const char*>(data);
-  while (size > 0) {
-    const ssize_t n = pwrite(fd_, bytes, size, static_cast<off_t>(offset));
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0)
-      throw std::runtime_error("cannot write the analysis's temporary file in " + directory_ + " (set TMPDIR): " +
-                               std::strerror(n < 0 ? errno : ENOSPC));
-    bytes += n;
-    offset += static_cast<std::uint64_t>(n);
-    size -= static_cast<std::size_t>(n);
-  }
+  if (int error = transfer_all(::pwrite, fd_, static_cast<const char*>(data), size, offset, ENOSPC))
+    throw std::runtime_error("cannot write the analysis's temporary file in " + directory_ + " (set TMPDIR): " +
+                             std::strerror(error));
 }
 
 void TemporaryFile::read_at(std::uint64_t offset, void* data, std::size_t size) const {
-  char* bytes = static_cast<char*>(data);
-  while (size > 0) {
-    const ssize_t n = pread(fd_, bytes, size, static_cast<off_t>(offset));
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0)
-      throw std::runtime_error("cannot read back the analysis's temporary file in " + directory_ + ": " +
-                               (n < 0 ? std::strerror(errno) : "it is shorter than written"));
-    bytes += n;
-    offset += static_cast<std::uint64_t>(n);
-    size -= static_cast<std::size_t>(n);
-  }
+  if (int error = transfer_all(::pread, fd_, static_cast<char*>(data), size, offset, ENODATA))
+    throw std::runtime_error("cannot read back the analysis's temporary file in " + directory_ + ": " +
+                             (error == ENODATA ? "it is shorter than written" : std::strerror(error)));
 }
 
 }  // namespace lockgraph::analysis

@@ -94,10 +94,16 @@ inline bool in_newest_run(std::uintptr_t at, std::size_t size, std::uint32_t fla
   lockgraph::rt::memory_accessed(address, size, flags, pc);
 }
 
+// The entry points' inline test: whether the access goes on to the out-of-line part. Not in a
+// pause of race_sample=periods or inside TSan's ignore annotations, and not already taken by the
+// thread's newest run.
+inline bool goes_further(const void* address, std::size_t size, std::uint32_t flags, const void* pc) {
+  return lockgraph::rt::recording_accesses() &&
+         !in_newest_run(reinterpret_cast<std::uintptr_t>(address), size, flags, pc);
+}
+
 inline void range_access(const void* address, std::size_t size, std::uint32_t flags, const void* pc) {
-  if (size != 0 && lockgraph::rt::recording_accesses() &&
-      !in_newest_run(reinterpret_cast<std::uintptr_t>(address), size, flags, pc))
-    record_range(address, size, flags, pc);
+  if (size != 0 && goes_further(address, size, flags, pc)) record_range(address, size, flags, pc);
 }
 
 // An access of `size` bytes (1 to 8) at `address` that no newest run took: out of line, as
@@ -106,9 +112,7 @@ inline void range_access(const void* address, std::size_t size, std::uint32_t fl
 
 // An access of `size` bytes (1 to 8) at `address`.
 inline void access(const void* address, std::size_t size, std::uint32_t flags, const void* pc) {
-  // race_sample=periods between periods, or the thread inside TSan's ignore annotations.
-  if (lockgraph::rt::recording_accesses() && !in_newest_run(reinterpret_cast<std::uintptr_t>(address), size, flags, pc))
-    filtered_access(address, size, flags, pc);
+  if (goes_further(address, size, flags, pc)) filtered_access(address, size, flags, pc);
 }
 
 void filtered_access(const void* address, std::size_t size, std::uint32_t flags, const void* pc) {
