@@ -44,12 +44,14 @@ class IntervalSweep {
     for (; has_next_ && bounds_(next_).first <= at; pull()) {
       const std::uint64_t end = bounds_(next_).second;
       if (end <= at) continue;
-      held_.push_back(next_);
+      held_.push_back(std::move(next_));
       ends_.push(end);
       ++changes_;
     }
   }
   const std::vector<Item>& held() const { return held_; }
+  // The held intervals, to note what was derived from them (their bounds must not change).
+  std::vector<Item>& held() { return held_; }
   // Changes whenever held() does: what was derived from it stays valid while this does not.
   std::uint64_t changes() const { return changes_; }
 
@@ -62,6 +64,26 @@ class IntervalSweep {
   std::priority_queue<std::uint64_t, std::vector<std::uint64_t>, std::greater<std::uint64_t>> ends_;
   std::vector<Item> held_;
   std::uint64_t changes_ = 0;
+};
+
+// The log's ranges of one extent and one kind (thread, read/write, atomic, free, stack, held
+// locks), as the sweep holds them: their epochs and places in the log, not each range whole.
+struct RangeGroup {
+  MemoryLog::Range key;               // the first range (its epoch and order are the first's)
+  std::vector<std::uint32_t> epochs;  // ascending
+  std::vector<std::uint64_t> orders;  // each range's place in the log, as `epochs`
+  // Each range's epoch's bounds: the global sequence numbers of its start and of the next's.
+  std::vector<std::pair<std::uint64_t, std::uint64_t>> bounds;
+  // Each range's life at the pieces the sweep is at, in runs: ranges [start, next run's start)
+  // have `life` (kNoLife if none), of the allocation `allocation` in the covering blocks (or
+  // none). Valid while the covering blocks are those of `lives_of`.
+  struct LifeRun {
+    std::size_t start;
+    std::uint64_t life;
+    std::uint32_t allocation;
+  };
+  std::vector<LifeRun> lives;
+  std::uint64_t lives_of = kNoEnd;
 };
 
 template <class Item, class Source, class Bounds>
@@ -83,6 +105,11 @@ void MemoryLog::resolve(ModelBuilder& builder) {
     return a.thread != b.thread ? a.thread < b.thread : a.epoch < b.epoch;
   };
   std::sort(epoch_starts_.begin(), epoch_starts_.end(), by_thread_and_epoch);
+  // Whether each thread's epochs begin in sequence order, as in any trace its runtime wrote.
+  bool in_sequence_order = true;
+  for (std::size_t i = 1; i < epoch_starts_.size(); ++i)
+    if (epoch_starts_[i - 1].thread == epoch_starts_[i].thread && epoch_starts_[i - 1].sequence > epoch_starts_[i].sequence)
+      in_sequence_order = false;
   auto epoch_bounds = [&](ThreadIndex thread, std::uint32_t epoch) -> std::pair<std::uint64_t, std::uint64_t> {
     auto next = std::upper_bound(epoch_starts_.begin(), epoch_starts_.end(), EpochStart{thread, epoch, 0},
                                  by_thread_and_epoch);
@@ -136,19 +163,36 @@ void MemoryLog::resolve(ModelBuilder& builder) {
   // one variable per life of the memory, however many bytes it spans (a buffer written by one
   // thread and read by another is one, not a thousand granules). A piece can race only if two
   // threads or more touched it, and not only by freeing it.
-  // Ranges and blocks come from the log in address order, each range with its epoch's bounds
-  // looked up once however many pieces it spans; benign annotations are few enough to sort here.
-  struct HeldRange {
-    Range range;
-    std::uint64_t begins_at, ends_at;  // its epoch's, as epoch_bounds gives them
-  };
-  auto ranges = sweep<HeldRange>(
-      [&](HeldRange& next) {
-        if (!ranges_.next(next.range)) return false;
-        std::tie(next.begins_at, next.ends_at) = epoch_bounds(next.range.thread, next.range.epoch);
+  // Ranges and blocks come from the log in address order, ranges of one extent and kind as one
+  // group; benign annotations are few enough to sort here.
+  MemoryLog::Range pending;
+  bool has_pending = ranges_.next(pending);
+  auto ranges = sweep<RangeGroup>(
+      [&](RangeGroup& next) {
+        if (!has_pending) return false;
+        next.key = pending;
+        next.epochs.clear();
+        next.orders.clear();
+        next.bounds.clear();
+        next.lives.clear();
+        next.lives_of = kNoEnd;
+        do {
+          next.epochs.push_back(pending.epoch);
+          next.orders.push_back(pending.order);
+          next.bounds.push_back(next.epochs.size() > 1 && next.epochs.end()[-2] == pending.epoch
+                                    ? next.bounds.back()
+                                    : epoch_bounds(pending.thread, pending.epoch));
+          has_pending = ranges_.next(pending);
+        } while (has_pending && extent_and_kind(pending) == extent_and_kind(next.key));
+        constexpr std::size_t kLarge = 4096;  // beyond which the spare capacity is worth a copy
+        if (next.epochs.size() > kLarge) {
+          next.epochs.shrink_to_fit();
+          next.orders.shrink_to_fit();
+          next.bounds.shrink_to_fit();
+        }
         return true;
       },
-      [](const HeldRange& h) { return std::make_pair(h.range.address, h.range.address + h.range.size); });
+      [](const RangeGroup& g) { return std::make_pair(g.key.address, g.key.address + g.key.size); });
   auto blocks = sweep<Block>([this](Block& next) { return blocks_.next(next); },
                              [](const Block& b) { return std::make_pair(b.address, b.address + b.size); });
   std::sort(benign_.begin(), benign_.end());
@@ -162,13 +206,42 @@ void MemoryLog::resolve(ModelBuilder& builder) {
 
   std::uint64_t pieces = 0;
   std::vector<Block> covering;
-  std::uint64_t covering_of = ~std::uint64_t{0};  // blocks.changes() when `covering` was made
-  // (life, the range's order, its index in held, the life's allocation in covering or kNone)
+  std::uint64_t covering_of = kNoEnd;  // blocks.changes() when `covering` was made
   constexpr std::uint32_t kNone = std::numeric_limits<std::uint32_t>::max();
-  std::vector<std::tuple<std::uint64_t, std::uint64_t, std::uint32_t, std::uint32_t>> accesses_by_life;
-  std::vector<Access> accesses;
-  std::vector<std::size_t> order;
+  // A range's life: from the latest allocation or free covering the piece before its epoch
+  // ended (see memory_log.h).
+  auto life_of = [&](std::pair<std::uint64_t, std::uint64_t> bounds) -> std::pair<std::uint64_t, std::uint32_t> {
+    const auto [begins_at, ends_at] = bounds;
+    auto it = std::lower_bound(covering.begin(), covering.end(), ends_at,
+                               [](const Block& b, std::uint64_t q) { return b.sequence < q; });
+    for (; it != covering.begin(); --it) {
+      const Block& event = *(it - 1);
+      if (!event.is_free) return {event.order, static_cast<std::uint32_t>(it - 1 - covering.begin())};
+      if (event.sequence <= begins_at) return {event.order | kAfterFree, kNone};
+    }
+    return {kNoLife, kNone};
+  };
+  // Per life of the piece, the runs of ranges it has: (life, group in held, run).
+  std::vector<std::tuple<std::uint64_t, std::uint32_t, std::uint32_t>> runs_by_life;
+  // One life's groups for the race search; where two runs are of one kind, their epochs merged
+  // (into `merged`, ordered by epoch, then place in the log).
+  std::vector<RaceSearch::Group> groups;
+  std::vector<std::pair<const RangeGroup*, std::pair<std::size_t, std::size_t>>> sources;  // per run
+  std::vector<std::pair<std::uint32_t, std::uint64_t>> merging;
+  std::deque<std::vector<std::uint32_t>> merged;
+  std::vector<std::pair<std::uint64_t, Access>> life_accesses;  // (place in the log, access)
   std::vector<RaceFinding> races;
+  auto access_of = [](const Range& r, std::uint32_t epoch) {
+    Access a;
+    a.thread = r.thread;
+    a.epoch = epoch;
+    a.write = r.write;
+    a.atomic = r.atomic;
+    a.frees = r.frees;
+    a.stack = r.stack;
+    a.held = r.held;
+    return a;
+  };
   for (std::uint64_t at = std::min({ranges.next_boundary(), blocks.next_boundary(), benign.next_boundary()});
        at != kNoEnd;) {
     ranges.move_to(at);
@@ -177,12 +250,12 @@ void MemoryLog::resolve(ModelBuilder& builder) {
     const std::uint64_t next = std::min({ranges.next_boundary(), blocks.next_boundary(), benign.next_boundary()});
     const std::uint64_t begin = at;
     at = next;
-    const std::vector<HeldRange>& held = ranges.held();
-    if (held.size() < 2 || !benign.held().empty()) continue;
+    std::vector<RangeGroup>& held = ranges.held();
+    if (held.empty() || !benign.held().empty()) continue;
     bool two_threads = false, not_only_frees = false;
-    for (const HeldRange& h : held) {
-      two_threads |= h.range.thread != held.front().range.thread;
-      not_only_frees |= !h.range.frees;
+    for (const RangeGroup& g : held) {
+      two_threads |= g.key.thread != held.front().key.thread;
+      not_only_frees |= !g.key.frees;
     }
     if (!two_threads || !not_only_frees) continue;
     if (++pieces > kMaxSegments)
@@ -198,53 +271,92 @@ void MemoryLog::resolve(ModelBuilder& builder) {
         return x.sequence != y.sequence ? x.sequence < y.sequence : x.order < y.order;
       });
     }
-    // Each access's life: from the latest allocation or free covering the piece before this
-    // access's epoch ended (see memory_log.h).
-    accesses_by_life.clear();
+    runs_by_life.clear();
     for (std::uint32_t h = 0; h < held.size(); ++h) {
-      auto it = std::lower_bound(covering.begin(), covering.end(), held[h].ends_at,
-                                 [](const Block& b, std::uint64_t q) { return b.sequence < q; });
-      std::uint64_t life = kNoLife;
-      std::uint32_t allocation = kNone;
-      for (; it != covering.begin(); --it) {
-        const Block& event = *(it - 1);
-        if (!event.is_free) {
-          life = event.order;
-          allocation = static_cast<std::uint32_t>(it - 1 - covering.begin());
-          break;
-        }
-        if (event.sequence <= held[h].begins_at) {
-          life = event.order | kAfterFree;
-          break;
+      RangeGroup& g = held[h];
+      if (g.lives_of != covering_of) {  // each range's life, once for these covering blocks
+        g.lives_of = covering_of;
+        g.lives.clear();
+        auto life_at = [&](std::size_t i) { return life_of(g.bounds[i]); };
+        for (std::size_t i = 0; i < g.epochs.size();) {
+          const auto life = life_at(i);
+          g.lives.push_back({i, life.first, life.second});
+          // Where its run ends. The ranges' epochs ascend, so (in sequence order) do their
+          // bounds, and the event a life is chosen from moves only forward: ranges between two
+          // of one life have it too, and a search finds the end of a run in few steps.
+          std::size_t same = i, differs = i + 1;
+          if (in_sequence_order) {
+            for (std::size_t step = 1; differs < g.epochs.size() && life_at(differs).first == life.first; step *= 2) {
+              same = differs;
+              differs = std::min(g.epochs.size(), i + 2 * step);
+            }
+            while (differs - same > 1) {
+              const std::size_t middle = same + (differs - same) / 2;
+              (life_at(middle).first == life.first ? same : differs) = middle;
+            }
+          } else {
+            while (differs < g.epochs.size() && life_at(differs).first == life.first) ++differs;
+          }
+          i = differs;
         }
       }
-      accesses_by_life.emplace_back(life, held[h].range.order, h, allocation);
+      for (std::uint32_t r = 0; r < g.lives.size(); ++r) runs_by_life.emplace_back(g.lives[r].life, h, r);
     }
-    // Per life, its accesses in trace order, searched for races; only a life with one is kept.
-    std::sort(accesses_by_life.begin(), accesses_by_life.end());
-    for (std::size_t first = 0; first < accesses_by_life.size();) {
+    // Per life, its runs as the race search's groups; only a life with a race is kept, with its
+    // accesses in trace order.
+    auto run_key = [&](const std::tuple<std::uint64_t, std::uint32_t, std::uint32_t>& run) {
+      return access_of(held[std::get<1>(run)].key, 0);
+    };
+    std::sort(runs_by_life.begin(), runs_by_life.end(), [&](const auto& x, const auto& y) {
+      if (std::get<0>(x) != std::get<0>(y)) return std::get<0>(x) < std::get<0>(y);
+      return RaceSearch::group_before(run_key(x), run_key(y));
+    });
+    for (std::size_t first = 0; first < runs_by_life.size();) {
+      const std::uint64_t life = std::get<0>(runs_by_life[first]);
       std::size_t last = first;
-      const std::uint64_t life = std::get<0>(accesses_by_life[first]);
-      while (last < accesses_by_life.size() && std::get<0>(accesses_by_life[last]) == life) ++last;
-      accesses.clear();
+      while (last < runs_by_life.size() && std::get<0>(runs_by_life[last]) == life) ++last;
+      sources.clear();
       for (std::size_t i = first; i < last; ++i) {
-        const Range& r = held[std::get<2>(accesses_by_life[i])].range;
-        Access& a = accesses.emplace_back();
-        a.thread = r.thread;
-        a.epoch = r.epoch;
-        a.write = r.write;
-        a.atomic = r.atomic;
-        a.frees = r.frees;
-        a.stack = r.stack;
-        a.held = r.held;
+        const RangeGroup& g = held[std::get<1>(runs_by_life[i])];
+        const std::uint32_t r = std::get<2>(runs_by_life[i]);
+        const std::size_t end = r + 1 < g.lives.size() ? g.lives[r + 1].start : g.epochs.size();
+        sources.push_back({&g, {g.lives[r].start, end}});
       }
-      RaceSearch::sort(accesses, order);
+      groups.clear();
+      merged.clear();
+      std::size_t numbered = 0;
+      for (std::size_t i = 0; i < sources.size();) {
+        const Access key = run_key(runs_by_life[first + i]);
+        std::size_t j = i + 1;
+        while (j < sources.size() && RaceSearch::same_group(run_key(runs_by_life[first + j]), key)) ++j;
+        const auto& [g, span] = sources[i];
+        if (j == i + 1) {
+          groups.push_back({key, g->epochs.data() + span.first, span.second - span.first, numbered});
+        } else {  // ranges of one kind but different extents: one group, by epoch then place
+          merging.clear();
+          for (std::size_t k = i; k < j; ++k)
+            for (std::size_t x = sources[k].second.first; x < sources[k].second.second; ++x)
+              merging.emplace_back(sources[k].first->epochs[x], sources[k].first->orders[x]);
+          std::sort(merging.begin(), merging.end());
+          auto& epochs = merged.emplace_back();
+          for (const auto& p : merging) epochs.push_back(p.first);
+          groups.push_back({key, epochs.data(), epochs.size(), numbered});
+        }
+        numbered += groups.back().size;
+        i = j;
+      }
       races.clear();
-      if (search.search(accesses, order.data(), order.data() + order.size(), races) > 0) {
+      if (search.search(groups, races) > 0) {
+        life_accesses.clear();
+        for (const auto& [g, span] : sources)
+          for (std::size_t x = span.first; x < span.second; ++x)
+            life_accesses.emplace_back(g->orders[x], access_of(g->key, g->epochs[x]));
+        std::sort(life_accesses.begin(), life_accesses.end(),
+                  [](const auto& x, const auto& y) { return x.first < y.first; });
         const auto v = static_cast<VariableIndex>(model.variables.size());
-        const std::uint32_t allocation = std::get<3>(accesses_by_life[first]);
+        const std::uint32_t allocation = held[std::get<1>(runs_by_life[first])].lives[std::get<2>(runs_by_life[first])].allocation;
         model.variables.push_back(make_variable(begin, next - begin, allocation == kNone ? nullptr : &covering[allocation]));
-        for (Access& a : accesses) {
+        for (auto& [place, a] : life_accesses) {
           a.variable = v;
           model.accesses.push_back(a);
         }

@@ -17,14 +17,16 @@
 // and only a variable with a race enters the model. The recorded ranges are held in memory up to
 // a budget and past it written, sorted by address, to a temporary file (sorted_spill.h); the
 // sweep merges them back and holds only the ranges covering the address it is at (heap
-// allocations and frees likewise), so the analysis holds the epochs' starts and the ranges of the
-// most accessed address, not every access of the run.
+// allocations and frees likewise), those of one extent and one kind as one group with the
+// ranges' epochs and places in the log (12 bytes a range), so the analysis holds the epochs'
+// starts and, compactly, the history of the most accessed address, not every access of the run.
 #pragma once
 
 #include <algorithm>
 #include <cstdint>
 #include <deque>
 #include <string>
+#include <tuple>
 #include <utility>
 #include <vector>
 
@@ -106,14 +108,25 @@ class MemoryLog {
     std::uint32_t epoch;
     std::uint64_t sequence;
   };
-  struct ByAddress {  // as the sweep meets them: by address, then in trace order
-    template <class Record>
-    bool operator()(const Record& a, const Record& b) const {
+  struct ByAddress {  // as the sweep meets blocks: by address, then in trace order
+    bool operator()(const Block& a, const Block& b) const {
       return a.address != b.address ? a.address < b.address : a.order < b.order;
     }
   };
+  // Ranges of one extent and one kind: the sweep holds them as one group.
+  static auto extent_and_kind(const Range& r) {
+    return std::make_tuple(r.address, r.size, r.thread, r.write, r.atomic, r.frees, r.stack, r.held);
+  }
+  // As the sweep meets ranges: by extent and kind (address first), then by epoch, then in trace
+  // order.
+  struct ByExtentAndKind {
+    bool operator()(const Range& a, const Range& b) const {
+      return std::tuple_cat(extent_and_kind(a), std::make_tuple(a.epoch, a.order)) <
+             std::tuple_cat(extent_and_kind(b), std::make_tuple(b.epoch, b.order));
+    }
+  };
   std::string path_;
-  SortedSpill<Range, ByAddress> ranges_;
+  SortedSpill<Range, ByExtentAndKind> ranges_;
   SortedSpill<Block, ByAddress> blocks_;
   std::vector<std::uint32_t> epochs_reached_;  // per thread: its ranges' epochs are below it
   // In pieces, not one array: a vector growing to millions holds its old and new arrays at once.

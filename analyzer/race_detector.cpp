@@ -78,9 +78,7 @@ void explain_unordered(const TraceModel& model, const RaceSearch& clocks, const 
 // Lockset entries by lock, whether held shared or not.
 bool by_lock(LockIndex x, LockIndex y) { return LockSets::lock_of(x) < LockSets::lock_of(y); }
 
-auto group_of(const Access& a) {
-  return std::make_tuple(a.variable, a.thread, a.write, a.bytes, a.atomic, a.held, a.stack);
-}
+auto group_key(const Access& a) { return std::make_tuple(a.thread, a.write, a.bytes, a.atomic, a.held, a.stack); }
 
 }  // namespace
 
@@ -115,11 +113,6 @@ std::pair<std::uint32_t, std::uint32_t> RaceSearch::epochs_in(ThreadIndex t, std
   return {it->first, std::next(it) == starts.end() ? kLastEpoch : std::next(it)->first};
 }
 
-bool RaceSearch::ordered(const Access& a, const Access& b) const {
-  if (model_.threads[a.thread].process != model_.threads[b.thread].process) return true;
-  return order_.ordered({a.thread, a.epoch}, {b.thread, b.epoch});
-}
-
 bool RaceSearch::exclusive(LockSetIndex x, LockSetIndex y) const {
   for (LockIndex l : sorted_sets_[x]) {
     auto found = std::lower_bound(sorted_sets_[y].begin(), sorted_sets_[y].end(), l, by_lock);
@@ -130,64 +123,53 @@ bool RaceSearch::exclusive(LockSetIndex x, LockSetIndex y) const {
   return false;
 }
 
+bool RaceSearch::group_before(const Access& a, const Access& b) { return group_key(a) < group_key(b); }
+bool RaceSearch::same_group(const Access& a, const Access& b) { return group_key(a) == group_key(b); }
+
 void RaceSearch::sort(const std::vector<Access>& accesses, std::vector<std::size_t>& order) {
   order.resize(accesses.size());
   std::iota(order.begin(), order.end(), std::size_t{0});
   std::sort(order.begin(), order.end(), [&](std::size_t x, std::size_t y) {
-    return std::tuple_cat(group_of(accesses[x]), std::make_tuple(accesses[x].epoch, x)) <
-           std::tuple_cat(group_of(accesses[y]), std::make_tuple(accesses[y].epoch, y));
+    const Access& a = accesses[x];
+    const Access& b = accesses[y];
+    return std::tuple_cat(std::make_tuple(a.variable), group_key(a), std::make_tuple(a.epoch, x)) <
+           std::tuple_cat(std::make_tuple(b.variable), group_key(b), std::make_tuple(b.epoch, y));
   });
 }
 
-std::size_t RaceSearch::search(const std::vector<Access>& accesses, const std::size_t* begin, const std::size_t* end,
-                               std::vector<RaceFinding>& races) const {
-  struct Group {
-    const std::size_t* begin;  // its accesses (indexes into `accesses`), in epoch order
-    const std::size_t* end;
-    const Access& front;
-    std::size_t size() const { return static_cast<std::size_t>(end - begin); }
-  };
-  std::vector<Group> groups;
-  for (const std::size_t* at = begin; at != end;) {
-    const std::size_t* group_end = at + 1;
-    while (group_end != end && group_of(accesses[*group_end]) == group_of(accesses[*at])) ++group_end;
-    groups.push_back({at, group_end, accesses[*at]});
-    at = group_end;
-  }
+std::size_t RaceSearch::search(const std::vector<Group>& groups, std::vector<RaceFinding>& races) const {
   std::set<std::pair<StackIndex, StackIndex>> reported_sites;
   const std::size_t races_before = races.size();
   for (std::size_t g1 = 0; g1 < groups.size(); ++g1) {
     for (std::size_t g2 = g1 + 1; g2 < groups.size(); ++g2) {
-      const Access& first = groups[g1].front;
-      const Access& second = groups[g2].front;
+      const Access& first = groups[g1].key;
+      const Access& second = groups[g2].key;
       if (first.thread == second.thread || (!first.write && !second.write)) continue;
       if ((first.bytes & second.bytes) == 0 || (first.atomic && second.atomic)) continue;
       if (exclusive(first.held, second.held)) continue;
       auto sites = std::minmax(first.stack, second.stack);
       if (reported_sites.count(sites)) continue;
       if (model_.threads[first.thread].process != model_.threads[second.thread].process) continue;
-      for (const std::size_t* b_at = groups[g2].begin; b_at != groups[g2].end; ++b_at) {
-        const Access& b = accesses[*b_at];
+      const std::uint32_t* a_epochs = groups[g1].epochs;
+      const std::uint32_t* a_end = a_epochs + groups[g1].size;
+      for (std::size_t b_at = 0; b_at < groups[g2].size; ++b_at) {
+        const std::uint32_t b_epoch = groups[g2].epochs[b_at];
         // The first access of the first group that b's clock does not cover (in b's period).
-        std::uint32_t from = covers(b, first.thread), to = ~std::uint32_t{0};
+        std::uint32_t from = order_.covers({second.thread, b_epoch}, first.thread), to = ~std::uint32_t{0};
         if (sampled_by_periods_) {
-          const std::uint64_t period = period_of(b.thread, b.epoch);
+          const std::uint64_t period = period_of(second.thread, b_epoch);
           if (period % 2 == 0) continue;  // a pause's free: nothing it is paired with was recorded
           const auto [first_epoch, end_epoch] = epochs_in(first.thread, period);
           from = std::max(from, first_epoch);
           to = end_epoch;
         }
-        auto it = std::lower_bound(groups[g1].begin, groups[g1].end, from,
-                                   [&](std::size_t a_index, std::uint32_t bound) {
-                                     return accesses[a_index].epoch + 1 <= bound;
-                                   });
-        if (it == groups[g1].end || accesses[*it].epoch >= to) continue;
-        if (ordered(b, accesses[*it])) continue;
+        const std::uint32_t* a = std::lower_bound(a_epochs, a_end, from);
+        if (a == a_end || *a >= to) continue;
+        if (order_.ordered({second.thread, b_epoch}, {first.thread, *a})) continue;
         reported_sites.insert(sites);
         RaceFinding& race = races.emplace_back();
-        race.variable = first.variable;
-        race.first = std::min(*it, *b_at);
-        race.second = std::max(*it, *b_at);
+        race.first = groups[g1].first + static_cast<std::size_t>(a - a_epochs);
+        race.second = groups[g2].first + b_at;
         break;
       }
     }
@@ -196,12 +178,15 @@ std::size_t RaceSearch::search(const std::vector<Access>& accesses, const std::s
   if (found == 0) return 0;
   // Lockset evidence: the lock most of the variable's accesses held.
   std::map<LockIndex, std::size_t> held_at;
-  for (const Group& g : groups)
-    for (LockIndex l : model_.locksets[g.front.held]) held_at[LockSets::lock_of(l)] += g.size();
+  std::size_t accesses = 0;
+  for (const Group& g : groups) {
+    accesses += g.size;
+    for (LockIndex l : model_.locksets[g.key.held]) held_at[LockSets::lock_of(l)] += g.size;
+  }
   auto guard = std::max_element(held_at.begin(), held_at.end(),
                                 [](const auto& x, const auto& y) { return x.second < y.second; });
   for (std::size_t r = races_before; r < races.size(); ++r) {
-    races[r].accesses = static_cast<std::size_t>(end - begin);
+    races[r].accesses = accesses;
     if (guard == held_at.end()) continue;
     races[r].has_guard = true;
     races[r].guard = guard->first;
@@ -216,12 +201,30 @@ std::vector<RaceFinding> find_races(const TraceModel& model) {
   const RaceSearch search(model);
   std::vector<std::size_t> order;
   RaceSearch::sort(model.accesses, order);
+  std::vector<std::uint32_t> epochs(order.size());
+  for (std::size_t i = 0; i < order.size(); ++i) epochs[i] = model.accesses[order[i]].epoch;
+  std::vector<RaceSearch::Group> groups;
   for (std::size_t next = 0; next < order.size();) {
-    std::size_t end = next + 1;
+    // One variable's groups, numbered by their place in `order`.
     const VariableIndex v = model.accesses[order[next]].variable;
-    while (end < order.size() && model.accesses[order[end]].variable == v) ++end;
-    search.search(model.accesses, order.data() + next, order.data() + end, races);
-    next = end;
+    groups.clear();
+    for (; next < order.size() && model.accesses[order[next]].variable == v;) {
+      const Access& key = model.accesses[order[next]];
+      std::size_t end = next + 1;
+      while (end < order.size() && model.accesses[order[end]].variable == v &&
+             RaceSearch::same_group(model.accesses[order[end]], key))
+        ++end;
+      groups.push_back({key, epochs.data() + next, end - next, next});
+      next = end;
+    }
+    const std::size_t found = races.size();
+    search.search(groups, races);
+    for (std::size_t r = found; r < races.size(); ++r) {
+      const auto [first, second] = std::minmax(order[races[r].first], order[races[r].second]);
+      races[r].variable = v;
+      races[r].first = first;
+      races[r].second = second;
+    }
   }
   if (races.empty()) return races;
   // One finding per pair of sites: the first variable's, naming the others.

@@ -20,20 +20,31 @@ class RaceSearch {
   // thread t has accesses up to this epoch (exclusive) that are not (yet) among the model's.
   explicit RaceSearch(const TraceModel& model, const std::vector<std::uint32_t>& epochs_reached = {});
 
-  // Fills `order` with the indexes of `accesses`, sorted by variable, then by group (thread,
-  // kind, bytes, held locks, stack), then by epoch: the order search() takes one variable's
-  // stretch of.
+  // One thread's accesses of one kind to a variable: the same thread, read/write, bytes,
+  // atomicity, held locks and stack (`key`'s; its epoch and variable are not used), by epoch
+  // ascending. The caller numbers them `first`, `first + 1`, ...
+  struct Group {
+    Access key;
+    const std::uint32_t* epochs = nullptr;
+    std::size_t size = 0;
+    std::size_t first = 0;
+  };
+  // Orders accesses by group (thread, kind, bytes, atomic, held locks, stack): the order search()
+  // takes one variable's groups in.
+  static bool group_before(const Access& a, const Access& b);
+  static bool same_group(const Access& a, const Access& b);
+
+  // Fills `order` with the indexes of `accesses`, sorted by variable, then by group, then by
+  // epoch (then index).
   static void sort(const std::vector<Access>& accesses, std::vector<std::size_t>& order);
 
-  // The races among the accesses [begin, end) of `order` (one variable's, sorted by sort()),
-  // appended to `races` with their lockset evidence: one per pair of access sites. In a trace
-  // sampled by periods only accesses of one recording period are paired (race_sampler.cpp in the
-  // runtime says why). Returns how many it appended.
-  std::size_t search(const std::vector<Access>& accesses, const std::size_t* begin, const std::size_t* end,
-                     std::vector<RaceFinding>& races) const;
+  // The races among one variable's groups (in group_before order, each key once), appended to
+  // `races` with their lockset evidence: one per pair of access sites, `first` and `second` the
+  // caller's numbers of the two accesses (first in the earlier group). In a trace sampled by
+  // periods only accesses of one recording period are paired (race_sampler.cpp in the runtime
+  // says why). Returns how many it appended.
+  std::size_t search(const std::vector<Group>& groups, std::vector<RaceFinding>& races) const;
 
-  // True if access a happens before access b (accesses of different processes never race).
-  bool ordered(const Access& a, const Access& b) const;
   // How far access b's clock covers thread t: accesses of t at epochs below this precede b.
   // Epoch e of t begins with t's sync event of epoch e, so when this is e > 0 that event is the
   // last of t's that b's thread had learned of.
