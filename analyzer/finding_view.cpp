@@ -169,6 +169,8 @@ std::string release_text(const Findings& findings, const SyncEvent& e, Symbolize
       return "its start of thread " + std::to_string(id);
     case trace::sync_object::kThreadExit:
       return "its end, which a join acquires";
+    case trace::sync_object::kFence:
+      return "its release fence (published by its relaxed atomic stores after it)";
     default: {
       char text[96];
       std::snprintf(text, sizeof text, "its release at 0x%llx (an atomic store or an annotated hand-off)",

@@ -327,20 +327,27 @@ class LgtraceReader {
     std::string op = text("op"), object_kind = text("ok");
     if ((op != "r" && op != "a") || object_kind.size() != 1)
       fail(line, "record \"sync\" needs op \"r\" or \"a\" and a one-letter object kind \"ok\"");
-    add_sync(need(line, "t"), need(line, "e"), need(line, "q"), op == "r", object_kind[0], need(line, "o"));
+    add_sync(line, need(line, "t"), need(line, "e"), need(line, "q"), op == "r", object_kind[0], need(line, "o"));
   }
 
-  void add_sync(std::uint64_t tid, std::uint64_t epoch, std::uint64_t sequence, bool release,
+  void add_sync(std::uint64_t line, std::uint64_t tid, std::uint64_t epoch, std::uint64_t sequence, bool release,
                 char object_kind, std::uint64_t object) {
     if (object_kind == trace::sync_object::kPeriod) return add_period(tid, epoch, sequence, object);
+    // A relaxed store after a release fence releases, on its address, the epochs before the
+    // fence's; the thread's own epoch goes on.
+    const bool fenced = object_kind == trace::sync_object::kFencedRelease;
+    if (fenced && !release) fail(line, "a fenced release (object kind \"F\") needs op \"r\"");
+    if (fenced) object_kind = trace::sync_object::kAddress;
+    if (sequence >> 62) fail(line, "a sync's sequence number \"q\" must be below 2^62");
     SyncEvent e;
     e.thread = builder_.thread(tid);
     e.epoch = static_cast<std::uint32_t>(epoch);
     e.sequence = sequence;
     e.release = release;
+    e.fenced = fenced;
     e.object = (std::uint64_t(static_cast<unsigned char>(object_kind)) << 56) ^ object;
     model_.syncs.push_back(e);
-    memory_.epoch_started(e.thread, e.epoch, e.sequence);
+    if (!fenced) memory_.epoch_started(e.thread, e.epoch, e.sequence);
   }
 
   // A thread's marker of a new sampling period: not synchronisation, but it begins an epoch.
@@ -355,7 +362,7 @@ class LgtraceReader {
     const std::vector<std::uint64_t>& n = compact_.numbers;
     if (compact_.letter == trace::compact::kSync) {
       kind_ = k::kSync;
-      return add_sync(n[0], n[1], n[2], compact_.op == 'r', compact_.object_kind, n[3]);
+      return add_sync(line, n[0], n[1], n[2], compact_.op == 'r', compact_.object_kind, n[3]);
     }
     if (compact_.letter == trace::compact::kAlloc) {
       kind_ = k::kAlloc;

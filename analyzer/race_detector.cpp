@@ -31,7 +31,7 @@ namespace {
 
 // The events a race's explanation names, indexed once for all races.
 struct SyncIndex {
-  // Per thread, its sync events (indexes into model.syncs) in epoch order.
+  // Per thread, the sync events that begin its epochs (indexes into model.syncs), in epoch order.
   std::vector<std::vector<std::size_t>> of_thread;
   // Per (thread, object): the sequence number of the thread's last acquire of it.
   std::map<std::pair<ThreadIndex, std::uint64_t>, std::uint64_t> last_acquire;
@@ -39,7 +39,7 @@ struct SyncIndex {
   explicit SyncIndex(const TraceModel& model) : of_thread(model.threads.size()) {
     for (std::size_t s = 0; s < model.syncs.size(); ++s) {
       const SyncEvent& e = model.syncs[s];
-      of_thread[e.thread].push_back(s);
+      if (!e.fenced) of_thread[e.thread].push_back(s);  // a fenced release names an earlier epoch
       if (!e.release) {
         std::uint64_t& last = last_acquire[{e.thread, e.object}];
         last = std::max(last, e.sequence);

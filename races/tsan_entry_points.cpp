@@ -149,20 +149,72 @@ inline bool acquires(int order) {
   return order == kConsume || order == kAcquire || order == kAcqRel || order == kSeqCst;
 }
 
+// Fences (C++ [atomics.fences]), per thread. A release fence makes the thread's later relaxed
+// stores releases of what it did before the fence: exactly, since the fence begins an epoch the
+// stores' records name. An acquire fence makes its thread's earlier relaxed loads acquires: of the
+// addresses it loaded since its last acquire fence (the latest kLoads of them: an older one is
+// not acquired, and a race it would have ordered is reported, as TSan reports them all), as
+// released by the fence's time (a release between the load and the fence is taken as read).
+struct FenceState {
+  static constexpr unsigned kLoads = 8;
+  std::uint32_t release_epoch = 0;  // the epoch the thread's last release fence began; 0: none
+  const void* loaded[kLoads] = {};  // relaxed loads since the last acquire fence, a ring
+  unsigned loads = 0;
+  const void* released = nullptr;  // the last address released since that fence (not again)
+};
+thread_local FenceState t_fence;
+
+void relaxed_load(const void* address) {
+  FenceState& f = t_fence;
+  if (f.loads > 0 && f.loaded[(f.loads - 1) % FenceState::kLoads] == address) return;  // a spin
+  f.loaded[f.loads++ % FenceState::kLoads] = address;
+}
+
+void relaxed_store(const void* address) {
+  FenceState& f = t_fence;
+  if (f.release_epoch == 0 || f.released == address) return;
+  f.released = address;
+  lockgraph::rt::fenced_release(address, f.release_epoch);
+}
+
+void thread_fence(int order) {
+  FenceState& f = t_fence;
+  if (acquires(order)) {
+    const unsigned n = f.loads < FenceState::kLoads ? f.loads : FenceState::kLoads;
+    for (unsigned i = 0; i < n; ++i) {
+      bool again = false;
+      for (unsigned j = 0; j < i; ++j) again |= f.loaded[j] == f.loaded[i];
+      if (!again) lockgraph::rt::sync_acquire(f.loaded[i]);
+    }
+    f.loads = 0;
+  }
+  if (releases(order)) {
+    f.release_epoch = lockgraph::rt::release_fence();
+    f.released = nullptr;
+  }
+}
+
 // Around every atomic operation: the synchronisation it carries, then the access itself.
+// `reads`: the operation reads the location (all but a store).
 struct AtomicScope {
-  AtomicScope(const volatile void* address, std::size_t size, bool write, int order, const void* pc)
-      : address_(const_cast<const void*>(address)), order_(order) {
+  AtomicScope(const volatile void* address, std::size_t size, bool write, int order, const void* pc,
+              bool reads = true)
+      : address_(const_cast<const void*>(address)), order_(order), reads_(reads) {
     // The access first: the release that follows publishes it too (a later owner that acquires
     // may free the memory, and that free must come after this write).
     access(address_, size, flag::kAtomic | (write ? flag::kWrite : 0), pc);
-    if (releases(order) && write) lockgraph::rt::sync_release(address_);
+    if (write) {
+      if (releases(order)) lockgraph::rt::sync_release(address_);
+      else relaxed_store(address_);
+    }
   }
   ~AtomicScope() {
     if (acquires(order_)) lockgraph::rt::sync_acquire(address_);
+    else if (reads_) relaxed_load(address_);
   }
   const void* address_;
   int order_;
+  bool reads_;
 };
 
 #define LG_PC() __builtin_return_address(0)
@@ -235,9 +287,11 @@ void* __tsan_memset(void* to, int value, unsigned long size) {
   return std::memset(to, value, size);
 }
 
-// Atomics. Fences order nothing by themselves here (as in TSan, relaxed accesses ordered only by
-// fences are reported), but they are performed.
-void __tsan_atomic_thread_fence(int) { __atomic_thread_fence(__ATOMIC_SEQ_CST); }
+// Atomics. A fence is performed, then orders the relaxed accesses around it (FenceState).
+void __tsan_atomic_thread_fence(int order) {
+  __atomic_thread_fence(__ATOMIC_SEQ_CST);
+  thread_fence(order);
+}
 void __tsan_atomic_signal_fence(int) { __atomic_signal_fence(__ATOMIC_SEQ_CST); }
 
 #define LG_ATOMIC(N, T)                                                                           \
@@ -246,7 +300,7 @@ void __tsan_atomic_signal_fence(int) { __atomic_signal_fence(__ATOMIC_SEQ_CST); 
     return __atomic_load_n(a, __ATOMIC_SEQ_CST);                                                  \
   }                                                                                               \
   void __tsan_atomic##N##_store(volatile T* a, T v, int mo) {                                     \
-    AtomicScope scope(a, sizeof(T), true, mo, LG_PC());                                           \
+    AtomicScope scope(a, sizeof(T), true, mo, LG_PC(), false);                                    \
     __atomic_store_n(a, v, __ATOMIC_SEQ_CST);                                                     \
   }                                                                                               \
   T __tsan_atomic##N##_exchange(volatile T* a, T v, int mo) {                                     \

@@ -321,4 +321,29 @@ void sync_acquire(const void* object) noexcept {
     record_sync(*ts, 'a', trace::sync_object::kAddress, reinterpret_cast<std::uintptr_t>(object));
 }
 
+std::uint32_t release_fence() noexcept {
+  if (!race_tracking()) return 0;
+  ReentryGuard reentry;
+  if (!reentry) return 0;
+  ThreadState* ts = current_thread_state();
+  if (!ts) return 0;
+  record_sync(*ts, 'a', trace::sync_object::kFence, 0);
+  return ts->sync_epoch;
+}
+
+void fenced_release(const void* object, std::uint32_t epoch) noexcept {
+  if (!race_tracking()) return;
+  ReentryGuard reentry;
+  if (!reentry) return;
+  ThreadState* ts = current_thread_state();
+  if (!ts) return;
+  {
+    BufferGuard guard(*ts);
+    // Not the thread's own sync: its epoch goes on.
+    append_sync(*ts, ts->tid, 'r', trace::sync_object::kFencedRelease, reinterpret_cast<std::uintptr_t>(object),
+                epoch, next_sequence());
+  }
+  flush_if_needed(*ts);
+}
+
 }  // namespace lockgraph::rt

@@ -59,6 +59,14 @@ LOCKGRAPH_API void block_allocated(const void* address, std::size_t size, const 
 // thread still uses is a race), then it belongs to no one.
 LOCKGRAPH_API void block_freed(const void* address, std::size_t size, const void* pc) noexcept;
 
+// Fences, as clang's instrumentation calls them (gcc drops them). A release fence begins the
+// calling thread's next epoch and returns it (0 if nothing is recorded now): the thread's later
+// relaxed atomic stores release, on their address, what it did before that epoch
+// (fenced_release). An acquire fence is the entry points' acquire of the addresses the thread
+// loaded relaxed before it (sync_acquire).
+LOCKGRAPH_API std::uint32_t release_fence() noexcept;
+LOCKGRAPH_API void fenced_release(const void* object, std::uint32_t epoch) noexcept;
+
 // The program declared races on [address, address + size) benign (TSan's AnnotateBenignRaceSized):
 // they are not reported.
 LOCKGRAPH_API void benign_range(const void* address, std::size_t size, const void* pc) noexcept;

@@ -18,7 +18,7 @@ namespace lockgraph::trace {
 
 inline constexpr const char* kMagic = "lockgraph-trace";
 inline constexpr int kVersionMajor = 1;
-inline constexpr int kVersionMinor = 5;
+inline constexpr int kVersionMinor = 6;
 
 // Record kinds: the value of "k" on each line.
 namespace kind {
@@ -120,6 +120,13 @@ inline constexpr char kAddress = 'a';      // o = user object address (annotatio
 // Since 1.5, op "a" only, not synchronisation: o = the sampling period the thread's epoch from
 // here on is in (race_sample=periods; odd: a recording period, even: the pause after one).
 inline constexpr char kPeriod = 'p';
+// Since 1.6, fences of a race-flag build (clang; gcc drops them). Op "a" only, not
+// synchronisation: a release fence, which begins the thread's epoch `e`.
+inline constexpr char kFence = 'f';
+// Since 1.6, op "r" only: a relaxed atomic store (or read-modify-write) to address o after the
+// thread's release fence: a release, on the address (as kind kAddress), of what the thread did
+// before epoch `e`, the one its last release fence began. It begins no epoch.
+inline constexpr char kFencedRelease = 'F';
 }  // namespace sync_object
 
 // Lock kinds, as written in the "kind" field of a lock record.

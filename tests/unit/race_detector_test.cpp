@@ -92,7 +92,8 @@ struct RandomRun {
     int thread;
     bool release;
     std::uint64_t key, sequence;
-    std::uint32_t epoch;  // the thread's epoch after it
+    std::uint32_t epoch;  // the thread's epoch after it (a fenced release: the fence's)
+    bool fenced = false;
   };
   std::vector<RawSync> syncs;
   std::vector<RawSync> pending_sync;  // each thread's pending release as a sync (written: into syncs)
@@ -106,6 +107,41 @@ struct RandomRun {
   bool sampled = false;
   std::vector<std::uint64_t> thread_period;
   int markers = 0, paused_syncs = 0;
+  // C++ fences as the entry points record them: a release fence begins an epoch (a marker that is
+  // no synchronisation); the thread's later relaxed atomic stores release, on their address, its
+  // clock as of the fence. 0: no fence (or one in a pause, which records nothing).
+  std::vector<std::uint32_t> fence_epoch;
+  std::vector<std::vector<std::int64_t>> fence_clock;
+  int fenced_releases = 0;
+  int fenced_news = 0;  // fenced releases that taught their address something
+  void release_fence(int t) {
+    if (paused()) {
+      fence_epoch[t] = 0;
+      return;
+    }
+    fence_clock[t] = clock[t];
+    sync(t, false, 'f', 0);
+    fence_epoch[t] = epoch[t];
+  }
+  void relaxed_store(int t, std::uint64_t object) {
+    if (paused() || fence_epoch[t] == 0) return;
+    const std::uint64_t key = (std::uint64_t('a') << 56) ^ object;
+    auto& c = object_of(key);
+    const std::vector<std::int64_t> before = c;
+    for (int u = 1; u <= threads; ++u) c[u] = std::max(c[u], fence_clock[t][u]);
+    ++sequence;
+    ++fenced_releases;
+    fenced_news += c != before;
+    std::ostringstream s;
+    if (compact_next())
+      s << std::hex << "S " << t << ' ' << fence_epoch[t] << ' ' << sequence << " rF " << object;
+    else
+      s << "{\"k\":\"sync\",\"t\":" << t << ",\"e\":" << fence_epoch[t] << ",\"q\":" << sequence
+        << ",\"op\":\"r\",\"ok\":\"F\",\"o\":" << object << "}";
+    write_pending(t);
+    syncs.push_back({t, true, key, sequence, fence_epoch[t], true});
+    lines.push_back(s.str());
+  }
   bool paused() const { return sampled && period % 2 == 0; }
   void mark_period(int t) {
     if (!sampled || thread_period[t] == period) return;
@@ -124,7 +160,7 @@ struct RandomRun {
   explicit RandomRun(int n) : threads(n), epoch(n + 1, 0), clock(n + 1, std::vector<std::int64_t>(n + 1, kNothing)),
                         epoch_start(n + 1), held(n + 1), shared(n + 1), filter_epoch(n + 1, 0),
                         last_release(n + 1), pending(n + 1), releases(n + 1), pending_sync(n + 1),
-                        thread_period(n + 1, 1) {
+                        thread_period(n + 1, 1), fence_epoch(n + 1, 0), fence_clock(n + 1) {
     for (int t = 1; t <= n; ++t) clock[t][t] = 0;
   }
   // Every third sync, access, allocation and free line is written in the compact form, the others
@@ -315,8 +351,10 @@ struct RandomRun {
 
 // `periods`: the sampling period of each step (else 1 throughout); `sampled`: the trace is written
 // as a sampled run writes it. The same rng state gives the same program either way.
+// `fences_often`: 4 steps in 10 are fences and atomics on addresses (else 1 in 10), and an address
+// is released only by relaxed stores after a release fence.
 RandomRun random_run(std::mt19937& rng, bool repeats, const std::vector<std::uint64_t>* periods = nullptr,
-                     bool sampled = false) {
+                     bool sampled = false, bool fences_often = false) {
   const int threads = 2 + static_cast<int>(rng() % 3);
   RandomRun run(threads);
   run.sampled = sampled;
@@ -334,7 +372,9 @@ RandomRun random_run(std::mt19937& rng, bool repeats, const std::vector<std::uin
   for (int step = 0; step < steps; ++step) {
     if (periods) run.period = (*periods)[static_cast<std::size_t>(step)];
     int t = 1 + pick(threads);
-    switch (pick(10)) {
+    int kind = pick(10);
+    if (fences_often && kind >= 4 && kind < 7) kind = 1;
+    switch (kind) {
       case 0: {  // lock or unlock one of two mutexes or the readers-writer lock (shared or not)
         const int lock = pick(2) == 0 ? kReadersWriterLock : 1 + pick(2);
         const bool as_shared = lock == kReadersWriterLock && pick(4) != 0;
@@ -342,7 +382,14 @@ RandomRun random_run(std::mt19937& rng, bool repeats, const std::vector<std::uin
         else if (run.can_take(lock, as_shared)) run.acquire(t, lock, as_shared);
         break;
       }
-      case 1: run.sync(t, pick(2) == 0, 'a', kBase + 8 * static_cast<std::uint64_t>(pick(3))); break;
+      case 1: {  // a release or acquire on an address; or a release fence, or a relaxed store after one
+        const std::uint64_t object = kBase + 8 * static_cast<std::uint64_t>(pick(3));
+        const int what = pick(6);
+        if (what == 0) run.release_fence(t);
+        else if (what == 1 || (fences_often && what % 2 == 0)) run.relaxed_store(t, object);
+        else run.sync(t, what % 2 == 0, 'a', object);
+        break;
+      }
       case 2: {  // a heap block starts or ends its life
         std::uint64_t address = kBase + 16 * static_cast<std::uint64_t>(pick(4));
         auto live = std::find_if(run.blocks.begin(), run.blocks.end(),
@@ -386,7 +433,7 @@ RandomRun random_run(std::mt19937& rng, bool repeats, const std::vector<std::uin
 }
 
 std::string trace_text(const RandomRun& run, const std::vector<std::string>& lines) {
-  std::string text = "{\"k\":\"header\",\"magic\":\"lockgraph-trace\",\"version\":\"1.5\",\"pid\":1,\"ppid\":0,"
+  std::string text = "{\"k\":\"header\",\"magic\":\"lockgraph-trace\",\"version\":\"1.6\",\"pid\":1,\"ppid\":0,"
                      "\"mode\":\"summary\",\"exe\":\"random\",\"start_ns\":0}\n";
   text += "{\"k\":\"race_check\",\"by\":\"instrumentation\"}\n";
   for (int t = 1; t <= run.threads; ++t)
@@ -431,8 +478,9 @@ std::set<std::uint64_t> brute_force_verdict(const RandomRun& full, const RandomR
     const bool kept = !sampled || a.frees || a.period % 2 == 1;
     dated.push_back(kept && recorded < run.accesses.size() ? &run.accesses[recorded] : nullptr);
     recorded += kept;
-    if (kept && recorded <= run.accesses.size())
+    if (kept && recorded <= run.accesses.size()) {
       EXPECT_TRUE(dated.back()->address == a.address && dated.back()->size == a.size && dated.back()->frees == a.frees);
+    }
   }
   EXPECT_EQ(recorded, run.accesses.size());
   auto begin_of = [&](const RawAccess& a) {
@@ -488,11 +536,12 @@ std::set<std::uint64_t> brute_force_verdict(const RandomRun& full, const RandomR
 
 TEST(RaceDetector, MatchesTheDefinitionOnRandomRuns) {
   std::mt19937 rng(20261201);
-  int with_races = 0, dropped = 0;
+  int with_races = 0, dropped = 0, fenced = 0;
   for (int round = 0; round < 400; ++round) {
     RandomRun run = random_run(rng, false);
     std::set<std::uint64_t> expected = brute_force_verdict(run);
     with_races += !expected.empty();
+    fenced += run.fenced_releases;
     ASSERT_EQ(run.unrecorded_news, 0) << "round " << round;
     dropped += run.dropped_releases;
     ASSERT_EQ(analyzer_verdict(trace_text(run, run.lines)), expected) << "round " << round << ":\n"
@@ -502,10 +551,28 @@ TEST(RaceDetector, MatchesTheDefinitionOnRandomRuns) {
   EXPECT_GT(with_races, 100);
   EXPECT_LT(with_races, 340);
   EXPECT_GT(dropped, 50);
+  EXPECT_GT(fenced, 40);  // relaxed stores after a release fence
 }
 
 bool is_memory_line(const std::string& line) {
   return line.rfind("M ", 0) == 0 || line.find("\"k\":\"mem\"") != std::string::npos;
+}
+
+// Fences (C++ [atomics.fences]): a relaxed store after a release fence releases what its thread
+// did before the fence, not after; the analyzer's verdicts stay the definition's.
+TEST(RaceDetector, FencedReleasesOrderWhatCameBeforeTheFence) {
+  std::mt19937 rng(1729);
+  int news = 0, with_races = 0;
+  for (int round = 0; round < 300; ++round) {
+    RandomRun run = random_run(rng, false, nullptr, false, true);
+    news += run.fenced_news;
+    std::set<std::uint64_t> expected = brute_force_verdict(run);
+    with_races += !expected.empty();
+    ASSERT_EQ(analyzer_verdict(trace_text(run, run.lines)), expected) << "round " << round << ":\n"
+                                                                     << trace_text(run, run.lines);
+  }
+  EXPECT_GT(news, 150);
+  EXPECT_GT(with_races, 50);
 }
 
 // Past its budget the memory log spills its accesses, sorted by address, to a temporary file in
@@ -642,12 +709,13 @@ TEST(RaceDetector, SaysWhyTheEarlierAccessIsNotOrderedBefore) {
         ASSERT_GE(race.last_seen_sync, 0) << "round " << round;
         const SyncEvent& seen = model.syncs[race.last_seen_sync];
         EXPECT_EQ(static_cast<int>(model.threads[seen.thread].tid), a);
-        EXPECT_TRUE(seen.release);
+        // A release, or a release fence whose epoch a relaxed store after it published.
+        EXPECT_TRUE(seen.release || (seen.object >> 56) == trace::sync_object::kFence);
         EXPECT_EQ(seen.epoch, known + 1) << "round " << round;
         ++with_seen;
       }
       auto next = std::find_if(run.syncs.begin(), run.syncs.end(), [&](const RandomRun::RawSync& e) {
-        return e.thread == a && e.release && e.epoch > earlier.epoch;
+        return e.thread == a && e.release && !e.fenced && e.epoch > earlier.epoch;
       });
       if (next == run.syncs.end()) {
         EXPECT_EQ(race.next_release, -1) << "round " << round;

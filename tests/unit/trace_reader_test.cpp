@@ -187,6 +187,27 @@ TEST(TraceReader, CompactLinesReadAsTheRecordsTheyStandFor) {
   EXPECT_EQ(compact.locks[held[0]].id, 10u);
 }
 
+// Since 1.6 a relaxed store after a release fence is a release, on its address, of the epochs
+// before the fence's: it names the fence's epoch and begins none of its own.
+TEST(TraceReader, AFencedReleaseIsAnAddressReleaseOfTheFencesEpoch) {
+  auto load = load_with_lock_and_two_threads;
+  TraceModel json = load({R"({"k":"sync","t":1,"e":3,"q":7,"op":"a","ok":"f","o":0})",
+                          R"({"k":"sync","t":1,"e":3,"q":9,"op":"r","ok":"F","o":4096})"});
+  TraceModel compact = load({"S 1 3 7 af 0", "S 1 3 9 rF 1000"});
+  for (const TraceModel* model : {&json, &compact}) {
+    ASSERT_EQ(model->syncs.size(), 2u);
+    const SyncEvent& fence = model->syncs[0];
+    const SyncEvent& store = model->syncs[1];
+    EXPECT_FALSE(fence.release);
+    EXPECT_FALSE(fence.fenced);
+    EXPECT_TRUE(store.release);
+    EXPECT_TRUE(store.fenced);
+    EXPECT_EQ(store.epoch, 3u);
+    EXPECT_EQ(store.sequence, 9u);
+    EXPECT_EQ(store.object, (std::uint64_t{'a'} << 56) ^ 4096);  // the address, as any release on it
+  }
+}
+
 // Since 1.4 allocations and frees have compact lines too, and held locks may be marked shared: a
 // heap block's life and its free (a write of all of it, under a lock held shared) read the same.
 TEST(TraceReader, CompactAllocationsAndFreesReadAsTheirRecords) {
@@ -218,6 +239,8 @@ TEST(TraceReader, NamesWhatIsWrongWithACompactLine) {
       {"A 1 2 3 1000 8 0 0 0", "an allocation line has 7 fields"},
       {"F 1 2 3 1000 8", "a free line has at least 6 fields"},
       {"F 1 2 3 ffffffffffffffff 8 0", "lies outside the address space"},
+      {"S 1 2 3 aF 1000", "a fenced release (object kind \"F\") needs op \"r\""},
+      {"S 1 2 4000000000000000 rl 1", "sequence number \"q\" must be below 2^62"},
   };
   for (const auto& [line, expected] : cases) {
     SyntheticTrace t;

@@ -172,11 +172,19 @@ class LockSets {
 // A release or acquire of a synchronisation object; `sequence` orders them across threads.
 struct SyncEvent {
   ThreadIndex thread = 0;
-  std::uint32_t epoch = 0;     // the thread's epoch after this event
-  std::uint64_t sequence = 0;
-  bool release = false;
-  std::uint64_t object = 0;    // kind in the top byte, id below
+  std::uint32_t epoch = 0;  // the thread's epoch after this event
+  // A global sequence number and two flags share one word: a trace holds millions of sync
+  // events, and 24 bytes each instead of 32 is a quarter less of the analysis's largest part.
+  std::uint64_t sequence : 62;
+  std::uint64_t release : 1;
+  // A relaxed atomic store after a release fence (trace_format.h, kFencedRelease): it releases
+  // the epochs before `epoch`, the one the fence began, and is no event of the thread's own
+  // epochs (which it does not begin).
+  std::uint64_t fenced : 1;
+  std::uint64_t object = 0;  // kind in the top byte, id below
+  SyncEvent() : sequence(0), release(0), fenced(0) {}
 };
+static_assert(sizeof(SyncEvent) == 24);
 
 // One thread's part in an incident (trace_format.h, incident::Role).
 struct IncidentParty {
