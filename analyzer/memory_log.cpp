@@ -86,6 +86,36 @@ struct RangeGroup {
   std::uint64_t lives_of = kNoEnd;
 };
 
+// Fills `g.lives` with the runs of its ranges' lives, `life_of(bounds)` giving {life,
+// allocation} of one range. `forward`: the event a life is chosen from only moves forward with
+// the ranges' epochs (their bounds ascend with them when each thread's epochs begin in sequence
+// order): ranges between two of one life have it too, and a galloping search finds a run's end
+// in few steps; else every range is looked at.
+template <class LifeOf>
+void find_life_runs(RangeGroup& g, const LifeOf& life_of, bool forward) {
+  g.lives.clear();
+  const std::size_t n = g.epochs.size();
+  auto life_at = [&](std::size_t i) { return life_of(g.bounds[i]); };
+  for (std::size_t i = 0; i < n;) {
+    const auto [life, allocation] = life_at(i);
+    g.lives.push_back({i, life, allocation});
+    std::size_t same = i, differs = i + 1;  // life_at(same) is `life`; life_at(differs) is not, or n
+    if (forward) {
+      for (std::size_t step = 1; differs < n && life_at(differs).first == life; step *= 2) {
+        same = differs;
+        differs = std::min(n, i + 2 * step);
+      }
+      while (differs - same > 1) {
+        const std::size_t middle = same + (differs - same) / 2;
+        (life_at(middle).first == life ? same : differs) = middle;
+      }
+    } else {
+      while (differs < n && life_at(differs).first == life) ++differs;
+    }
+    i = differs;
+  }
+}
+
 template <class Item, class Source, class Bounds>
 IntervalSweep<Item, Source, Bounds> sweep(Source source, Bounds bounds) {
   return IntervalSweep<Item, Source, Bounds>(std::move(source), bounds);
@@ -276,29 +306,7 @@ void MemoryLog::resolve(ModelBuilder& builder) {
       RangeGroup& g = held[h];
       if (g.lives_of != covering_of) {  // each range's life, once for these covering blocks
         g.lives_of = covering_of;
-        g.lives.clear();
-        auto life_at = [&](std::size_t i) { return life_of(g.bounds[i]); };
-        for (std::size_t i = 0; i < g.epochs.size();) {
-          const auto life = life_at(i);
-          g.lives.push_back({i, life.first, life.second});
-          // Where its run ends. The ranges' epochs ascend, so (in sequence order) do their
-          // bounds, and the event a life is chosen from moves only forward: ranges between two
-          // of one life have it too, and a search finds the end of a run in few steps.
-          std::size_t same = i, differs = i + 1;
-          if (in_sequence_order) {
-            for (std::size_t step = 1; differs < g.epochs.size() && life_at(differs).first == life.first; step *= 2) {
-              same = differs;
-              differs = std::min(g.epochs.size(), i + 2 * step);
-            }
-            while (differs - same > 1) {
-              const std::size_t middle = same + (differs - same) / 2;
-              (life_at(middle).first == life.first ? same : differs) = middle;
-            }
-          } else {
-            while (differs < g.epochs.size() && life_at(differs).first == life.first) ++differs;
-          }
-          i = differs;
-        }
+        find_life_runs(g, life_of, in_sequence_order);
       }
       for (std::uint32_t r = 0; r < g.lives.size(); ++r) runs_by_life.emplace_back(g.lives[r].life, h, r);
     }
