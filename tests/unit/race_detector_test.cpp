@@ -107,6 +107,17 @@ struct RandomRun {
   bool sampled = false;
   std::vector<std::uint64_t> thread_period;
   int markers = 0, paused_syncs = 0;
+  // A sync record of thread t at `epoch` with the run's current sequence number, as a JSON line
+  // or, every third line, the runtime's compact line (trace_format.h): the same fields in hex.
+  std::string sync_line(int t, std::uint32_t at_epoch, char op, char kind, std::uint64_t object) {
+    std::ostringstream s;
+    if (compact_next())
+      s << std::hex << "S " << t << ' ' << at_epoch << ' ' << sequence << ' ' << op << kind << ' ' << object;
+    else
+      s << "{\"k\":\"sync\",\"t\":" << t << ",\"e\":" << at_epoch << ",\"q\":" << sequence << ",\"op\":\"" << op
+        << "\",\"ok\":\"" << kind << "\",\"o\":" << object << "}";
+    return s.str();
+  }
   // C++ fences as the entry points record them: a release fence begins an epoch (a marker that is
   // no synchronisation); the thread's later relaxed atomic stores release, on their address, its
   // clock as of the fence. 0: no fence (or one in a pause, which records nothing).
@@ -132,15 +143,9 @@ struct RandomRun {
     ++sequence;
     ++fenced_releases;
     fenced_news += c != before;
-    std::ostringstream s;
-    if (compact_next())
-      s << std::hex << "S " << t << ' ' << fence_epoch[t] << ' ' << sequence << " rF " << object;
-    else
-      s << "{\"k\":\"sync\",\"t\":" << t << ",\"e\":" << fence_epoch[t] << ",\"q\":" << sequence
-        << ",\"op\":\"r\",\"ok\":\"F\",\"o\":" << object << "}";
     write_pending(t);
     syncs.push_back({t, true, key, sequence, fence_epoch[t], true});
-    lines.push_back(s.str());
+    lines.push_back(sync_line(t, fence_epoch[t], 'r', 'F', object));
   }
   bool paused() const { return sampled && period % 2 == 0; }
   void mark_period(int t) {
@@ -148,13 +153,7 @@ struct RandomRun {
     thread_period[t] = period;
     ++markers;
     next_epoch(t, ++sequence);
-    std::ostringstream s;
-    if (compact_next())
-      s << std::hex << "S " << t << ' ' << epoch[t] << ' ' << sequence << " ap " << period;
-    else
-      s << "{\"k\":\"sync\",\"t\":" << t << ",\"e\":" << epoch[t] << ",\"q\":" << sequence
-        << ",\"op\":\"a\",\"ok\":\"p\",\"o\":" << period << "}";
-    emit(t, s.str());
+    emit(t, sync_line(t, epoch[t], 'a', 'p', period));
   }
 
   explicit RandomRun(int n) : threads(n), epoch(n + 1, 0), clock(n + 1, std::vector<std::int64_t>(n + 1, kNothing)),
@@ -200,21 +199,15 @@ struct RandomRun {
     else
       for (int u = 1; u <= threads; ++u) clock[t][u] = std::max(clock[t][u], c[u]);
     next_epoch(t, ++sequence);
-    std::ostringstream s;
-    if (compact_next())  // the runtime's compact line (trace_format.h), the same fields in hex
-      s << std::hex << "S " << t << ' ' << epoch[t] << ' ' << sequence << ' ' << (release ? 'r' : 'a') << kind
-        << ' ' << object;
-    else
-      s << "{\"k\":\"sync\",\"t\":" << t << ",\"e\":" << epoch[t] << ",\"q\":" << sequence << ",\"op\":\""
-        << (release ? 'r' : 'a') << "\",\"ok\":\"" << kind << "\",\"o\":" << object << "}";
+    const std::string line = sync_line(t, epoch[t], release ? 'r' : 'a', kind, object);
     write_pending(t);
     if (keep) {
-      pending[t] = {true, static_cast<int>(object), s.str()};
+      pending[t] = {true, static_cast<int>(object), line};
       pending_sync[t] = {t, release, key, sequence, epoch[t]};
       return;
     }
     syncs.push_back({t, release, key, sequence, epoch[t]});
-    lines.push_back(s.str());
+    lines.push_back(line);
   }
   // A lock as access records write it: with trace::kSharedHold for a shared hold.
   std::uint64_t held_field(int t, int l) const {
