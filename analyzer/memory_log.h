@@ -18,8 +18,9 @@
 // a budget and past it written, sorted by address, to a temporary file (sorted_spill.h); the
 // sweep merges them back and holds only the ranges covering the address it is at (heap
 // allocations and frees likewise), those of one extent and one kind as one group with the
-// ranges' epochs and places in the log (12 bytes a range), so the analysis holds the epochs'
-// starts and, compactly, the history of the most accessed address, not every access of the run.
+// ranges' epochs, places in the log and epoch bounds (28 bytes a range), so the analysis holds
+// the epochs' starts and, compactly, the history of the most accessed address, not every access
+// of the run.
 #pragma once
 
 #include <algorithm>
