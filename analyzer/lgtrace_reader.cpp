@@ -80,7 +80,7 @@ class LgtraceReader {
   LgtraceReader(const std::string& path, TraceModel& model, const LoadOptions& options)
       : path_(path), model_(model),
         builder_(model, static_cast<std::uint32_t>(model.processes.size())),
-        memory_(path_, options.accesses_in_memory) {
+        memory_(path_, options.accesses_in_memory, model.syncs.size()) {
     model_.processes.emplace_back().trace_path = path;
   }
 
@@ -347,7 +347,6 @@ class LgtraceReader {
     e.fenced = fenced;
     e.object = (std::uint64_t(static_cast<unsigned char>(object_kind)) << 56) ^ object;
     model_.syncs.push_back(e);
-    if (!fenced) memory_.epoch_started(e.thread, e.epoch, e.sequence);
   }
 
   // A thread's marker of a new sampling period: not synchronisation, but it begins an epoch.

@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <limits>
+#include <optional>
 #include <queue>
 #include <tuple>
 
@@ -130,22 +131,64 @@ void MemoryLog::resolve(ModelBuilder& builder) {
   blocks_.finish();
 
   // Where each thread's epochs begin: an access's epoch lies between the global sequence numbers
-  // of its own start and of the thread's next epoch's (0 and "never" where there is none).
+  // of its own start and of the thread's next epoch's (0 and "never" where there is none). The
+  // starts are the trace's syncs (held once, in the model: here only their indexes, 4 bytes each)
+  // and the allocations, frees and period markers given to epoch_started.
   auto by_thread_and_epoch = [](const EpochStart& a, const EpochStart& b) {
     return a.thread != b.thread ? a.thread < b.thread : a.epoch < b.epoch;
   };
   std::sort(epoch_starts_.begin(), epoch_starts_.end(), by_thread_and_epoch);
+  const std::vector<SyncEvent>& syncs = model.syncs;
+  if (syncs.size() - std::min(first_sync_, syncs.size()) > std::numeric_limits<std::uint32_t>::max())
+    throw TraceError(path_ + ": more than 2^32 sync events: too many to analyze (is the trace corrupt?)");
+  std::vector<std::uint32_t> sync_starts;  // indexes into syncs, by thread and epoch
+  for (std::size_t s = first_sync_; s < syncs.size(); ++s)
+    if (!syncs[s].fenced) sync_starts.push_back(static_cast<std::uint32_t>(s));
+  auto start_of = [&](std::uint32_t s) { return EpochStart{syncs[s].thread, syncs[s].epoch, syncs[s].sequence}; };
+  std::sort(sync_starts.begin(), sync_starts.end(), [&](std::uint32_t x, std::uint32_t y) {
+    return by_thread_and_epoch(start_of(x), start_of(y));
+  });
+  // Calls `visit(start)` for every start, by thread and epoch (the two lists merged).
+  auto each_start = [&](auto&& visit) {
+    std::size_t s = 0, e = 0;
+    while (s < sync_starts.size() || e < epoch_starts_.size()) {
+      if (e == epoch_starts_.size() ||
+          (s < sync_starts.size() && !by_thread_and_epoch(epoch_starts_[e], start_of(sync_starts[s]))))
+        visit(start_of(sync_starts[s++]));
+      else
+        visit(epoch_starts_[e++]);
+    }
+  };
   // Whether each thread's epochs begin in sequence order, as in any trace its runtime wrote.
   bool in_sequence_order = true;
-  for (std::size_t i = 1; i < epoch_starts_.size(); ++i)
-    if (epoch_starts_[i - 1].thread == epoch_starts_[i].thread && epoch_starts_[i - 1].sequence > epoch_starts_[i].sequence)
-      in_sequence_order = false;
+  {
+    bool any = false;
+    EpochStart previous{};
+    each_start([&](const EpochStart& start) {
+      if (any && previous.thread == start.thread && previous.sequence > start.sequence) in_sequence_order = false;
+      previous = start;
+      any = true;
+    });
+  }
   auto epoch_bounds = [&](ThreadIndex thread, std::uint32_t epoch) -> std::pair<std::uint64_t, std::uint64_t> {
-    auto next = std::upper_bound(epoch_starts_.begin(), epoch_starts_.end(), EpochStart{thread, epoch, 0},
-                                 by_thread_and_epoch);
-    const std::uint64_t end = next != epoch_starts_.end() && next->thread == thread ? next->sequence : kNoEnd;
-    const std::uint64_t begin = next != epoch_starts_.begin() && (next - 1)->thread == thread ? (next - 1)->sequence : 0;
-    return {begin, end};
+    const EpochStart at{thread, epoch, 0};
+    // In each list: the thread's last start at or before `epoch`, and its first after.
+    std::optional<EpochStart> before, after;
+    auto note = [&](const EpochStart* previous, const EpochStart* next) {
+      if (previous && previous->thread == thread && (!before || by_thread_and_epoch(*before, *previous)))
+        before = *previous;
+      if (next && next->thread == thread && (!after || by_thread_and_epoch(*next, *after))) after = *next;
+    };
+    auto e = std::upper_bound(epoch_starts_.begin(), epoch_starts_.end(), at, by_thread_and_epoch);
+    note(e != epoch_starts_.begin() ? &*(e - 1) : nullptr, e != epoch_starts_.end() ? &*e : nullptr);
+    auto s = std::upper_bound(sync_starts.begin(), sync_starts.end(), at,
+                              [&](const EpochStart& a, std::uint32_t x) { return by_thread_and_epoch(a, start_of(x)); });
+    const std::optional<EpochStart> sync_before =
+        s != sync_starts.begin() ? std::optional<EpochStart>(start_of(*(s - 1))) : std::nullopt;
+    const std::optional<EpochStart> sync_after =
+        s != sync_starts.end() ? std::optional<EpochStart>(start_of(*s)) : std::nullopt;
+    note(sync_before ? &*sync_before : nullptr, sync_after ? &*sync_after : nullptr);
+    return {before ? before->sequence : 0, after ? after->sequence : kNoEnd};
   };
 
   // The race search asks happens-before about every epoch the ranges reach.

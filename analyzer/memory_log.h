@@ -74,7 +74,9 @@ class MemoryLog {
     block.order = blocks_.size();
     blocks_.push(block);
   }
-  // Thread `thread` entered `epoch` at global sequence number `sequence` (any record with both).
+  // Thread `thread` entered `epoch` at global sequence number `sequence`, by a record that is not
+  // among the model's syncs (an allocation, a free, a period marker): the syncs added to the
+  // model from `first_sync` on (see the constructor) begin the thread's other epochs.
   void epoch_started(ThreadIndex thread, std::uint32_t epoch, std::uint64_t sequence) {
     epoch_starts_.push_back({thread, epoch, sequence});
   }
@@ -101,7 +103,10 @@ class MemoryLog {
   // Holds up to `in_memory` ranges, and as many allocations and frees, in memory; more go, sorted
   // by address, to a temporary file (sorted_spill.h) and are merged back during the sweep, which
   // holds only the ranges and blocks that cover the address it is at.
-  MemoryLog(std::string path, std::size_t in_memory) : path_(std::move(path)), ranges_(in_memory), blocks_(in_memory) {}
+  // `first_sync`: the model's syncs from this index on are this trace's (not fenced ones: they
+  // begin no epoch); each begins its thread's epoch, so they are not given to epoch_started.
+  MemoryLog(std::string path, std::size_t in_memory, std::size_t first_sync)
+      : path_(std::move(path)), ranges_(in_memory), blocks_(in_memory), first_sync_(first_sync) {}
 
  private:
   struct EpochStart {
@@ -133,6 +138,7 @@ class MemoryLog {
   // In pieces, not one array: a vector growing to millions holds its old and new arrays at once.
   std::deque<EpochStart> epoch_starts_;
   std::vector<std::pair<std::uint64_t, std::uint64_t>> benign_;  // [begin, end)
+  std::size_t first_sync_;
 };
 
 }  // namespace lockgraph::analysis
