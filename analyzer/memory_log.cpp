@@ -5,7 +5,6 @@
 
 #include <algorithm>
 #include <limits>
-#include <optional>
 #include <queue>
 #include <tuple>
 
@@ -137,58 +136,38 @@ void MemoryLog::resolve(ModelBuilder& builder) {
   auto by_thread_and_epoch = [](const EpochStart& a, const EpochStart& b) {
     return a.thread != b.thread ? a.thread < b.thread : a.epoch < b.epoch;
   };
-  std::sort(epoch_starts_.begin(), epoch_starts_.end(), by_thread_and_epoch);
+  // One sorted list of 4-byte handles to both: a sync's index, or (with kOwnStart) an index into
+  // epoch_starts_.
   const std::vector<SyncEvent>& syncs = model.syncs;
-  if (syncs.size() - std::min(first_sync_, syncs.size()) > std::numeric_limits<std::uint32_t>::max())
-    throw TraceError(path_ + ": more than 2^32 sync events: too many to analyze (is the trace corrupt?)");
-  std::vector<std::uint32_t> sync_starts;  // indexes into syncs, by thread and epoch
-  for (std::size_t s = first_sync_; s < syncs.size(); ++s)
-    if (!syncs[s].fenced) sync_starts.push_back(static_cast<std::uint32_t>(s));
-  auto start_of = [&](std::uint32_t s) { return EpochStart{syncs[s].thread, syncs[s].epoch, syncs[s].sequence}; };
-  std::sort(sync_starts.begin(), sync_starts.end(), [&](std::uint32_t x, std::uint32_t y) {
-    return by_thread_and_epoch(start_of(x), start_of(y));
-  });
-  // Calls `visit(start)` for every start, by thread and epoch (the two lists merged).
-  auto each_start = [&](auto&& visit) {
-    std::size_t s = 0, e = 0;
-    while (s < sync_starts.size() || e < epoch_starts_.size()) {
-      if (e == epoch_starts_.size() ||
-          (s < sync_starts.size() && !by_thread_and_epoch(epoch_starts_[e], start_of(sync_starts[s]))))
-        visit(start_of(sync_starts[s++]));
-      else
-        visit(epoch_starts_[e++]);
-    }
+  constexpr std::uint32_t kOwnStart = std::uint32_t{1} << 31;
+  const std::size_t first_sync = std::min(first_sync_, syncs.size());
+  if (syncs.size() >= kOwnStart || epoch_starts_.size() >= kOwnStart)
+    throw TraceError(path_ + ": more than 2^31 sync events or epoch starts: too many to analyze (is the trace corrupt?)");
+  auto start_of = [&](std::uint32_t h) {
+    if (h & kOwnStart) return epoch_starts_[h & ~kOwnStart];
+    return EpochStart{syncs[h].thread, syncs[h].epoch, syncs[h].sequence};
   };
+  std::vector<std::uint32_t> starts;  // by thread and epoch
+  starts.reserve(syncs.size() - first_sync + epoch_starts_.size());
+  for (std::size_t s = first_sync; s < syncs.size(); ++s)
+    if (!syncs[s].fenced) starts.push_back(static_cast<std::uint32_t>(s));
+  for (std::size_t e = 0; e < epoch_starts_.size(); ++e) starts.push_back(static_cast<std::uint32_t>(e) | kOwnStart);
+  std::sort(starts.begin(), starts.end(),
+            [&](std::uint32_t x, std::uint32_t y) { return by_thread_and_epoch(start_of(x), start_of(y)); });
   // Whether each thread's epochs begin in sequence order, as in any trace its runtime wrote.
   bool in_sequence_order = true;
-  {
-    bool any = false;
-    EpochStart previous{};
-    each_start([&](const EpochStart& start) {
-      if (any && previous.thread == start.thread && previous.sequence > start.sequence) in_sequence_order = false;
-      previous = start;
-      any = true;
-    });
+  for (std::size_t i = 1; i < starts.size(); ++i) {
+    const EpochStart previous = start_of(starts[i - 1]), start = start_of(starts[i]);
+    if (previous.thread == start.thread && previous.sequence > start.sequence) in_sequence_order = false;
   }
   auto epoch_bounds = [&](ThreadIndex thread, std::uint32_t epoch) -> std::pair<std::uint64_t, std::uint64_t> {
-    const EpochStart at{thread, epoch, 0};
-    // In each list: the thread's last start at or before `epoch`, and its first after.
-    std::optional<EpochStart> before, after;
-    auto note = [&](const EpochStart* previous, const EpochStart* next) {
-      if (previous && previous->thread == thread && (!before || by_thread_and_epoch(*before, *previous)))
-        before = *previous;
-      if (next && next->thread == thread && (!after || by_thread_and_epoch(*next, *after))) after = *next;
-    };
-    auto e = std::upper_bound(epoch_starts_.begin(), epoch_starts_.end(), at, by_thread_and_epoch);
-    note(e != epoch_starts_.begin() ? &*(e - 1) : nullptr, e != epoch_starts_.end() ? &*e : nullptr);
-    auto s = std::upper_bound(sync_starts.begin(), sync_starts.end(), at,
-                              [&](const EpochStart& a, std::uint32_t x) { return by_thread_and_epoch(a, start_of(x)); });
-    const std::optional<EpochStart> sync_before =
-        s != sync_starts.begin() ? std::optional<EpochStart>(start_of(*(s - 1))) : std::nullopt;
-    const std::optional<EpochStart> sync_after =
-        s != sync_starts.end() ? std::optional<EpochStart>(start_of(*s)) : std::nullopt;
-    note(sync_before ? &*sync_before : nullptr, sync_after ? &*sync_after : nullptr);
-    return {before ? before->sequence : 0, after ? after->sequence : kNoEnd};
+    auto next = std::upper_bound(starts.begin(), starts.end(), EpochStart{thread, epoch, 0},
+                                 [&](const EpochStart& at, std::uint32_t h) { return by_thread_and_epoch(at, start_of(h)); });
+    const std::uint64_t end =
+        next != starts.end() && start_of(*next).thread == thread ? start_of(*next).sequence : kNoEnd;
+    const std::uint64_t begin =
+        next != starts.begin() && start_of(*(next - 1)).thread == thread ? start_of(*(next - 1)).sequence : 0;
+    return {begin, end};
   };
 
   // The race search asks happens-before about every epoch the ranges reach.

@@ -301,49 +301,50 @@ void hand_over_kept_records() noexcept {
   if (ThreadState* ts = tls_state) BufferGuard guard(*ts, BufferGuard::kKeepPending);
 }
 
-void sync_release(const void* object) noexcept {
-  // Before the process's first annotated access, an edge can only order events that are not
-  // accesses: nothing to record (the same rule as for lock syncs).
+namespace {
+// Calls `record(state)` for the calling thread while synchronisation is recorded, outside the
+// runtime's own calls. Before the process's first annotated access, an edge can only order
+// events that are not accesses: nothing to record (the same rule as for lock syncs).
+template <class Record>
+void record_if_tracking(Record record) noexcept {
   if (!race_tracking()) return;
   ReentryGuard reentry;
   if (!reentry) return;
-  if (ThreadState* ts = current_thread_state())
-    record_sync(*ts, 'r', trace::sync_object::kAddress, reinterpret_cast<std::uintptr_t>(object));
+  if (ThreadState* ts = current_thread_state()) record(*ts);
+}
+}  // namespace
+
+void sync_release(const void* object) noexcept {
+  record_if_tracking([&](ThreadState& ts) {
+    record_sync(ts, 'r', trace::sync_object::kAddress, reinterpret_cast<std::uintptr_t>(object));
+  });
 }
 
 void sync_acquire(const void* object) noexcept {
-  // Before the process's first annotated access, an edge can only order events that are not
-  // accesses: nothing to record (the same rule as for lock syncs).
-  if (!race_tracking()) return;
-  ReentryGuard reentry;
-  if (!reentry) return;
-  if (ThreadState* ts = current_thread_state())
-    record_sync(*ts, 'a', trace::sync_object::kAddress, reinterpret_cast<std::uintptr_t>(object));
+  record_if_tracking([&](ThreadState& ts) {
+    record_sync(ts, 'a', trace::sync_object::kAddress, reinterpret_cast<std::uintptr_t>(object));
+  });
 }
 
 std::uint32_t release_fence() noexcept {
-  if (!race_tracking()) return 0;
-  ReentryGuard reentry;
-  if (!reentry) return 0;
-  ThreadState* ts = current_thread_state();
-  if (!ts) return 0;
-  record_sync(*ts, 'a', trace::sync_object::kFence, 0);
-  return ts->sync_epoch;
+  std::uint32_t epoch = 0;
+  record_if_tracking([&](ThreadState& ts) {
+    record_sync(ts, 'a', trace::sync_object::kFence, 0);
+    epoch = ts.sync_epoch;
+  });
+  return epoch;
 }
 
 void fenced_release(const void* object, std::uint32_t epoch) noexcept {
-  if (!race_tracking()) return;
-  ReentryGuard reentry;
-  if (!reentry) return;
-  ThreadState* ts = current_thread_state();
-  if (!ts) return;
-  {
-    BufferGuard guard(*ts);
-    // Not the thread's own sync: its epoch goes on.
-    append_sync(*ts, ts->tid, 'r', trace::sync_object::kFencedRelease, reinterpret_cast<std::uintptr_t>(object),
-                epoch, next_sequence());
-  }
-  flush_if_needed(*ts);
+  record_if_tracking([&](ThreadState& ts) {
+    {
+      BufferGuard guard(ts);
+      // Not the thread's own sync: its epoch goes on.
+      append_sync(ts, ts.tid, 'r', trace::sync_object::kFencedRelease, reinterpret_cast<std::uintptr_t>(object),
+                  epoch, next_sequence());
+    }
+    flush_if_needed(ts);
+  });
 }
 
 }  // namespace lockgraph::rt

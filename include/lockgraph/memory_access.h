@@ -59,7 +59,7 @@ LOCKGRAPH_API void block_allocated(const void* address, std::size_t size, const 
 // thread still uses is a race), then it belongs to no one.
 LOCKGRAPH_API void block_freed(const void* address, std::size_t size, const void* pc) noexcept;
 
-// Fences, as clang's instrumentation calls them (gcc drops them). A release fence begins the
+// Fences, as both compilers' instrumentation calls them. A release fence begins the
 // calling thread's next epoch and returns it (0 if nothing is recorded now): the thread's later
 // relaxed atomic stores release, on their address, what it did before that epoch
 // (fenced_release). An acquire fence is the entry points' acquire of the addresses the thread

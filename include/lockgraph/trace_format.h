@@ -120,8 +120,8 @@ inline constexpr char kAddress = 'a';      // o = user object address (annotatio
 // Since 1.5, op "a" only, not synchronisation: o = the sampling period the thread's epoch from
 // here on is in (race_sample=periods; odd: a recording period, even: the pause after one).
 inline constexpr char kPeriod = 'p';
-// Since 1.6, fences of a race-flag build (clang; gcc drops them). Op "a" only, not
-// synchronisation: a release fence, which begins the thread's epoch `e`.
+// Since 1.6, fences of a race-flag build (both compilers call __tsan_atomic_thread_fence).
+// Op "a" only, not synchronisation: a release fence, which begins the thread's epoch `e`.
 inline constexpr char kFence = 'f';
 // Since 1.6, op "r" only: a relaxed atomic store (or read-modify-write) to address o after the
 // thread's release fence: a release, on the address (as kind kAddress), of what the thread did
