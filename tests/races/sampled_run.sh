@@ -10,11 +10,11 @@ cli=$1 libdir=$2 include=$3 source=$4 work=$5
 rm -rf "$work" && mkdir -p "$work"
 source "$(dirname "$0")/race_build.sh"
 race_build "$source" "$work/w"
-expected=$(cd "$work" && ./w mixed 3000)  # run by hand, it writes its trace where it runs
-check() {  # name options expected-phrase
-  local name=$1 options=$2 phrase=$3 status=0
+check() {  # name options expected-phrase [size of the mixed workload]
+  local name=$1 options=$2 phrase=$3 size=${4:-3000} status=0 expected
+  expected=$(cd "$work" && ./w mixed "$size")  # run by hand, it writes its trace where it runs
   LOCKGRAPH_OPTIONS="$options" "$cli" run --format json -o "$work/$name.json" --trace-dir "$work/$name" -- \
-    "$work/w" mixed 3000 >"$work/$name.out" 2>"$work/$name.err" || status=$?
+    "$work/w" mixed "$size" >"$work/$name.out" 2>"$work/$name.err" || status=$?
   [ "$status" = 0 ] || { echo "$name: exit $status"; cat "$work/$name.err"; exit 1; }
   [ "$(cat "$work/$name.out")" = "$expected" ] || { echo "$name: output differs from the plain run"; exit 1; }
   python3 - "$work/$name.json" "$phrase" <<'PY'
@@ -31,7 +31,9 @@ PY
   echo "$name: sampled ($phrase), said in text, JSON and SARIF"
 }
 check periods "race_sample=periods:race_sample_ms=5:race_sample_every_ms=50" "5 ms of every 50 ms"
-check budget "race_budget_mb=1" "from when the trace passed race_budget_mb"
+# The sampler looks at the trace's size every 20 ms: a run must outlast that well past the budget
+# (mixed 3000 writes 2.7 MB in 0.18 s, mostly flushed at its end; 40000 writes several times more).
+check budget "race_budget_mb=1" "from when the trace passed race_budget_mb" 40000
 check sites "race_sample=sites" "each code site's first 100 per thread, then one in 100"
 # Sampled by sites, every site is seen: the unlocked counter's race, each thread's first access
 # of it the only one recorded.
