@@ -1,7 +1,9 @@
 #include "lockgraph/analysis/symbolizer.h"
 
+#include <algorithm>
 #include <cstdio>
 #include <cstdlib>
+#include <filesystem>
 #include <fstream>
 #include <signal.h>
 #include <sys/wait.h>
@@ -24,15 +26,29 @@ bool is_lockgraph_module(const std::string& module) {
   return std::string_view(module).substr(slash == std::string::npos ? 0 : slash + 1).starts_with("liblockgraph_");
 }
 
-// Frames that are not the program's own: lockgraph's libraries and wrappers, the standard
-// library, libc.
+// lockgraph's own frames: its libraries, its public headers (shared<T>, the wrappers), its
+// functions (demangled names of templates start with their return type).
+bool is_own_frame(const SourceFrame& f) {
+  return is_lockgraph_module(f.module) || f.file.find("include/lockgraph/") != std::string::npos ||
+         starts_with(f.function, "lockgraph::") || f.function.find(" lockgraph::") != std::string::npos;
+}
+
+// Frames that are not the program's own: lockgraph's, the standard library's, libc's, and
+// installed libraries' (their headers under /usr/include).
 bool is_user_frame(const SourceFrame& f) {
-  if (f.file.empty() || is_lockgraph_module(f.module)) return false;
+  if (f.file.empty() || f.own) return false;
   if (starts_with(f.module, "/lib/") || starts_with(f.module, "/usr/lib/")) return false;
   if (starts_with(f.file, "/usr/include/") || starts_with(f.file, "/usr/lib/")) return false;
-  if (f.file.find("include/lockgraph/") != std::string::npos) return false;
-  if (starts_with(f.function, "lockgraph::") || starts_with(f.function, "std::")) return false;
+  if (starts_with(f.function, "std::")) return false;
   return true;
+}
+
+// clang's debug information names the standard headers as its driver found them
+// ("/usr/bin/../lib/gcc/x86_64-linux-gnu/12/../../../../include/c++/12/vector"): written out, they
+// are /usr/include's, and read as such.
+std::string without_dot_segments(const std::string& file) {
+  if (file.find("/.") == std::string::npos) return file;
+  return std::filesystem::path(file).lexically_normal().string();
 }
 
 }  // namespace
@@ -169,7 +185,7 @@ std::vector<SourceFrame> Symbolizer::resolve(const Frame& frame) {
   for (SourceFrame& f : frames) {
     f.module = module;
     f.offset = frame.offset;
-    f.user = is_user_frame(f);
+    classify_frame(f);
   }
   return cache_[key] = frames;
 }
@@ -182,6 +198,36 @@ std::vector<SourceFrame> Symbolizer::stack(StackIndex index) {
     out.insert(out.end(), frames.begin(), frames.end());
   }
   return out;
+}
+
+void classify_frame(SourceFrame& f) {
+  f.file = without_dot_segments(f.file);
+  f.own = is_own_frame(f);
+  f.user = is_user_frame(f);
+}
+
+ShownFrames shown_frames(const std::vector<SourceFrame>& stack, bool through_library) {
+  ShownFrames shown;
+  auto first_user = std::find_if(stack.begin(), stack.end(), [](const SourceFrame& f) { return f.user; });
+  auto show = [&](const SourceFrame& f) {
+    if (shown.frames.size() < ShownFrames::kFramesShown) shown.frames.push_back(&f);
+  };
+  if (first_user == stack.end()) {
+    for (const SourceFrame& f : stack) show(f);
+  } else {
+    if (through_library) {
+      // The library's part: the frames between lockgraph's own and the program's first.
+      auto library = std::find_if(stack.begin(), first_user, [](const SourceFrame& f) { return !f.own; });
+      if (library != first_user) show(*library);
+      if (library != first_user && std::next(library) != first_user) show(*std::prev(first_user));
+    }
+    for (auto f = first_user; f != stack.end(); ++f)
+      if (f->user) show(*f);
+    shown.quoted = &*first_user;
+  }
+  if (shown.quoted == nullptr && !shown.frames.empty()) shown.quoted = shown.frames.front();
+  shown.hidden = stack.size() - shown.frames.size();
+  return shown;
 }
 
 SourceFrame Symbolizer::user_frame(StackIndex index) {
@@ -197,7 +243,7 @@ SourceFrame Symbolizer::user_frame(StackIndex index) {
   // librocksdb): the first frame outside lockgraph and outside lock wrappers, so that the locks
   // a library's wrapper makes at different places still get different sites.
   for (const SourceFrame& f : frames)
-    if (!is_lockgraph_module(f.module) && !is_lock_wrapper_function(f.function)) return f;
+    if (!f.own && !is_lock_wrapper_function(f.function)) return f;
   return frames.empty() ? SourceFrame{} : frames.front();
 }
 

@@ -11,7 +11,6 @@
 namespace lockgraph::analysis {
 namespace {
 
-constexpr std::size_t kMaxFramesShown = 8;
 
 struct Style {
   bool color;
@@ -32,27 +31,22 @@ std::string headline(const CycleFinding& cycle) {
 }
 
 void write_stack(std::ostream& out, const std::vector<SourceFrame>& stack, Symbolizer& symbolizer,
-                 const Style& style) {
+                 const Style& style, bool through_library = false) {
   if (stack.empty()) {
     out << "      (no stack recorded)\n";
     return;
   }
   // The program's own frames tell the story; wrapper, library and libc frames are counted only.
-  bool any_user = false;
-  for (const SourceFrame& f : stack) any_user |= f.user;
-  std::size_t shown = 0, hidden = 0;
-  for (const SourceFrame& f : stack) {
-    if ((any_user && !f.user) || shown == kMaxFramesShown) {
-      ++hidden;
-      continue;
-    }
-    out << fmt::format("      #{} {}\n", shown, f.describe());
-    if (shown == 0)
+  const ShownFrames shown = shown_frames(stack, through_library);
+  for (std::size_t n = 0; n < shown.frames.size(); ++n) {
+    const SourceFrame& f = *shown.frames[n];
+    out << fmt::format("      #{} {}\n", n, f.describe());
+    if (&f == shown.quoted)
       for (const auto& [number, text] : symbolizer.snippet(f.file, f.line, 1))
         out << style.dim(fmt::format("        {:>5} {} {}\n", number, number == f.line ? ">" : "|", text));
-    ++shown;
   }
-  if (hidden > 0) out << style.dim(fmt::format("      ({} library and runtime frames not shown)\n", hidden));
+  if (shown.hidden > 0)
+    out << style.dim(fmt::format("      ({} library and runtime frames not shown)\n", shown.hidden));
 }
 
 // lockdep's table: one column per thread, each first takes its held lock, then waits.
@@ -154,7 +148,7 @@ void write_access(std::ostream& out, const AccessView& access, const char* prefi
   out << fmt::format("  {}{} by {}, holding {}:\n", prefix, access.what,
                      access.thread_label,
                      access.held.empty() ? "no lock" : fmt::format("{}", fmt::join(access.held, ", ")));
-  write_stack(out, access.stack, symbolizer, style);
+  write_stack(out, access.stack, symbolizer, style, /*through_library=*/true);
 }
 
 void write_race(std::ostream& out, const ReportedRace& race, Symbolizer& symbolizer, const Style& style) {

@@ -8,23 +8,20 @@ namespace {
 
 using analysis::SourceFrame;
 
-constexpr std::size_t kFramesShown = 8;
 constexpr std::size_t kEvidencePerEdge = 5;
 // A page lists at most this many cycles (findings come first); the rest are counted.
 constexpr std::size_t kCyclesListed = 1000;
 
-nlohmann::json frames_json(const std::vector<SourceFrame>& stack, analysis::Symbolizer& symbolizer) {
+nlohmann::json frames_json(const std::vector<SourceFrame>& stack, analysis::Symbolizer& symbolizer,
+                           bool through_library = false) {
   nlohmann::json frames = nlohmann::json::array();
-  bool any_user = false;
-  for (const auto& f : stack) any_user |= f.user;
-  for (const auto& f : stack) {
-    if (any_user && !f.user) continue;
-    if (frames.size() == kFramesShown) break;
-    nlohmann::json frame = {{"where", f.describe()}};
-    if (frames.empty()) {
+  const analysis::ShownFrames shown = analysis::shown_frames(stack, through_library);
+  for (const SourceFrame* f : shown.frames) {
+    nlohmann::json frame = {{"where", f->describe()}};
+    if (f == shown.quoted) {
       nlohmann::json lines = nlohmann::json::array();
-      for (const auto& [number, text] : symbolizer.snippet(f.file, f.line, 1))
-        lines.push_back({{"n", number}, {"text", text}, {"here", number == f.line}});
+      for (const auto& [number, text] : symbolizer.snippet(f->file, f->line, 1))
+        lines.push_back({{"n", number}, {"text", text}, {"here", number == f->line}});
       frame["snippet"] = lines;
     }
     frames.push_back(frame);
@@ -50,7 +47,7 @@ nlohmann::json access_json(const analysis::AccessView& a, analysis::Symbolizer& 
           {"write", a.write},
           {"access", a.what},
           {"held", a.held},
-          {"stack", frames_json(a.stack, symbolizer)}};
+          {"stack", frames_json(a.stack, symbolizer, /*through_library=*/true)}};
 }
 
 }  // namespace

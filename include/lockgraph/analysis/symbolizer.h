@@ -26,10 +26,30 @@ struct SourceFrame {
   std::string module;    // the binary it is in
   std::uint64_t offset = 0;
   bool user = true;      // false for lockgraph's wrappers, the standard library and libc
+  bool own = false;      // lockgraph's own: its libraries, its headers (shared<T>), its functions
 
   // "function file:line", or "module+0xoffset" when nothing better is known.
   std::string describe() const;
 };
+
+// Sets `frame`'s `own` and `user` from its module, file and function, and writes its file without
+// "." and ".." segments (as clang names the standard headers: /usr/bin/../lib/gcc/...): done to
+// every frame the symbolizer resolves.
+void classify_frame(SourceFrame& frame);
+
+// The frames a report shows of a stack (innermost first): the program's own frames, or every
+// frame when it has none, up to kFramesShown. `through_library` (a memory access): an access made
+// inside library code the program called (std::vector's push_back, a queue's enqueue) also shows
+// the two ends of the library's part, the frame that made the access and the library function the
+// program called, so that two races differing only inside the library read differently. lockgraph's
+// own frames are never shown where another is.
+struct ShownFrames {
+  static constexpr std::size_t kFramesShown = 8;
+  std::vector<const SourceFrame*> frames;
+  std::size_t hidden = 0;                 // frames of the stack not shown
+  const SourceFrame* quoted = nullptr;    // the frame whose source line is worth quoting
+};
+ShownFrames shown_frames(const std::vector<SourceFrame>& stack, bool through_library);
 
 class Symbolizer {
  public:

@@ -1,0 +1,95 @@
+// Which frames of a stack a report shows (symbolizer.h: classify_frame, shown_frames).
+#include <gtest/gtest.h>
+
+#include <string>
+#include <vector>
+
+#include "lockgraph/analysis/symbolizer.h"
+
+namespace lockgraph::analysis {
+namespace {
+
+SourceFrame frame(std::string function, std::string file, std::string module = "/work/app") {
+  SourceFrame f;
+  f.function = std::move(function);
+  f.file = std::move(file);
+  f.line = 7;
+  f.module = std::move(module);
+  classify_frame(f);
+  return f;
+}
+
+std::vector<std::string> functions(const ShownFrames& shown) {
+  std::vector<std::string> out;
+  for (const SourceFrame* f : shown.frames) out.push_back(f->function);
+  return out;
+}
+
+TEST(ShownFrames, ClangsStandardHeaderPathsAreTheLibrarysNotTheProgramsOwn) {
+  // clang names the headers as its driver found them, and a template's name starts with its type.
+  SourceFrame f = frame("void std::__invoke_impl<void, main::$_1>(std::__invoke_other, main::$_1&&)",
+                        "/usr/bin/../lib/gcc/x86_64-linux-gnu/12/../../../../include/c++/12/bits/invoke.h");
+  EXPECT_EQ(f.file, "/usr/include/c++/12/bits/invoke.h");
+  EXPECT_FALSE(f.user);
+  EXPECT_FALSE(f.own);
+  SourceFrame mine = frame("main::$_1::operator()() const", "/work/src/./app/../app/main.cpp");
+  EXPECT_EQ(mine.file, "/work/src/app/main.cpp");
+  EXPECT_TRUE(mine.user);
+  SourceFrame annotation = frame("lockgraph::shared<long>& lockgraph::shared<long>::operator+=<int>(int)",
+                                 "/opt/lockgraph/include/lockgraph/shared.h");
+  EXPECT_TRUE(annotation.own);
+  EXPECT_FALSE(annotation.user);
+  EXPECT_TRUE(frame("lockgraph_race_write", "", "/usr/lib/liblockgraph_races.so").own);
+}
+
+// A race inside a library the program called: the access itself, the library function the
+// program called, then the program's frames; thread start-up and lockgraph's frames are counted.
+TEST(ShownFrames, AnAccessInsideALibraryShowsBothEndsOfTheLibrarysPart) {
+  const std::vector<SourceFrame> stack = {
+      frame("lockgraph::shared<int>::operator=(int)", "/usr/include/lockgraph/shared.h"),
+      frame("void std::vector<int>::_M_realloc_insert<int const&>(int const&)", "/usr/include/c++/12/bits/vector.tcc"),
+      frame("std::vector<int>::_M_check_len(unsigned long, char const*) const", "/usr/include/c++/12/bits/stl_vector.h"),
+      frame("std::vector<int>::push_back(int const&)", "/usr/include/c++/12/bits/stl_vector.h"),
+      frame("fill(std::vector<int>&)", "/work/app/fill.cpp"),
+      frame("std::__invoke_impl<void>()", "/usr/include/c++/12/bits/invoke.h"),
+      frame("worker()", "/work/app/main.cpp"),
+      frame("start_thread", "./nptl/pthread_create.c", "/lib/x86_64-linux-gnu/libc.so.6"),
+  };
+  const ShownFrames access = shown_frames(stack, /*through_library=*/true);
+  EXPECT_EQ(functions(access),
+            (std::vector<std::string>{"void std::vector<int>::_M_realloc_insert<int const&>(int const&)",
+                                      "std::vector<int>::push_back(int const&)", "fill(std::vector<int>&)",
+                                      "worker()"}));
+  EXPECT_EQ(access.hidden, 4u);
+  EXPECT_EQ(access.quoted, &stack[4]);  // the program's line, where a fix goes
+
+  const ShownFrames lock = shown_frames(stack, /*through_library=*/false);
+  EXPECT_EQ(functions(lock), (std::vector<std::string>{"fill(std::vector<int>&)", "worker()"}));
+  EXPECT_EQ(lock.hidden, 6u);
+  EXPECT_EQ(lock.quoted, &stack[4]);
+}
+
+TEST(ShownFrames, OneLibraryFrameIsShownOnceAndAProgramsOwnAccessShowsNoLibrary) {
+  const std::vector<SourceFrame> one = {frame("std::vector<int>::size() const", "/usr/include/c++/12/bits/stl_vector.h"),
+                                        frame("main", "/work/app/main.cpp")};
+  EXPECT_EQ(functions(shown_frames(one, true)),
+            (std::vector<std::string>{"std::vector<int>::size() const", "main"}));
+  const std::vector<SourceFrame> direct = {frame("main", "/work/app/main.cpp"),
+                                           frame("__libc_start_main", "", "/lib/x86_64-linux-gnu/libc.so.6")};
+  EXPECT_EQ(functions(shown_frames(direct, true)), (std::vector<std::string>{"main"}));
+  EXPECT_EQ(shown_frames(direct, true).hidden, 1u);
+}
+
+TEST(ShownFrames, AStackWithoutTheProgramsFramesIsShownWholeUpToTheLimit) {
+  std::vector<SourceFrame> stack;
+  for (int i = 0; i < 12; ++i) stack.push_back(frame("f" + std::to_string(i), "", "/usr/lib/x86_64-linux-gnu/librocksdb.so.7"));
+  const ShownFrames shown = shown_frames(stack, true);
+  ASSERT_EQ(shown.frames.size(), ShownFrames::kFramesShown);
+  EXPECT_EQ(shown.frames.front(), &stack[0]);
+  EXPECT_EQ(shown.quoted, &stack[0]);
+  EXPECT_EQ(shown.hidden, 12 - ShownFrames::kFramesShown);
+  EXPECT_TRUE(shown_frames({}, true).frames.empty());
+}
+
+}  // namespace
+}  // namespace lockgraph::analysis
