@@ -61,12 +61,19 @@ std::vector<std::string> searchable_texts(const IncidentView& view) {
   return texts;
 }
 
-// race_top: only the first user frame of each access.
+// race_top: only the top frames of each access: the program's first (its site) and, for an access
+// made inside a library, the frame that made it (TSan's top frame, so a TSan file's
+// `race_top:moodycamel::` means the same here).
 std::vector<std::string> top_frames(const RaceView& view) {
   std::vector<std::string> texts;
+  auto add = [&](const SourceFrame& f) {
+    if (!f.function.empty()) texts.push_back(f.function);
+    if (!f.file.empty()) texts.push_back(f.file);
+  };
   for (const AccessView* access : {&view.first, &view.second}) {
-    if (!access->site.function.empty()) texts.push_back(access->site.function);
-    if (!access->site.file.empty()) texts.push_back(access->site.file);
+    add(access->site);
+    const ShownFrames shown = shown_frames(access->stack, /*through_library=*/true);
+    if (!shown.frames.empty() && !shown.frames.front()->user) add(*shown.frames.front());
   }
   return texts;
 }

@@ -6,7 +6,8 @@
 # is also built with clang's real ThreadSanitizer, whose verdict must be the one the file states.
 # "// expect g++: no race (why)" overrides the verdict for one compiler, where its instrumentation
 # cannot show the race (lockgraph sees what the compiler instruments, as TSan does). The traces
-# are also analysed with one access held in memory at a time: the report must be the same.
+# are also analysed with one access held in memory at a time: the report must be the same, and
+# with race_top suppressions of each race's top frames: every race must be suppressed.
 #
 # Usage: run_case.sh LOCKGRAPH RACES_LIB_DIR INCLUDE_DIR CASE WORK_DIR
 set -u
@@ -61,15 +62,40 @@ for cc in $compilers; do
     echo "$name: $cc: the report differs when the accesses are spilled"
     diff "$work/$cc.json" "$work/$cc.spilled.json" | head -20; cat "$work/$cc.spilled.err"; fail=1
   fi
+  # A TSan suppressions file naming each access's top frame (`race_top:`, the frame that made the
+  # access, inside a library or not) suppresses every race of the report.
+  if [ "$got" = race ]; then
+    python3 - "$work/$cc.json" > "$work/$cc.top.supp" <<'PY'
+import json, sys
+for f in json.load(open(sys.argv[1]))["findings"]:
+    if f["kind"] == "data-race":
+        for a in f["accesses"]:
+            top = a["stack"][0] if a["stack"] else a["site"]
+            print("race_top:^" + (top["function"] or top["file"]) + "$")
+PY
+    "$cli" analyze "$work/$cc.traces" --format json --suppressions "$work/$cc.top.supp" -o "$work/$cc.top.json" \
+      2>"$work/$cc.top.err"
+    open=$(python3 -c 'import json,sys; print(sum(1 for f in json.load(open(sys.argv[1]))["findings"] if f["kind"]=="data-race" and not f["suppressed_by"]))' "$work/$cc.top.json" 2>&1)
+    if [ "$open" != 0 ]; then
+      echo "$name: $cc: race_top lines of the accesses' top frames left races open ($open)"
+      cat "$work/$cc.top.supp" "$work/$cc.top.err"; fail=1
+    fi
+  fi
 done
 # The reference: clang's own ThreadSanitizer, built and linked the usual way.
 tsan_cc=clang++; case $case in *.c) tsan_cc=clang;; esac
 if $tsan_cc $std -g -O1 -fsanitize=thread -I"$include" "$case" -o "$work/tsan.prog" 2>"$work/tsan.build"; then
-  TSAN_OPTIONS="exitcode=66 halt_on_error=0 report_signal_unsafe=0" timeout 120 "$work/tsan.prog" \
-    >"$work/tsan.out" 2>"$work/tsan.err"
-  status=$?
+  # TSan sees the races of the schedule it ran: it misses read_write.cpp's about one run in six
+  # here (the reader's 100 polls and the writer's one store, never reported), so a race the file
+  # says it reports gets three runs.
   tsan_got="no race"
-  if [ $status = 66 ] || grep -q "WARNING: ThreadSanitizer: data race" "$work/tsan.err"; then tsan_got=race; fi
+  for attempt in 1 2 3; do
+    TSAN_OPTIONS="exitcode=66 halt_on_error=0 report_signal_unsafe=0" timeout 120 "$work/tsan.prog" \
+      >"$work/tsan.out" 2>"$work/tsan.err"
+    status=$?
+    if [ $status = 66 ] || grep -q "WARNING: ThreadSanitizer: data race" "$work/tsan.err"; then tsan_got=race; fi
+    if [ "$tsan_got" = race ] || [ "$tsan_expect" != race ]; then break; fi
+  done
   if [ "$tsan_got" != "$tsan_expect" ]; then
     echo "$name: ThreadSanitizer says $tsan_got, the file says it would say $tsan_expect"
     head -40 "$work/tsan.err"; fail=1
