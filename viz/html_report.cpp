@@ -87,9 +87,14 @@ void write_html_report(std::ostream& out, const HtmlInputs& inputs, analysis::Sy
                             "<code>lockgraph dot TRACES --svg graph.svg</code>.",
                             findings.graph->nodes().size())
               : std::string());
-  replace(page, "@SVG@", inputs.svg ? *inputs.svg
-                                    : "<p class=\"note\">No graph drawing: " + html_escape(inputs.svg_error) +
-                                          ". The findings and their evidence are below.</p>");
+  // A run with no lock (a race-flag program's races only) has no graph: said, in little room.
+  const bool no_locks = findings.graph->nodes().empty();
+  std::string drawing = inputs.svg ? *inputs.svg
+                                   : "<p class=\"note\">No graph drawing: " + html_escape(inputs.svg_error) +
+                                         ". The findings and their evidence are below.</p>";
+  if (no_locks) drawing = "<p class=\"note\">No lock was recorded: no lock-order graph to draw.</p>";
+  replace(page, "@MAIN_CLASS@", no_locks ? "no-locks" : "");
+  replace(page, "@SVG@", drawing);
   std::string data = evidence.dump();
   // "</" inside a script element would end it early.
   for (std::size_t at = data.find("</"); at != std::string::npos; at = data.find("</", at + 3))

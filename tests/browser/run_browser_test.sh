@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Builds a report from two samples' traces (a deadlock and a race) and runs the browser test on it;
-# then a test suite's worth: 300 processes of the deadlock sample, one finding each, in a page under
-# 3 MB that names each finding's program and folds the trace list.
+# Builds a report from two samples' traces (a deadlock and a race) and runs the browser test on it,
+# then on the race sample's alone (no lock, no graph); then a test suite's worth: 300 processes of
+# the deadlock sample, one finding each, in a page under 3 MB that names each finding's program and
+# folds the trace list.
 # Usage: run_browser_test.sh LOCKGRAPH_CLI DEADLOCK_SAMPLE RACE_SAMPLE WORK_DIR
 set -euo pipefail
 cli=$1 deadlock_sample=$2 race_sample=$3 work=$4
@@ -19,6 +20,14 @@ if [[ ! -d "$work/node_modules/playwright-core" ]]; then
 fi
 cp "$here/report_test.mjs" "$work/"
 node "$work/report_test.mjs" "$work/report.html" 2 "$work/report.png"
+
+# The race sample alone: a page with no lock.
+rm -rf "$work/races" && mkdir -p "$work/races"
+LOCKGRAPH_OPTIONS="trace_path=$work/races/%p.lgtrace:verbosity=0" "$race_sample" >/dev/null
+status=0
+"$cli" report "$work/races" -o "$work/races.html" || status=$?
+[[ $status -eq 1 ]] || { echo "races: expected exit 1 (findings), got $status"; exit 1; }
+node "$work/report_test.mjs" "$work/races.html" 1 "$work/races.png"
 
 rm -rf "$work/suite" && mkdir -p "$work/suite"
 for _ in $(seq 300); do
