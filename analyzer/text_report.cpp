@@ -11,7 +11,6 @@
 namespace lockgraph::analysis {
 namespace {
 
-
 struct Style {
   bool color;
   std::string red(const std::string& s) const { return color ? "\033[1;31m" + s + "\033[0m" : s; }
@@ -36,7 +35,8 @@ void write_stack(std::ostream& out, const std::vector<SourceFrame>& stack, Symbo
     out << "      (no stack recorded)\n";
     return;
   }
-  // The program's own frames tell the story; wrapper, library and libc frames are counted only.
+  // The program's own frames tell the story (and, for an access made inside a library, the two
+  // ends of the library's part); the other frames are counted only.
   const ShownFrames shown = shown_frames(stack, through_library);
   for (std::size_t n = 0; n < shown.frames.size(); ++n) {
     const SourceFrame& f = *shown.frames[n];
