@@ -43,6 +43,17 @@ bool is_user_frame(const SourceFrame& f) {
   return true;
 }
 
+// The C and C++ standard libraries' frames: libc's and libstdc++'s, and their headers' (by the
+// file: a demangled name may start with its return type).
+bool is_standard_library_frame(const SourceFrame& f) {
+  std::size_t slash = f.module.rfind('/');
+  std::string_view module = std::string_view(f.module).substr(slash == std::string::npos ? 0 : slash + 1);
+  if (module.starts_with("libc.so") || module.starts_with("libstdc++.so") || module.starts_with("libpthread.so"))
+    return true;
+  if (f.file.empty()) return starts_with(f.function, "std::") || starts_with(f.function, "__gnu_cxx::");
+  return starts_with(f.file, "/usr/include/c++/") || starts_with(f.file, "/usr/include/x86_64-linux-gnu/c++/");
+}
+
 // clang's debug information names the standard headers as its driver found them
 // ("/usr/bin/../lib/gcc/x86_64-linux-gnu/12/../../../../include/c++/12/vector"): written out, they
 // are /usr/include's, and read as such.
@@ -206,7 +217,7 @@ void classify_frame(SourceFrame& f) {
   f.user = is_user_frame(f);
 }
 
-ShownFrames shown_frames(const std::vector<SourceFrame>& stack, bool through_library) {
+ShownFrames shown_frames(const std::vector<SourceFrame>& stack, LibraryFrames library) {
   ShownFrames shown;
   auto first_user = std::find_if(stack.begin(), stack.end(), [](const SourceFrame& f) { return f.user; });
   auto show = [&](const SourceFrame& f) {
@@ -215,12 +226,20 @@ ShownFrames shown_frames(const std::vector<SourceFrame>& stack, bool through_lib
   if (first_user == stack.end()) {
     for (const SourceFrame& f : stack) show(f);
   } else {
-    if (through_library) {
-      // The library's part: the frames between lockgraph's own and the program's first.
-      auto library = std::find_if(stack.begin(), first_user, [](const SourceFrame& f) { return !f.own; });
-      if (library != first_user) show(*library);
-      if (library != first_user && std::next(library) != first_user) show(*std::prev(first_user));
+    // The library's part: the frames before the program's first that are not lockgraph's (nor,
+    // for a lock, the standard library's); its innermost and its outermost are shown.
+    auto counts = [&](const SourceFrame& f) {
+      return !f.own && (library == LibraryFrames::kAll || !is_standard_library_frame(f));
+    };
+    const SourceFrame* innermost = nullptr;
+    const SourceFrame* outermost = nullptr;
+    for (auto f = stack.begin(); f != first_user; ++f) {
+      if (!counts(*f)) continue;
+      if (!innermost) innermost = &*f;
+      outermost = &*f;
     }
+    if (innermost) show(*innermost);
+    if (outermost != innermost) show(*outermost);
     for (auto f = first_user; f != stack.end(); ++f)
       if (f->user) show(*f);
     shown.quoted = &*first_user;

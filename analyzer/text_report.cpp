@@ -30,14 +30,14 @@ std::string headline(const CycleFinding& cycle) {
 }
 
 void write_stack(std::ostream& out, const std::vector<SourceFrame>& stack, Symbolizer& symbolizer,
-                 const Style& style, bool through_library = false) {
+                 const Style& style, LibraryFrames library = LibraryFrames::kBeyondTheStandardLibrary) {
   if (stack.empty()) {
     out << "      (no stack recorded)\n";
     return;
   }
-  // The program's own frames tell the story (and, for an access made inside a library, the two
+  // The program's own frames tell the story (and, for an operation made inside a library, the two
   // ends of the library's part); the other frames are counted only.
-  const ShownFrames shown = shown_frames(stack, through_library);
+  const ShownFrames shown = shown_frames(stack, library);
   for (std::size_t n = 0; n < shown.frames.size(); ++n) {
     const SourceFrame& f = *shown.frames[n];
     out << fmt::format("      #{} {}\n", n, f.describe());
@@ -148,7 +148,7 @@ void write_access(std::ostream& out, const AccessView& access, const char* prefi
   out << fmt::format("  {}{} by {}, holding {}:\n", prefix, access.what,
                      access.thread_label,
                      access.held.empty() ? "no lock" : fmt::format("{}", fmt::join(access.held, ", ")));
-  write_stack(out, access.stack, symbolizer, style, /*through_library=*/true);
+  write_stack(out, access.stack, symbolizer, style, LibraryFrames::kAll);
 }
 
 void write_race(std::ostream& out, const ReportedRace& race, Symbolizer& symbolizer, const Style& style) {

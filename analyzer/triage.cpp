@@ -72,7 +72,7 @@ std::vector<std::string> top_frames(const RaceView& view) {
   };
   for (const AccessView* access : {&view.first, &view.second}) {
     add(access->site);
-    const ShownFrames shown = shown_frames(access->stack, /*through_library=*/true);
+    const ShownFrames shown = shown_frames(access->stack, LibraryFrames::kAll);
     if (!shown.frames.empty() && !shown.frames.front()->user) add(*shown.frames.front());
   }
   return texts;

@@ -13,9 +13,9 @@ constexpr std::size_t kEvidencePerEdge = 5;
 constexpr std::size_t kCyclesListed = 1000;
 
 nlohmann::json frames_json(const std::vector<SourceFrame>& stack, analysis::Symbolizer& symbolizer,
-                           bool through_library = false) {
+                           analysis::LibraryFrames library = analysis::LibraryFrames::kBeyondTheStandardLibrary) {
   nlohmann::json frames = nlohmann::json::array();
-  const analysis::ShownFrames shown = analysis::shown_frames(stack, through_library);
+  const analysis::ShownFrames shown = analysis::shown_frames(stack, library);
   for (const SourceFrame* f : shown.frames) {
     nlohmann::json frame = {{"where", f->describe()}};
     if (f == shown.quoted) {
@@ -47,7 +47,7 @@ nlohmann::json access_json(const analysis::AccessView& a, analysis::Symbolizer& 
           {"write", a.write},
           {"access", a.what},
           {"held", a.held},
-          {"stack", frames_json(a.stack, symbolizer, /*through_library=*/true)}};
+          {"stack", frames_json(a.stack, symbolizer, analysis::LibraryFrames::kAll)}};
 }
 
 }  // namespace

@@ -55,7 +55,7 @@ TEST(ShownFrames, AnAccessInsideALibraryShowsBothEndsOfTheLibrarysPart) {
       frame("worker()", "/work/app/main.cpp"),
       frame("start_thread", "./nptl/pthread_create.c", "/lib/x86_64-linux-gnu/libc.so.6"),
   };
-  const ShownFrames access = shown_frames(stack, /*through_library=*/true);
+  const ShownFrames access = shown_frames(stack, LibraryFrames::kAll);
   EXPECT_EQ(functions(access),
             (std::vector<std::string>{"void std::vector<int>::_M_realloc_insert<int const&>(int const&)",
                                       "std::vector<int>::push_back(int const&)", "fill(std::vector<int>&)",
@@ -63,32 +63,64 @@ TEST(ShownFrames, AnAccessInsideALibraryShowsBothEndsOfTheLibrarysPart) {
   EXPECT_EQ(access.hidden, 4u);
   EXPECT_EQ(access.quoted, &stack[4]);  // the program's line, where a fix goes
 
-  const ShownFrames lock = shown_frames(stack, /*through_library=*/false);
+  const ShownFrames lock = shown_frames(stack, LibraryFrames::kBeyondTheStandardLibrary);
   EXPECT_EQ(functions(lock), (std::vector<std::string>{"fill(std::vector<int>&)", "worker()"}));
   EXPECT_EQ(lock.hidden, 6u);
   EXPECT_EQ(lock.quoted, &stack[4]);
 }
 
+// A lock taken inside a library the program called: the library's frames beyond the standard
+// library's (std::mutex::lock and gthreads are every lock_guard's, and say nothing).
+TEST(ShownFrames, ALockTakenInsideALibraryShowsThatLibrarysEndsNotTheStandardLibrarys) {
+  const std::vector<SourceFrame> stack = {
+      frame("pthread_mutex_lock", "/work/lockgraph/preload/mutex_interposer.cpp", "/usr/lib/liblockgraph_preload.so"),
+      frame("__gthread_mutex_lock(pthread_mutex_t*)", "/usr/include/x86_64-linux-gnu/c++/12/bits/gthr-default.h"),
+      frame("std::mutex::lock()", "/usr/include/c++/12/bits/std_mutex.h"),
+      frame("asio::detail::posix_mutex::lock()", "/usr/include/asio/detail/posix_mutex.hpp"),
+      frame("asio::detail::scheduler::post_immediate_completion(asio::detail::scheduler_operation*, bool)",
+            "/usr/include/asio/detail/impl/scheduler.ipp"),
+      frame("void asio::io_context::post<handler>(handler&&)", "/usr/include/asio/impl/io_context.hpp"),
+      frame("main", "/work/app/main.cpp"),
+      frame("__libc_start_main", "", "/lib/x86_64-linux-gnu/libc.so.6"),
+  };
+  EXPECT_EQ(functions(shown_frames(stack, LibraryFrames::kBeyondTheStandardLibrary)),
+            (std::vector<std::string>{"asio::detail::posix_mutex::lock()",
+                                      "void asio::io_context::post<handler>(handler&&)", "main"}));
+  EXPECT_EQ(shown_frames(stack, LibraryFrames::kBeyondTheStandardLibrary).quoted, &stack[6]);
+  // A library without debug information (Debian's librocksdb) counts too; libc does not.
+  const std::vector<SourceFrame> rocksdb = {
+      frame("std::mutex::lock()", "/usr/include/c++/12/bits/std_mutex.h"),
+      frame("rocksdb::port::Mutex::Lock()", "", "/usr/lib/x86_64-linux-gnu/librocksdb.so.7.8"),
+      frame("rocksdb::DBImpl::Write(rocksdb::WriteOptions const&, rocksdb::WriteBatch*)", "",
+            "/usr/lib/x86_64-linux-gnu/librocksdb.so.7.8"),
+      frame("store(rocksdb::DB*)", "/work/app/store.cpp"),
+      frame("pthread_create", "", "/lib/x86_64-linux-gnu/libc.so.6")};
+  EXPECT_EQ(functions(shown_frames(rocksdb, LibraryFrames::kBeyondTheStandardLibrary)),
+            (std::vector<std::string>{"rocksdb::port::Mutex::Lock()",
+                                      "rocksdb::DBImpl::Write(rocksdb::WriteOptions const&, rocksdb::WriteBatch*)",
+                                      "store(rocksdb::DB*)"}));
+}
+
 TEST(ShownFrames, OneLibraryFrameIsShownOnceAndAProgramsOwnAccessShowsNoLibrary) {
   const std::vector<SourceFrame> one = {frame("std::vector<int>::size() const", "/usr/include/c++/12/bits/stl_vector.h"),
                                         frame("main", "/work/app/main.cpp")};
-  EXPECT_EQ(functions(shown_frames(one, true)),
+  EXPECT_EQ(functions(shown_frames(one, LibraryFrames::kAll)),
             (std::vector<std::string>{"std::vector<int>::size() const", "main"}));
   const std::vector<SourceFrame> direct = {frame("main", "/work/app/main.cpp"),
                                            frame("__libc_start_main", "", "/lib/x86_64-linux-gnu/libc.so.6")};
-  EXPECT_EQ(functions(shown_frames(direct, true)), (std::vector<std::string>{"main"}));
-  EXPECT_EQ(shown_frames(direct, true).hidden, 1u);
+  EXPECT_EQ(functions(shown_frames(direct, LibraryFrames::kAll)), (std::vector<std::string>{"main"}));
+  EXPECT_EQ(shown_frames(direct, LibraryFrames::kAll).hidden, 1u);
 }
 
 TEST(ShownFrames, AStackWithoutTheProgramsFramesIsShownWholeUpToTheLimit) {
   std::vector<SourceFrame> stack;
   for (int i = 0; i < 12; ++i) stack.push_back(frame("f" + std::to_string(i), "", "/usr/lib/x86_64-linux-gnu/librocksdb.so.7"));
-  const ShownFrames shown = shown_frames(stack, true);
+  const ShownFrames shown = shown_frames(stack, LibraryFrames::kAll);
   ASSERT_EQ(shown.frames.size(), ShownFrames::kFramesShown);
   EXPECT_EQ(shown.frames.front(), &stack[0]);
   EXPECT_EQ(shown.quoted, &stack[0]);
   EXPECT_EQ(shown.hidden, 12 - ShownFrames::kFramesShown);
-  EXPECT_TRUE(shown_frames({}, true).frames.empty());
+  EXPECT_TRUE(shown_frames({}, LibraryFrames::kAll).frames.empty());
 }
 
 }  // namespace

@@ -38,18 +38,21 @@ struct SourceFrame {
 void classify_frame(SourceFrame& frame);
 
 // The frames a report shows of a stack (innermost first): the program's own frames, or every
-// frame when it has none, up to kFramesShown. `through_library` (a memory access): an access made
-// inside library code the program called (std::vector's push_back, a queue's enqueue) also shows
-// the two ends of the library's part, the frame that made the access and the library function the
-// program called, so that two races differing only inside the library read differently. lockgraph's
-// own frames are never shown where another is.
+// frame when it has none, up to kFramesShown; and, for an operation made inside library code the
+// program called, the two ends of the library's part: the frame that made it and the library
+// function the program called, so that two findings differing only inside the library read
+// differently. Which library frames count: for a memory access all (std::vector's push_back, a
+// queue's enqueue); for a lock operation those beyond the standard library (asio's scheduler,
+// not std::mutex::lock, which every lock_guard goes through). lockgraph's own frames are never
+// shown where another is.
+enum class LibraryFrames { kAll, kBeyondTheStandardLibrary };
 struct ShownFrames {
   static constexpr std::size_t kFramesShown = 8;
   std::vector<const SourceFrame*> frames;
   std::size_t hidden = 0;                 // frames of the stack not shown
   const SourceFrame* quoted = nullptr;    // the frame whose source line is worth quoting
 };
-ShownFrames shown_frames(const std::vector<SourceFrame>& stack, bool through_library);
+ShownFrames shown_frames(const std::vector<SourceFrame>& stack, LibraryFrames library);
 
 class Symbolizer {
  public:
