@@ -19,12 +19,15 @@ namespace {
 
 bool starts_with(const std::string& s, const char* prefix) { return s.rfind(prefix, 0) == 0; }
 
+// The file name of a module's path ("libc.so.6" of "/lib/x86_64-linux-gnu/libc.so.6").
+std::string_view module_file_name(const std::string& module) {
+  std::size_t slash = module.rfind('/');
+  return std::string_view(module).substr(slash == std::string::npos ? 0 : slash + 1);
+}
+
 // Whether `module` is one of lockgraph's own libraries (the runtime, the preload interposer),
 // wherever it is installed.
-bool is_lockgraph_module(const std::string& module) {
-  std::size_t slash = module.rfind('/');
-  return std::string_view(module).substr(slash == std::string::npos ? 0 : slash + 1).starts_with("liblockgraph_");
-}
+bool is_lockgraph_module(const std::string& module) { return module_file_name(module).starts_with("liblockgraph_"); }
 
 // lockgraph's own frames: its libraries, its public headers (shared<T>, the wrappers), its
 // functions (demangled names of templates start with their return type).
@@ -46,8 +49,7 @@ bool is_user_frame(const SourceFrame& f) {
 // The C and C++ standard libraries' frames: libc's and libstdc++'s, and their headers' (by the
 // file: a demangled name may start with its return type).
 bool is_standard_library_frame(const SourceFrame& f) {
-  std::size_t slash = f.module.rfind('/');
-  std::string_view module = std::string_view(f.module).substr(slash == std::string::npos ? 0 : slash + 1);
+  const std::string_view module = module_file_name(f.module);
   if (module.starts_with("libc.so") || module.starts_with("libstdc++.so") || module.starts_with("libpthread.so"))
     return true;
   if (f.file.empty()) return starts_with(f.function, "std::") || starts_with(f.function, "__gnu_cxx::");

@@ -60,8 +60,12 @@ int run_report(const VizArgs& args) {
     viz::HtmlInputs inputs;
     inputs.report = &a->report;
     inputs.graph_is_cycles_only = cycles_only;
-    inputs.svg = viz::render_svg(drawn_dot, inputs.svg_error);
-    if (!inputs.svg) std::cerr << "lockgraph: no graph drawing: " << inputs.svg_error << "\n";
+    // A run with no lock has no graph (the page says so in a line): `dot` runs only if asked for
+    // the drawing itself.
+    if (locks > 0 || !args.svg_path.empty()) {
+      inputs.svg = viz::render_svg(drawn_dot, inputs.svg_error);
+      if (!inputs.svg) std::cerr << "lockgraph: no graph drawing: " << inputs.svg_error << "\n";
+    }
     std::ostringstream html;
     viz::write_html_report(html, inputs, *a->symbolizer);
     write_output(args.output, html.str());
