@@ -3,13 +3,18 @@
 // library's PLT even empty ones cost as much as all of TSan (../shared/design-races.md).
 //
 // Each access first meets the thread's open runs (lock_path.h: consecutive first accesses from one
-// site, one record for a swept array), then a per-thread filter: a thread's second access to the same bytes in one
-// sync epoch races with exactly what its first one races with (the held locks and the thread's
-// clock are the same; race_hooks.cpp), so only first accesses go on to the runtime. The filter is
-// keyed by (8-byte granule, epoch) and keeps which bytes were read and written; atomic accesses
-// have their own entries, since a plain access races with more than an atomic one. An entry of an
-// earlier epoch still stands where the syncs since changed nothing (filter_keeps, lock_path.h: a
-// thread taking back the lock it released, no thread having taken it in between).
+// site, upwards or downwards, one record for a swept array), then a per-thread filter: a thread's
+// second access to the same bytes in one sync epoch races with exactly what its first one races
+// with (the held locks and the thread's clock are the same; race_hooks.cpp), so only first
+// accesses go on to the runtime. The filter is keyed by (8-byte granule, epoch) and keeps which
+// bytes were read and written; atomic accesses have their own entries, since a plain access races
+// with more than an atomic one. An entry of an earlier epoch still stands where the syncs since
+// changed nothing (filter_keeps, lock_path.h: a thread taking back the lock it released, no thread
+// having taken it in between). A lost entry only costs a repeated record; a thread whose working
+// set outgrows the filter's 1,024 slots (sorting, hashing, compressing) loses them by the
+// thousand, so after kGrowAfter losses in one epoch of entries that still stood it gets a table
+// of its own 256 times as large, mapped (its pages cost memory only as they are used) and
+// unmapped when the thread ends.
 //
 // Atomics are replaced by these calls, so they are performed here, always sequentially
 // consistent (at least as strong as asked), and their order is recorded as synchronisation: the
@@ -18,6 +23,8 @@
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
+
+#include <sys/mman.h>
 
 #include "lockgraph/lock_path.h"
 #include "lockgraph/memory_access.h"
@@ -35,6 +42,60 @@ struct FilterSlot {
 };
 constexpr std::size_t kSlots = 1024;
 __thread FilterSlot t_filter[kSlots] __attribute__((tls_model("initial-exec")));
+
+constexpr std::size_t kLargeSlots = kSlots << 8;  // 4 MiB of address space
+constexpr std::size_t kLargeBytes = kLargeSlots * sizeof(FilterSlot);
+constexpr std::uint32_t kGrowAfter = 4 * kSlots;
+__thread FilterSlot* t_large_filter __attribute__((tls_model("initial-exec"))) = nullptr;
+// Entries of the thread's current epoch its small table lost, and that epoch.
+__thread std::uint32_t t_filter_losses __attribute__((tls_model("initial-exec"))) = 0;
+__thread std::uint32_t t_filter_losses_epoch __attribute__((tls_model("initial-exec"))) = 0;
+
+// Unmaps the thread's large table when it ends, registered as C++ thread-local destructors are,
+// through glibc itself (a C program has no libstdc++). Later accesses of the thread (other
+// thread-local destructors) find the small table again.
+extern "C" int __cxa_thread_atexit_impl(void (*destructor)(void*), void* object, void* dso_symbol);
+extern "C" void* __dso_handle;
+void unmap_large_filter(void*) {
+  if (FilterSlot* table = t_large_filter) {
+    t_large_filter = nullptr;
+    ::munmap(table, kLargeBytes);
+  }
+}
+
+[[gnu::noinline, gnu::cold]] void grow_filter() {
+  if (t_large_filter) return;
+  void* table = ::mmap(nullptr, kLargeBytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+  if (table == MAP_FAILED) return;  // the small table goes on (more records, nothing missed)
+  // Registering the destructor allocates, for the runtime, not the program: the runtime's depth
+  // is raised (by hand: a ReentryGuard's destructor would make C programs need libstdc++).
+  ++lockgraph::rt::tls_lock_path.depth;
+  const int failed = __cxa_thread_atexit_impl(unmap_large_filter, nullptr, &__dso_handle);
+  --lockgraph::rt::tls_lock_path.depth;
+  if (failed) {
+    ::munmap(table, kLargeBytes);
+    return;
+  }
+  t_large_filter = static_cast<FilterSlot*>(table);
+}
+
+// The thread's filter lost an entry that still stood, in `epoch`: with kGrowAfter lost in one
+// epoch, its working set is larger than the small table. (A slot taken by the caller stays
+// valid: the small table stays.)
+inline void lost_entry(std::uint32_t epoch) {
+  if (t_large_filter) return;
+  if (t_filter_losses_epoch != epoch) {
+    t_filter_losses_epoch = epoch;
+    t_filter_losses = 0;
+  }
+  if (++t_filter_losses == kGrowAfter) grow_filter();
+}
+
+// The thread's filter slot for `key`.
+inline FilterSlot& filter_slot(std::uintptr_t key) {
+  if (FilterSlot* large = t_large_filter) return large[(key ^ (key >> 18)) & (kLargeSlots - 1)];
+  return t_filter[(key ^ (key >> 10)) & (kSlots - 1)];
+}
 
 // Ranges (memcpy, aggregate copies, gcc's odd sizes) are filtered whole, by (start, size, kind).
 struct RangeSlot {
@@ -59,8 +120,13 @@ inline bool run_takes(lockgraph::rt::AccessRun& run, std::uintptr_t at, std::siz
   if (run.flags != flags) return false;
   if (at >= run.begin && at + size <= run.end) return true;
   const auto site = reinterpret_cast<std::uintptr_t>(pc), run_site = reinterpret_cast<std::uintptr_t>(run.pc);
-  if (at == run.end && run.begin != run.end && site - run_site + kSameSite < 2 * kSameSite) {
+  if (run.begin == run.end || site - run_site + kSameSite >= 2 * kSameSite) return false;
+  if (at == run.end) {
     run.end = at + size;
+    return true;
+  }
+  if (at + size == run.begin) {  // a loop going down an array
+    run.begin = at;
     return true;
   }
   return false;
@@ -123,13 +189,15 @@ void filtered_access(const void* address, std::size_t size, std::uint32_t flags,
   const std::uint8_t bytes = static_cast<std::uint8_t>(((1u << size) - 1) << offset);
   const std::uintptr_t key = (at >> 3) | ((flags & flag::kAtomic) ? kAtomicKey : 0);
   const std::uint32_t epoch = lockgraph::rt::tls_lock_path.sync_epoch;
-  FilterSlot& slot = t_filter[(key ^ (key >> 10)) & (kSlots - 1)];
+  FilterSlot& slot = filter_slot(key);
   // An entry that still stands keeps its epoch as bytes join it: the oldest of them decides
   // when it no longer stands (lock_path.h, filter_keeps).
-  if (slot.key == key && lockgraph::rt::filter_keeps(slot.epoch)) {
+  const bool stands = slot.key != 0 && lockgraph::rt::filter_keeps(slot.epoch);
+  if (slot.key == key && stands) {
     std::uint8_t covered = (flags & flag::kWrite) ? slot.written : std::uint8_t(slot.read | slot.written);
     if ((covered & bytes) == bytes) return;
   } else {
+    if (stands) lost_entry(epoch);
     slot.key = key;
     slot.epoch = epoch;
     slot.read = slot.written = 0;
