@@ -204,7 +204,13 @@ class LgtraceReader {
       return memory_.benign(address, size);
     }
     if (kind_ == k::kRaceCheck) {
-      model_.processes.back().races_checked = true;
+      Process& p = model_.processes.back();
+      if (const std::string* blocked = record_.text("blocked")) {
+        p.recording_blocked = *blocked;
+        warn(line, "the runtime recorded nothing of this program: " + *blocked);
+      } else {
+        p.races_checked = true;
+      }
       return;
     }
     if (kind_ == k::kRaceSample) {

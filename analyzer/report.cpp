@@ -36,6 +36,11 @@ std::string incompleteness(const Findings& findings) {
                     std::to_string(p.lost_bytes) + " bytes of records (" + p.write_error + ") to " +
                     p.trace_path + ": the lock orders and accesses in them were not checked (free disk "
                     "space, or raise the file size limit, and run again)");
+  for (const Process& p : findings.model->processes)
+    if (!p.recording_blocked.empty())
+      why.push_back("pid " + std::to_string(p.pid) + " recorded nothing of its program: " + p.recording_blocked +
+                    " (-fsanitize=thread on the link line); its locks, threads and memory were not checked "
+                    "(link without -fsanitize=thread and run again)");
   std::string text = "incomplete: ";
   for (std::size_t i = 0; i < why.size(); ++i) text += (i ? "; and " : "") + why[i];
   return text;
@@ -93,7 +98,13 @@ std::string suppression_line(const ReportedIncident& incident) {
 }
 
 std::string races_text(const Report& report) {
-  if (!report.findings->model->races_checked()) return "data races: not checked (build with lockgraph's race flags)";
+  if (!report.findings->model->races_checked()) {
+    for (const Process& p : report.findings->model->processes)
+      if (!p.recording_blocked.empty())
+        return "data races: not checked (ThreadSanitizer's own runtime was linked too: link without "
+               "-fsanitize=thread)";
+    return "data races: not checked (build with lockgraph's race flags)";
+  }
   std::string sampled = report.findings->model->races_sampled();
   return std::to_string(summary_counts(report).races) + " data race(s)" +
          (sampled.empty() ? "" : " (sampled: " + sampled + "; a full run may show more)");

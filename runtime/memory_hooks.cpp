@@ -10,6 +10,8 @@
 #include "lockgraph/memory_access.h"
 
 #include <algorithm>
+#include <atomic>
+#include <cstdio>
 #include <iterator>
 
 #include "compact_line.h"
@@ -67,26 +69,50 @@ void append_access(ThreadState& ts, std::uintptr_t begin, std::uintptr_t end, st
   ts.buffer.append(line, n);
 }
 
-}  // namespace
+// The race_check record is written once per process image (a fork child inherits the flag: its
+// parent's trace says it).
+std::atomic<bool> g_race_check_said{false};
+std::atomic<bool> g_races_blocked{false};
 
-void races_enabled() noexcept {
-  start_race_tracking();
-  // Said once in the trace: the analyzer then knows races were checked even if no thread shared
-  // any memory (a run without it says "not checked", never "0 data races").
-  static std::atomic<bool> said{false};
-  if (said.exchange(true)) return;
+// Writes the race_check record, with `blocked` (the reason nothing is recorded) unless null,
+// unless it was written. True if this call wrote it (not when the calling thread has no state
+// yet: a later call writes it then).
+bool say_race_check(const char* blocked) noexcept {
+  if (g_race_check_said.exchange(true)) return false;
   ReentryGuard reentry;
   ThreadState* ts = program_thread(reentry);
   if (!ts) {
-    said = false;
-    return;
+    g_race_check_said = false;
+    return false;
   }
   {
     BufferGuard guard(*ts);
-    RecordBuilder(ts->buffer, trace::kind::kRaceCheck).str("by", "instrumentation").end();
+    RecordBuilder record(ts->buffer, trace::kind::kRaceCheck);
+    record.str("by", "instrumentation");
+    if (blocked) record.str("blocked", blocked);
+    record.end();
   }
   flush_if_needed(*ts);
-  start_race_sampler();  // once: only after the record, which is written once
+  return true;
+}
+}  // namespace
+
+void races_enabled() noexcept {
+  if (g_races_blocked.load(std::memory_order_relaxed)) return;
+  start_race_tracking();
+  // Said once in the trace: the analyzer then knows races were checked even if no thread shared
+  // any memory (a run without it says "not checked", never "0 data races").
+  if (say_race_check(nullptr)) start_race_sampler();  // once: only after the record, written once
+}
+
+void races_blocked(const char* why) noexcept {
+  g_races_blocked = true;
+  std::fprintf(stderr,
+               "lockgraph: %s: -fsanitize=thread reached the link line, so TSan's runtime takes this "
+               "program's threads and locks and lockgraph records nothing (the program may also crash); "
+               "link without it (README, \"Data races in plain code\")\n",
+               why);
+  say_race_check(why);
 }
 
 std::size_t format_access_record(char (&out)[kAccessRecordRoom], ThreadId tid, std::uint32_t epoch,

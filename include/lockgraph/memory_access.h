@@ -23,6 +23,12 @@ inline constexpr std::uint32_t kAtomic = 2;  // an atomic operation: never races
 // synchronisation from now on (they are only once an access was annotated otherwise).
 LOCKGRAPH_API void races_enabled() noexcept;
 
+// The program carries ThreadSanitizer's own runtime beside lockgraph's (-fsanitize=thread reached
+// its link line): TSan's interceptors take its threads and locks, so nothing of the run can be
+// recorded. Says so on stderr and in the trace (the analysis then reports races not checked and
+// the analysis incomplete), and races_enabled() does nothing after it. `why` names what was found.
+LOCKGRAPH_API void races_blocked(const char* why) noexcept;
+
 // The calling thread is about to record an access in sampling period `period` (race_period_of),
 // not its last one: it writes a marker that begins a new sync epoch, so that the analyzer pairs
 // only accesses of one period (race_sampler.cpp) and the first-access filter starts afresh.

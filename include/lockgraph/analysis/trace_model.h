@@ -48,6 +48,7 @@ struct Process {
   std::string races_sampled;   // how memory accesses were sampled ("" = all were recorded)
   std::string write_error;     // why the runtime could not write some records (a full disk), or ""
   std::uint64_t lost_bytes = 0;  // how many bytes of records it could not write
+  std::string recording_blocked;  // why its runtime could record nothing of the program, or ""
 };
 
 struct Thread {
@@ -235,11 +236,12 @@ struct TraceModel {
     return {};
   }
 
-  // Whether the runtime of some process could not write all of its records: what they held was
-  // never checked, so the analysis is incomplete.
+  // Whether the runtime of some process could not write all of its records, or could record
+  // nothing (another runtime took the program's threads and locks): what they held was never
+  // checked, so the analysis is incomplete.
   bool records_lost() const {
     for (const Process& p : processes)
-      if (!p.write_error.empty()) return true;
+      if (!p.write_error.empty() || !p.recording_blocked.empty()) return true;
     return false;
   }
 
