@@ -48,7 +48,11 @@ std::string incompleteness(const Findings& findings) {
 
 std::string incompleteness_in_short(const Findings& findings) {
   if (!findings.incomplete()) return {};
-  if (!findings.cycles_truncated) return "records were lost";
+  if (!findings.cycles_truncated) {
+    for (const Process& p : findings.model->processes)
+      if (!p.recording_blocked.empty()) return "a process was not recorded";
+    return "records were lost";
+  }
   return findings.model->records_lost() ? "a bound was reached, records were lost" : "a bound was reached";
 }
 

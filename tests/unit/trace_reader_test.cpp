@@ -97,6 +97,27 @@ TEST(TraceReader, WarnsOfRecordsTheRuntimeCouldNotWrite) {
       << model.warnings[0];
 }
 
+TEST(TraceReader, ARunWhoseRecordingWasBlockedIsNotChecked) {
+  // A race-flag program linked with TSan's runtime too: the runtime says why it recorded nothing.
+  SyntheticTrace t;
+  t.line(R"({"k":"race_check","by":"instrumentation","blocked":"TSan's runtime is linked too"})")
+      .line(R"({"k":"end","reason":"exit"})");
+  TempDir dir;
+  TraceModel model = load_traces({dir.write("blocked.lgtrace", t.text())});
+  ASSERT_EQ(model.processes.size(), 1u);
+  EXPECT_EQ(model.processes[0].recording_blocked, "TSan's runtime is linked too");
+  EXPECT_FALSE(model.races_checked());
+  EXPECT_TRUE(model.records_lost());
+  ASSERT_EQ(model.warnings.size(), 1u);
+  EXPECT_NE(model.warnings[0].find("recorded nothing of this program"), std::string::npos) << model.warnings[0];
+  // Without the field, the same record means races were checked.
+  SyntheticTrace checked;
+  checked.line(R"({"k":"race_check","by":"instrumentation"})").line(R"({"k":"end","reason":"exit"})");
+  TraceModel fine = load_traces({dir.write("checked.lgtrace", checked.text())});
+  EXPECT_TRUE(fine.races_checked());
+  EXPECT_FALSE(fine.records_lost());
+}
+
 TEST(TraceReader, RejectsAnotherMajorVersion) {
   std::string e = load_error(R"({"k":"header","magic":"lockgraph-trace","version":"2.0"})" "\n");
   EXPECT_NE(e.find(":1: trace format version 2.0 is not supported"), std::string::npos) << e;
