@@ -37,11 +37,14 @@ bool is_own_frame(const SourceFrame& f) {
 }
 
 // Frames that are not the program's own: lockgraph's, the standard library's, libc's, and
-// installed libraries' (their headers under /usr/include).
+// installed libraries' (their headers under /usr/include, or /usr/local/include for a library
+// installed by hand).
 bool is_user_frame(const SourceFrame& f) {
   if (f.file.empty() || f.own) return false;
-  if (starts_with(f.module, "/lib/") || starts_with(f.module, "/usr/lib/")) return false;
-  if (starts_with(f.file, "/usr/include/") || starts_with(f.file, "/usr/lib/")) return false;
+  for (const char* library_module : {"/lib/", "/usr/lib/", "/usr/local/lib/"})
+    if (starts_with(f.module, library_module)) return false;
+  for (const char* library_file : {"/usr/include/", "/usr/lib/", "/usr/local/include/", "/usr/local/lib/"})
+    if (starts_with(f.file, library_file)) return false;
   if (starts_with(f.function, "std::")) return false;
   return true;
 }

@@ -112,6 +112,20 @@ TEST(ShownFrames, OneLibraryFrameIsShownOnceAndAProgramsOwnAccessShowsNoLibrary)
   EXPECT_EQ(shown_frames(direct, LibraryFrames::kAll).hidden, 1u);
 }
 
+TEST(ShownFrames, ALibraryInstalledByHandIsALibrary) {
+  // Headers under /usr/local/include and modules under /usr/local/lib (make install of a library
+  // built from source) are a library's, as /usr/include's are; the program's file is its own.
+  EXPECT_FALSE(frame("Pool::push(Item)", "/usr/local/include/pool/pool.hpp").user);
+  EXPECT_FALSE(frame("pool_push", "/src/pool/pool.c", "/usr/local/lib/libpool.so.1").user);
+  EXPECT_TRUE(frame("main", "/home/me/app/main.cpp").user);
+  const std::vector<SourceFrame> stack = {frame("Pool::grow()", "/usr/local/include/pool/pool.hpp"),
+                                          frame("Pool::push(Item)", "/usr/local/include/pool/pool.hpp"),
+                                          frame("worker()", "/home/me/app/main.cpp")};
+  const ShownFrames shown = shown_frames(stack, LibraryFrames::kAll);
+  EXPECT_EQ(functions(shown), (std::vector<std::string>{"Pool::grow()", "Pool::push(Item)", "worker()"}));
+  EXPECT_EQ(shown.quoted, &stack[2]);
+}
+
 TEST(ShownFrames, AStackWithoutTheProgramsFramesIsShownWholeUpToTheLimit) {
   std::vector<SourceFrame> stack;
   for (int i = 0; i < 12; ++i) stack.push_back(frame("f" + std::to_string(i), "", "/usr/lib/x86_64-linux-gnu/librocksdb.so.7"));
