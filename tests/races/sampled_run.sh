@@ -86,14 +86,16 @@ trace = open(glob.glob(sys.argv[2] + "/*.lgtrace")[0], "rb").read()
 assert b" ap " not in trace, "a period marked with race_sample_syncs=1"
 PY
 echo "periods with race_sample_syncs=1: no period marked, no race"
-# And a race that goes on through many periods is still seen in one of them.
+# And a race that goes on through many periods is still seen in one of them. (Both threads must
+# touch the counter within one period: on a loaded machine two threads of 100 ms, 1 ms of every 3
+# ms recorded, once ran in turns that never shared one; 300 ms, 2 ms of every 4, leave room.)
 cat >"$work/long_race.cpp" <<'EOF'
 #include <chrono>
 #include <thread>
 long counter = 0;
 int main() {
   auto work = [] {
-    const auto end = std::chrono::steady_clock::now() + std::chrono::milliseconds(100);
+    const auto end = std::chrono::steady_clock::now() + std::chrono::milliseconds(300);
     while (std::chrono::steady_clock::now() < end) ++counter;
   };
   std::thread a(work), b(work);
@@ -102,7 +104,7 @@ int main() {
 }
 EOF
 race_build "$work/long_race.cpp" "$work/long_race"
-LOCKGRAPH_OPTIONS="$periods" "$cli" run --format json -o "$work/long_race.json" --trace-dir "$work/long_race-traces" \
+LOCKGRAPH_OPTIONS="race_sample=periods:race_sample_ms=2:race_sample_every_ms=4" "$cli" run --format json -o "$work/long_race.json" --trace-dir "$work/long_race-traces" \
   -- "$work/long_race" >/dev/null 2>&1 || true
 python3 -c 'import json,sys; s=json.load(open(sys.argv[1]))["summary"]; assert s["races"] == 1, s' "$work/long_race.json"
 echo "periods: a race that lasts is found"
