@@ -79,4 +79,31 @@ std::vector<std::string> read_needed_libraries(const std::string& path) {
   return needed;
 }
 
+bool defines_dynamic_symbol(const std::string& path, const std::string& name) {
+  std::ifstream in(path, std::ios::binary);
+  Elf64_Ehdr header;
+  if (!in || !read_at(in, 0, header) || std::memcmp(header.e_ident, ELFMAG, SELFMAG) != 0 ||
+      header.e_ident[EI_CLASS] != ELFCLASS64 || header.e_shentsize != sizeof(Elf64_Shdr) || header.e_shnum > 65000)
+    return false;
+  std::vector<Elf64_Shdr> sections(header.e_shnum);
+  for (std::uint16_t i = 0; i < header.e_shnum; ++i)
+    if (!read_at(in, header.e_shoff + std::uint64_t(i) * sizeof(Elf64_Shdr), sections[i])) return false;
+  for (const Elf64_Shdr& symbols : sections) {
+    if (symbols.sh_type != SHT_DYNSYM || symbols.sh_link >= sections.size()) continue;
+    const Elf64_Shdr& strings = sections[symbols.sh_link];
+    for (std::uint64_t at = 0; at + sizeof(Elf64_Sym) <= symbols.sh_size && at < (std::uint64_t{1} << 26);
+         at += sizeof(Elf64_Sym)) {
+      Elf64_Sym symbol;
+      if (!read_at(in, symbols.sh_offset + at, symbol)) return false;
+      if (symbol.st_shndx == SHN_UNDEF || symbol.st_name >= strings.sh_size) continue;
+      in.clear();
+      in.seekg(static_cast<std::streamoff>(strings.sh_offset + symbol.st_name));
+      std::string found;
+      std::getline(in, found, '\0');
+      if (found == name) return true;
+    }
+  }
+  return false;
+}
+
 }  // namespace lockgraph::analysis

@@ -30,4 +30,11 @@ bool carries_lockgraph_runtime(const std::string& command) {
   return false;
 }
 
+bool carries_tsan_runtime(const std::string& command) {
+  const std::string path = resolve(command);
+  for (const std::string& library : analysis::read_needed_libraries(path))
+    if (library.rfind("libtsan.so", 0) == 0) return true;
+  return analysis::defines_dynamic_symbol(path, "__tsan_flush_memory");
+}
+
 }  // namespace lockgraph::cli

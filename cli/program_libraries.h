@@ -12,4 +12,10 @@ namespace lockgraph::cli {
 // interposer in front of it would hide the program's pthread calls from it.
 bool carries_lockgraph_runtime(const std::string& command);
 
+// Whether the program `command` carries ThreadSanitizer's runtime (built with -fsanitize=thread:
+// gcc's libtsan among its direct dependencies, or clang's linked in, which exports
+// __tsan_flush_memory). TSan intercepts the calls the preload library would, and the two in one
+// process crash it, so such a program is run without the preload library, as it runs alone.
+bool carries_tsan_runtime(const std::string& command);
+
 }  // namespace lockgraph::cli

@@ -76,6 +76,7 @@ std::string make_trace_dir(const std::string& given) {
 struct Outcome {
   int exit_code = 0;
   int signal = 0;
+  bool tsan = false;  // run without the preload library: it carries ThreadSanitizer's runtime
 };
 
 // The running program's process group (the program and whatever it starts), for the signal
@@ -112,6 +113,12 @@ Outcome run_program(const RunArgs& args, const std::string& preload, const std::
     std::fprintf(stderr, "lockgraph: this program carries the lockgraph runtime (built with the wrappers or "
                          "the race flags); the preload library stands aside and the program's own runtime "
                          "records\n");
+  const bool tsan = !own_runtime && carries_tsan_runtime(args.command.front());
+  if (tsan)
+    std::fprintf(stderr, "lockgraph: this program carries ThreadSanitizer's runtime (built with "
+                         "-fsanitize=thread), which intercepts the calls lockgraph records: it runs as it "
+                         "would alone, without the preload library, and nothing of it is recorded (build it "
+                         "with lockgraph's race flags to have races and deadlocks from one run)\n");
   // The signals passed on to the program wait (blocked) until the handlers that pass them on are
   // in place: a CI timeout's SIGTERM right after the program started would otherwise end run
   // itself, leaving the program running and nothing reported. The child unblocks them.
@@ -129,7 +136,7 @@ Outcome run_program(const RunArgs& args, const std::string& preload, const std::
     // Its own process group: a signal for the program reaches everything it started.
     ::setpgid(0, 0);
     if (terminal) give_terminal(::getpid());
-    if (!own_runtime) ::setenv("LD_PRELOAD", ld_preload.c_str(), 1);
+    if (!own_runtime && !tsan) ::setenv("LD_PRELOAD", ld_preload.c_str(), 1);
     ::setenv("LOCKGRAPH_OPTIONS", options.c_str(), 1);
     std::vector<char*> argv;
     for (const auto& a : args.command) argv.push_back(const_cast<char*>(a.c_str()));
@@ -177,6 +184,7 @@ Outcome run_program(const RunArgs& args, const std::string& preload, const std::
   ::sigaction(SIGINT, &old_int, nullptr);
   ::sigaction(SIGQUIT, &old_quit, nullptr);
   Outcome outcome;
+  outcome.tsan = tsan;
   if (WIFEXITED(status)) outcome.exit_code = WEXITSTATUS(status);
   if (WIFSIGNALED(status)) outcome.signal = WTERMSIG(status);
   return outcome;
@@ -201,8 +209,12 @@ int run(const RunArgs& args) {
                 << ::strsignal(outcome.signal) << ")\n";
     int program_status = outcome.signal != 0 ? 128 + outcome.signal : outcome.exit_code;
     if (fs::is_empty(dir)) {
-      std::cerr << "lockgraph: the program wrote no trace: it took no lock and started no thread "
-                   "through pthreads (a static binary is invisible to the preload library)\n";
+      if (outcome.tsan)
+        std::cerr << "lockgraph: nothing was recorded: ThreadSanitizer's runtime had the program's threads "
+                     "and locks (its own report, if any, is above)\n";
+      else
+        std::cerr << "lockgraph: the program wrote no trace: it took no lock and started no thread "
+                     "through pthreads (a static binary is invisible to the preload library)\n";
       return program_status;
     }
     AnalysisArgs analysis_args = args.analysis;

@@ -14,4 +14,8 @@ std::string read_build_id(const std::string& path);
 // 64-bit ELF file, or has none.
 std::vector<std::string> read_needed_libraries(const std::string& path);
 
+// Whether the ELF file at `path` defines `name` among its dynamic symbols (.dynsym, read through
+// the section headers); false if it is not a 64-bit ELF file or has no such section.
+bool defines_dynamic_symbol(const std::string& path, const std::string& name);
+
 }  // namespace lockgraph::analysis
