@@ -16,14 +16,28 @@ bool read_at(std::ifstream& in, std::uint64_t offset, T& out) {
   return static_cast<bool>(in.read(reinterpret_cast<char*>(&out), sizeof out));
 }
 
+// Reads `count` entries of type T (program or section headers) from `offset`.
+template <class T>
+bool read_table(std::ifstream& in, std::uint64_t offset, std::size_t count, std::vector<T>& out) {
+  out.resize(count);
+  for (std::size_t i = 0; i < count; ++i)
+    if (!read_at(in, offset + std::uint64_t(i) * sizeof(T), out[i])) return false;
+  return true;
+}
+
+// Opens the 64-bit ELF file at `path` and reads its header; false if it is not one.
+bool open_elf64(const std::string& path, std::ifstream& in, Elf64_Ehdr& header) {
+  in.open(path, std::ios::binary);
+  return in && read_at(in, 0, header) && std::memcmp(header.e_ident, ELFMAG, SELFMAG) == 0 &&
+         header.e_ident[EI_CLASS] == ELFCLASS64;
+}
+
 }  // namespace
 
 std::string read_build_id(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
+  std::ifstream in;
   Elf64_Ehdr header;
-  if (!in || !read_at(in, 0, header) || std::memcmp(header.e_ident, ELFMAG, SELFMAG) != 0 ||
-      header.e_ident[EI_CLASS] != ELFCLASS64 || header.e_phentsize != sizeof(Elf64_Phdr))
-    return {};
+  if (!open_elf64(path, in, header) || header.e_phentsize != sizeof(Elf64_Phdr)) return {};
   for (std::uint16_t i = 0; i < header.e_phnum; ++i) {
     Elf64_Phdr segment;
     if (!read_at(in, header.e_phoff + std::uint64_t(i) * sizeof segment, segment)) return {};
@@ -40,14 +54,12 @@ std::string read_build_id(const std::string& path) {
 
 std::vector<std::string> read_needed_libraries(const std::string& path) {
   std::vector<std::string> needed;
-  std::ifstream in(path, std::ios::binary);
+  std::ifstream in;
   Elf64_Ehdr header;
-  if (!in || !read_at(in, 0, header) || std::memcmp(header.e_ident, ELFMAG, SELFMAG) != 0 ||
-      header.e_ident[EI_CLASS] != ELFCLASS64 || header.e_phentsize != sizeof(Elf64_Phdr) || header.e_phnum > 4096)
+  if (!open_elf64(path, in, header) || header.e_phentsize != sizeof(Elf64_Phdr) || header.e_phnum > 4096)
     return needed;
-  std::vector<Elf64_Phdr> segments(header.e_phnum);
-  for (std::uint16_t i = 0; i < header.e_phnum; ++i)
-    if (!read_at(in, header.e_phoff + std::uint64_t(i) * sizeof(Elf64_Phdr), segments[i])) return needed;
+  std::vector<Elf64_Phdr> segments;
+  if (!read_table(in, header.e_phoff, header.e_phnum, segments)) return needed;
   // The string table is named by its address: find the file offset of the segment holding it.
   auto file_offset = [&](std::uint64_t address) -> std::uint64_t {
     for (const Elf64_Phdr& s : segments)
@@ -80,14 +92,12 @@ std::vector<std::string> read_needed_libraries(const std::string& path) {
 }
 
 bool defines_dynamic_symbol(const std::string& path, const std::string& name) {
-  std::ifstream in(path, std::ios::binary);
+  std::ifstream in;
   Elf64_Ehdr header;
-  if (!in || !read_at(in, 0, header) || std::memcmp(header.e_ident, ELFMAG, SELFMAG) != 0 ||
-      header.e_ident[EI_CLASS] != ELFCLASS64 || header.e_shentsize != sizeof(Elf64_Shdr) || header.e_shnum > 65000)
+  if (!open_elf64(path, in, header) || header.e_shentsize != sizeof(Elf64_Shdr) || header.e_shnum > 65000)
     return false;
-  std::vector<Elf64_Shdr> sections(header.e_shnum);
-  for (std::uint16_t i = 0; i < header.e_shnum; ++i)
-    if (!read_at(in, header.e_shoff + std::uint64_t(i) * sizeof(Elf64_Shdr), sections[i])) return false;
+  std::vector<Elf64_Shdr> sections;
+  if (!read_table(in, header.e_shoff, header.e_shnum, sections)) return false;
   for (const Elf64_Shdr& symbols : sections) {
     if (symbols.sh_type != SHT_DYNSYM || symbols.sh_link >= sections.size()) continue;
     const Elf64_Shdr& strings = sections[symbols.sh_link];
