@@ -1,11 +1,14 @@
 #include "export_command.h"
 
+#include <fstream>
+#include <iostream>
 #include <memory>
 #include <sstream>
 
 #include "analysis_args.h"
 #include "lockgraph/analysis/std_export.h"
 #include "lockgraph/analysis/trace_loader.h"
+#include "lockgraph/analysis/trace_text.h"
 #include "lockgraph/analysis/triage.h"
 
 namespace lockgraph::cli {
@@ -17,7 +20,25 @@ struct ExportArgs {
   std::string output;
 };
 
+// The trace itself, its packed lines as hex: streamed (a trace may be gigabytes), never loaded.
+int write_text(const ExportArgs& args) {
+  return guarded([&] {
+    std::ifstream in(args.trace, std::ios::binary);
+    if (!in) throw analysis::TraceError(args.trace + ": cannot open for reading");
+    std::ofstream file;
+    if (!args.output.empty()) {
+      file.open(args.output, std::ios::binary);
+      if (!file) throw analysis::UsageError(args.output + ": cannot write here");
+    }
+    std::ostream& out = args.output.empty() ? std::cout : file;
+    analysis::write_trace_text(in, out, args.trace);
+    if (!out.flush()) throw analysis::UsageError((args.output.empty() ? "stdout" : args.output) + ": cannot write here");
+    return kExitClean;
+  });
+}
+
 int run(const ExportArgs& args) {
+  if (args.format == "text") return write_text(args);
   return guarded([&] {
     analysis::TraceModel model = analysis::load_traces({args.trace});
     if (model.processes.size() != 1)
@@ -36,10 +57,12 @@ int run(const ExportArgs& args) {
 void add_export_command(CLI::App& app, int& exit_code) {
   auto args = std::make_shared<ExportArgs>();
   CLI::App* command = app.add_subcommand(
-      "export", "Write a trace in another tool's format (RAPID STD), e.g. to cross-check with RAPID");
+      "export",
+      "Write a trace in another tool's format (RAPID STD), e.g. to cross-check with RAPID, or as "
+      "text (a lockgraph trace with its packed lines written as hex lines, for grep and scripts)");
   command->add_option("trace", args->trace, "The trace file (.lgtrace, .std or .data)")->required();
-  command->add_option("--format", args->format, "Output format")
-      ->check(CLI::IsMember({"std"}))
+  command->add_option("--format", args->format, "Output format: std, or text (lockgraph traces only)")
+      ->check(CLI::IsMember({"std", "text"}))
       ->capture_default_str();
   command->add_option("-o,--output", args->output, "Write here instead of stdout");
   command->callback([args, &exit_code] { exit_code = run(*args); });

@@ -120,7 +120,7 @@ std::size_t format_access_record(char (&out)[kAccessRecordRoom], ThreadId tid, s
                                  std::uint32_t stack, const std::uint64_t* held, std::size_t held_count) noexcept {
   // Fixed room, no allocation: this also runs in signal handlers (the final flush). Six numbers
   // and 64 holds at most: under kAccessRecordRoom.
-  CompactLine line(out, kAccessRecordRoom, trace::compact::kMemory);
+  CompactLine line(out, kAccessRecordRoom, trace::packed::kMemory);
   line.number(tid).number(epoch).number(begin).number(end - begin).number(flags).number(stack);
   for (std::size_t i = 0; i < held_count && i < 64; ++i) line.number(held[i]);
   return line.end();
@@ -168,7 +168,7 @@ void record_block_start(ThreadState& ts, const void* address, std::size_t size, 
     std::uint32_t stack = pc ? site_stack(ts, kBlockSiteTag, pc, 0, pc) : 0;
     ts.set_sync_epoch(ts.sync_epoch + 1);
     char line[7 * CompactLine::kNumberRoom + 2];
-    ts.buffer.append(line, CompactLine(line, sizeof line, trace::compact::kAlloc)
+    ts.buffer.append(line, CompactLine(line, sizeof line, trace::packed::kAlloc)
                                .number(ts.tid)
                                .number(ts.sync_epoch)
                                .number(next_sequence())
@@ -199,7 +199,7 @@ void block_freed(const void* address, std::size_t size, const void* pc) noexcept
     BufferGuard guard(*ts);
     std::uint32_t stack = site_stack(*ts, kBlockSiteTag, pc, 1, pc);
     char line[kAccessRecordRoom];
-    CompactLine record(line, sizeof line, trace::compact::kFree);
+    CompactLine record(line, sizeof line, trace::packed::kFree);
     record.number(ts->tid)
         .number(ts->sync_epoch)
         .number(next_sequence())

@@ -59,7 +59,7 @@ namespace {
 void append_sync(ThreadState& ts, ThreadId tid, char op, char kind, std::uint64_t id, std::uint32_t epoch,
                  std::uint64_t sequence) {
   char line[5 * CompactLine::kNumberRoom + 2];
-  ts.buffer.append(line, CompactLine(line, sizeof line, trace::compact::kSync)
+  ts.buffer.append(line, CompactLine(line, sizeof line, trace::packed::kSync)
                              .number(tid)
                              .number(epoch)
                              .number(sequence)

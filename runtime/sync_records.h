@@ -69,7 +69,7 @@ void record_block_start(ThreadState& ts, const void* address, std::size_t size, 
 
 // The record of an access (or a run of them) of a race-flag build, formatted into `out` without
 // allocating (the final flush of a signal handler writes open runs too). Returns its length.
-inline constexpr std::size_t kAccessRecordRoom = (6 + 64) * 17 + 2;
+inline constexpr std::size_t kAccessRecordRoom = (6 + 64) * trace::packed::kNumberRoom + 2;
 std::size_t format_access_record(char (&out)[kAccessRecordRoom], ThreadId tid, std::uint32_t epoch,
                                  std::uintptr_t begin, std::uintptr_t end, std::uint32_t flags,
                                  std::uint32_t stack, const std::uint64_t* held, std::size_t held_count) noexcept;

@@ -4,8 +4,8 @@
 // at any byte is readable up to its last complete line. The first line is the header; every other
 // line carries its record kind in the key "k". Since 1.3 the two records a race-flag build writes
 // most (memory accesses and synchronisation) may instead be compact lines: a letter, then numbers
-// in lowercase hexadecimal separated by single spaces (namespace compact). docs/trace-format.md
-// describes every field.
+// in lowercase hexadecimal separated by single spaces (namespace compact); since 1.7 the runtime
+// writes them packed (namespace packed). docs/trace-format.md describes every field.
 //
 // Compatibility: readers refuse a different major version with a clear message; a newer minor version
 // may add record kinds and fields, which readers of an older minor skip with a warning.
@@ -18,7 +18,7 @@ namespace lockgraph::trace {
 
 inline constexpr const char* kMagic = "lockgraph-trace";
 inline constexpr int kVersionMajor = 1;
-inline constexpr int kVersionMinor = 6;
+inline constexpr int kVersionMinor = 7;
 
 // Record kinds: the value of "k" on each line.
 namespace kind {
@@ -110,6 +110,34 @@ inline constexpr char kSync = 'S';
 inline constexpr char kAlloc = 'A';  // since 1.4
 inline constexpr char kFree = 'F';   // since 1.4
 }  // namespace compact
+
+// Since 1.7 the runtime writes the compact lines packed: a digit naming the record (below), then
+// the same numbers in a fixed-width-free binary form, then '\n'. A number is written 7 bits at a
+// time from its lowest: every byte but its last is 0x80 | 7 bits, its last 0x40 | 6 bits (a
+// number below 64 is one byte, an address of 47 bits seven). So every byte of the numbers is
+// 0x40 or more: never a NUL (which readers skip as unwritten), never '\n', and never the digit
+// that begins a line, so the tail of a record whose copy a kill interrupted never reads as a
+// record. A sync's two letters are one number: (object kind << 1) | 1 for a release, 0 for an
+// acquire. About half the bytes of a hex line, and no digits to compute.
+namespace packed {
+inline constexpr char kMemory = '0';
+inline constexpr char kSync = '1';
+inline constexpr char kAlloc = '2';
+inline constexpr char kFree = '3';
+inline constexpr unsigned char kMore = 0x80;  // a byte with more of its number after it
+inline constexpr unsigned char kLast = 0x40;  // the last byte of a number
+inline constexpr unsigned kMoreBits = 7, kLastBits = 6;
+// Bytes a 64-bit number takes at most: 9 of 7 bits and a last one.
+inline constexpr std::size_t kNumberRoom = 10;
+// The compact letter a packed line's first byte stands for, or 0.
+constexpr char letter_of(char first) {
+  return first == kMemory ? compact::kMemory
+         : first == kSync ? compact::kSync
+         : first == kAlloc ? compact::kAlloc
+         : first == kFree ? compact::kFree
+                          : 0;
+}
+}  // namespace packed
 
 // Kinds of synchronisation object in a sync record's "ok" field.
 namespace sync_object {

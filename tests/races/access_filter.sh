@@ -5,9 +5,9 @@
 # counters bumped eight times over) gets the large table, so its counters are recorded about
 # once (a write of each half of a granule: the compiler leaves out the read a write covers), not
 # once per pass. Both arrays' writes must still be recorded whole.
-# Usage: access_filter.sh RACES_LIB_DIR INCLUDE_DIR WORKLOAD_SOURCE WORK_DIR
+# Usage: access_filter.sh LOCKGRAPH RACES_LIB_DIR INCLUDE_DIR WORKLOAD_SOURCE WORK_DIR
 set -euo pipefail
-libdir=$1 include=$2 source=$3 work=$4
+cli=$1 libdir=$2 include=$3 source=$4 work=$5
 rm -rf "$work" && mkdir -p "$work"
 source "$(dirname "$0")/race_build.sh"
 race_build "$source" "$work/w"
@@ -15,7 +15,8 @@ race_build "$source" "$work/w"
 for pattern in down counters; do
   rm -rf "$work/traces"
   read -r address size < <(LOCKGRAPH_OPTIONS="trace_path=$work/traces/$pattern.lgtrace:verbosity=0" "$work/w" "$pattern")
-  python3 - "$work/traces/$pattern.lgtrace" "$pattern" "$address" "$size" <<'PY'
+  "$cli" export --format text "$work/traces/$pattern.lgtrace" -o "$work/$pattern.txt"
+  python3 - "$work/$pattern.txt" "$pattern" "$address" "$size" <<'PY'
 import sys
 trace, pattern, begin, size = sys.argv[1], sys.argv[2], int(sys.argv[3], 16), int(sys.argv[4])
 end = begin + size

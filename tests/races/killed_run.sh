@@ -37,7 +37,7 @@ sleep 1
 kill -KILL "$pid"
 wait "$pid" 2>/dev/null || true
 trace=$(ls "$work"/killed/*.lgtrace)
-syncs=$(grep -a -c '^S ' "$trace" || true)
+syncs=$("$cli" export --format text "$trace" | grep -a -c '^S ' || true)
 [ "$syncs" -gt 10000 ] || { echo "killed trace: only $syncs sync lines"; exit 1; }
 out=$(summary "$work/killed")
 [ "$(head -1 <<<"$out")" = 3 ] || { echo "killed trace: expected 3 threads, got:"; echo "$out"; exit 1; }

@@ -16,8 +16,8 @@ race_build "$source" "$work/w"
 for run in 1 2 3; do
   rm -rf "$work/traces"
   LOCKGRAPH_OPTIONS="trace_path=$work/traces/%p.lgtrace:verbosity=0" "$work/w" locks 200000 >/dev/null
-  trace=$(ls "$work"/traces/*.lgtrace)
-  python3 - "$trace" <<'PY'
+  "$cli" export --format text "$(ls "$work"/traces/*.lgtrace)" -o "$work/trace.txt"
+  python3 - "$work/trace.txt" <<'PY'
 import collections, sys
 by_lock = collections.defaultdict(list)
 seen = set()

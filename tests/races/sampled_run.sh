@@ -58,12 +58,14 @@ for workload in "locks 200000" "mixed 20000"; do
   LOCKGRAPH_OPTIONS="trace_path=$work/$name-full/%p.lgtrace:verbosity=0" "$work/w" $workload >/dev/null
   LOCKGRAPH_OPTIONS="$periods" "$cli" run --format json -o "$work/$name-periods.json" \
     --trace-dir "$work/$name-periods" -- "$work/w" $workload >/dev/null
-  python3 - "$work/$name-periods.json" "$work/$name-periods" "$work/$name-full" "$name" <<'PY'
-import glob, json, sys
+  python3 - "$work/$name-periods.json" "$work/$name-periods" "$work/$name-full" "$name" "$cli" <<'PY'
+import glob, json, subprocess, sys
 s = json.load(open(sys.argv[1]))["summary"]
 assert s["races"] == 0 and "1 ms of every 3 ms" in s["races_sampled"], s
 def lines(directory):
-    for raw in open(glob.glob(directory + "/*.lgtrace")[0], "rb"):
+    text = subprocess.run([sys.argv[5], "export", "--format", "text", glob.glob(directory + "/*.lgtrace")[0]],
+                          check=True, stdout=subprocess.PIPE).stdout
+    for raw in text.splitlines():
         yield raw.replace(b"\0", b"").decode("ascii", "replace").split()
 periods = {int(f[5], 16) for f in lines(sys.argv[2]) if len(f) == 6 and f[0] == "S" and f[4] == "ap"}
 assert len({p for p in periods if p % 2 == 1}) >= 3, periods
@@ -77,12 +79,13 @@ done
 # marked, and every pair of recorded accesses is compared.
 LOCKGRAPH_OPTIONS="$periods:race_sample_syncs=1" "$cli" run --format json -o "$work/syncs.json" \
   --trace-dir "$work/syncs" -- "$work/w" mixed 20000 >/dev/null
-python3 - "$work/syncs.json" "$work/syncs" <<'PY'
-import glob, json, sys
+python3 - "$work/syncs.json" "$work/syncs" "$cli" <<'PY'
+import glob, json, subprocess, sys
 s = json.load(open(sys.argv[1]))["summary"]
 assert s["races"] == 0 and "1 ms of every 3 ms" in s["races_sampled"], s
 assert "synchronisation too" not in s["races_sampled"], s
-trace = open(glob.glob(sys.argv[2] + "/*.lgtrace")[0], "rb").read()
+trace = subprocess.run([sys.argv[3], "export", "--format", "text", glob.glob(sys.argv[2] + "/*.lgtrace")[0]],
+                       check=True, stdout=subprocess.PIPE).stdout
 assert b" ap " not in trace, "a period marked with race_sample_syncs=1"
 PY
 echo "periods with race_sample_syncs=1: no period marked, no race"

@@ -7,6 +7,8 @@
 #include "lockgraph/analysis/findings.h"
 #include "lockgraph/analysis/trace_error.h"
 #include "lockgraph/analysis/trace_loader.h"
+#include "lockgraph/trace_format.h"
+#include "compact_line.h"
 #include "support/synthetic_trace.h"
 #include "support/temp_dir.h"
 
@@ -289,6 +291,35 @@ TEST(TraceReader, CutOrTornCompactLinesAreSkippedWithAWarning) {
   bool warned = false;
   for (const auto& w : skipped.warnings) warned |= w.find("record(s) cut short") != std::string::npos;
   EXPECT_TRUE(warned);
+}
+
+// The runtime's packed lines (trace_format.h, namespace packed): read as their hex twins; and a
+// copy a kill interrupted (any head and any tail of the line, NULs between, as memcpy may store
+// either end first) never reads as a record, whatever its bytes: only a whole line does.
+TEST(TraceReader, PackedLinesReadWholeAndNeverTorn) {
+  TempDir dir;
+  SyntheticTrace t;
+  t.lock(0xd, "L").thread(1, 0, 0).thread(2, 1, 0).line("M 1 1 7ffd12345678 8 1 0");
+  char out[7 * rt::CompactLine::kNumberRoom + 2];
+  // Thread 2 writes the same 8 bytes at stack 0x13 and holding lock 0xd: packed, the bytes 'S'
+  // and 'M' (0x40 | n), as a hex line's letters would be.
+  const std::size_t length = rt::CompactLine(out, sizeof out, trace::packed::kMemory)
+                                 .number(2).number(1).number(0x7ffd12345678).number(8).number(1)
+                                 .number(0x13).number(0xd).end();
+  const std::string line(out, length);
+  const std::string end = "{\"k\":\"end\",\"reason\":\"exit\"}\n";
+  TraceModel whole = load_traces({dir.write("whole.lgtrace", t.text() + line + end)});
+  ASSERT_EQ(whole.accesses.size(), 2u);
+  EXPECT_TRUE(whole.warnings.empty()) << whole.warnings.front();
+  EXPECT_EQ(whole.accesses.size(), load_traces({dir.write("hex.lgtrace", t.text() + "M 2 1 7ffd12345678 8 1 13 d\n" + end)}).accesses.size());
+  const std::size_t without = load_traces({dir.write("without.lgtrace", t.text() + end)}).accesses.size();
+  for (std::size_t head = 0; head + 1 < length; ++head)
+    for (std::size_t tail = head + 1; tail < length; ++tail) {
+      const std::string torn = line.substr(0, head) + std::string(tail - head, '\0') + line.substr(tail);
+      TraceModel model = load_traces({dir.write("torn.lgtrace", t.text() + torn + end)});
+      ASSERT_EQ(model.accesses.size(), without) << "head " << head << ", tail from " << tail;
+      EXPECT_TRUE(model.processes[0].complete) << "the records after the torn one are read";
+    }
 }
 
 TEST(TraceReader, SkipsUnknownKindsWithAWarning) {
