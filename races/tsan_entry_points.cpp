@@ -136,12 +136,17 @@ inline bool in_open_run(std::uintptr_t at, std::size_t size, std::uint32_t flags
     if (run_takes(run, at, size, flags, pc)) return true;
   return false;
 }
-// The run opened last (the runtime opens them round robin), which a loop sweeping an array
+// The two runs opened last (the runtime opens them round robin), which a loop sweeping an array
 // extends access after access: tested inline in the entry points, before a call that saves
-// registers.
-inline bool in_newest_run(std::uintptr_t at, std::size_t size, std::uint32_t flags, const void* pc) {
+// registers. Two, because a loop body often reads one fixed place as it sweeps (gcc reloads a
+// vector's data pointer for every element it stores), and that read's run was opened just before
+// the sweep's.
+inline bool in_newest_runs(std::uintptr_t at, std::size_t size, std::uint32_t flags, const void* pc) {
   using lockgraph::rt::tls_lock_path;
-  return run_takes(tls_lock_path.runs[(tls_lock_path.next_run - 1) % lockgraph::rt::kAccessRuns], at, size, flags, pc);
+  using lockgraph::rt::kAccessRuns;
+  const unsigned next = tls_lock_path.next_run;
+  return run_takes(tls_lock_path.runs[(next - 1) % kAccessRuns], at, size, flags, pc) ||
+         run_takes(tls_lock_path.runs[(next - 2) % kAccessRuns], at, size, flags, pc);
 }
 
 // A range access being recorded: out of line, so that the test before it (a pause of
@@ -161,18 +166,18 @@ inline bool in_newest_run(std::uintptr_t at, std::size_t size, std::uint32_t fla
 }
 
 // The entry points' inline test: whether the access goes on to the out-of-line part. Not in a
-// pause of race_sample=periods or inside TSan's ignore annotations, and not already taken by the
-// thread's newest run.
+// pause of race_sample=periods or inside TSan's ignore annotations, and not already taken by one
+// of the thread's two newest runs.
 inline bool goes_further(const void* address, std::size_t size, std::uint32_t flags, const void* pc) {
   return lockgraph::rt::recording_accesses() &&
-         !in_newest_run(reinterpret_cast<std::uintptr_t>(address), size, flags, pc);
+         !in_newest_runs(reinterpret_cast<std::uintptr_t>(address), size, flags, pc);
 }
 
 inline void range_access(const void* address, std::size_t size, std::uint32_t flags, const void* pc) {
   if (size != 0 && goes_further(address, size, flags, pc)) record_range(address, size, flags, pc);
 }
 
-// An access of `size` bytes (1 to 8) at `address` that no newest run took: out of line, as
+// An access of `size` bytes (1 to 8) at `address` that neither newest run took: out of line, as
 // record_range is.
 [[gnu::noinline]] void filtered_access(const void* address, std::size_t size, std::uint32_t flags, const void* pc);
 
