@@ -257,7 +257,7 @@ void thread_fence(int order) {
     for (unsigned i = 0; i < n; ++i) {
       bool again = false;
       for (unsigned j = 0; j < i; ++j) again |= f.loaded[j] == f.loaded[i];
-      if (!again) lockgraph::rt::sync_acquire(f.loaded[i]);
+      if (!again) lockgraph::rt::atomic_acquire(f.loaded[i]);
     }
     f.loads = 0;
   }
@@ -282,7 +282,7 @@ struct AtomicScope {
     }
   }
   ~AtomicScope() {
-    if (acquires(order_)) lockgraph::rt::sync_acquire(address_);
+    if (acquires(order_)) lockgraph::rt::atomic_acquire(address_);
     else if (reads_) relaxed_load(address_);
   }
   const void* address_;

@@ -5,6 +5,7 @@
 // write) of the same variable in the same epoch races with exactly what the first one races with.
 // Only the first read and the first write per variable and epoch are recorded.
 #include <atomic>
+#include <cstddef>
 
 #include "chain_cache.h"
 #include "compact_line.h"
@@ -314,15 +315,57 @@ void record_if_tracking(Record record) noexcept {
 }
 }  // namespace
 
+namespace {
+// Releases on addresses, counted by bucket of addresses: an atomic acquire that sees its bucket's
+// count unchanged since its thread's last recorded acquire of the address records nothing
+// (atomic_acquire). Why that loses no order the trace would give: a release counts after its
+// sequence number is taken, with release order, and before the operation it releases (the entry
+// points perform every atomic sequentially consistent, and the fence below orders the count
+// before any later store of other code); the acquiring thread reads the count after its
+// operation, with acquire order. So if the operation read what a release R published, R's count
+// is visible to it; if the count is the one its last recorded acquire saw, that acquire saw R's
+// count too, hence came after R's sequence number, and already took R (an acquire takes every
+// release of its object with a smaller sequence number). Releases that counted later than they
+// were read only make an acquire recorded that need not be. Counting happens in pauses of
+// race_sample=periods too: a count never missed is the safe side.
+constexpr std::size_t kReleaseCounters = 4096;
+std::atomic<std::uint64_t> g_address_releases[kReleaseCounters];
+
+std::atomic<std::uint64_t>& releases_of(const void* object) {
+  const auto a = reinterpret_cast<std::uintptr_t>(object);
+  return g_address_releases[(a ^ (a >> 12)) / alignof(std::max_align_t) % kReleaseCounters];
+}
+
+void count_release(const void* object) {
+  releases_of(object).fetch_add(1, std::memory_order_release);
+  std::atomic_thread_fence(std::memory_order_release);
+}
+}  // namespace
+
 void sync_release(const void* object) noexcept {
   record_if_tracking([&](ThreadState& ts) {
     record_sync(ts, 'r', trace::sync_object::kAddress, reinterpret_cast<std::uintptr_t>(object));
   });
+  count_release(object);
 }
 
 void sync_acquire(const void* object) noexcept {
   record_if_tracking([&](ThreadState& ts) {
     record_sync(ts, 'a', trace::sync_object::kAddress, reinterpret_cast<std::uintptr_t>(object));
+  });
+}
+
+void atomic_acquire(const void* object) noexcept {
+  const std::uint64_t releases = releases_of(object).load(std::memory_order_acquire);
+  record_if_tracking([&](ThreadState& ts) {
+    const auto address = reinterpret_cast<std::uintptr_t>(object);
+    ThreadState::AtomicAcquire& last =
+        ts.atomic_acquires[(address / alignof(std::max_align_t)) % ThreadState::kAtomicAcquires];
+    if (last.address == address && last.releases == releases) return;
+    const std::uint32_t epoch = ts.sync_epoch;
+    record_sync(ts, 'a', trace::sync_object::kAddress, address);
+    // Remembered only if it was recorded (the epoch moved).
+    if (ts.sync_epoch != epoch) last = {address, releases};
   });
 }
 
@@ -345,6 +388,7 @@ void fenced_release(const void* object, std::uint32_t epoch) noexcept {
     }
     flush_if_needed(ts);
   });
+  count_release(object);
 }
 
 }  // namespace lockgraph::rt

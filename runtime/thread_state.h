@@ -131,6 +131,16 @@ struct ThreadState {
     bool pending() const { return (state.load(std::memory_order_relaxed) & 1) != 0; }
   } pending_release;
 
+  // The thread's last recorded acquires of atomics' addresses (race flags), direct-mapped by
+  // address: each with the count of releases on its address the thread had seen then
+  // (race_hooks.cpp, atomic_acquire). Owning thread only; emptied in a fork child.
+  struct AtomicAcquire {
+    std::uintptr_t address = 0;
+    std::uint64_t releases = 0;
+  };
+  static constexpr std::size_t kAtomicAcquires = 8;
+  AtomicAcquire atomic_acquires[kAtomicAcquires];
+
   // The last access records written (race flags), direct-mapped by address: one identical to
   // another of the same epoch adds nothing and is not written (memory_hooks.cpp). That happens
   // where a dropped release (record_lock_acquire) puts an access the filter saw as new back into

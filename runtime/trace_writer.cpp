@@ -4,6 +4,7 @@
 #include "own_thread.h"
 #include "race_sampler.h"
 
+#include <algorithm>
 #include <atomic>
 #include <cerrno>
 #include <chrono>
@@ -11,6 +12,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <iterator>
 #include <pthread.h>
 #include <string>
 #include <sys/stat.h>
@@ -264,6 +266,8 @@ void in_fork_child() {
     s->pending_release.state.store(0);
     s->chains.clear();
     s->busy.clear();
+    // Its acquires were recorded in the parent's trace: the child's must record them again.
+    std::fill(std::begin(s->atomic_acquires), std::end(s->atomic_acquires), ThreadState::AtomicAcquire{});
   }
   forget_interned_stacks();
   race_sampler_forked();

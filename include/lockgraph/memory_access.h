@@ -73,6 +73,13 @@ LOCKGRAPH_API void block_freed(const void* address, std::size_t size, const void
 LOCKGRAPH_API std::uint32_t release_fence() noexcept;
 LOCKGRAPH_API void fenced_release(const void* object, std::uint32_t epoch) noexcept;
 
+// An atomic operation of the program with acquire semantics read `object` (an acquire fence, the
+// addresses loaded before it), after the operation: sync_acquire, unless no release on `object`
+// (sync_release, fenced_release) can have happened since the calling thread's last recorded
+// acquire of it. Then the acquire would order nothing new (its record would only end the epoch,
+// one record per turn of a spin-wait) and is not recorded.
+LOCKGRAPH_API void atomic_acquire(const void* object) noexcept;
+
 // The program declared races on [address, address + size) benign (TSan's AnnotateBenignRaceSized):
 // they are not reported.
 LOCKGRAPH_API void benign_range(const void* address, std::size_t size, const void* pc) noexcept;
