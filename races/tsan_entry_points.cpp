@@ -12,9 +12,11 @@
 // changed nothing (filter_keeps, lock_path.h: a thread taking back the lock it released, no thread
 // having taken it in between). A lost entry only costs a repeated record; a thread whose working
 // set outgrows the filter's 1,024 slots (sorting, hashing, compressing) loses them by the
-// thousand, so after kGrowAfter losses in one epoch of entries that still stood it gets a table
-// of its own 256 times as large, mapped (its pages cost memory only as they are used) and
-// unmapped when the thread ends.
+// thousand, so a thread whose new entries displace entries that still stood at a high rate (an
+// eighth of kGrowWindow entries) gets a table of its own 256 times as large, mapped (its pages
+// cost memory only as they are used) and unmapped when the thread ends. A rate, not a count per
+// epoch: a compressor that releases a lock every few thousand accesses loses a quarter of its
+// entries in every short epoch.
 //
 // Atomics are replaced by these calls, so they are performed here, always sequentially
 // consistent (at least as strong as asked), and their order is recorded as synchronisation: the
@@ -45,11 +47,13 @@ __thread FilterSlot t_filter[kSlots] __attribute__((tls_model("initial-exec")));
 
 constexpr std::size_t kLargeSlots = kSlots << 8;  // 4 MiB of address space
 constexpr std::size_t kLargeBytes = kLargeSlots * sizeof(FilterSlot);
-constexpr std::uint32_t kGrowAfter = 4 * kSlots;
+constexpr std::uint32_t kGrowWindow = 16 * kSlots;
+constexpr std::uint32_t kGrowLosses = kGrowWindow / 8;
 __thread FilterSlot* t_large_filter __attribute__((tls_model("initial-exec"))) = nullptr;
-// Entries of the thread's current epoch its small table lost, and that epoch.
+// Entries the thread's small table took since the rate was last looked at, and how many of them
+// displaced an entry that still stood.
+__thread std::uint32_t t_filter_fills __attribute__((tls_model("initial-exec"))) = 0;
 __thread std::uint32_t t_filter_losses __attribute__((tls_model("initial-exec"))) = 0;
-__thread std::uint32_t t_filter_losses_epoch __attribute__((tls_model("initial-exec"))) = 0;
 
 // Unmaps the thread's large table when it ends, registered as C++ thread-local destructors are,
 // through glibc itself (a C program has no libstdc++). Later accesses of the thread (other
@@ -79,16 +83,15 @@ void unmap_large_filter(void*) {
   t_large_filter = static_cast<FilterSlot*>(table);
 }
 
-// The thread's filter lost an entry that still stood, in `epoch`: with kGrowAfter lost in one
-// epoch, its working set is larger than the small table. (A slot taken by the caller stays
-// valid: the small table stays.)
-inline void lost_entry(std::uint32_t epoch) {
+// The thread's small table took an entry; `lost`: in place of one that still stood. After
+// kGrowWindow entries, kGrowLosses of them lost show a working set larger than the table. (A slot
+// taken by the caller stays valid: the small table stays.)
+inline void filled_entry(bool lost) {
   if (t_large_filter) return;
-  if (t_filter_losses_epoch != epoch) {
-    t_filter_losses_epoch = epoch;
-    t_filter_losses = 0;
-  }
-  if (++t_filter_losses == kGrowAfter) grow_filter();
+  t_filter_losses += lost ? 1 : 0;
+  if (++t_filter_fills < kGrowWindow) return;
+  if (t_filter_losses >= kGrowLosses) grow_filter();
+  t_filter_fills = t_filter_losses = 0;
 }
 
 // The thread's filter slot for `key`.
@@ -131,29 +134,73 @@ inline bool run_takes(lockgraph::rt::AccessRun& run, std::uintptr_t at, std::siz
   }
   return false;
 }
-inline bool in_open_run(std::uintptr_t at, std::size_t size, std::uint32_t flags, const void* pc) {
-  for (lockgraph::rt::AccessRun& run : lockgraph::rt::tls_lock_path.runs)
-    if (run_takes(run, at, size, flags, pc)) return true;
+// The runs the entry points test inline are the newest ones (the runtime opens them round robin):
+// a loop sweeping an array extends one access after access. Two, because a loop body often reads
+// one fixed place as it sweeps (gcc reloads a vector's data pointer for every element it stores),
+// and that read's run was opened just before the sweep's.
+constexpr unsigned kInlineRuns = 2;
+inline lockgraph::rt::AccessRun& newest_run(unsigned age) {
+  using lockgraph::rt::tls_lock_path;
+  return tls_lock_path.runs[(tls_lock_path.next_run - 1 - age) % lockgraph::rt::kAccessRuns];
+}
+// Tested inline in the entry points, before a call that saves registers.
+inline bool in_newest_runs(std::uintptr_t at, std::size_t size, std::uint32_t flags, const void* pc) {
+  static_assert(kInlineRuns == 2, "the inline test names each run");
+  return run_takes(newest_run(0), at, size, flags, pc) || run_takes(newest_run(1), at, size, flags, pc);
+}
+// The other open runs, tested out of line once the inline test failed.
+inline bool in_older_runs(std::uintptr_t at, std::size_t size, std::uint32_t flags, const void* pc) {
+  for (unsigned age = kInlineRuns; age < lockgraph::rt::kAccessRuns; ++age)
+    if (run_takes(newest_run(age), at, size, flags, pc)) return true;
   return false;
 }
-// The two runs opened last (the runtime opens them round robin), which a loop sweeping an array
-// extends access after access: tested inline in the entry points, before a call that saves
-// registers. Two, because a loop body often reads one fixed place as it sweeps (gcc reloads a
-// vector's data pointer for every element it stores), and that read's run was opened just before
-// the sweep's.
-inline bool in_newest_runs(std::uintptr_t at, std::size_t size, std::uint32_t flags, const void* pc) {
-  using lockgraph::rt::tls_lock_path;
-  using lockgraph::rt::kAccessRuns;
-  const unsigned next = tls_lock_path.next_run;
-  return run_takes(tls_lock_path.runs[(next - 1) % kAccessRuns], at, size, flags, pc) ||
-         run_takes(tls_lock_path.runs[(next - 2) % kAccessRuns], at, size, flags, pc);
+
+// Puts `bytes` of granule `key`, accessed as `flags`, into the thread's filter. True if they were
+// there already: recorded in this epoch, or in one whose entries still stand.
+inline bool filter_has(std::uintptr_t key, std::uint8_t bytes, std::uint32_t flags) {
+  FilterSlot& slot = filter_slot(key);
+  // An entry that still stands keeps its epoch as bytes join it: the oldest of them decides
+  // when it no longer stands (lock_path.h, filter_keeps).
+  const bool stands = slot.key != 0 && lockgraph::rt::filter_keeps(slot.epoch);
+  if (slot.key == key && stands) {
+    std::uint8_t covered = (flags & flag::kWrite) ? slot.written : std::uint8_t(slot.read | slot.written);
+    if ((covered & bytes) == bytes) return true;
+  } else {
+    filled_entry(stands);
+    slot.key = key;
+    slot.epoch = lockgraph::rt::tls_lock_path.sync_epoch;
+    slot.read = slot.written = 0;
+  }
+  ((flags & flag::kWrite) ? slot.written : slot.read) |= bytes;
+  return false;
+}
+
+inline std::uintptr_t filter_key(std::uintptr_t granule, std::uint32_t flags) {
+  return granule | ((flags & flag::kAtomic) ? kAtomicKey : 0);
+}
+
+// The run the runtime closes to open the next one (round robin). Its bytes were all recorded in
+// this epoch, with the same held locks, but only its first access met the filter, not the ones
+// that extended it: a short run's bytes go into the filter now, or a later access to them in the
+// epoch (a 2-byte read inside a 4-byte run) would be recorded again.
+constexpr std::uintptr_t kShortRun = 16;
+void note_closing_run() {
+  const lockgraph::rt::AccessRun& run =
+      lockgraph::rt::tls_lock_path.runs[lockgraph::rt::tls_lock_path.next_run % lockgraph::rt::kAccessRuns];
+  if (run.begin == run.end || run.end - run.begin > kShortRun) return;
+  for (std::uintptr_t granule = run.begin >> 3; granule <= (run.end - 1) >> 3; ++granule) {
+    const std::uintptr_t from = granule << 3 > run.begin ? granule << 3 : run.begin;
+    const std::uintptr_t to = (granule + 1) << 3 < run.end ? (granule + 1) << 3 : run.end;
+    filter_has(filter_key(granule, run.flags), static_cast<std::uint8_t>(((1u << (to - from)) - 1) << (from & 7)),
+               run.flags);
+  }
 }
 
 // A range access being recorded: out of line, so that the test before it (a pause of
 // race_sample=periods skips every access) costs the entry point no register saves.
 [[gnu::noinline]] void record_range(const void* address, std::size_t size, std::uint32_t flags, const void* pc) {
   auto start = reinterpret_cast<std::uintptr_t>(address);
-  if (in_open_run(start, size, flags, pc)) return;
+  if (in_older_runs(start, size, flags, pc)) return;
   const std::uint32_t epoch = lockgraph::rt::tls_lock_path.sync_epoch;
   RangeSlot& slot = t_ranges[(start ^ (start >> 7) ^ size) & (kRangeSlots - 1)];
   // The same range of the same kind in this epoch, or a read of a range written in it.
@@ -162,6 +209,7 @@ inline bool in_newest_runs(std::uintptr_t at, std::size_t size, std::uint32_t fl
       (slot.flags & flag::kAtomic) == (flags & flag::kAtomic))
     return;
   slot = {start, size, epoch, flags};
+  note_closing_run();
   lockgraph::rt::memory_accessed(address, size, flags, pc);
 }
 
@@ -188,26 +236,11 @@ inline void access(const void* address, std::size_t size, std::uint32_t flags, c
 
 void filtered_access(const void* address, std::size_t size, std::uint32_t flags, const void* pc) {
   auto at = reinterpret_cast<std::uintptr_t>(address);
-  if (in_open_run(at, size, flags, pc)) return;
+  if (in_older_runs(at, size, flags, pc)) return;
   const unsigned offset = at & 7;
   if (offset + size > 8) return range_access(address, size, flags, pc);  // crosses a granule
-  const std::uint8_t bytes = static_cast<std::uint8_t>(((1u << size) - 1) << offset);
-  const std::uintptr_t key = (at >> 3) | ((flags & flag::kAtomic) ? kAtomicKey : 0);
-  const std::uint32_t epoch = lockgraph::rt::tls_lock_path.sync_epoch;
-  FilterSlot& slot = filter_slot(key);
-  // An entry that still stands keeps its epoch as bytes join it: the oldest of them decides
-  // when it no longer stands (lock_path.h, filter_keeps).
-  const bool stands = slot.key != 0 && lockgraph::rt::filter_keeps(slot.epoch);
-  if (slot.key == key && stands) {
-    std::uint8_t covered = (flags & flag::kWrite) ? slot.written : std::uint8_t(slot.read | slot.written);
-    if ((covered & bytes) == bytes) return;
-  } else {
-    if (stands) lost_entry(epoch);
-    slot.key = key;
-    slot.epoch = epoch;
-    slot.read = slot.written = 0;
-  }
-  ((flags & flag::kWrite) ? slot.written : slot.read) |= bytes;
+  if (filter_has(filter_key(at >> 3, flags), static_cast<std::uint8_t>(((1u << size) - 1) << offset), flags)) return;
+  note_closing_run();
   lockgraph::rt::memory_accessed(address, size, flags, pc);
 }
 
