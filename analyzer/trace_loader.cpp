@@ -20,7 +20,18 @@ bool is_trace_file(const fs::path& path) {
   return ext == ".lgtrace" || ext == ".std" || ext == ".data";
 }
 
-std::vector<std::string> expand(const std::vector<std::string>& paths) {
+std::string first_bytes(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw TraceError(path + ": cannot open for reading");
+  std::string bytes(64, '\0');
+  in.read(bytes.data(), static_cast<std::streamsize>(bytes.size()));
+  bytes.resize(static_cast<std::size_t>(in.gcount()));
+  return bytes;
+}
+
+}  // namespace
+
+std::vector<std::string> trace_files(const std::vector<std::string>& paths) {
   std::vector<std::string> files;
   for (const auto& path : paths) {
     std::error_code ec;
@@ -41,20 +52,9 @@ std::vector<std::string> expand(const std::vector<std::string>& paths) {
   return files;
 }
 
-std::string first_bytes(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw TraceError(path + ": cannot open for reading");
-  std::string bytes(64, '\0');
-  in.read(bytes.data(), static_cast<std::streamsize>(bytes.size()));
-  bytes.resize(static_cast<std::size_t>(in.gcount()));
-  return bytes;
-}
-
-}  // namespace
-
 TraceModel load_traces(const std::vector<std::string>& paths, const LoadOptions& options) {
   TraceModel model;
-  for (const auto& file : expand(paths)) {
+  for (const auto& file : trace_files(paths)) {
     std::string head = first_bytes(file);
     if (head.empty()) throw TraceError(file + ": empty file, not a trace");
     std::error_code ec;

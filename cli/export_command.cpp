@@ -4,6 +4,8 @@
 #include <iostream>
 #include <memory>
 #include <sstream>
+#include <string>
+#include <vector>
 
 #include "analysis_args.h"
 #include "lockgraph/analysis/std_export.h"
@@ -23,15 +25,20 @@ struct ExportArgs {
 // The trace itself, its packed lines as hex: streamed (a trace may be gigabytes), never loaded.
 int write_text(const ExportArgs& args) {
   return guarded([&] {
-    std::ifstream in(args.trace, std::ios::binary);
-    if (!in) throw analysis::TraceError(args.trace + ": cannot open for reading");
+    // A directory stands for the one trace in it, as for the other formats.
+    const std::vector<std::string> files = analysis::trace_files({args.trace});
+    if (files.size() != 1)
+      throw analysis::UsageError(args.trace + ": holds " + std::to_string(files.size()) +
+                                 " traces; export takes one trace file");
+    std::ifstream in(files.front(), std::ios::binary);
+    if (!in) throw analysis::TraceError(files.front() + ": cannot open for reading");
     std::ofstream file;
     if (!args.output.empty()) {
       file.open(args.output, std::ios::binary);
       if (!file) throw analysis::UsageError(args.output + ": cannot write here");
     }
     std::ostream& out = args.output.empty() ? std::cout : file;
-    analysis::write_trace_text(in, out, args.trace);
+    analysis::write_trace_text(in, out, files.front());
     if (!out.flush()) throw analysis::UsageError((args.output.empty() ? "stdout" : args.output) + ": cannot write here");
     return kExitClean;
   });

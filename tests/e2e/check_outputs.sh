@@ -200,5 +200,12 @@ grep -q "garbage.lgtrace" "$work/err.txt"; check "garbage input: names the file"
 trace=$(ls "$work"/traces/*.lgtrace | head -1)
 head -c 700 "$trace" > "$work/cut.lgtrace"
 "$cli" analyze "$work/cut.lgtrace" 2>&1 | grep -q "warning: .*cut.lgtrace"; check "cut trace: loads with a warning" 0 $?
+"$cli" export --format text "$trace" -o "$work/text.txt"; check "export --format text: a trace" 0 $?
+[ "$(head -1 "$work/text.txt")" = "$(head -1 "$trace")" ]; check "export --format text: its header as it was" 0 $?
+mkdir -p "$work/one" && cp "$trace" "$work/one/"
+"$cli" export --format text "$work/one" >/dev/null; check "export --format text: a directory of one trace" 0 $?
+"$cli" export --format text "$work/traces" 2>"$work/err.txt" >/dev/null; check "export --format text: a directory of two: usage error" 2 $?
+grep -q "holds 2 traces; export takes one trace file" "$work/err.txt"; check "export --format text: says why" 0 $?
+"$cli" export --format text "$work/garbage.lgtrace" 2>"$work/err.txt" >/dev/null; check "export --format text: garbage: exit 3" 3 $?
 echo "checks: $passes passed, $failures failed"
 exit $((failures > 0))

@@ -17,6 +17,11 @@ struct LoadOptions {
   std::size_t accesses_in_memory = std::size_t{1} << 18;
 };
 
+// The trace files the paths name: each file as it is, each directory as its *.lgtrace, *.std and
+// *.data files, sorted. Throws TraceError for a path that does not exist or a directory without
+// traces.
+std::vector<std::string> trace_files(const std::vector<std::string>& paths);
+
 // Reads every trace named (files, or directories of *.lgtrace, *.std and *.data files) into one
 // model, one process per file. Throws TraceError for unreadable or corrupt input, and
 // std::runtime_error if the temporary file of LoadOptions cannot be written.
