@@ -26,8 +26,6 @@ std::string hex_byte(unsigned char byte) {
   return {kDigits[byte >> 4], kDigits[byte & 0xf]};
 }
 
-bool is_packed(std::string_view line) { return trace::packed::letter_of(line[0]) != 0; }
-
 // The numbers of a packed line (trace_format.h, namespace packed) after its first byte; `field`
 // counts them. Returns "" or what is wrong.
 std::string parse_packed_numbers(std::string_view line, CompactRecord& out, std::size_t& field) {
@@ -92,15 +90,19 @@ std::string parse_hex_numbers(std::string_view line, CompactRecord& out, std::si
 
 }  // namespace
 
+bool is_packed_line(std::string_view line) {
+  return line.size() >= 2 && trace::packed::letter_of(line[0]) != 0;
+}
+
 bool is_compact_line(std::string_view line) {
   namespace c = trace::compact;
-  if (line.size() >= 2 && is_packed(line)) return true;
+  if (is_packed_line(line)) return true;
   return line.size() >= 2 && line[1] == ' ' &&
          (line[0] == c::kMemory || line[0] == c::kSync || line[0] == c::kAlloc || line[0] == c::kFree);
 }
 
 std::string parse_compact(std::string_view line, CompactRecord& out) {
-  const bool packed = is_packed(line);
+  const bool packed = is_packed_line(line);
   out.letter = packed ? trace::packed::letter_of(line[0]) : line[0];
   out.numbers.clear();
   out.op = out.object_kind = 0;

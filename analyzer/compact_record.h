@@ -20,6 +20,10 @@ struct CompactRecord {
 // least one byte); only then call parse_compact.
 bool is_compact_line(std::string_view line);
 
+// Whether `line` is a packed compact line (trace_format.h, namespace packed: its first byte names
+// the record, and at least one byte follows).
+bool is_packed_line(std::string_view line);
+
 // Fills `out` from `line` (without its newline). Returns "" or what is wrong with the line.
 std::string parse_compact(std::string_view line, CompactRecord& out);
 

@@ -48,11 +48,8 @@ std::string incompleteness(const Findings& findings) {
 
 std::string incompleteness_in_short(const Findings& findings) {
   if (!findings.incomplete()) return {};
-  if (!findings.cycles_truncated) {
-    for (const Process& p : findings.model->processes)
-      if (!p.recording_blocked.empty()) return "a process was not recorded";
-    return "records were lost";
-  }
+  if (!findings.cycles_truncated)
+    return findings.model->recording_blocked() ? "a process was not recorded" : "records were lost";
   return findings.model->records_lost() ? "a bound was reached, records were lost" : "a bound was reached";
 }
 
@@ -102,13 +99,11 @@ std::string suppression_line(const ReportedIncident& incident) {
 }
 
 std::string races_text(const Report& report) {
-  if (!report.findings->model->races_checked()) {
-    for (const Process& p : report.findings->model->processes)
-      if (!p.recording_blocked.empty())
-        return "data races: not checked (ThreadSanitizer's own runtime was linked too: link without "
-               "-fsanitize=thread)";
-    return "data races: not checked (build with lockgraph's race flags)";
-  }
+  if (!report.findings->model->races_checked())
+    return report.findings->model->recording_blocked()
+               ? "data races: not checked (ThreadSanitizer's own runtime was linked too: link without "
+                 "-fsanitize=thread)"
+               : "data races: not checked (build with lockgraph's race flags)";
   std::string sampled = report.findings->model->races_sampled();
   return std::to_string(summary_counts(report).races) + " data race(s)" +
          (sampled.empty() ? "" : " (sampled: " + sampled + "; a full run may show more)");

@@ -22,8 +22,7 @@ void write_trace_text(std::istream& in, std::ostream& out, const std::string& na
     // NUL bytes a thread left unfilled (or a kill left unwritten) may precede a record on its line.
     const std::size_t nul = line.rfind('\0');
     const std::string_view rest = nul == std::string::npos ? std::string_view(line) : std::string_view(line).substr(nul + 1);
-    if (has_newline && is_compact_line(rest) && trace::packed::letter_of(rest[0]) != 0 &&
-        parse_compact(rest, record).empty())
+    if (has_newline && is_packed_line(rest) && parse_compact(rest, record).empty())
       out << std::string_view(line).substr(0, line.size() - rest.size()) << format_hex_line(record);
     else
       out << line;

@@ -139,13 +139,17 @@ int findings_exit_code(const Analysis& analysis, const AnalysisArgs& args) {
 
 namespace lockgraph::cli {
 
+std::ostream& open_output(const std::string& path, std::ofstream& file) {
+  if (path.empty()) return std::cout;
+  file.open(path, std::ios::binary);
+  if (!file) throw analysis::UsageError(path + ": cannot write here");
+  return file;
+}
+
 void write_output(const std::string& path, const std::string& content) {
-  if (path.empty()) {
-    std::cout << content;
-    return;
-  }
-  std::ofstream out(path, std::ios::binary);
-  if (!out || !(out << content)) throw analysis::UsageError(path + ": cannot write here");
+  std::ofstream file;
+  std::ostream& out = open_output(path, file);
+  if (!(out << content) && !path.empty()) throw analysis::UsageError(path + ": cannot write here");
 }
 
 }  // namespace lockgraph::cli

@@ -2,7 +2,9 @@
 // load the traces, analyse, build the report with its triage.
 #pragma once
 
+#include <fstream>
 #include <memory>
+#include <ostream>
 #include <string>
 #include <vector>
 
@@ -62,6 +64,10 @@ std::unique_ptr<Analysis> run_analysis(const AnalysisArgs& args);
 // The exit code for a finished analysis: args.error_exitcode if anything fails, else 4 if a
 // bound left something unchecked, else 0.
 int findings_exit_code(const Analysis& analysis, const AnalysisArgs& args);
+
+// The stream output goes to: stdout when `path` is empty, else the file `path`, opened (truncated)
+// into `file`. Throws UsageError if it cannot be opened.
+std::ostream& open_output(const std::string& path, std::ofstream& file);
 
 // Writes `content` to `path`, or to stdout when `path` is empty. Throws UsageError if it cannot.
 void write_output(const std::string& path, const std::string& content);

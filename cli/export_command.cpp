@@ -33,11 +33,7 @@ int write_text(const ExportArgs& args) {
     std::ifstream in(files.front(), std::ios::binary);
     if (!in) throw analysis::TraceError(files.front() + ": cannot open for reading");
     std::ofstream file;
-    if (!args.output.empty()) {
-      file.open(args.output, std::ios::binary);
-      if (!file) throw analysis::UsageError(args.output + ": cannot write here");
-    }
-    std::ostream& out = args.output.empty() ? std::cout : file;
+    std::ostream& out = open_output(args.output, file);
     analysis::write_trace_text(in, out, files.front());
     if (!out.flush()) throw analysis::UsageError((args.output.empty() ? "stdout" : args.output) + ": cannot write here");
     return kExitClean;

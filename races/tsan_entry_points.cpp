@@ -178,6 +178,10 @@ inline bool filter_has(std::uintptr_t key, std::uint8_t bytes, std::uint32_t fla
 inline std::uintptr_t filter_key(std::uintptr_t granule, std::uint32_t flags) {
   return granule | ((flags & flag::kAtomic) ? kAtomicKey : 0);
 }
+// The filter's mask of `count` bytes from byte `offset` of a granule (offset + count <= 8).
+inline std::uint8_t granule_bytes(std::uintptr_t offset, std::uintptr_t count) {
+  return static_cast<std::uint8_t>(((1u << count) - 1) << offset);
+}
 
 // The run the runtime closes to open the next one (round robin). Its bytes were all recorded in
 // this epoch, with the same held locks, but only its first access met the filter, not the ones
@@ -191,8 +195,7 @@ void note_closing_run() {
   for (std::uintptr_t granule = run.begin >> 3; granule <= (run.end - 1) >> 3; ++granule) {
     const std::uintptr_t from = granule << 3 > run.begin ? granule << 3 : run.begin;
     const std::uintptr_t to = (granule + 1) << 3 < run.end ? (granule + 1) << 3 : run.end;
-    filter_has(filter_key(granule, run.flags), static_cast<std::uint8_t>(((1u << (to - from)) - 1) << (from & 7)),
-               run.flags);
+    filter_has(filter_key(granule, run.flags), granule_bytes(from & 7, to - from), run.flags);
   }
 }
 
@@ -239,7 +242,7 @@ void filtered_access(const void* address, std::size_t size, std::uint32_t flags,
   if (in_older_runs(at, size, flags, pc)) return;
   const unsigned offset = at & 7;
   if (offset + size > 8) return range_access(address, size, flags, pc);  // crosses a granule
-  if (filter_has(filter_key(at >> 3, flags), static_cast<std::uint8_t>(((1u << size) - 1) << offset), flags)) return;
+  if (filter_has(filter_key(at >> 3, flags), granule_bytes(offset, size), flags)) return;
   note_closing_run();
   lockgraph::rt::memory_accessed(address, size, flags, pc);
 }

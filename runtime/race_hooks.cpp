@@ -356,8 +356,8 @@ void sync_acquire(const void* object) noexcept {
 }
 
 void atomic_acquire(const void* object) noexcept {
-  const std::uint64_t releases = releases_of(object).load(std::memory_order_acquire);
   record_if_tracking([&](ThreadState& ts) {
+    const std::uint64_t releases = releases_of(object).load(std::memory_order_acquire);
     const auto address = reinterpret_cast<std::uintptr_t>(object);
     ThreadState::AtomicAcquire& last =
         ts.atomic_acquires[(address / alignof(std::max_align_t)) % ThreadState::kAtomicAcquires];

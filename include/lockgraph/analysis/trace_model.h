@@ -241,7 +241,13 @@ struct TraceModel {
   // checked, so the analysis is incomplete.
   bool records_lost() const {
     for (const Process& p : processes)
-      if (!p.write_error.empty() || !p.recording_blocked.empty()) return true;
+      if (!p.write_error.empty()) return true;
+    return recording_blocked();
+  }
+  // Whether the runtime of some process recorded nothing of its program (Process::recording_blocked).
+  bool recording_blocked() const {
+    for (const Process& p : processes)
+      if (!p.recording_blocked.empty()) return true;
     return false;
   }
 
