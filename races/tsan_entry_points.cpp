@@ -9,8 +9,9 @@
 // accesses go on to the runtime. The filter is keyed by (8-byte granule, epoch) and keeps which
 // bytes were read and written; atomic accesses have their own entries, since a plain access races
 // with more than an atomic one. An entry of an earlier epoch still stands where the syncs since
-// changed nothing (filter_keeps, lock_path.h: a thread taking back the lock it released, no thread
-// having taken it in between). A lost entry only costs a repeated record; a thread whose working
+// were acquires (a repeat after an acquire races with all its first access races with,
+// race_hooks.cpp, append_own_sync) or changed nothing (filter_keeps, lock_path.h: a thread taking
+// back the lock it released, no thread having taken it in between). A lost entry only costs a repeated record; a thread whose working
 // set outgrows the filter's 1,024 slots (sorting, hashing, compressing) loses them by the
 // thousand, so a thread whose new entries displace entries that still stood at a high rate (an
 // eighth of kGrowWindow entries) gets a table of its own 256 times as large, mapped (its pages

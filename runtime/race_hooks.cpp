@@ -69,8 +69,19 @@ void append_sync(ThreadState& ts, ThreadId tid, char op, char kind, std::uint64_
                              .end());
 }
 // The thread's next epoch begins with this sync (caller holds its buffer flag).
+// An acquire only adds to what the thread knows, so the first-access filter keeps the entries of
+// the epochs since its last release (set_sync_epoch): an access a2 after the acquire that repeats
+// a recorded a1 (same bytes, same kind) is not recorded. That loses no race: with no release of
+// the thread between them, every access of another thread that a1 precedes a2 precedes too (both
+// need a later release of the thread), and one that precedes a2 without preceding a1 races with
+// a1; a1 holds a subset of a2's locks (locks are released only with a release). So every access
+// racing with a2 races with a1, and a1 is a real access, so the race is real. (TSan's epochs also
+// advance only at releases.) A release fence is recorded as an acquire but ends what the fenced
+// releases after it publish, and a period marker begins what a sampled run pairs: both start the
+// filter afresh.
 void append_own_sync(ThreadState& ts, char op, char kind, std::uint64_t id) {
-  ts.set_sync_epoch(ts.sync_epoch + 1);
+  const bool knowledge_only = op == 'a' && kind != trace::sync_object::kFence && kind != trace::sync_object::kPeriod;
+  ts.set_sync_epoch(ts.sync_epoch + 1, knowledge_only);
   append_sync(ts, ts.tid, op, kind, id, ts.sync_epoch, next_sequence());
 }
 
@@ -333,7 +344,7 @@ std::atomic<std::uint64_t> g_address_releases[kReleaseCounters];
 
 std::atomic<std::uint64_t>& releases_of(const void* object) {
   const auto a = reinterpret_cast<std::uintptr_t>(object);
-  return g_address_releases[(a ^ (a >> 12)) / alignof(std::max_align_t) % kReleaseCounters];
+  return g_address_releases[(a ^ (a >> 12)) / sizeof(std::uint64_t) % kReleaseCounters];
 }
 
 void count_release(const void* object) {
@@ -360,7 +371,7 @@ void atomic_acquire(const void* object) noexcept {
     const std::uint64_t releases = releases_of(object).load(std::memory_order_acquire);
     const auto address = reinterpret_cast<std::uintptr_t>(object);
     ThreadState::AtomicAcquire& last =
-        ts.atomic_acquires[(address / alignof(std::max_align_t)) % ThreadState::kAtomicAcquires];
+        ts.atomic_acquires[(address / sizeof(std::uint64_t)) % ThreadState::kAtomicAcquires];
     if (last.address == address && last.releases == releases) return;
     const std::uint32_t epoch = ts.sync_epoch;
     record_sync(ts, 'a', trace::sync_object::kAddress, address);

@@ -138,7 +138,9 @@ struct ThreadState {
     std::uintptr_t address = 0;
     std::uint64_t releases = 0;
   };
-  static constexpr std::size_t kAtomicAcquires = 8;
+  // Direct-mapped by 8-byte word: a skiplist's readers re-read the same few thousand node
+  // pointers, neighbours in one node (docs/design-notes.md, "Acquires a thread has seen").
+  static constexpr std::size_t kAtomicAcquires = 1024;
   AtomicAcquire atomic_acquires[kAtomicAcquires];
 
   // The last access records written (race flags), direct-mapped by address: one identical to
@@ -182,10 +184,16 @@ struct ThreadState {
   // buffer guard held (or on a state no other thread sees yet).
   // The entry points' filter counts its own epochs (LockPath::sync_epoch), which only grow: the
   // trace's epoch goes back one where a release is dropped (record_lock_acquire).
-  void set_sync_epoch(std::uint32_t value) {
+  // `knowledge_only`: the new epoch begins with an acquire, which only adds to what the thread
+  // knows: the filter's entries of the epochs since the thread's last release stand (an access
+  // repeated after an acquire races with everything the recorded one races with: race_hooks.cpp,
+  // append_own_sync). Open runs still end: a run extended past the acquire would place new bytes
+  // before it.
+  void set_sync_epoch(std::uint32_t value, bool knowledge_only = false) {
     if (path && has_open_runs(*path)) append_access_runs(*this);
     sync_epoch = value;
-    tls_lock_path.filter_epoch = ++tls_lock_path.sync_epoch;
+    ++tls_lock_path.sync_epoch;
+    if (!knowledge_only) tls_lock_path.filter_epoch = tls_lock_path.sync_epoch;
     last_release = {};
   }
   static bool has_open_runs(const LockPath& p) {

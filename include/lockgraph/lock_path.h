@@ -86,7 +86,8 @@ struct LockPath {
   int depth = 0;                   // > 0 while the runtime itself runs (ReentryGuard)
   std::uint32_t sync_epoch = 0;    // the thread's sync epoch: the race entry points' filter key
   // First accesses recorded in this epoch or a later one count as recorded (filter_keeps): the
-  // sync epoch, or an older one where the syncs since changed nothing (an unobserved release).
+  // sync epoch, or an older one where the syncs since were acquires (they only add knowledge) or
+  // changed nothing (an unobserved release).
   std::uint32_t filter_epoch = 0;
   std::uint32_t next_run = 0;      // which of `runs` a new run replaces (round robin)
   std::uint32_t ignore_accesses = 0;  // > 0: the thread's accesses are not recorded (TSan's ignore annotations)

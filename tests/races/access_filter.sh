@@ -7,8 +7,8 @@
 # once per pass; so does a thread whose working set is twice the small table's in epochs too short
 # to lose 4,096 entries each (the table grows on the rate of its losses), whose counters are then
 # recorded once per epoch, not once per pass. A run the runtime closed leaves its bytes in the
-# filter: a read inside it later in the epoch is no new record. The arrays' writes must still be
-# recorded whole.
+# filter: a read inside it later in the epoch is no new record. Reads repeated after acquires (and
+# no release) are no new records either. The arrays' writes must still be recorded whole.
 # Usage: access_filter.sh LOCKGRAPH RACES_LIB_DIR INCLUDE_DIR WORKLOAD_SOURCE WORK_DIR
 set -euo pipefail
 cli=$1 libdir=$2 include=$3 source=$4 work=$5
@@ -16,7 +16,7 @@ rm -rf "$work" && mkdir -p "$work"
 source "$(dirname "$0")/race_build.sh"
 race_build "$source" "$work/w"
 
-for pattern in down counters epochs inside; do
+for pattern in down counters epochs inside acquires; do
   rm -rf "$work/traces"
   read -r address size _ < <(LOCKGRAPH_OPTIONS="trace_path=$work/traces/$pattern.lgtrace:verbosity=0" "$work/w" "$pattern")
   "$cli" export --format text "$work/traces/$pattern.lgtrace" -o "$work/$pattern.txt"
@@ -46,8 +46,13 @@ def covers_all(ranges):
         reached = max(reached, b)
     return reached >= end
 
-assert pattern == "inside" or covers_all(written), f"{pattern}: the array's writes are not all recorded"
-if pattern == "down":
+assert pattern in ("inside", "acquires") or covers_all(written), f"{pattern}: the array's writes are not all recorded"
+if pattern == "acquires":
+    # 512 reads, the same in each of 64 epochs that acquires began: recorded in the first, and
+    # later only where two of the scattered counters share a slot of the small table (about 150 a
+    # pass); a filter that forgets its entries at an acquire records all 512 in every epoch.
+    assert records <= 64 * 512 / 2, f"acquires: {records} records for 512 reads repeated in 64 epochs begun by acquires"
+elif pattern == "down":
     assert records <= 2, f"down: {records} records for one downward sweep (one run expected)"
 elif pattern == "inside":
     # One run of two reads an element; the half read again after the run closed is no record

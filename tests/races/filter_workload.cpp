@@ -6,6 +6,10 @@
 //   epochs    in each of 64 sync epochs (a release store of an atomic between them), bumps 2,048
 //             of 65,536 int counters in a scattered order, twice: a working set twice the small
 //             table's, in epochs too short to lose 4,096 entries each
+//   acquires  in each of 64 epochs begun by an acquire (of atomics the main thread released before
+//             starting the worker), reads the same 512 of 65,536 int counters in a scattered
+//             order: an acquire only adds knowledge, so they are recorded in the first epoch (and
+//             again only where the filter lost them)
 //   inside    reads each 4-byte element of an array as its two 2-byte halves (one run), then four
 //             other arrays (the runtime closes the run to open theirs), then the second half again:
 //             recorded once, in the run
@@ -20,15 +24,19 @@
 // Released at the end of each epoch of `epochs`, and read at the end (a store nothing reads may be
 // optimised away).
 std::atomic<int> epochs_done{0};
+// Released by the main thread, each acquired once by the worker of `acquires`.
+std::atomic<int> published[64];
 
 int main(int argc, char** argv) {
   const std::string pattern = argc == 2 ? argv[1] : "";
-  if (pattern != "down" && pattern != "counters" && pattern != "epochs" && pattern != "inside") {
-    std::fprintf(stderr, "usage: filter_workload down|counters|epochs|inside\n");
+  if (pattern != "down" && pattern != "counters" && pattern != "epochs" && pattern != "inside" &&
+      pattern != "acquires") {
+    std::fprintf(stderr, "usage: filter_workload down|counters|epochs|inside|acquires\n");
     return 2;
   }
   const bool down = pattern == "down";
   std::vector<int> counters(down ? 0 : 65536);  // zeroed here: the worker's writes are its own
+  for (std::atomic<int>& p : published) p.store(1, std::memory_order_release);
   std::thread worker([down, &counters, &pattern] {
     if (down) {
       const std::size_t n = 65536;
@@ -52,6 +60,15 @@ int main(int argc, char** argv) {
         sum += h[2 * i + 1];
       }
       std::printf("%p %zu %ld\n", static_cast<void*>(halves.get()), 2 * n * sizeof(std::uint16_t), sum);
+      return;
+    }
+    if (pattern == "acquires") {
+      long sum = 0;
+      for (std::atomic<int>& p : published) {
+        sum += p.load(std::memory_order_acquire);
+        for (unsigned i = 0; i < 512; ++i) sum += counters[(i * 40503u) % counters.size()];
+      }
+      std::printf("%p %zu %ld\n", static_cast<void*>(counters.data()), counters.size() * sizeof(int), sum);
       return;
     }
     if (pattern == "epochs") {
