@@ -16,6 +16,7 @@ constexpr std::uint64_t kNoEnd = std::numeric_limits<std::uint64_t>::max();
 // it with this bit (the life after that free), or none.
 constexpr std::uint64_t kAfterFree = std::uint64_t{1} << 63;
 constexpr std::uint64_t kNoLife = std::numeric_limits<std::uint64_t>::max();
+constexpr std::pair<std::uint64_t, std::uint64_t> kUnknownBounds{kNoEnd, kNoEnd};
 // More pieces of shared memory than any real run of this machine could analyze: a trace claiming
 // them is refused, not analyzed for ever.
 constexpr std::uint64_t kMaxSegments = std::uint64_t{1} << 27;
@@ -73,6 +74,8 @@ struct RangeGroup {
   std::vector<std::uint32_t> epochs;  // ascending
   std::vector<std::uint64_t> orders;  // each range's place in the log, as `epochs`
   // Each range's epoch's bounds: the global sequence numbers of its start and of the next's.
+  // Found only where a life is asked for (kUnknownBounds until then; none on memory only one
+  // thread touched, where most ranges are, and few where a galloping search finds the lives).
   std::vector<std::pair<std::uint64_t, std::uint64_t>> bounds;
   // Each range's life at the pieces the sweep is at, in runs: ranges [start, next run's start)
   // have `life` (kNoLife if none), of the allocation `allocation` in the covering blocks (or
@@ -86,33 +89,58 @@ struct RangeGroup {
   std::uint64_t lives_of = kNoEnd;
 };
 
-// Fills `g.lives` with the runs of its ranges' lives, `life_of(bounds)` giving {life,
-// allocation} of one range. `forward`: the event a life is chosen from only moves forward with
-// the ranges' epochs (their bounds ascend with them when each thread's epochs begin in sequence
-// order): ranges between two of one life have it too, and a galloping search finds a run's end
-// in few steps; else every range is looked at.
-template <class LifeOf>
-void find_life_runs(RangeGroup& g, const LifeOf& life_of, bool forward) {
+// The first index in [first, last) at which `holds` is true (last if none), for a predicate false
+// before some index and true from it on. The search gallops out from `guess`: a few steps when the
+// answer is near it.
+template <class Holds>
+std::size_t first_true_near(std::size_t first, std::size_t last, std::size_t guess, const Holds& holds) {
+  guess = std::clamp(guess, first, last);
+  std::size_t low = first, high = last;  // the answer is in [low, high]
+  if (guess < last && !holds(guess)) {
+    low = guess + 1;
+    for (std::size_t step = 1; step < last - guess; step *= 2) {
+      if (holds(guess + step)) {
+        high = guess + step;
+        break;
+      }
+      low = guess + step + 1;
+    }
+  } else {
+    high = guess;
+    for (std::size_t step = 1; step <= guess - first; step *= 2) {
+      if (!holds(guess - step)) {
+        low = guess - step + 1;
+        break;
+      }
+      high = guess - step;
+    }
+  }
+  while (low < high) {
+    const std::size_t middle = low + (high - low) / 2;
+    if (holds(middle)) high = middle;
+    else low = middle + 1;
+  }
+  return low;
+}
+
+// Fills `g.lives` with the runs of its ranges' lives, `life_at(i)` giving {life, allocation} of
+// range i. `forward`: the event a life is chosen from only moves forward with the ranges' epochs
+// (their bounds ascend with them when each thread's epochs begin in sequence order): ranges
+// between two of one life have it too, and a galloping search finds a run's end in few steps;
+// else every range is looked at.
+template <class LifeAt>
+void find_life_runs(RangeGroup& g, const LifeAt& life_at, bool forward) {
   g.lives.clear();
   const std::size_t n = g.epochs.size();
-  auto life_at = [&](std::size_t i) { return life_of(g.bounds[i]); };
   for (std::size_t i = 0; i < n;) {
     const auto [life, allocation] = life_at(i);
     g.lives.push_back({i, life, allocation});
-    std::size_t same = i, differs = i + 1;  // life_at(same) is `life`; life_at(differs) is not, or n
+    auto differs = [&](std::size_t j) { return life_at(j).first != life; };
     if (forward) {
-      for (std::size_t step = 1; differs < n && life_at(differs).first == life; step *= 2) {
-        same = differs;
-        differs = std::min(n, i + 2 * step);
-      }
-      while (differs - same > 1) {
-        const std::size_t middle = same + (differs - same) / 2;
-        (life_at(middle).first == life ? same : differs) = middle;
-      }
+      i = first_true_near(i + 1, n, i + 1, differs);
     } else {
-      while (differs < n && life_at(differs).first == life) ++differs;
+      for (++i; i < n && !differs(i);) ++i;
     }
-    i = differs;
   }
 }
 
@@ -160,9 +188,20 @@ void MemoryLog::resolve(ModelBuilder& builder) {
     const EpochStart previous = start_of(starts[i - 1]), start = start_of(starts[i]);
     if (previous.thread == start.thread && previous.sequence > start.sequence) in_sequence_order = false;
   }
+  // Where each thread's starts are in `starts`. A thread's epochs are numbered one after the other
+  // (epoch e begins with its e-th start), so the start after epoch e is usually its thread's
+  // first + e: the search looks there first and gallops out if not (a binary search over all
+  // starts, each step a cache miss into the syncs, was a third of a large analysis).
+  std::vector<std::size_t> thread_starts;
+  for (std::size_t i = 0; i < starts.size(); ++i)
+    for (const ThreadIndex t = start_of(starts[i]).thread; thread_starts.size() <= t;) thread_starts.push_back(i);
   auto epoch_bounds = [&](ThreadIndex thread, std::uint32_t epoch) -> std::pair<std::uint64_t, std::uint64_t> {
-    auto next = std::upper_bound(starts.begin(), starts.end(), EpochStart{thread, epoch, 0},
-                                 [&](const EpochStart& at, std::uint32_t h) { return by_thread_and_epoch(at, start_of(h)); });
+    const EpochStart query{thread, epoch, 0};
+    const std::size_t first = thread < thread_starts.size() ? thread_starts[thread] : starts.size();
+    const std::size_t last = thread + 1 < thread_starts.size() ? thread_starts[thread + 1] : starts.size();
+    const auto next = starts.begin() + first_true_near(first, last, first + epoch, [&](std::size_t i) {
+                        return by_thread_and_epoch(query, start_of(starts[i]));
+                      });
     const std::uint64_t end =
         next != starts.end() && start_of(*next).thread == thread ? start_of(*next).sequence : kNoEnd;
     const std::uint64_t begin =
@@ -231,16 +270,12 @@ void MemoryLog::resolve(ModelBuilder& builder) {
         do {
           next.epochs.push_back(pending.epoch);
           next.orders.push_back(pending.order);
-          next.bounds.push_back(next.epochs.size() > 1 && next.epochs.end()[-2] == pending.epoch
-                                    ? next.bounds.back()
-                                    : epoch_bounds(pending.thread, pending.epoch));
           has_pending = ranges_.next(pending);
         } while (has_pending && extent_and_kind(pending) == extent_and_kind(next.key));
         constexpr std::size_t kLarge = 4096;  // beyond which the spare capacity is worth a copy
         if (next.epochs.size() > kLarge) {
           next.epochs.shrink_to_fit();
           next.orders.shrink_to_fit();
-          next.bounds.shrink_to_fit();
         }
         return true;
       },
@@ -328,7 +363,15 @@ void MemoryLog::resolve(ModelBuilder& builder) {
       RangeGroup& g = held[h];
       if (g.lives_of != covering_of) {  // each range's life, once for these covering blocks
         g.lives_of = covering_of;
-        find_life_runs(g, life_of, in_sequence_order);
+        find_life_runs(
+            g,
+            [&](std::size_t i) -> std::pair<std::uint64_t, std::uint32_t> {
+              if (covering.empty()) return {kNoLife, kNone};
+              if (g.bounds.empty()) g.bounds.assign(g.epochs.size(), kUnknownBounds);
+              if (g.bounds[i] == kUnknownBounds) g.bounds[i] = epoch_bounds(g.key.thread, g.epochs[i]);
+              return life_of(g.bounds[i]);
+            },
+            in_sequence_order);
       }
       for (std::uint32_t r = 0; r < g.lives.size(); ++r) runs_by_life.emplace_back(g.lives[r].life, h, r);
     }
