@@ -36,4 +36,5 @@ install(FILES
   ${PROJECT_BINARY_DIR}/lockgraphConfig.cmake
   ${PROJECT_BINARY_DIR}/lockgraphConfigVersion.cmake
   ${PROJECT_SOURCE_DIR}/cmake/lockgraph_instrument.cmake
+  ${PROJECT_SOURCE_DIR}/cmake/lockgraph_races_project.cmake
   DESTINATION ${CMAKE_INSTALL_LIBDIR}/cmake/lockgraph)

@@ -14,6 +14,33 @@
 # linked, so one switch turns the checking off (a release build) without an if() around each call.
 option(LOCKGRAPH_ENABLE "Instrument the targets given to lockgraph_instrument() (OFF: build them plain)" ON)
 
+# Stops the configure step if -fsanitize=thread or =address would reach the link line (the linker
+# flags, the language flags, which CMake passes to the link too, the directory's link options and
+# `link_options`), or -fsanitize=address the compile line (the directory's options and
+# `compile_options`): on the link line it links the compiler's own sanitizer runtime, which cannot
+# run together with lockgraph's race runtime, and AddressSanitizer cannot be combined with race
+# instrumentation at all. `who` names the caller in the message.
+function(lockgraph_refuse_sanitizer_link who link_options compile_options)
+  get_directory_property(directory_link_options LINK_OPTIONS)
+  get_directory_property(directory_compile_options COMPILE_OPTIONS)
+  set(link_line "${CMAKE_EXE_LINKER_FLAGS} ${CMAKE_SHARED_LINKER_FLAGS} ${CMAKE_CXX_FLAGS} ${CMAKE_C_FLAGS}")
+  string(APPEND link_line " ${link_options} ${directory_link_options}")
+  set(compile_line "${compile_options} ${directory_compile_options}")
+  set(clash "")
+  if(link_line MATCHES "-fsanitize=[^ ;]*(thread|address)")
+    set(clash "${CMAKE_MATCH_1} (on the link line)")
+  elseif(compile_line MATCHES "-fsanitize=[^ ;]*(address)")
+    set(clash "${CMAKE_MATCH_1}")
+  endif()
+  if(clash)
+    message(FATAL_ERROR
+      "${who}: '-fsanitize=' ${clash} is set (CMAKE_*_FLAGS, or the target's or directory's "
+      "options): on the link line it links the compiler's own sanitizer runtime, which cannot run "
+      "together with lockgraph's race runtime, and AddressSanitizer cannot be combined with race "
+      "instrumentation at all. Remove it; lockgraph adds -fsanitize=thread to the compile line only.")
+  endif()
+endfunction()
+
 function(lockgraph_instrument target)
   cmake_parse_arguments(LOCKGRAPH "RACES" "" "" ${ARGN})
   if(NOT LOCKGRAPH_ENABLE)
@@ -27,29 +54,10 @@ function(lockgraph_instrument target)
     target_compile_options(${target} PRIVATE -g)
     return()
   endif()
-  # What reaches the link line: the linker flags, the language flags (CMake passes them to the
-  # link too) and the target's and directory's link options.
-  set(link_line "${CMAKE_EXE_LINKER_FLAGS} ${CMAKE_SHARED_LINKER_FLAGS} ${CMAKE_CXX_FLAGS} ${CMAKE_C_FLAGS}")
   get_target_property(target_link_options ${target} LINK_OPTIONS)
-  get_directory_property(directory_link_options LINK_OPTIONS)
-  string(APPEND link_line " ${target_link_options} ${directory_link_options}")
   get_target_property(target_compile_options ${target} COMPILE_OPTIONS)
-  get_directory_property(directory_compile_options COMPILE_OPTIONS)
-  set(compile_line "${target_compile_options} ${directory_compile_options}")
-  set(clash "")
-  if(link_line MATCHES "-fsanitize=[^ ;]*(thread|address)")
-    set(clash "${CMAKE_MATCH_1} (on the link line)")
-  elseif(compile_line MATCHES "-fsanitize=[^ ;]*(address)")
-    set(clash "${CMAKE_MATCH_1}")
-  endif()
-  if(clash)
-    message(FATAL_ERROR
-      "lockgraph_instrument(${target} RACES): '-fsanitize=' ${clash} is set for this "
-      "target (CMAKE_*_FLAGS, or the target's or directory's options): on the link line it links "
-      "the compiler's own sanitizer runtime, which cannot run together with lockgraph's race "
-      "runtime, and AddressSanitizer cannot be combined with race instrumentation at all. Remove "
-      "it; lockgraph_instrument adds -fsanitize=thread to the compile line only.")
-  endif()
+  lockgraph_refuse_sanitizer_link("lockgraph_instrument(${target} RACES)" "${target_link_options}"
+                                  "${target_compile_options}")
   target_compile_options(${target} PRIVATE -fsanitize=thread -g)
   # The race runtime records every pthread lock itself: lockgraph's lock wrappers compile to their
   # std types here (they belong to the other runtime, which cannot share the process).

@@ -80,6 +80,19 @@ if [ -z "$sanitizer" ]; then
     if ldd "$program" | grep -q -e tsan -e clang_rt; then echo "$program links a sanitizer runtime"; exit 1; fi
     races_found "$program" "$program"
   done
+  # A project that knows nothing of lockgraph, every target instrumented from its configure line
+  # (the race is in its static library's code); with -fsanitize=thread in its flags, refused.
+  project_include="$work/prefix/lib/cmake/lockgraph/lockgraph_races_project.cmake"
+  cmake -S "$source/tests/consumer/unaware" -B "$work/unaware" -G Ninja -DCMAKE_C_COMPILER=gcc \
+    -DCMAKE_PROJECT_INCLUDE="$project_include" >/dev/null
+  cmake --build "$work/unaware" >/dev/null
+  races_found "$work/unaware_races" "$work/unaware/unaware"
+  if cmake -S "$source/tests/consumer/unaware" -B "$work/unaware_bad" -DCMAKE_C_FLAGS=-fsanitize=thread \
+       -DCMAKE_PROJECT_INCLUDE="$project_include" >"$work/unaware_bad.txt" 2>&1; then
+    echo "CMAKE_PROJECT_INCLUDE with -fsanitize=thread in CMAKE_C_FLAGS was accepted"; exit 1
+  fi
+  grep -q "CMAKE_PROJECT_INCLUDE=.*lockgraph_races_project.cmake:" "$work/unaware_bad.txt"
+  grep -q "'-fsanitize=' thread (on the link line)" "$work/unaware_bad.txt"
   # The wrappers' package too.
   pkg-config --cflags --libs lockgraph | grep -q -- -llockgraph_runtime
   # -fsanitize=thread on the link line is a configure-time error, not a broken program.
@@ -109,6 +122,6 @@ lockgraph_instrument(bad RACES)
     grep -q "ThreadSanitizer's own runtime is linked into this program" "$work/both_$cc.err"
     python3 -c 'import json,sys; s=json.load(open(sys.argv[1]))["summary"]; assert not s["races_checked"] and not s["complete"] and "-fsanitize=thread" in s["incomplete"], s' "$work/both_$cc.json"
   done
-  echo "races found in plain code built with CMake and with pkg-config (gcc, clang++); -fsanitize=thread on the link line refused, and said at run time when a hand-written link had it"
+  echo "races found in plain code built with CMake (one target, and a whole project from its configure line) and with pkg-config (gcc, clang++); -fsanitize=thread on the link line refused, and said at run time when a hand-written link had it"
 fi
 echo "consumer built against the installed package; installed CLI exit $status"
