@@ -1,3 +1,0 @@
-/* The library's half: an unlocked counter. */
-long hits = 0;
-void hit(void) { ++hits; }
