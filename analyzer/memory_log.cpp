@@ -133,8 +133,9 @@ void find_life_runs(RangeGroup& g, const LifeAt& life_at, bool forward) {
   g.lives.clear();
   const std::size_t n = g.epochs.size();
   for (std::size_t i = 0; i < n;) {
-    const auto [life, allocation] = life_at(i);
-    g.lives.push_back({i, life, allocation});
+    const std::pair<std::uint64_t, std::uint32_t> here = life_at(i);
+    const std::uint64_t life = here.first;  // a plain variable: clang 14 cannot capture a binding
+    g.lives.push_back({i, life, here.second});
     auto differs = [&](std::size_t j) { return life_at(j).first != life; };
     if (forward) {
       i = first_true_near(i + 1, n, i + 1, differs);

@@ -17,7 +17,12 @@ shared=$source_dir/../shared
 
 CXX=${CXX_FUZZ:-clang++-14} cmake -S "$source_dir" -B "$build" -G Ninja -DLOCKGRAPH_FUZZ=ON \
   -DLOCKGRAPH_BUILD_TESTS=OFF -DLOCKGRAPH_BUILD_SAMPLES=OFF -DLOCKGRAPH_BUILD_BENCH=OFF >/dev/null
-cmake --build "$build" --target fuzz_lgtrace fuzz_std fuzz_rapidbin >/dev/null
+# Quiet unless it fails: ninja prints a compiler's errors on stdout.
+if ! cmake --build "$build" --target fuzz_lgtrace fuzz_std fuzz_rapidbin >"$build/build.log" 2>&1; then
+  cat "$build/build.log"
+  echo "run_fuzz.sh: the fuzz targets did not build (clang)" >&2
+  exit 1
+fi
 
 mkdir -p "$build/corpus/lgtrace" "$build/corpus/std" "$build/corpus/rapidbin" "$build/artifacts"
 cp -n "$here"/seeds/*.lgtrace "$build/corpus/lgtrace/" 2>/dev/null || true
