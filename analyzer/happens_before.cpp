@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <map>
+#include <stdexcept>
 #include <unordered_map>
 
 namespace lockgraph::analysis {
@@ -20,17 +21,42 @@ std::unordered_map<std::uint64_t, ThreadIndex> threads_by_tid(const TraceModel& 
 
 }  // namespace
 
-HappensBefore::HappensBefore(std::vector<std::uint32_t> points,
-                             const std::vector<std::pair<TimelinePoint, TimelinePoint>>& edges,
-                             std::uint32_t queried) {
+HappensBefore::HappensBefore(std::vector<std::uint32_t> points, std::uint32_t queried) {
   queried_ = std::min<std::uint32_t>(queried, static_cast<std::uint32_t>(points.size()));
   offset_.assign(points.size() + 1, 0);
   for (std::size_t t = 0; t < points.size(); ++t) offset_[t + 1] = offset_[t] + points[t];
-  const std::uint32_t total = offset_.back();
   base_.assign(points.size(), TimelinePoint{kNone, 0});
-  rank_.assign(total, 0);
+  rank_.assign(offset_.back(), 0);
+  ranked_.assign(points.size(), 0);
   learned_.resize(points.size());
   seen_stamp_.assign(points.size(), 0);
+}
+
+void HappensBefore::arrive(TimelinePoint from, TimelinePoint to) {
+  rank_up_to(from);
+  rank_up_to(to);
+  // A second edge into a point ranked before its source was (from a stream: Kahn's order ranks a
+  // point after all its sources): ranked again, after it. Nothing follows it yet, as nothing has
+  // read it and its timeline's later points have no rank.
+  if (rank_[id(to)] < rank_[id(from)]) rank_[id(to)] = next_rank_++;
+  if (to.index == 0 && base_[to.timeline].timeline == kNone) base_[to.timeline] = from;
+  else learn(from, to);
+}
+
+void HappensBefore::rank_up_to(TimelinePoint p) {
+  for (std::uint32_t& next = ranked_[p.timeline]; next <= p.index; ++next) rank_[id({p.timeline, next})] = next_rank_++;
+}
+
+void HappensBefore::rank_the_rest() {
+  for (std::uint32_t t = 0; t < timelines(); ++t)
+    if (points(t) > 0) rank_up_to({t, points(t) - 1});
+}
+
+HappensBefore::HappensBefore(std::vector<std::uint32_t> points,
+                             const std::vector<std::pair<TimelinePoint, TimelinePoint>>& edges,
+                             std::uint32_t queried)
+    : HappensBefore(points, queried) {
+  const std::uint32_t total = offset_.back();
 
   // Cross edges as two CSR lists (sources per node, targets per node).
   auto valid = [&](TimelinePoint p) { return p.timeline < points.size() && p.index < points[p.timeline]; };
@@ -82,14 +108,9 @@ HappensBefore::HappensBefore(std::vector<std::uint32_t> points,
       n = next_forced;
     }
     const TimelinePoint here = point(n);
-    bool first = here.index == 0;
-    rank_[n] = processed;
-    for (std::uint32_t i = in_count[n]; i < in_count[n + 1]; ++i) {
-      if (!done[in_list[i]]) continue;
-      TimelinePoint from = point(in_list[i]);
-      if (first && base_[here.timeline].timeline == kNone) base_[here.timeline] = from;
-      else learn(from, here);
-    }
+    rank_up_to(here);
+    for (std::uint32_t i = in_count[n]; i < in_count[n + 1]; ++i)
+      if (done[in_list[i]]) arrive(point(in_list[i]), here);
     done[n] = true;
     ++processed;
     if (n + 1 < offset_[here.timeline + 1]) release(n + 1);
@@ -197,6 +218,37 @@ HappensBefore HappensBefore::from_start_join(const TraceModel& model) {
   return HappensBefore(std::move(points), edges);
 }
 
+namespace {
+
+// Calls edge(from, to) for each order the syncs give, in their sequence order (`order`: indexes
+// into model.syncs): a release flows the epochs before it into a new point of its object, an
+// acquire reads the object's latest point. Objects are timelines from `first_object` on, in the
+// order they first appear. Returns how many points each object's timeline has.
+template <class Edge>
+std::vector<std::uint32_t> sync_edges(const TraceModel& model, const std::vector<std::uint32_t>& order,
+                                      std::uint32_t first_object, const Edge& edge) {
+  std::map<std::pair<std::uint32_t, std::uint64_t>, std::uint32_t> object_timeline;
+  std::vector<std::uint32_t> object_points;
+  for (std::uint32_t index : order) {
+    const SyncEvent& e = model.syncs[index];
+    auto key = std::make_pair(model.threads[e.thread].process, e.object);
+    auto [it, inserted] = object_timeline.try_emplace(key, static_cast<std::uint32_t>(object_points.size()));
+    if (inserted) object_points.push_back(0);
+    std::uint32_t& points = object_points[it->second];
+    const std::uint32_t object = first_object + it->second;
+    if (e.release) {
+      // Everything before the release (epochs below its new one) flows into the object.
+      if (e.epoch > 0) edge(TimelinePoint{e.thread, e.epoch - 1}, TimelinePoint{object, points});
+      ++points;
+    } else if (points > 0) {
+      edge(TimelinePoint{object, points - 1}, TimelinePoint{e.thread, e.epoch});
+    }
+  }
+  return object_points;
+}
+
+}  // namespace
+
 HappensBefore HappensBefore::from_syncs(const TraceModel& model, const std::vector<std::uint32_t>& epochs_reached) {
   const std::size_t n = model.threads.size();
   std::vector<std::uint32_t> points(n, 1);
@@ -204,28 +256,43 @@ HappensBefore HappensBefore::from_syncs(const TraceModel& model, const std::vect
   for (const SyncEvent& e : model.syncs) points[e.thread] = std::max(points[e.thread], e.epoch + 1);
   for (const Access& a : model.accesses) points[a.thread] = std::max(points[a.thread], a.epoch + 1);
 
-  std::vector<std::size_t> order(model.syncs.size());
-  for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
-  std::stable_sort(order.begin(), order.end(), [&](std::size_t x, std::size_t y) {
+  if (model.syncs.size() > 0xffffffffu) throw std::length_error("more than 2^32 sync events: too many to analyze");
+  std::vector<std::uint32_t> order(model.syncs.size());
+  for (std::uint32_t i = 0; i < order.size(); ++i) order[i] = i;
+  std::stable_sort(order.begin(), order.end(), [&](std::uint32_t x, std::uint32_t y) {
     return model.syncs[x].sequence < model.syncs[y].sequence;
   });
-  std::map<std::pair<std::uint32_t, std::uint64_t>, std::uint32_t> object_timeline;
-  std::vector<std::pair<TimelinePoint, TimelinePoint>> edges;
-  for (std::size_t index : order) {
-    const SyncEvent& e = model.syncs[index];
-    auto key = std::make_pair(model.threads[e.thread].process, e.object);
-    auto [it, inserted] = object_timeline.try_emplace(key, static_cast<std::uint32_t>(points.size()));
-    if (inserted) points.push_back(0);
-    std::uint32_t object = it->second;
-    if (e.release) {
-      // Everything before the release (epochs below its new one) flows into the object.
-      if (e.epoch > 0) edges.push_back({{e.thread, e.epoch - 1}, {object, points[object]}});
-      ++points[object];
-    } else if (points[object] > 0) {
-      edges.push_back({{object, points[object] - 1}, {e.thread, e.epoch}});
-    }
+  const auto threads = static_cast<std::uint32_t>(n);
+
+  // Whether the edges come in a topological order that arrive() can take one by one: each
+  // timeline's points receive edges in order, and none after it was read from.
+  std::vector<std::int64_t> targeted(n, -1), read(n, -1);
+  bool in_order = true;
+  auto check = [&](TimelinePoint from, TimelinePoint to) {
+    for (TimelinePoint p : {from, to})
+      if (p.timeline >= targeted.size()) {
+        targeted.resize(p.timeline + 1, -1);
+        read.resize(p.timeline + 1, -1);
+      }
+    const std::int64_t at = to.index;
+    if (at < targeted[to.timeline] || at <= read[to.timeline]) in_order = false;
+    targeted[to.timeline] = std::max(targeted[to.timeline], at);
+    read[from.timeline] = std::max<std::int64_t>(read[from.timeline], from.index);
+  };
+  const std::vector<std::uint32_t> object_points = sync_edges(model, order, threads, check);
+  points.insert(points.end(), object_points.begin(), object_points.end());
+  targeted = {};
+  read = {};
+
+  if (!in_order) {  // a corrupt trace: its edges, as any edges are taken
+    std::vector<std::pair<TimelinePoint, TimelinePoint>> edges;
+    sync_edges(model, order, threads, [&](TimelinePoint from, TimelinePoint to) { edges.push_back({from, to}); });
+    return HappensBefore(std::move(points), edges, threads);
   }
-  return HappensBefore(std::move(points), edges, static_cast<std::uint32_t>(n));
+  HappensBefore engine(std::move(points), threads);
+  sync_edges(model, order, threads, [&](TimelinePoint from, TimelinePoint to) { engine.arrive(from, to); });
+  engine.rank_the_rest();
+  return engine;
 }
 
 std::string explain_start_join(const TraceModel& model, ThreadIndex a, std::uint32_t segment_a,

@@ -167,7 +167,7 @@ void MemoryLog::resolve(ModelBuilder& builder) {
   };
   // One sorted list of 4-byte handles to both: a sync's index, or (with kOwnStart) an index into
   // epoch_starts_.
-  const std::vector<SyncEvent>& syncs = model.syncs;
+  const std::deque<SyncEvent>& syncs = model.syncs;
   constexpr std::uint32_t kOwnStart = std::uint32_t{1} << 31;
   const std::size_t first_sync = std::min(first_sync_, syncs.size());
   if (syncs.size() >= kOwnStart || epoch_starts_.size() >= kOwnStart)

@@ -6,6 +6,10 @@
 //   locks N    four threads each take a mutex N times to bump a shared counter (lock-heavy)
 //   mixed N    two threads hand 1,024-word buffers over through a mutex-protected queue, N times
 //              (every buffer written by one thread, read by another: no access repeats)
+//   turns N    two threads take turns N times each through an atomic flag (release store,
+//              acquire load), bumping a shared counter in their turn (sync-heavy: every turn is
+//              a hand-off, as in lock-free code; a trace of millions of sync events to analyze)
+#include <atomic>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -85,17 +89,33 @@ void mixed(long buffers) {
   consumer.join();
 }
 
+void turns(long rounds) {
+  std::atomic<int> turn{0};
+  auto player = [&turn, rounds](int me) {
+    for (long i = 0; i < rounds; ++i) {
+      while (turn.load(std::memory_order_acquire) != me) {
+      }
+      ++total;
+      turn.store(1 - me, std::memory_order_release);
+    }
+  };
+  std::thread a(player, 0), b(player, 1);
+  a.join();
+  b.join();
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
   if (argc != 3) {
-    std::fprintf(stderr, "usage: race_workloads memory|locks|mixed N\n");
+    std::fprintf(stderr, "usage: race_workloads memory|locks|mixed|turns N\n");
     return 2;
   }
   long n = std::atol(argv[2]);
   if (!std::strcmp(argv[1], "memory")) memory_heavy(n);
   else if (!std::strcmp(argv[1], "locks")) lock_heavy(n);
   else if (!std::strcmp(argv[1], "mixed")) mixed(n);
+  else if (!std::strcmp(argv[1], "turns")) turns(n);
   else return 2;
   std::printf("%ld\n", total);
 }

@@ -49,6 +49,10 @@ class HappensBefore {
   // accumulating clocks). Sync events are taken in their global sequence order. Each thread has
   // points for its syncs' and the model's accesses' epochs, and at least `epochs_reached[t]`
   // (for accesses not in the model).
+  // Sequence order is a topological order of those edges in any trace a runtime wrote, so they
+  // are learned as they come, never held: a trace has millions of syncs, and the list of edges
+  // with Kahn's bookkeeping was most of the analysis's memory. A trace whose sequence numbers
+  // contradict its epochs (corrupt) is built from the list, as any edges are.
   static HappensBefore from_syncs(const TraceModel& model, const std::vector<std::uint32_t>& epochs_reached = {});
 
   // True if point a precedes or is point b.
@@ -68,6 +72,15 @@ class HappensBefore {
 
  private:
   static constexpr std::uint32_t kNone = 0xffffffffu;
+  // Timelines with `points` each and no edge yet (edges then arrive() in a topological order).
+  HappensBefore(std::vector<std::uint32_t> points, std::uint32_t queried);
+  // The edge from -> to, once everything before `from` and every earlier edge into `to` has
+  // arrived: `to` learns what `from` knows (or, as its timeline's first point, extends it).
+  void arrive(TimelinePoint from, TimelinePoint to);
+  // Gives ranks, in order, to the points of p's timeline up to p that have none yet.
+  void rank_up_to(TimelinePoint p);
+  void rank_the_rest();
+
   using Entry = std::pair<std::uint32_t, std::uint32_t>;  // (point index, value)
 
   std::uint32_t id(TimelinePoint p) const { return offset_[p.timeline] + p.index; }
@@ -85,6 +98,8 @@ class HappensBefore {
   std::uint32_t queried_ = 0;                         // timelines below this are kept in clocks
   std::vector<TimelinePoint> base_;                   // per timeline; timeline kNone: none
   std::vector<std::uint32_t> rank_;                   // node -> its place in the order computed
+  std::vector<std::uint32_t> ranked_;                 // per timeline: its points ranked so far
+  std::uint32_t next_rank_ = 0;
   std::unordered_map<std::uint64_t, std::vector<Entry>> learned_at_;  // (timeline, learned)
   std::vector<std::vector<std::uint32_t>> learned_;   // per timeline: what it has entries for
   std::vector<std::uint32_t> seen_stamp_;             // per timeline, scratch for learn()

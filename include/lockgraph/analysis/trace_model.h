@@ -9,6 +9,7 @@
 #include <map>
 #include <string>
 #include <utility>
+#include <deque>
 #include <vector>
 
 namespace lockgraph::analysis {
@@ -215,7 +216,9 @@ struct TraceModel {
   std::vector<Variable> variables;
   std::vector<Access> accesses;
   LockSets locksets;
-  std::vector<SyncEvent> syncs;
+  // In blocks, not one array: a trace holds millions, and a vector growing holds its old and new
+  // arrays at once (the analysis's peak was that copy).
+  std::deque<SyncEvent> syncs;
   std::vector<Incident> incidents;
   std::uint64_t events = 0;           // records (or events, for event formats) read
   std::vector<std::string> warnings;  // non-fatal problems, each naming file and line
