@@ -217,25 +217,45 @@ void note_closing_run() {
   lockgraph::rt::memory_accessed(address, size, flags, pc);
 }
 
-// The entry points' inline test: whether the access goes on to the out-of-line part. Not in a
-// pause of race_sample=periods or inside TSan's ignore annotations, and not already taken by one
-// of the thread's two newest runs.
-inline bool goes_further(const void* address, std::size_t size, std::uint32_t flags, const void* pc) {
-  return lockgraph::rt::recording_accesses() &&
-         !in_newest_runs(reinterpret_cast<std::uintptr_t>(address), size, flags, pc);
-}
-
-inline void range_access(const void* address, std::size_t size, std::uint32_t flags, const void* pc) {
-  if (size != 0 && goes_further(address, size, flags, pc)) record_range(address, size, flags, pc);
-}
-
 // An access of `size` bytes (1 to 8) at `address` that neither newest run took: out of line, as
 // record_range is.
 [[gnu::noinline]] void filtered_access(const void* address, std::size_t size, std::uint32_t flags, const void* pc);
 
+// Where an access the newest runs did not take goes: record_range or filtered_access.
+using Recorder = void (*)(const void*, std::size_t, std::uint32_t, const void*);
+
+// The thread's first access in a new sampling period: out of line, so that the entry points make
+// no call they must come back from, and save no registers.
+template <Recorder record>
+[[gnu::noinline]] void begin_period_then(const void* address, std::size_t size, std::uint32_t flags, const void* pc) {
+  if (lockgraph::rt::recording_accesses() && !in_newest_runs(reinterpret_cast<std::uintptr_t>(address), size, flags, pc))
+    record(address, size, flags, pc);
+}
+
+// The entry points' inline part: not in a pause of race_sample=periods or inside TSan's ignore
+// annotations, and not already taken by one of the thread's two newest runs; what is left goes on
+// to `record`, out of line.
+template <Recorder record>
+[[gnu::always_inline]] inline void enter(const void* address, std::size_t size, std::uint32_t flags, const void* pc) {
+  using lockgraph::rt::AccessRecording;
+  switch (lockgraph::rt::access_recording(lockgraph::rt::g_extra_records.load(std::memory_order_relaxed))) {
+    case AccessRecording::kSkip:
+      return;
+    case AccessRecording::kNewPeriod:
+      return begin_period_then<record>(address, size, flags, pc);
+    case AccessRecording::kRecord:
+      break;
+  }
+  if (!in_newest_runs(reinterpret_cast<std::uintptr_t>(address), size, flags, pc)) record(address, size, flags, pc);
+}
+
+inline void range_access(const void* address, std::size_t size, std::uint32_t flags, const void* pc) {
+  if (size != 0) enter<record_range>(address, size, flags, pc);
+}
+
 // An access of `size` bytes (1 to 8) at `address`.
 inline void access(const void* address, std::size_t size, std::uint32_t flags, const void* pc) {
-  if (goes_further(address, size, flags, pc)) filtered_access(address, size, flags, pc);
+  enter<filtered_access>(address, size, flags, pc);
 }
 
 void filtered_access(const void* address, std::size_t size, std::uint32_t flags, const void* pc) {

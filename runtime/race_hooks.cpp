@@ -19,7 +19,7 @@
 #include "trace_writer.h"
 
 namespace lockgraph::rt {
-std::atomic<std::uint64_t> g_extra_records{0};
+CacheLineWord g_extra_records{0};
 
 namespace {
 std::atomic<std::uint64_t> g_next_sequence{1};

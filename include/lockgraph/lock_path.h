@@ -120,7 +120,12 @@ inline constexpr std::uint64_t kRacePeriods = 4;      // race_sample=periods: kR
 inline constexpr std::uint64_t kAccessesPaused = 8;   // race_sample_syncs=1: a pause of accesses only
 inline constexpr std::uint64_t kLockRecordBits = kFullModeRecords | kRaceRecords;
 inline constexpr unsigned kRacePeriodShift = 8;       // the bits above: the number of the period
-LOCKGRAPH_API extern std::atomic<std::uint64_t> g_extra_records;
+// Alone on its cache line: every instrumented access reads it, and a neighbour that threads write
+// (the release counters were one) would make those reads miss.
+struct alignas(64) CacheLineWord : std::atomic<std::uint64_t> {
+  using std::atomic<std::uint64_t>::atomic;
+};
+LOCKGRAPH_API extern CacheLineWord g_extra_records;
 
 // Whether lock operations write records beyond the chain (full mode, or race tracking).
 inline bool extra_records() noexcept {

@@ -34,16 +34,26 @@ LOCKGRAPH_API void races_blocked(const char* why) noexcept;
 // only accesses of one period (race_sampler.cpp) and the first-access filter starts afresh.
 LOCKGRAPH_API void race_period_began(std::uint64_t period) noexcept;
 
-// Whether the calling thread's access is recorded now: not in a pause of race_sample=periods, nor
-// inside TSan's ignore annotations. The thread's first access in a new period calls
-// race_period_began first.
+// What the calling thread does with an access now, given `word` (g_extra_records): skip it (a
+// pause of race_sample=periods, or inside TSan's ignore annotations), record it, or first begin a
+// new period (race_period_began) and then record it. The entry points branch on this before
+// anything else, so that the rare call is on a path of its own and the common ones save no
+// registers.
+enum class AccessRecording { kSkip, kRecord, kNewPeriod };
+[[gnu::always_inline]] inline AccessRecording access_recording(std::uint64_t word) noexcept {
+  // A pause first, in the fewest instructions: in a sampled run most accesses end here.
+  if (accesses_paused(word) || tls_lock_path.ignore_accesses != 0) return AccessRecording::kSkip;
+  return recording_period_of(word) == tls_lock_path.race_period ? AccessRecording::kRecord
+                                                                 : AccessRecording::kNewPeriod;
+}
+
+// Whether the calling thread's access is recorded now (access_recording); the thread's first
+// access in a new period calls race_period_began first.
 [[gnu::always_inline]] inline bool recording_accesses() noexcept {
   const std::uint64_t word = g_extra_records.load(std::memory_order_relaxed);
-  // A pause first, in the fewest instructions: in a sampled run most accesses end here.
-  if (accesses_paused(word) || tls_lock_path.ignore_accesses != 0) return false;
-  const std::uint64_t period = recording_period_of(word);
-  if (period != tls_lock_path.race_period) race_period_began(period);
-  return true;
+  const AccessRecording how = access_recording(word);
+  if (how == AccessRecording::kNewPeriod) race_period_began(recording_period_of(word));
+  return how != AccessRecording::kSkip;
 }
 
 // The calling thread's accesses are not recorded between begin and end (TSan's ignore annotations;
