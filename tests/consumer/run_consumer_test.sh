@@ -81,12 +81,16 @@ if [ -z "$sanitizer" ]; then
     races_found "$program" "$program"
   done
   # A project that knows nothing of lockgraph, every target instrumented from its configure line
-  # (the race is in its static library's code); with -fsanitize=thread in its flags, refused.
+  # (the race is in its library's code, static or shared); with -fsanitize=thread in its flags,
+  # refused.
   project_include="$work/prefix/lib/cmake/lockgraph/lockgraph_races_project.cmake"
-  cmake -S "$source/tests/consumer/unaware" -B "$work/unaware" -G Ninja -DCMAKE_C_COMPILER=gcc \
-    -DCMAKE_PROJECT_INCLUDE="$project_include" >/dev/null
-  cmake --build "$work/unaware" >/dev/null
-  races_found "$work/unaware_races" "$work/unaware/unaware"
+  for shared in OFF ON; do
+    cmake -S "$source/tests/consumer/unaware" -B "$work/unaware_$shared" -G Ninja -DCMAKE_C_COMPILER=gcc \
+      -DBUILD_SHARED_LIBS=$shared -DCMAKE_PROJECT_INCLUDE="$project_include" >/dev/null
+    cmake --build "$work/unaware_$shared" >/dev/null
+    races_found "$work/unaware_races_$shared" "$work/unaware_$shared/unaware"
+  done
+  ldd "$work/unaware_ON/unaware" | grep libjob.so >/dev/null  # the shared library's code raced
   if cmake -S "$source/tests/consumer/unaware" -B "$work/unaware_bad" -DCMAKE_C_FLAGS=-fsanitize=thread \
        -DCMAKE_PROJECT_INCLUDE="$project_include" >"$work/unaware_bad.txt" 2>&1; then
     echo "CMAKE_PROJECT_INCLUDE with -fsanitize=thread in CMAKE_C_FLAGS was accepted"; exit 1
