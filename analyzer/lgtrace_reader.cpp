@@ -353,14 +353,13 @@ class LgtraceReader {
     e.fenced = fenced;
     e.object = (std::uint64_t(static_cast<unsigned char>(object_kind)) << 56) ^ object;
     model_.syncs.push_back(e);
-    if (!fenced) memory_.sync_began(e.thread, e.epoch, sequence);
   }
 
   // A thread's marker of a new sampling period: not synchronisation, but it begins an epoch.
   void add_period(std::uint64_t tid, std::uint64_t epoch, std::uint64_t sequence, std::uint64_t period) {
     const ThreadIndex t = builder_.thread(tid);
     model_.threads[t].race_periods.emplace_back(static_cast<std::uint32_t>(epoch), period);
-    memory_.period_began(t, static_cast<std::uint32_t>(epoch), sequence);
+    memory_.epoch_started(t, static_cast<std::uint32_t>(epoch), sequence);
   }
 
   // A compact line (trace_format.h, namespace compact): the same records as "sync" and "mem".
@@ -379,7 +378,7 @@ class LgtraceReader {
     const LockSetIndex held = model_.locksets.intern(held_scratch_);
     if (compact_.letter == trace::compact::kFree) {
       kind_ = k::kFree;
-      return memory_.freed(memory_range(line, n[0], n[1], n[3], n[4], n[5], held), n[2]);
+      return add_free(memory_range(line, n[0], n[1], n[3], n[4], n[5], held), n[2]);
     }
     kind_ = k::kMemory;
     MemoryLog::Range r = memory_range(line, n[0], n[1], n[2], n[3], n[5], held);
@@ -435,8 +434,17 @@ class LgtraceReader {
     const std::uint64_t tid = need(line, "t"), epoch = need(line, "e"), address = need(line, "a"),
                         size = need(line, "z");
     MemoryLog::Range r = memory_range(line, tid, epoch, address, size, optional("s"), held_set());
-    if (kind_ == k::kFree) return memory_.freed(r, need(line, "q"));  // also ends the epoch
+    if (kind_ == k::kFree) return add_free(r, need(line, "q"));
     access_flags(r, need(line, "f"));
+    memory_.access(r);
+  }
+
+  // A free ("free", or a compact free line) at `sequence`: a write of the whole block, which also
+  // ends the thread's epoch.
+  void add_free(MemoryLog::Range r, std::uint64_t sequence) {
+    r.write = r.frees = true;
+    memory_.epoch_started(r.thread, r.epoch + 1, sequence);
+    memory_.freed(r.thread, r.address, r.size, sequence);
     memory_.access(r);
   }
 

@@ -1,49 +1,153 @@
 #include "memory_log.h"
 
 #include "lockgraph/analysis/trace_error.h"
-#include "live_memory.h"
 #include "race_search.h"
 
 #include <algorithm>
-#include <deque>
 #include <limits>
-#include <map>
-#include <memory>
+#include <queue>
+#include <tuple>
 
 namespace lockgraph::analysis {
 namespace {
 
-constexpr std::uint64_t kNever = std::numeric_limits<std::uint64_t>::max();
-// The life after a free: the free's place among the blocks with this bit (an allocation's life is
-// its place alone).
+constexpr std::uint64_t kNoEnd = std::numeric_limits<std::uint64_t>::max();
+// An access's life at a piece: the order of the allocation that began it, or of the free before
+// it with this bit (the life after that free), or none.
 constexpr std::uint64_t kAfterFree = std::uint64_t{1} << 63;
-// More pieces of live memory than any real run of this machine could analyze: a trace claiming
+constexpr std::uint64_t kNoLife = std::numeric_limits<std::uint64_t>::max();
+constexpr std::pair<std::uint64_t, std::uint64_t> kUnknownBounds{kNoEnd, kNoEnd};
+// More pieces of shared memory than any real run of this machine could analyze: a trace claiming
 // them is refused, not analyzed for ever.
-constexpr std::uint64_t kMaxPieces = std::uint64_t{1} << 27;
+constexpr std::uint64_t kMaxSegments = std::uint64_t{1} << 27;
 
-// A range registered and not yet checked; the lives of the pieces it covered when its epoch began
-// are its thread's next `lives` entries of `Pass::began_in`.
-struct Pending {
-  MemoryLog::Range range;
-  std::size_t lives = 0;
+// Intervals [begin, end) met in address order: which of them hold the address the sweep is at.
+// `source(item)` gives the next interval, in the order they begin (false when none is left);
+// `bounds(item)` its {begin, end} (an empty one is never held).
+template <class Item, class Source, class Bounds>
+class IntervalSweep {
+ public:
+  IntervalSweep(Source source, Bounds bounds) : source_(std::move(source)), bounds_(bounds) { pull(); }
+  // The first address past the current one where an interval begins or ends (kNoEnd if none).
+  std::uint64_t next_boundary() const {
+    const std::uint64_t next = has_next_ ? bounds_(next_).first : kNoEnd;
+    return ends_.empty() ? next : std::min(next, ends_.top());
+  }
+  // Moves to `at` (never back): held() is then the intervals holding it, in the order they began.
+  void move_to(std::uint64_t at) {
+    bool ended = false;
+    for (; !ends_.empty() && ends_.top() <= at; ends_.pop()) ended = true;
+    if (ended) {
+      held_.erase(std::remove_if(held_.begin(), held_.end(), [&](const Item& i) { return bounds_(i).second <= at; }),
+                  held_.end());
+      ++changes_;
+    }
+    for (; has_next_ && bounds_(next_).first <= at; pull()) {
+      const std::uint64_t end = bounds_(next_).second;
+      if (end <= at) continue;
+      held_.push_back(std::move(next_));
+      ends_.push(end);
+      ++changes_;
+    }
+  }
+  const std::vector<Item>& held() const { return held_; }
+  // The held intervals, to note what was derived from them (their bounds must not change).
+  std::vector<Item>& held() { return held_; }
+  // Changes whenever held() does: what was derived from it stays valid while this does not.
+  std::uint64_t changes() const { return changes_; }
+
+ private:
+  void pull() { has_next_ = source_(next_); }
+  Source source_;
+  Bounds bounds_;
+  Item next_{};
+  bool has_next_ = false;
+  std::priority_queue<std::uint64_t, std::vector<std::uint64_t>, std::greater<std::uint64_t>> ends_;
+  std::vector<Item> held_;
+  std::uint64_t changes_ = 0;
 };
 
-Access access_of(const MemoryLog::Range& r) {
-  Access a;
-  a.thread = r.thread;
-  a.epoch = r.epoch;
-  a.write = r.write;
-  a.atomic = r.atomic;
-  a.frees = r.frees;
-  a.stack = r.stack;
-  a.held = r.held;
-  return a;
+// The log's ranges of one extent and one kind (thread, read/write, atomic, free, stack, held
+// locks), as the sweep holds them: their epochs and places in the log, not each range whole.
+struct RangeGroup {
+  MemoryLog::Range key;               // the first range (its epoch and order are the first's)
+  std::vector<std::uint32_t> epochs;  // ascending
+  std::vector<std::uint64_t> orders;  // each range's place in the log, as `epochs`
+  // Each range's epoch's bounds: the global sequence numbers of its start and of the next's.
+  // Found only where a life is asked for (kUnknownBounds until then; none on memory only one
+  // thread touched, where most ranges are, and few where a galloping search finds the lives).
+  std::vector<std::pair<std::uint64_t, std::uint64_t>> bounds;
+  // Each range's life at the pieces the sweep is at, in runs: ranges [start, next run's start)
+  // have `life` (kNoLife if none), of the allocation `allocation` in the covering blocks (or
+  // none). Valid while the covering blocks are those of `lives_of`.
+  struct LifeRun {
+    std::size_t start;
+    std::uint64_t life;
+    std::uint32_t allocation;
+  };
+  std::vector<LifeRun> lives;
+  std::uint64_t lives_of = kNoEnd;
+};
+
+// The first index in [first, last) at which `holds` is true (last if none), for a predicate false
+// before some index and true from it on. The search gallops out from `guess`: a few steps when the
+// answer is near it.
+template <class Holds>
+std::size_t first_true_near(std::size_t first, std::size_t last, std::size_t guess, const Holds& holds) {
+  guess = std::clamp(guess, first, last);
+  std::size_t low = first, high = last;  // the answer is in [low, high]
+  if (guess < last && !holds(guess)) {
+    low = guess + 1;
+    for (std::size_t step = 1; step < last - guess; step *= 2) {
+      if (holds(guess + step)) {
+        high = guess + step;
+        break;
+      }
+      low = guess + step + 1;
+    }
+  } else {
+    high = guess;
+    for (std::size_t step = 1; step <= guess - first; step *= 2) {
+      if (!holds(guess - step)) {
+        low = guess - step + 1;
+        break;
+      }
+      high = guess - step;
+    }
+  }
+  while (low < high) {
+    const std::size_t middle = low + (high - low) / 2;
+    if (holds(middle)) high = middle;
+    else low = middle + 1;
+  }
+  return low;
 }
 
-bool same_group(const LiveMemory::Group& g, const Access& a, std::uint64_t period) {
-  const Access& b = g.latest;
-  return g.period == period && b.thread == a.thread && b.write == a.write && b.atomic == a.atomic &&
-         b.frees == a.frees && b.stack == a.stack && b.held == a.held;
+// Fills `g.lives` with the runs of its ranges' lives, `life_at(i)` giving {life, allocation} of
+// range i. `forward`: the event a life is chosen from only moves forward with the ranges' epochs
+// (their bounds ascend with them when each thread's epochs begin in sequence order): ranges
+// between two of one life have it too, and a galloping search finds a run's end in few steps;
+// else every range is looked at.
+template <class LifeAt>
+void find_life_runs(RangeGroup& g, const LifeAt& life_at, bool forward) {
+  g.lives.clear();
+  const std::size_t n = g.epochs.size();
+  for (std::size_t i = 0; i < n;) {
+    const std::pair<std::uint64_t, std::uint32_t> here = life_at(i);
+    const std::uint64_t life = here.first;  // a plain variable: clang 14 cannot capture a binding
+    g.lives.push_back({i, life, here.second});
+    auto differs = [&](std::size_t j) { return life_at(j).first != life; };
+    if (forward) {
+      i = first_true_near(i + 1, n, i + 1, differs);
+    } else {
+      for (++i; i < n && !differs(i);) ++i;
+    }
+  }
+}
+
+template <class Item, class Source, class Bounds>
+IntervalSweep<Item, Source, Bounds> sweep(Source source, Bounds bounds) {
+  return IntervalSweep<Item, Source, Bounds>(std::move(source), bounds);
 }
 
 }  // namespace
@@ -54,23 +158,88 @@ void MemoryLog::resolve(ModelBuilder& builder) {
   ranges_.finish();
   blocks_.finish();
 
-  // Happens-before asks about every epoch the ranges reach.
+  // Where each thread's epochs begin: an access's epoch lies between the global sequence numbers
+  // of its own start and of the thread's next epoch's (0 and "never" where there is none). The
+  // starts are the trace's syncs (held once, in the model: here only their indexes, 4 bytes each)
+  // and the allocations, frees and period markers given to epoch_started.
+  auto by_thread_and_epoch = [](const EpochStart& a, const EpochStart& b) {
+    return a.thread != b.thread ? a.thread < b.thread : a.epoch < b.epoch;
+  };
+  // One sorted list of 4-byte handles to both: a sync's index, or (with kOwnStart) an index into
+  // epoch_starts_.
+  const std::deque<SyncEvent>& syncs = model.syncs;
+  constexpr std::uint32_t kOwnStart = std::uint32_t{1} << 31;
+  const std::size_t first_sync = std::min(first_sync_, syncs.size());
+  if (syncs.size() >= kOwnStart || epoch_starts_.size() >= kOwnStart)
+    throw TraceError(path_ + ": more than 2^31 sync events or epoch starts: too many to analyze (is the trace corrupt?)");
+  auto start_of = [&](std::uint32_t h) {
+    if (h & kOwnStart) return epoch_starts_[h & ~kOwnStart];
+    return EpochStart{syncs[h].thread, syncs[h].epoch, syncs[h].sequence};
+  };
+  // By thread and epoch. A thread's syncs come in the trace in the order it made them, epochs
+  // ascending, and so do its other starts: a counting sort by thread, then a merge of each
+  // thread's two runs, is linear (a comparison sort of them all, two cache misses into the syncs
+  // per comparison, was a fifth of a large analysis). A run out of order (a corrupt trace) is
+  // sorted.
+  auto for_each_start = [&](const auto& visit) {
+    for (std::size_t s = first_sync; s < syncs.size(); ++s)
+      if (!syncs[s].fenced) visit(static_cast<std::uint32_t>(s));
+    for (std::size_t e = 0; e < epoch_starts_.size(); ++e) visit(static_cast<std::uint32_t>(e) | kOwnStart);
+  };
+  std::vector<std::size_t> bucket(1, 0), own_in_bucket;  // per thread: where its starts begin; how many are own
+  for_each_start([&](std::uint32_t h) {
+    const ThreadIndex t = start_of(h).thread;
+    if (bucket.size() < std::size_t{t} + 2) {
+      bucket.resize(std::size_t{t} + 2, 0);
+      own_in_bucket.resize(std::size_t{t} + 1, 0);
+    }
+    ++bucket[t + 1];
+    own_in_bucket[t] += (h & kOwnStart) ? 1 : 0;
+  });
+  for (std::size_t t = 1; t < bucket.size(); ++t) bucket[t] += bucket[t - 1];
+  std::vector<std::uint32_t> starts(bucket.back());
+  {
+    std::vector<std::size_t> fill(bucket.begin(), bucket.end() - 1);
+    for_each_start([&](std::uint32_t h) { starts[fill[start_of(h).thread]++] = h; });
+  }
+  auto by_epoch = [&](std::uint32_t x, std::uint32_t y) { return start_of(x).epoch < start_of(y).epoch; };
+  for (std::size_t t = 0; t + 1 < bucket.size(); ++t) {
+    const auto first = starts.begin() + bucket[t], last = starts.begin() + bucket[t + 1], own = last - own_in_bucket[t];
+    if (std::is_sorted(first, own, by_epoch) && std::is_sorted(own, last, by_epoch))
+      std::inplace_merge(first, own, last, by_epoch);
+    else
+      std::sort(first, last, by_epoch);
+  }
+  // Whether each thread's epochs begin in sequence order, as in any trace its runtime wrote.
+  bool in_sequence_order = true;
+  for (std::size_t i = 1; i < starts.size(); ++i) {
+    const EpochStart previous = start_of(starts[i - 1]), start = start_of(starts[i]);
+    if (previous.thread == start.thread && previous.sequence > start.sequence) in_sequence_order = false;
+  }
+  // Where each thread's starts are in `starts`. A thread's epochs are numbered one after the other
+  // (epoch e begins with its e-th start), so the start after epoch e is usually its thread's
+  // first + e: the search looks there first and gallops out if not (a binary search over all
+  // starts, each step a cache miss into the syncs, was a third of a large analysis).
+  std::vector<std::size_t> thread_starts;
+  for (std::size_t i = 0; i < starts.size(); ++i)
+    for (const ThreadIndex t = start_of(starts[i]).thread; thread_starts.size() <= t;) thread_starts.push_back(i);
+  auto epoch_bounds = [&](ThreadIndex thread, std::uint32_t epoch) -> std::pair<std::uint64_t, std::uint64_t> {
+    const EpochStart query{thread, epoch, 0};
+    const std::size_t first = thread < thread_starts.size() ? thread_starts[thread] : starts.size();
+    const std::size_t last = thread + 1 < thread_starts.size() ? thread_starts[thread + 1] : starts.size();
+    const auto next = starts.begin() + first_true_near(first, last, first + epoch, [&](std::size_t i) {
+                        return by_thread_and_epoch(query, start_of(starts[i]));
+                      });
+    const std::uint64_t end =
+        next != starts.end() && start_of(*next).thread == thread ? start_of(*next).sequence : kNoEnd;
+    const std::uint64_t begin =
+        next != starts.begin() && start_of(*(next - 1)).thread == thread ? start_of(*(next - 1)).sequence : 0;
+    return {begin, end};
+  };
+
+  // The race search asks happens-before about every epoch the ranges reach.
   epochs_reached_.resize(std::max(epochs_reached_.size(), model.threads.size()), 0);
   const RaceSearch search(model, epochs_reached_);
-
-  // This trace's syncs that begin epochs (a fenced release begins none), in sequence order.
-  const std::deque<SyncEvent>& syncs = model.syncs;
-  const std::size_t first_sync = std::min(first_sync_, syncs.size());
-  if (syncs.size() > std::numeric_limits<std::uint32_t>::max())
-    throw TraceError(path_ + ": more than 2^32 sync events: too many to analyze (is the trace corrupt?)");
-  std::vector<std::uint32_t> sync_order;
-  for (std::size_t s = first_sync; s < syncs.size(); ++s)
-    if (!syncs[s].fenced) sync_order.push_back(static_cast<std::uint32_t>(s));
-  auto by_sequence = [&](std::uint32_t x, std::uint32_t y) {
-    return syncs[x].sequence != syncs[y].sequence ? syncs[x].sequence < syncs[y].sequence : x < y;
-  };
-  if (!std::is_sorted(sync_order.begin(), sync_order.end(), by_sequence))
-    std::sort(sync_order.begin(), sync_order.end(), by_sequence);
 
   // Module extents of this process, to name globals.
   struct Extent {
@@ -82,19 +251,20 @@ void MemoryLog::resolve(ModelBuilder& builder) {
     const Module& m = model.modules[index];
     if (m.size > 0) modules.push_back({m.base, m.base + m.size, index});
   }
-  auto make_variable = [&](std::uint64_t at, std::uint64_t size, const LiveMemory::BlockInfo* block) {
+  // `block`: the allocation whose life the variable is, or null.
+  auto make_variable = [&](std::uint64_t at, std::uint64_t size, const Block* block) {
     Variable v;
     v.process = builder.process();
     v.id = at | (std::uint64_t{1} << 63);
     v.size = size;
     v.address_based = true;
-    v.races_found = true;
     if (block) {
-      v.storage = block->thread_stack ? Storage::kStack : Storage::kHeap;
-      v.block_size = block->size;
-      v.offset = at - block->address;
-      v.creation = block->stack;
-      v.stack_owner = block->thread;
+      const Block& b = *block;
+      v.storage = b.thread_stack ? Storage::kStack : Storage::kHeap;
+      v.block_size = b.size;
+      v.offset = at - b.address;
+      v.creation = b.stack;
+      v.stack_owner = b.thread;
     } else {
       for (const Extent& e : modules)
         if (at >= e.begin && at < e.end) {
@@ -107,191 +277,198 @@ void MemoryLog::resolve(ModelBuilder& builder) {
     return v;
   };
 
-  // Benign annotations, merged: the ranges' parts inside them are not checked.
+  // One sweep over the address space, from one end of a range, a block or a benign annotation to
+  // the next: between two of them the same ranges and blocks cover every byte, so such a piece is
+  // one variable per life of the memory, however many bytes it spans (a buffer written by one
+  // thread and read by another is one, not a thousand granules). A piece can race only if two
+  // threads or more touched it, and not only by freeing it.
+  // Ranges and blocks come from the log in address order, ranges of one extent and kind as one
+  // group; benign annotations are few enough to sort here.
+  MemoryLog::Range pending;
+  bool has_pending = ranges_.next(pending);
+  auto ranges = sweep<RangeGroup>(
+      [&](RangeGroup& next) {
+        if (!has_pending) return false;
+        next.key = pending;
+        next.epochs.clear();
+        next.orders.clear();
+        next.bounds.clear();
+        next.lives.clear();
+        next.lives_of = kNoEnd;
+        do {
+          next.epochs.push_back(pending.epoch);
+          next.orders.push_back(pending.order);
+          has_pending = ranges_.next(pending);
+        } while (has_pending && extent_and_kind(pending) == extent_and_kind(next.key));
+        constexpr std::size_t kLarge = 4096;  // beyond which the spare capacity is worth a copy
+        if (next.epochs.size() > kLarge) {
+          next.epochs.shrink_to_fit();
+          next.orders.shrink_to_fit();
+        }
+        return true;
+      },
+      [](const RangeGroup& g) { return std::make_pair(g.key.address, g.key.address + g.key.size); });
+  auto blocks = sweep<Block>([this](Block& next) { return blocks_.next(next); },
+                             [](const Block& b) { return std::make_pair(b.address, b.address + b.size); });
   std::sort(benign_.begin(), benign_.end());
-  std::vector<std::pair<std::uint64_t, std::uint64_t>> benign;
-  for (const auto& b : benign_) {
-    if (!benign.empty() && b.first <= benign.back().second) benign.back().second = std::max(benign.back().second, b.second);
-    else benign.push_back(b);
-  }
+  auto benign = sweep<std::pair<std::uint64_t, std::uint64_t>>(
+      [this, at = std::size_t{0}](std::pair<std::uint64_t, std::uint64_t>& next) mutable {
+        if (at == benign_.size()) return false;
+        next = benign_[at++];
+        return true;
+      },
+      [](const std::pair<std::uint64_t, std::uint64_t>& b) { return b; });
 
-  LiveMemory memory;
-  std::vector<std::deque<Pending>> pending(model.threads.size());
-  // Per thread, for its pending ranges in order: (where a piece begins, its life when the range's
-  // epoch began).
-  std::vector<std::deque<std::pair<std::uint64_t, std::uint64_t>>> began_in(model.threads.size());
-
-  // Per variable made here: how many of its life's accesses there were and held each lock (the
-  // lockset evidence), counted once per range.
-  struct Counts {
-    std::uint64_t accesses = 0;
-    std::map<LockIndex, std::uint64_t> held_at;
-    std::uint64_t last_order = kNever;
+  std::uint64_t pieces = 0;
+  std::vector<Block> covering;
+  std::uint64_t covering_of = kNoEnd;  // blocks.changes() when `covering` was made
+  constexpr std::uint32_t kNone = std::numeric_limits<std::uint32_t>::max();
+  // A range's life: from the latest allocation or free covering the piece before its epoch
+  // ended (see memory_log.h).
+  auto life_of = [&](std::pair<std::uint64_t, std::uint64_t> bounds) -> std::pair<std::uint64_t, std::uint32_t> {
+    const auto [begins_at, ends_at] = bounds;
+    auto it = std::lower_bound(covering.begin(), covering.end(), ends_at,
+                               [](const Block& b, std::uint64_t q) { return b.sequence < q; });
+    for (; it != covering.begin(); --it) {
+      const Block& event = *(it - 1);
+      if (!event.is_free) return {event.order, static_cast<std::uint32_t>(it - 1 - covering.begin())};
+      if (event.sequence <= begins_at) return {event.order | kAfterFree, kNone};
+    }
+    return {kNoLife, kNone};
   };
-  const auto first_variable = static_cast<VariableIndex>(model.variables.size());
-  const std::size_t first_race = model.memory_races.size();
-  std::vector<Counts> counts;
-  auto count = [&](VariableIndex v, const Access& a, std::uint64_t n) {
-    Counts& c = counts[v - first_variable];
-    c.accesses += n;
-    for (LockIndex l : model.locksets[a.held]) c.held_at[LockSets::lock_of(l)] += n;
+  // Per life of the piece, the runs of ranges it has: (life, group in held, run).
+  std::vector<std::tuple<std::uint64_t, std::uint32_t, std::uint32_t>> runs_by_life;
+  // One life's groups for the race search; where two runs are of one kind, their epochs merged
+  // (into `merged`, ordered by epoch, then place in the log).
+  std::vector<RaceSearch::Group> groups;
+  std::vector<std::pair<const RangeGroup*, std::pair<std::size_t, std::size_t>>> sources;  // per run
+  std::vector<std::pair<std::uint32_t, std::uint64_t>> merging;
+  std::deque<std::vector<std::uint32_t>> merged;
+  std::vector<std::pair<std::uint64_t, Access>> life_accesses;  // (place in the log, access)
+  std::vector<RaceFinding> races;
+  auto access_of = [](const Range& r, std::uint32_t epoch) {
+    Access a;
+    a.thread = r.thread;
+    a.epoch = epoch;
+    a.write = r.write;
+    a.atomic = r.atomic;
+    a.frees = r.frees;
+    a.stack = r.stack;
+    a.held = r.held;
+    return a;
   };
+  for (std::uint64_t at = std::min({ranges.next_boundary(), blocks.next_boundary(), benign.next_boundary()});
+       at != kNoEnd;) {
+    ranges.move_to(at);
+    blocks.move_to(at);
+    benign.move_to(at);
+    const std::uint64_t next = std::min({ranges.next_boundary(), blocks.next_boundary(), benign.next_boundary()});
+    const std::uint64_t begin = at;
+    at = next;
+    std::vector<RangeGroup>& held = ranges.held();
+    if (held.empty() || !benign.held().empty()) continue;
+    bool two_threads = false, not_only_frees = false;
+    for (const RangeGroup& g : held) {
+      two_threads |= g.key.thread != held.front().key.thread;
+      not_only_frees |= !g.key.frees;
+    }
+    if (!two_threads || !not_only_frees) continue;
+    if (++pieces > kMaxSegments)
+      throw TraceError(path_ + ": more than " + std::to_string(kMaxSegments) +
+                       " pieces of memory are shared by threads: too many to analyze (is the trace corrupt?)");
 
-  // A range reaches its epoch's start: it waits on the pieces it covers, noting their lives.
-  auto register_range = [&](const Range& range) {
-    const std::uint64_t end = range.address + range.size;
-    auto wait_on = [&](std::uint64_t begin, std::uint64_t part_end) {
-      if (begin >= part_end) return;
-      Pending item{range, 0};
-      item.range.address = begin;
-      item.range.size = part_end - begin;
-      memory.for_each(begin, part_end, true, [&](std::uint64_t at, LiveMemory::Piece& p) {
-        ++p.pending;
-        ++p.current().waiting;
-        began_in[range.thread].emplace_back(at, p.current().id);
-        ++item.lives;
+    // The allocations and frees that ever covered the piece, in sequence order (often the
+    // previous piece's: pieces end at ranges' ends as well).
+    if (blocks.changes() != covering_of) {
+      covering_of = blocks.changes();
+      covering = blocks.held();
+      std::sort(covering.begin(), covering.end(), [](const Block& x, const Block& y) {
+        return x.sequence != y.sequence ? x.sequence < y.sequence : x.order < y.order;
       });
-      pending[range.thread].push_back(item);
+    }
+    runs_by_life.clear();
+    for (std::uint32_t h = 0; h < held.size(); ++h) {
+      RangeGroup& g = held[h];
+      if (g.lives_of != covering_of) {  // each range's life, once for these covering blocks
+        g.lives_of = covering_of;
+        find_life_runs(
+            g,
+            [&](std::size_t i) -> std::pair<std::uint64_t, std::uint32_t> {
+              if (covering.empty()) return {kNoLife, kNone};
+              if (g.bounds.empty()) g.bounds.assign(g.epochs.size(), kUnknownBounds);
+              if (g.bounds[i] == kUnknownBounds) g.bounds[i] = epoch_bounds(g.key.thread, g.epochs[i]);
+              return life_of(g.bounds[i]);
+            },
+            in_sequence_order);
+      }
+      for (std::uint32_t r = 0; r < g.lives.size(); ++r) runs_by_life.emplace_back(g.lives[r].life, h, r);
+    }
+    // Per life, its runs as the race search's groups; only a life with a race is kept, with its
+    // accesses in trace order.
+    auto run_key = [&](const std::tuple<std::uint64_t, std::uint32_t, std::uint32_t>& run) {
+      return access_of(held[std::get<1>(run)].key, 0);
     };
-    // Its parts outside the benign annotations.
-    std::uint64_t at = range.address;
-    auto b = std::upper_bound(benign.begin(), benign.end(), std::make_pair(at, kNever));
-    if (b != benign.begin() && std::prev(b)->second > at) --b;
-    for (; b != benign.end() && b->first < end; ++b) {
-      wait_on(at, std::min(b->first, end));
-      at = std::max(at, b->second);
-    }
-    wait_on(at, end);
-    if (memory.size() > kMaxPieces)
-      throw TraceError(path_ + ": more than " + std::to_string(kMaxPieces) +
-                       " pieces of memory are live at once: too many to analyze (is the trace corrupt?)");
-  };
-
-  // An access b is checked against the groups of the life it belongs to, then joins them.
-  auto check_in = [&](LiveMemory::Life& life, std::uint64_t begin, const LiveMemory::Piece& piece, const Access& b,
-                      std::uint64_t period, std::uint64_t order) {
-    const bool paired = !search.sampled_by_periods() || period % 2 == 1;
-    for (std::size_t g = 0; paired && g < life.groups.size(); ++g) {
-      const Access a = life.groups[g].latest;
-      if (search.sampled_by_periods() && life.groups[g].period != period) continue;
-      if (!search.conflict(a, b)) continue;
-      const std::pair<StackIndex, StackIndex> sites = std::minmax(a.stack, b.stack);
-      if (std::find(life.reported.begin(), life.reported.end(), sites) != life.reported.end()) continue;
-      if (search.covers(b, a.thread) > a.epoch) continue;  // a's epoch precedes b's
-      life.reported.push_back(sites);
-      if (life.variable == LiveMemory::kNoVariable) {
-        life.variable = static_cast<VariableIndex>(model.variables.size());
-        model.variables.push_back(make_variable(begin, piece.end - begin, life.block.get()));
-        counts.emplace_back();
-        for (const LiveMemory::Group& earlier : life.groups) count(life.variable, earlier.latest, earlier.count);
+    std::sort(runs_by_life.begin(), runs_by_life.end(), [&](const auto& x, const auto& y) {
+      if (std::get<0>(x) != std::get<0>(y)) return std::get<0>(x) < std::get<0>(y);
+      return RaceSearch::group_before(run_key(x), run_key(y));
+    });
+    for (std::size_t first = 0; first < runs_by_life.size();) {
+      const std::uint64_t life = std::get<0>(runs_by_life[first]);
+      std::size_t last = first;
+      while (last < runs_by_life.size() && std::get<0>(runs_by_life[last]) == life) ++last;
+      sources.clear();
+      for (std::size_t i = first; i < last; ++i) {
+        const RangeGroup& g = held[std::get<1>(runs_by_life[i])];
+        const std::uint32_t r = std::get<2>(runs_by_life[i]);
+        const std::size_t end = r + 1 < g.lives.size() ? g.lives[r + 1].start : g.epochs.size();
+        sources.push_back({&g, {g.lives[r].start, end}});
       }
-      RaceFinding race;
-      race.variable = life.variable;
-      race.first = model.accesses.size();
-      race.second = race.first + 1;
-      model.accesses.push_back(a);
-      model.accesses.push_back(b);
-      model.accesses[race.first].variable = model.accesses[race.second].variable = life.variable;
-      model.memory_races.push_back(race);
-    }
-    if (life.variable != LiveMemory::kNoVariable) {
-      Counts& c = counts[life.variable - first_variable];
-      if (c.last_order != order) {
-        c.last_order = order;
-        count(life.variable, b, 1);
+      groups.clear();
+      merged.clear();
+      std::size_t numbered = 0;
+      for (std::size_t i = 0; i < sources.size();) {
+        const Access key = run_key(runs_by_life[first + i]);
+        std::size_t j = i + 1;
+        while (j < sources.size() && RaceSearch::same_group(run_key(runs_by_life[first + j]), key)) ++j;
+        const auto& [g, span] = sources[i];
+        if (j == i + 1) {
+          groups.push_back({key, g->epochs.data() + span.first, span.second - span.first, numbered});
+        } else {  // ranges of one kind but different extents: one group, by epoch then place
+          merging.clear();
+          for (std::size_t k = i; k < j; ++k)
+            for (std::size_t x = sources[k].second.first; x < sources[k].second.second; ++x)
+              merging.emplace_back(sources[k].first->epochs[x], sources[k].first->orders[x]);
+          std::sort(merging.begin(), merging.end());
+          auto& epochs = merged.emplace_back();
+          for (const auto& p : merging) epochs.push_back(p.first);
+          groups.push_back({key, epochs.data(), epochs.size(), numbered});
+        }
+        numbered += groups.back().size;
+        i = j;
       }
-    }
-    for (LiveMemory::Group& g : life.groups)
-      if (same_group(g, b, period)) {
-        g.latest.epoch = std::max(g.latest.epoch, b.epoch);
-        ++g.count;
-        return;
+      races.clear();
+      if (search.search(groups, races) > 0) {
+        life_accesses.clear();
+        for (const auto& [g, span] : sources)
+          for (std::size_t x = span.first; x < span.second; ++x)
+            life_accesses.emplace_back(g->orders[x], access_of(g->key, g->epochs[x]));
+        std::sort(life_accesses.begin(), life_accesses.end(),
+                  [](const auto& x, const auto& y) { return x.first < y.first; });
+        const auto v = static_cast<VariableIndex>(model.variables.size());
+        const std::uint32_t allocation = held[std::get<1>(runs_by_life[first])].lives[std::get<2>(runs_by_life[first])].allocation;
+        model.variables.push_back(make_variable(begin, next - begin, allocation == kNone ? nullptr : &covering[allocation]));
+        for (auto& [place, a] : life_accesses) {
+          a.variable = v;
+          model.accesses.push_back(a);
+        }
       }
-    life.groups.push_back({b, period, 1});
-  };
-
-  // Thread t's epoch `next` begins: each range it has pending from an earlier epoch is checked, in
-  // the life it belongs to: the latest allocation's if one came since its epoch began, else the
-  // life its epoch began in.
-  auto end_epochs_before = [&](ThreadIndex t, std::uint64_t next) {
-    for (; !pending[t].empty() && pending[t].front().range.epoch < next; pending[t].pop_front()) {
-      const Pending& item = pending[t].front();
-      const Range& r = item.range;
-      const Access b = access_of(r);
-      const std::uint64_t period = search.sampled_by_periods() ? search.period_of(r.thread, r.epoch) : 1;
-      auto life_at_start = began_in[t].begin();
-      const auto lives_end = life_at_start + static_cast<std::ptrdiff_t>(item.lives);
-      memory.for_each(r.address, r.address + r.size, false, [&](std::uint64_t at, LiveMemory::Piece& p) {
-        while (life_at_start + 1 < lives_end && (life_at_start + 1)->first <= at) ++life_at_start;
-        const std::uint64_t began = life_at_start < lives_end ? life_at_start->second : LiveMemory::kNoLife;
-        if (LiveMemory::Life* l = p.life(began); l && l->waiting > 0) --l->waiting;
-        if (p.pending > 0) --p.pending;
-        LiveMemory::Life* life = p.life(p.last_allocation > r.begins_at ? p.allocation_life : began);
-        check_in(life ? *life : p.current(), at, p, b, period, r.order);
-      });
-      began_in[t].erase(began_in[t].begin(), lives_end);
-    }
-  };
-
-  auto apply = [&](const Block& block) {
-    if (block.kind == Block::kAllocation) {
-      auto info = std::make_shared<const LiveMemory::BlockInfo>(
-          LiveMemory::BlockInfo{block.address, block.size, block.thread, block.stack, block.thread_stack});
-      memory.for_each(block.address, block.address + block.size, true, [&](std::uint64_t, LiveMemory::Piece& p) {
-        LiveMemory::Life& life = p.lives.emplace_back();
-        life.id = block.order;
-        life.block = info;
-        p.last_allocation = block.sequence;
-        p.allocation_life = block.order;
-      });
-    } else if (block.kind == Block::kFree) {
-      memory.for_each(block.address, block.address + block.size, false, [&](std::uint64_t, LiveMemory::Piece& p) {
-        p.lives.emplace_back().id = block.order | kAfterFree;
-      });
-    }
-  };
-
-  // The pass: events (syncs, allocations, frees, period markers) in sequence order, each ending
-  // its thread's epoch; ranges registered as the pass reaches their epoch's start (after the event
-  // that began it).
-  Range range;
-  bool has_range = ranges_.next(range);
-  Block block;
-  bool has_block = blocks_.next(block);
-  for (std::size_t next_sync = 0;;) {
-    const std::uint64_t sync_at = next_sync < sync_order.size() ? syncs[sync_order[next_sync]].sequence : kNever;
-    const std::uint64_t block_at = has_block ? block.sequence : kNever;
-    if (has_range && range.begins_at < std::min(sync_at, block_at)) {
-      register_range(range);
-      has_range = ranges_.next(range);
-    } else if (sync_at != kNever && sync_at <= block_at) {
-      const SyncEvent& sync = syncs[sync_order[next_sync++]];
-      end_epochs_before(sync.thread, sync.epoch);
-    } else if (has_block) {
-      end_epochs_before(block.thread, block.epoch);
-      apply(block);
-      has_block = blocks_.next(block);
-    } else {
-      break;
+      first = last;
     }
   }
-  for (ThreadIndex t = 0; t < pending.size(); ++t) end_epochs_before(t, kNever);
-
-  // The lockset evidence: the lock most of the variable's accesses held.
-  for (std::size_t r = first_race; r < model.memory_races.size(); ++r) {
-    RaceFinding& race = model.memory_races[r];
-    const Counts& c = counts[race.variable - first_variable];
-    race.accesses = c.accesses;
-    auto guard = std::max_element(c.held_at.begin(), c.held_at.end(),
-                                  [](const auto& x, const auto& y) { return x.second < y.second; });
-    if (guard == c.held_at.end()) continue;
-    race.has_guard = true;
-    race.guard = guard->first;
-    race.guarded_accesses = guard->second;
-  }
-  // Their memory back, not only their size: the analysis that follows needs its own.
+  // Their memory back, not only their size: the race search that follows needs its own.
   ranges_.clear();
   blocks_.clear();
+  std::deque<EpochStart>().swap(epoch_starts_);
   benign_.clear();
 }
 

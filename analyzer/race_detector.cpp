@@ -10,10 +10,8 @@
 //    sort of all accesses): within a group the clocks grow with the epoch, so for each access b
 //    of one group only the first access a of the other group that b's clock does not cover needs
 //    checking (a binary search), not every pair.
-//    Programs built with the race flags have their accesses checked instead by one pass in time
-//    order while their memory log is resolved (memory_log.h), each against the latest epoch of
-//    each such group on the memory it covers (FastTrack): only the variables with a race are kept,
-//    with the two accesses of each race found, and their races join the annotated ones here.
+//    Programs built with the race flags have this search made while their memory log is resolved,
+//    one piece of memory at a time (memory_log.h): only the variables with a race are kept.
 // 3. Races are reported once per pair of stacks (on the first variable, naming the others they
 //    race on), with the lock most of the variable's accesses held (the lock that could have
 //    protected it, Eraser's lockset evidence), and the events that say why the earlier access
@@ -125,12 +123,6 @@ bool RaceSearch::exclusive(LockSetIndex x, LockSetIndex y) const {
   return false;
 }
 
-bool RaceSearch::conflict(const Access& a, const Access& b) const {
-  if (a.thread == b.thread || (!a.write && !b.write) || (a.bytes & b.bytes) == 0) return false;
-  if ((a.atomic && b.atomic) || (a.frees && b.frees)) return false;
-  return !exclusive(a.held, b.held) && model_.threads[a.thread].process == model_.threads[b.thread].process;
-}
-
 bool RaceSearch::group_before(const Access& a, const Access& b) { return group_key(a) < group_key(b); }
 bool RaceSearch::same_group(const Access& a, const Access& b) { return group_key(a) == group_key(b); }
 
@@ -152,9 +144,12 @@ std::size_t RaceSearch::search(const std::vector<Group>& groups, std::vector<Rac
     for (std::size_t g2 = g1 + 1; g2 < groups.size(); ++g2) {
       const Access& first = groups[g1].key;
       const Access& second = groups[g2].key;
-      if (!conflict(first, second)) continue;
+      if (first.thread == second.thread || (!first.write && !second.write)) continue;
+      if ((first.bytes & second.bytes) == 0 || (first.atomic && second.atomic)) continue;
+      if (exclusive(first.held, second.held)) continue;
       auto sites = std::minmax(first.stack, second.stack);
       if (reported_sites.count(sites)) continue;
+      if (model_.threads[first.thread].process != model_.threads[second.thread].process) continue;
       const std::uint32_t* a_epochs = groups[g1].epochs;
       const std::uint32_t* a_end = a_epochs + groups[g1].size;
       for (std::size_t b_at = 0; b_at < groups[g2].size; ++b_at) {
@@ -222,7 +217,6 @@ std::vector<RaceFinding> find_races(const TraceModel& model) {
       groups.push_back({key, epochs.data() + next, end - next, next});
       next = end;
     }
-    if (model.variables[v].races_found) continue;  // its races are among model.memory_races
     const std::size_t found = races.size();
     search.search(groups, races);
     for (std::size_t r = found; r < races.size(); ++r) {
@@ -232,7 +226,6 @@ std::vector<RaceFinding> find_races(const TraceModel& model) {
       races[r].second = second;
     }
   }
-  races.insert(races.end(), model.memory_races.begin(), model.memory_races.end());
   if (races.empty()) return races;
   // One finding per pair of sites: the first variable's, naming the others.
   std::map<std::tuple<std::uint32_t, StackIndex, StackIndex>, std::size_t> by_sites;

@@ -45,16 +45,6 @@ class RaceSearch {
   // says why). Returns how many it appended.
   std::size_t search(const std::vector<Group>& groups, std::vector<RaceFinding>& races) const;
 
-  // Whether two accesses of one variable could race if nothing ordered them: different threads
-  // of one process, a write, shared bytes, not both atomic, not both frees, and no lock that
-  // keeps one out while the other holds it.
-  bool conflict(const Access& a, const Access& b) const;
-  // Whether the trace was sampled by periods: then only accesses of one recording period (odd)
-  // are paired, and period_of() tells an access's.
-  bool sampled_by_periods() const { return sampled_by_periods_; }
-  // The sampling period of thread t's epoch (Thread::race_periods; 1 where it has none).
-  std::uint64_t period_of(ThreadIndex t, std::uint32_t epoch) const;
-
   // How far access b's clock covers thread t: accesses of t at epochs below this precede b.
   // Epoch e of t begins with t's sync event of epoch e, so when this is e > 0 that event is the
   // last of t's that b's thread had learned of.
@@ -67,8 +57,10 @@ class RaceSearch {
   bool exclusive(LockSetIndex x, LockSetIndex y) const;
 
   static constexpr std::uint64_t kFirstPeriod = 1;  // every thread's, until it marks another
-  // The thread's epochs in `period`, [first, end) (first == end if none: a thread's epochs of one
+  // The sampling period of thread t's epoch (Thread::race_periods; 1 where it has none), and the
+  // thread's epochs in `period`, [first, end) (first == end if none: a thread's epochs of one
   // period are consecutive, since it reads the periods in the order the sampler began them).
+  std::uint64_t period_of(ThreadIndex t, std::uint32_t epoch) const;
   std::pair<std::uint32_t, std::uint32_t> epochs_in(ThreadIndex t, std::uint64_t period) const;
 
   const TraceModel& model_;

@@ -600,7 +600,7 @@ TEST(RaceDetector, FencedReleasesOrderWhatCameBeforeTheFence) {
   EXPECT_GT(with_races, 50);
 }
 
-// Past its budget the memory log spills its accesses, sorted by time, to a temporary file in
+// Past its budget the memory log spills its accesses, sorted by address, to a temporary file in
 // runs and merges them back (sorted_spill.h): the verdicts stay the definition's.
 TEST(RaceDetector, SpilledAccessesGiveTheDefinitionsVerdicts) {
   std::mt19937 rng(31);

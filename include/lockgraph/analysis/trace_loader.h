@@ -11,9 +11,9 @@
 namespace lockgraph::analysis {
 
 struct LoadOptions {
-  // How many memory accesses (ranges, 56 bytes each) of one trace the analysis holds in memory,
-  // and as many heap allocations and frees (48 bytes); past it they go, sorted by time, to a
-  // temporary file in $TMPDIR (or /tmp) and are merged back by the pass that checks them.
+  // How many memory accesses (ranges) of one trace the analysis holds in memory, and as many heap
+  // allocations and frees, 48 bytes each; past it they go, sorted by address, to a temporary file
+  // in $TMPDIR (or /tmp) and are merged back as the accesses are resolved into variables.
   std::size_t accesses_in_memory = std::size_t{1} << 18;
 };
 

@@ -131,9 +131,6 @@ struct Variable {
   std::uint64_t block_size = 0;     // kHeap, kStack: the block's size and the granule's offset
   std::uint64_t offset = 0;
   ThreadIndex stack_owner = 0;      // kStack: whose stack
-  // Its races were found as its memory log was read (TraceModel::memory_races), and only the
-  // accesses they name are in the model: the race search does not look at it again.
-  bool races_found = false;
 };
 
 // One recorded access: the first read or write of a variable in a sync epoch of a thread.
@@ -200,31 +197,6 @@ struct IncidentParty {
   std::uint32_t role = 0;
 };
 
-// A data race (race_detector.h): two accesses of one variable that no lock and no order keep apart.
-struct RaceFinding {
-  VariableIndex variable = 0;
-  std::size_t first = 0;   // index into TraceModel::accesses: the earlier in the trace
-  std::size_t second = 0;
-  // Lockset evidence (Eraser's question, asked after happens-before said "race"): the lock held
-  // at most of the variable's recorded accesses, at how many, and how many there are.
-  bool has_guard = false;
-  LockIndex guard = 0;
-  std::size_t guarded_accesses = 0;
-  std::size_t accesses = 0;
-  // Why the earlier access does not happen before the later one, as the happens-before engine
-  // sees it (indexes into TraceModel::syncs, -1 if none): the last event of the earlier access's
-  // thread that the later access's thread had learned of before its access (a release it
-  // acquired, directly or through other threads), and the first release the earlier thread made
-  // after its access; `next_release_acquired_later`: the later thread acquired that object after
-  // that release, but only after its own access.
-  std::int64_t last_seen_sync = -1;
-  std::int64_t next_release = -1;
-  bool next_release_acquired_later = false;
-  // The other variables the same two stacks race on, in variable order: reported once, here (as
-  // TSan's suppress_equal_stacks, but counted): one loop racing over an array is one finding.
-  std::vector<VariableIndex> same_sites;
-};
-
 // Something that happened in the recorded run rather than a prediction: an observed deadlock
 // (a wait-for cycle seen by the watchdog, or at the end of an event trace) or a lock misuse.
 struct Incident {
@@ -247,9 +219,6 @@ struct TraceModel {
   // In blocks, not one array: a trace holds millions, and a vector growing holds its old and new
   // arrays at once (the analysis's peak was that copy).
   std::deque<SyncEvent> syncs;
-  // The races of programs built with the race flags, found by the memory log's pass over the
-  // run (memory_log.h); find_races() reports them with the others.
-  std::vector<RaceFinding> memory_races;
   std::vector<Incident> incidents;
   std::uint64_t events = 0;           // records (or events, for event formats) read
   std::vector<std::string> warnings;  // non-fatal problems, each naming file and line
