@@ -9,6 +9,9 @@
 //   turns N    two threads take turns N times each through an atomic flag (release store,
 //              acquire load), bumping a shared counter in their turn (sync-heavy: every turn is
 //              a hand-off, as in lock-free code; a trace of millions of sync events to analyze)
+//   scatter N  a thread adds to N random bytes of a 64 MiB array in one sync epoch; main joins
+//              it and does the same (no race: a trace of millions of first accesses of one epoch
+//              each, as compressors write; it tests the analysis's memory per accessed location)
 #include <atomic>
 #include <cstdio>
 #include <cstdlib>
@@ -104,11 +107,25 @@ void turns(long rounds) {
   b.join();
 }
 
+void scatter(long n) {
+  std::vector<unsigned char> bytes(std::size_t{64} << 20);
+  auto add = [&bytes, n](unsigned seed) {
+    for (long i = 0; i < n; ++i) {
+      seed = seed * 1103515245u + 12345u;  // the C standard's example generator
+      ++bytes[(seed >> 3) % bytes.size()];
+    }
+  };
+  std::thread helper(add, 1u);
+  helper.join();
+  add(2u);
+  for (unsigned char b : bytes) total += b;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
   if (argc != 3) {
-    std::fprintf(stderr, "usage: race_workloads memory|locks|mixed|turns N\n");
+    std::fprintf(stderr, "usage: race_workloads memory|locks|mixed|turns|scatter N\n");
     return 2;
   }
   long n = std::atol(argv[2]);
@@ -116,6 +133,7 @@ int main(int argc, char** argv) {
   else if (!std::strcmp(argv[1], "locks")) lock_heavy(n);
   else if (!std::strcmp(argv[1], "mixed")) mixed(n);
   else if (!std::strcmp(argv[1], "turns")) turns(n);
+  else if (!std::strcmp(argv[1], "scatter")) scatter(n);
   else return 2;
   std::printf("%ld\n", total);
 }

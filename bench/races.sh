@@ -10,7 +10,9 @@
 #
 # Usage: bench/races.sh [RUNS] [BUILD_DIR]     (RUNS defaults to 5)
 #   WORKLOADS="memory locks"  only these (default: memory locks mixed; also: turns, a sync-heavy
-#                             hand-off through an atomic whose trace tests the analysis's memory)
+#                             hand-off through an atomic whose trace tests the analysis's memory,
+#                             and scatter, millions of first accesses in one epoch, which tests
+#                             its memory per accessed location)
 # A configuration whose run fails is "failed", never a time, and the script then exits 1.
 set -euo pipefail
 runs=${1:-5}
@@ -19,7 +21,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 source_dir=$(cd "$here/.." && pwd)
 build=${2:-$source_dir/build}
 read -r -a workloads <<<"${WORKLOADS:-memory locks mixed}"
-declare -A size=([memory]=400 [locks]=500000 [mixed]=100000 [turns]=1000000)
+declare -A size=([memory]=400 [locks]=500000 [mixed]=100000 [turns]=1000000 [scatter]=3000000)
 cli=$build/cli/lockgraph
 libdir=$build/races
 [ -x "$cli" ] && [ -f "$libdir/liblockgraph_race_entry.a" ] || { echo "bench/races.sh: build lockgraph first ($build)" >&2; exit 2; }
