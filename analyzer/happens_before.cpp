@@ -21,24 +21,20 @@ std::unordered_map<std::uint64_t, ThreadIndex> threads_by_tid(const TraceModel& 
 
 }  // namespace
 
-HappensBefore::HappensBefore(std::vector<std::uint32_t> points, std::uint32_t queried) {
+HappensBefore::HappensBefore(std::vector<std::uint32_t> points, std::uint32_t queried, bool ranked) {
   queried_ = std::min<std::uint32_t>(queried, static_cast<std::uint32_t>(points.size()));
   offset_.assign(points.size() + 1, 0);
   for (std::size_t t = 0; t < points.size(); ++t) offset_[t + 1] = offset_[t] + points[t];
   base_.assign(points.size(), TimelinePoint{kNone, 0});
-  rank_.assign(offset_.back(), 0);
-  ranked_.assign(points.size(), 0);
+  if (ranked) {
+    rank_.assign(offset_.back(), 0);
+    ranked_.assign(points.size(), 0);
+  }
   learned_.resize(points.size());
   seen_stamp_.assign(points.size(), 0);
 }
 
 void HappensBefore::arrive(TimelinePoint from, TimelinePoint to) {
-  rank_up_to(from);
-  rank_up_to(to);
-  // A second edge into a point ranked before its source was (from a stream: Kahn's order ranks a
-  // point after all its sources): ranked again, after it. Nothing follows it yet, as nothing has
-  // read it and its timeline's later points have no rank.
-  if (rank_[id(to)] < rank_[id(from)]) rank_[id(to)] = next_rank_++;
   if (to.index == 0 && base_[to.timeline].timeline == kNone) base_[to.timeline] = from;
   else learn(from, to);
 }
@@ -47,15 +43,10 @@ void HappensBefore::rank_up_to(TimelinePoint p) {
   for (std::uint32_t& next = ranked_[p.timeline]; next <= p.index; ++next) rank_[id({p.timeline, next})] = next_rank_++;
 }
 
-void HappensBefore::rank_the_rest() {
-  for (std::uint32_t t = 0; t < timelines(); ++t)
-    if (points(t) > 0) rank_up_to({t, points(t) - 1});
-}
-
 HappensBefore::HappensBefore(std::vector<std::uint32_t> points,
                              const std::vector<std::pair<TimelinePoint, TimelinePoint>>& edges,
                              std::uint32_t queried)
-    : HappensBefore(points, queried) {
+    : HappensBefore(points, queried, true) {
   const std::uint32_t total = offset_.back();
 
   // Cross edges as two CSR lists (sources per node, targets per node).
@@ -289,9 +280,8 @@ HappensBefore HappensBefore::from_syncs(const TraceModel& model, const std::vect
     sync_edges(model, order, threads, [&](TimelinePoint from, TimelinePoint to) { edges.push_back({from, to}); });
     return HappensBefore(std::move(points), edges, threads);
   }
-  HappensBefore engine(std::move(points), threads);
+  HappensBefore engine(std::move(points), threads, false);
   sync_edges(model, order, threads, [&](TimelinePoint from, TimelinePoint to) { engine.arrive(from, to); });
-  engine.rank_the_rest();
   return engine;
 }
 

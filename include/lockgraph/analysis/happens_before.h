@@ -59,9 +59,11 @@ class HappensBefore {
   bool ordered(TimelinePoint a, TimelinePoint b) const;
   // The latest point of `timeline` that precedes or is `p`, plus one; 0 if none does.
   std::uint32_t covers(TimelinePoint p, std::uint32_t timeline) const;
-  // A topological position: if a precedes b and a != b, rank(a) < rank(b).
+  // A topological position: if a precedes b and a != b, rank(a) < rank(b). Only an engine built
+  // from a list of edges (the constructor, from_start_join) has ranks: the races' engine is asked
+  // about order only, and ranks were 4 bytes for each of its millions of points.
   std::uint32_t rank(TimelinePoint p) const {
-    return p.timeline < timelines() && p.index < points(p.timeline) ? rank_[id(p)] : 0;
+    return p.timeline < timelines() && p.index < points(p.timeline) && !rank_.empty() ? rank_[id(p)] : 0;
   }
 
   std::size_t timelines() const { return offset_.size() - 1; }
@@ -72,14 +74,14 @@ class HappensBefore {
 
  private:
   static constexpr std::uint32_t kNone = 0xffffffffu;
-  // Timelines with `points` each and no edge yet (edges then arrive() in a topological order).
-  HappensBefore(std::vector<std::uint32_t> points, std::uint32_t queried);
+  // Timelines with `points` each and no edge yet (edges then arrive() in a topological order),
+  // with room for ranks if `ranked`.
+  HappensBefore(std::vector<std::uint32_t> points, std::uint32_t queried, bool ranked);
   // The edge from -> to, once everything before `from` and every earlier edge into `to` has
   // arrived: `to` learns what `from` knows (or, as its timeline's first point, extends it).
   void arrive(TimelinePoint from, TimelinePoint to);
   // Gives ranks, in order, to the points of p's timeline up to p that have none yet.
   void rank_up_to(TimelinePoint p);
-  void rank_the_rest();
 
   using Entry = std::pair<std::uint32_t, std::uint32_t>;  // (point index, value)
 
@@ -97,7 +99,7 @@ class HappensBefore {
   std::vector<std::uint32_t> offset_;                 // timeline -> first node; total last
   std::uint32_t queried_ = 0;                         // timelines below this are kept in clocks
   std::vector<TimelinePoint> base_;                   // per timeline; timeline kNone: none
-  std::vector<std::uint32_t> rank_;                   // node -> its place in the order computed
+  std::vector<std::uint32_t> rank_;                   // node -> its place in the order (if ranked)
   std::vector<std::uint32_t> ranked_;                 // per timeline: its points ranked so far
   std::uint32_t next_rank_ = 0;
   std::unordered_map<std::uint64_t, std::vector<Entry>> learned_at_;  // (timeline, learned)
