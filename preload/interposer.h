@@ -13,6 +13,7 @@
 #include "lockgraph/runtime.h"
 #include "lockgraph/lock_path.h"
 #include "lock_table.h"
+#include "real_functions.h"
 #include "wrapper_insides.h"
 
 namespace lockgraph::preload {
@@ -44,6 +45,15 @@ inline bool passes_through(PthreadLock* l) noexcept {
   if (rt::tls_lock_path.depth != 0) return true;
   Role now = role();
   return now == Role::kStandsAside || (now == Role::kLinked && is_wrapper_insides(l));
+}
+
+// A mutex or rwlock call passed on to glibc's alias `alias`, or, while this library stands aside,
+// to the definition after it (`next`, real_functions.h): ThreadSanitizer's or the program's own
+// runtime then sees every lock it would see without this library.
+template <class Alias, class Next, class... Args>
+inline int pass_on(Alias alias, Next next, Args... args) noexcept {
+  if (next && g_role.load(std::memory_order_relaxed) == Role::kStandsAside) return next(args...);
+  return alias(args...);
 }
 
 // Whether a pthread lock call's result means the caller holds the lock: 0, or EOWNERDEAD (a

@@ -44,12 +44,13 @@ int lock_impl(pthread_mutex_t* m, std::uint32_t flags, bool blocking, const void
 }
 
 int lock_at(pthread_mutex_t* m, const void* caller) {
-  if (preload::passes_through(m)) return __pthread_mutex_lock(m);
+  if (preload::passes_through(m)) return preload::pass_on(__pthread_mutex_lock, preload::g_next_lock_calls.mutex_lock, m);
   return lock_impl(m, 0, true, caller, [m] { return __pthread_mutex_lock(m); });
 }
 
 int trylock_at(pthread_mutex_t* m, const void* caller) {
-  if (preload::passes_through(m)) return __pthread_mutex_trylock(m);
+  if (preload::passes_through(m))
+    return preload::pass_on(__pthread_mutex_trylock, preload::g_next_lock_calls.mutex_trylock, m);
   return lock_impl(m, trace::flag::kTry, false, caller, [] { return 0; });
 }
 
@@ -59,7 +60,8 @@ int timedlock_at(pthread_mutex_t* m, const timespec* t, const void* caller) {
 }
 
 int unlock_at(pthread_mutex_t* m, const void* caller) {
-  if (preload::passes_through(m) || rt::fast_release_at(m)) return __pthread_mutex_unlock(m);
+  if (preload::passes_through(m) || rt::fast_release_at(m))
+    return preload::pass_on(__pthread_mutex_unlock, preload::g_next_lock_calls.mutex_unlock, m);
   rt::LockId id = mutex_id(m, caller);
   if (preload::mutex_word::is_destroyed(m)) {  // glibc refuses it (EINVAL)
     rt::lock_misused(id, trace::incident::kUseDestroyed);
@@ -139,14 +141,14 @@ __attribute__((visibility("default"))) int pthread_mutex_unlock(pthread_mutex_t*
 
 __attribute__((visibility("default"))) int pthread_mutex_init(pthread_mutex_t* m, const pthread_mutexattr_t* a) {
   before_init(m);
-  int rc = __pthread_mutex_init(m, a);
+  int rc = preload::pass_on(__pthread_mutex_init, preload::g_next_lock_calls.mutex_init, m, a);
   after_init(m, rc, __builtin_return_address(0));
   return rc;
 }
 
 __attribute__((visibility("default"))) int pthread_mutex_destroy(pthread_mutex_t* m) {
   before_destroy(m, __builtin_return_address(0));
-  return __pthread_mutex_destroy(m);
+  return preload::pass_on(__pthread_mutex_destroy, preload::g_next_lock_calls.mutex_destroy, m);
 }
 
 // C11 <threads.h>: glibc's mtx_* are pthread mutexes under another name, calling the pthread

@@ -2,7 +2,7 @@
 // __pthread_mutex_* and __pthread_rwlock_* aliases, which the interposers call directly (no
 // lookup, no indirect call on the lock path); the rest come from dlvsym(RTLD_NEXT) with the
 // symbol version current glibc binds to (an unversioned dlsym could return a compat version,
-// e.g. the pre-2.3.2 pthread_cond_wait).
+// e.g. the pre-2.3.2 pthread_cond_wait), unless another tool's interposer comes first.
 #pragma once
 
 #include <pthread.h>
@@ -89,7 +89,30 @@ struct RealFunctions {
   int (*thrd_detach)(thrd_t);
 };
 
-// Resolved on first use (and by the library's constructor), then constant.
+// Resolved on first use (and by the library's constructor), then constant. Each is the next
+// definition in lookup order when that is another tool's interposer (ThreadSanitizer's libtsan,
+// another preloaded library), so that the tool still sees the call; else glibc's.
 const RealFunctions& real() noexcept;
+
+// The plain-named definitions that come after this library of the mutex and rwlock calls the
+// interposers make straight to glibc's aliases: another tool's interposers, or glibc's own (set
+// with real(); null before). A library that stands aside passes calls on through these: the
+// aliases may be bound to a definition before it (clang's ThreadSanitizer intercepts them in the
+// executable itself), and the tool behind it must see every lock.
+struct NextLockCalls {
+  int (*mutex_lock)(pthread_mutex_t*);
+  int (*mutex_trylock)(pthread_mutex_t*);
+  int (*mutex_unlock)(pthread_mutex_t*);
+  int (*mutex_init)(pthread_mutex_t*, const pthread_mutexattr_t*);
+  int (*mutex_destroy)(pthread_mutex_t*);
+  int (*rwlock_rdlock)(pthread_rwlock_t*);
+  int (*rwlock_wrlock)(pthread_rwlock_t*);
+  int (*rwlock_tryrdlock)(pthread_rwlock_t*);
+  int (*rwlock_trywrlock)(pthread_rwlock_t*);
+  int (*rwlock_unlock)(pthread_rwlock_t*);
+  int (*rwlock_init)(pthread_rwlock_t*, const pthread_rwlockattr_t*);
+  int (*rwlock_destroy)(pthread_rwlock_t*);
+};
+extern NextLockCalls g_next_lock_calls;
 
 }  // namespace lockgraph::preload

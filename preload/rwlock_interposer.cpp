@@ -35,25 +35,25 @@ int rw_acquire(pthread_rwlock_t* l, std::uint32_t flags, bool blocking, const vo
 extern "C" {
 
 __attribute__((visibility("default"))) int pthread_rwlock_rdlock(pthread_rwlock_t* l) {
-  LOCKGRAPH_PASS_THROUGH(__pthread_rwlock_rdlock(l));
+  LOCKGRAPH_PASS_THROUGH(preload::pass_on(__pthread_rwlock_rdlock, preload::g_next_lock_calls.rwlock_rdlock, l));
   return rw_acquire(l, trace::flag::kShared, true, __builtin_return_address(0),
                     [l] { return __pthread_rwlock_tryrdlock(l); }, [l] { return __pthread_rwlock_rdlock(l); });
 }
 
 __attribute__((visibility("default"))) int pthread_rwlock_wrlock(pthread_rwlock_t* l) {
-  LOCKGRAPH_PASS_THROUGH(__pthread_rwlock_wrlock(l));
+  LOCKGRAPH_PASS_THROUGH(preload::pass_on(__pthread_rwlock_wrlock, preload::g_next_lock_calls.rwlock_wrlock, l));
   return rw_acquire(l, 0, true, __builtin_return_address(0), [l] { return __pthread_rwlock_trywrlock(l); },
                     [l] { return __pthread_rwlock_wrlock(l); });
 }
 
 __attribute__((visibility("default"))) int pthread_rwlock_tryrdlock(pthread_rwlock_t* l) {
-  LOCKGRAPH_PASS_THROUGH(__pthread_rwlock_tryrdlock(l));
+  LOCKGRAPH_PASS_THROUGH(preload::pass_on(__pthread_rwlock_tryrdlock, preload::g_next_lock_calls.rwlock_tryrdlock, l));
   return rw_acquire(l, trace::flag::kShared | trace::flag::kTry, false, __builtin_return_address(0),
                     [l] { return __pthread_rwlock_tryrdlock(l); }, [] { return 0; });
 }
 
 __attribute__((visibility("default"))) int pthread_rwlock_trywrlock(pthread_rwlock_t* l) {
-  LOCKGRAPH_PASS_THROUGH(__pthread_rwlock_trywrlock(l));
+  LOCKGRAPH_PASS_THROUGH(preload::pass_on(__pthread_rwlock_trywrlock, preload::g_next_lock_calls.rwlock_trywrlock, l));
   return rw_acquire(l, trace::flag::kTry, false, __builtin_return_address(0),
                     [l] { return __pthread_rwlock_trywrlock(l); }, [] { return 0; });
 }
@@ -87,7 +87,7 @@ __attribute__((visibility("default"))) int pthread_rwlock_clockwrlock(pthread_rw
 }
 
 __attribute__((visibility("default"))) int pthread_rwlock_unlock(pthread_rwlock_t* l) {
-  LOCKGRAPH_PASS_THROUGH(__pthread_rwlock_unlock(l));
+  LOCKGRAPH_PASS_THROUGH(preload::pass_on(__pthread_rwlock_unlock, preload::g_next_lock_calls.rwlock_unlock, l));
   if (rt::fast_release_at(l)) return __pthread_rwlock_unlock(l);
   rt::LockId id = id_of(l, __builtin_return_address(0));
   if (!rt::note_released(id)) rt::lock_misused(id, trace::incident::kUnlockNotHeld);
@@ -97,7 +97,7 @@ __attribute__((visibility("default"))) int pthread_rwlock_unlock(pthread_rwlock_
 }
 
 __attribute__((visibility("default"))) int pthread_rwlock_init(pthread_rwlock_t* l, const pthread_rwlockattr_t* a) {
-  if (preload::passes_through()) return __pthread_rwlock_init(l, a);
+  if (preload::passes_through()) return preload::pass_on(__pthread_rwlock_init, preload::g_next_lock_calls.rwlock_init, l, a);
   preload::forget_lock(l);  // a new lock, even at an old address
   int rc = __pthread_rwlock_init(l, a);
   // Made here: this call is its creation site, not its first lock.
@@ -106,7 +106,7 @@ __attribute__((visibility("default"))) int pthread_rwlock_init(pthread_rwlock_t*
 }
 
 __attribute__((visibility("default"))) int pthread_rwlock_destroy(pthread_rwlock_t* l) {
-  LOCKGRAPH_PASS_THROUGH(__pthread_rwlock_destroy(l));
+  LOCKGRAPH_PASS_THROUGH(preload::pass_on(__pthread_rwlock_destroy, preload::g_next_lock_calls.rwlock_destroy, l));
   if (rt::LockId id = preload::forget_lock(l)) rt::lock_destroyed(id);
   return __pthread_rwlock_destroy(l);
 }

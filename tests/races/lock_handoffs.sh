@@ -47,3 +47,17 @@ PY
   "$cli" analyze "$work/traces" > "$work/report.txt" 2>&1 || { echo "run $run: the locked counter was reported:"; cat "$work/report.txt"; exit 1; }
   grep -q " 0 data race(s)" "$work/report.txt" || { echo "run $run: no race summary"; cat "$work/report.txt"; exit 1; }
 done
+
+# Started by a program the preload library records (a shell under `lockgraph run`), the race-flag
+# program inherits LD_PRELOAD: the preload library stands aside and passes every lock call on to
+# the program's own runtime, which comes after it in lookup order. Passed straight to glibc, the
+# locks were hidden from that runtime and every hand-off of the mixed workload was a race.
+rm -rf "$work/shell"
+"$cli" run --format json -o "$work/shell.json" --trace-dir "$work/shell" -- sh -c "'$work/w' mixed 3000 >/dev/null" \
+  2>"$work/shell.err" || { echo "through a shell: reported"; cat "$work/shell.err"; exit 1; }
+python3 - "$work/shell.json" <<'PY'
+import json, sys
+s = json.load(open(sys.argv[1]))["summary"]
+assert s["races_checked"] and s["races"] == 0 and s["locks"] >= 1, s
+print(f"through a shell: {s['locks']} lock(s) recorded by the program's runtime, 0 races")
+PY
