@@ -30,12 +30,16 @@ HappensBefore::HappensBefore(std::vector<std::uint32_t> points, std::uint32_t qu
     rank_.assign(offset_.back(), 0);
     ranked_.assign(points.size(), 0);
   }
+  forget_objects_ = !ranked;
   learned_.resize(points.size());
   seen_stamp_.assign(points.size(), 0);
 }
 
 void HappensBefore::arrive(TimelinePoint from, TimelinePoint to) {
-  if (to.index == 0 && base_[to.timeline].timeline == kNone) base_[to.timeline] = from;
+  // A first point extends its first source, unless that is a sync object whose history is not
+  // kept (forget_objects_): then it learns what the object knows now.
+  const bool from_forgetful = forget_objects_ && from.timeline >= queried_;
+  if (to.index == 0 && base_[to.timeline].timeline == kNone && !from_forgetful) base_[to.timeline] = from;
   else learn(from, to);
 }
 
@@ -137,6 +141,10 @@ std::uint32_t HappensBefore::covers(TimelinePoint p, std::uint32_t timeline) con
 void HappensBefore::note(TimelinePoint target, std::uint32_t learned, std::uint32_t value) {
   std::vector<Entry>& list = learned_at_[key(target.timeline, learned)];
   if (list.empty()) learned_[target.timeline].push_back(learned);
+  if (forget_objects_ && target.timeline >= queried_ && !list.empty()) {
+    list.back() = {target.index, value};  // knowledge only grows: the latest is all it needs
+    return;
+  }
   if (!list.empty() && list.back().first == target.index) {
     list.back().second = std::max(list.back().second, value);
     return;

@@ -98,6 +98,10 @@ class HappensBefore {
 
   std::vector<std::uint32_t> offset_;                 // timeline -> first node; total last
   std::uint32_t queried_ = 0;                         // timelines below this are kept in clocks
+  // Built from a stream (from_syncs): every read of a sync object's timeline is of its latest
+  // point, so each of its lists keeps only its latest entry, and no thread takes an object's
+  // point as its base (whose history would be asked for).
+  bool forget_objects_ = false;
   std::vector<TimelinePoint> base_;                   // per timeline; timeline kNone: none
   std::vector<std::uint32_t> rank_;                   // node -> its place in the order (if ranked)
   std::vector<std::uint32_t> ranked_;                 // per timeline: its points ranked so far
