@@ -21,24 +21,24 @@ std::unordered_map<std::uint64_t, ThreadIndex> threads_by_tid(const TraceModel& 
 
 }  // namespace
 
-HappensBefore::HappensBefore(std::vector<std::uint32_t> points, std::uint32_t queried, bool ranked) {
+HappensBefore::HappensBefore(std::vector<std::uint32_t> points, std::uint32_t queried, bool streamed)
+    : streamed_(streamed) {
   queried_ = std::min<std::uint32_t>(queried, static_cast<std::uint32_t>(points.size()));
   offset_.assign(points.size() + 1, 0);
   for (std::size_t t = 0; t < points.size(); ++t) offset_[t + 1] = offset_[t] + points[t];
   base_.assign(points.size(), TimelinePoint{kNone, 0});
-  if (ranked) {
+  if (!streamed) {
     rank_.assign(offset_.back(), 0);
     ranked_.assign(points.size(), 0);
   }
-  forget_objects_ = !ranked;
   learned_.resize(points.size());
   seen_stamp_.assign(points.size(), 0);
 }
 
 void HappensBefore::arrive(TimelinePoint from, TimelinePoint to) {
   // A first point extends its first source, unless that is a sync object whose history is not
-  // kept (forget_objects_): then it learns what the object knows now.
-  const bool from_forgetful = forget_objects_ && from.timeline >= queried_;
+  // kept (streamed_): then it learns what the object knows now.
+  const bool from_forgetful = streamed_ && from.timeline >= queried_;
   if (to.index == 0 && base_[to.timeline].timeline == kNone && !from_forgetful) base_[to.timeline] = from;
   else learn(from, to);
 }
@@ -50,7 +50,7 @@ void HappensBefore::rank_up_to(TimelinePoint p) {
 HappensBefore::HappensBefore(std::vector<std::uint32_t> points,
                              const std::vector<std::pair<TimelinePoint, TimelinePoint>>& edges,
                              std::uint32_t queried)
-    : HappensBefore(points, queried, true) {
+    : HappensBefore(points, queried, false) {
   const std::uint32_t total = offset_.back();
 
   // Cross edges as two CSR lists (sources per node, targets per node).
@@ -141,7 +141,7 @@ std::uint32_t HappensBefore::covers(TimelinePoint p, std::uint32_t timeline) con
 void HappensBefore::note(TimelinePoint target, std::uint32_t learned, std::uint32_t value) {
   std::vector<Entry>& list = learned_at_[key(target.timeline, learned)];
   if (list.empty()) learned_[target.timeline].push_back(learned);
-  if (forget_objects_ && target.timeline >= queried_ && !list.empty()) {
+  if (streamed_ && target.timeline >= queried_ && !list.empty()) {
     list.back() = {target.index, value};  // knowledge only grows: the latest is all it needs
     return;
   }
@@ -288,7 +288,7 @@ HappensBefore HappensBefore::from_syncs(const TraceModel& model, const std::vect
     sync_edges(model, order, threads, [&](TimelinePoint from, TimelinePoint to) { edges.push_back({from, to}); });
     return HappensBefore(std::move(points), edges, threads);
   }
-  HappensBefore engine(std::move(points), threads, false);
+  HappensBefore engine(std::move(points), threads, true);
   sync_edges(model, order, threads, [&](TimelinePoint from, TimelinePoint to) { engine.arrive(from, to); });
   return engine;
 }

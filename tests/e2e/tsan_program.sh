@@ -25,13 +25,13 @@ for cc in gcc clang; do
         (cd "$work" && LD_PRELOAD=$preload "./$name") >"$work/$name.run.out" 2>"$work/$name.run.err"; run=$?
       fi
       problems=()
-      [ "$plain" = "$run" ] || problems+=("exit $run under run, $plain alone")
+      [ "$plain" = "$run" ] || problems+=("exit $run under $way, $plain alone")
       cmp -s "$work/$name.plain.out" "$work/$name.run.out" || problems+=("stdout differs")
       races_alone=$(grep -c "WARNING: ThreadSanitizer: data race" "$work/$name.plain.err")
       races_run=$(grep -c "WARNING: ThreadSanitizer: data race" "$work/$name.run.err")
       [ "$program" = locked ] || [ "$races_alone" -gt 0 ] || problems+=("TSan found no race alone")
-      [ "$races_alone" = "$races_run" ] || problems+=("TSan reported $races_run race(s) under run, $races_alone alone")
-      grep -q "DEADLYSIGNAL" "$work/$name.run.err" && problems+=("TSan crashed under run")
+      [ "$races_alone" = "$races_run" ] || problems+=("TSan reported $races_run race(s) under $way, $races_alone alone")
+      grep -q "DEADLYSIGNAL" "$work/$name.run.err" && problems+=("TSan crashed under $way")
       grep -q "lockgraph: this program carries ThreadSanitizer's runtime" "$work/$name.run.err" || problems+=("no note")
       # No trace of the program itself (TSan's symbolizer, a child the preload library records
       # like any program it is put in front of, may write one).

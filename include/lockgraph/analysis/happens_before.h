@@ -74,9 +74,9 @@ class HappensBefore {
 
  private:
   static constexpr std::uint32_t kNone = 0xffffffffu;
-  // Timelines with `points` each and no edge yet (edges then arrive() in a topological order),
-  // with room for ranks if `ranked`.
-  HappensBefore(std::vector<std::uint32_t> points, std::uint32_t queried, bool ranked);
+  // Timelines with `points` each and no edge yet; `streamed`: edges then arrive() from the syncs
+  // in sequence order (from_syncs), else from the list constructor, which ranks the points.
+  HappensBefore(std::vector<std::uint32_t> points, std::uint32_t queried, bool streamed);
   // The edge from -> to, once everything before `from` and every earlier edge into `to` has
   // arrived: `to` learns what `from` knows (or, as its timeline's first point, extends it).
   void arrive(TimelinePoint from, TimelinePoint to);
@@ -97,11 +97,11 @@ class HappensBefore {
   void note(TimelinePoint target, std::uint32_t learned, std::uint32_t value);
 
   std::vector<std::uint32_t> offset_;                 // timeline -> first node; total last
+  // Built from the syncs' stream (from_syncs): no ranks; and every read of a sync object's
+  // timeline is of its latest point, so each of its lists keeps only its latest entry, and no
+  // thread takes an object's point as its base (whose history would be asked for).
+  bool streamed_ = false;
   std::uint32_t queried_ = 0;                         // timelines below this are kept in clocks
-  // Built from a stream (from_syncs): every read of a sync object's timeline is of its latest
-  // point, so each of its lists keeps only its latest entry, and no thread takes an object's
-  // point as its base (whose history would be asked for).
-  bool forget_objects_ = false;
   std::vector<TimelinePoint> base_;                   // per timeline; timeline kNone: none
   std::vector<std::uint32_t> rank_;                   // node -> its place in the order (if ranked)
   std::vector<std::uint32_t> ranked_;                 // per timeline: its points ranked so far
