@@ -185,20 +185,19 @@ std::string release_text(const Findings& findings, const SyncEvent& e, Symbolize
 // and where the earlier thread's next release went.
 std::string unordered_because(const Findings& findings, const RaceFinding& race, const RaceView& view,
                               Symbolizer& symbolizer) {
-  const TraceModel& model = *findings.model;
   const AccessView& a = view.first;
   const AccessView& b = view.second;
   std::string text =
       "by the time of " + b.thread_label + "'s " + b.what + ", " +
-      (race.last_seen_sync >= 0
+      (race.last_seen_sync
            ? "the last of " + a.thread_label + "'s events it had learned of was " +
-                 release_text(findings, model.syncs[race.last_seen_sync], symbolizer) + ", before the " + a.what
+                 release_text(findings, *race.last_seen_sync, symbolizer) + ", before the " + a.what
            : "it had learned of nothing " + a.thread_label + " did");
-  if (race.next_release < 0)
+  if (!race.next_release)
     return text + "; and " + a.thread_label + " released nothing after its " + a.what +
            " (no unlock, thread start or end, or atomic release) that could order it";
   return text + "; and " + a.thread_label + "'s next release after its " + a.what + " (" +
-         release_text(findings, model.syncs[race.next_release], symbolizer) + ") was " +
+         release_text(findings, *race.next_release, symbolizer) + ") was " +
          (race.next_release_acquired_later ? "acquired by " + b.thread_label + " only after that " + b.what
                                            : "not acquired by " + b.thread_label);
 }

@@ -219,17 +219,16 @@ HappensBefore HappensBefore::from_start_join(const TraceModel& model) {
 
 namespace {
 
-// Calls edge(from, to) for each order the syncs give, in their sequence order (`order`: indexes
-// into model.syncs): a release flows the epochs before it into a new point of its object, an
-// acquire reads the object's latest point. Objects are timelines from `first_object` on, in the
-// order they first appear. Returns how many points each object's timeline has.
+// Calls edge(from, to) for each order the syncs give, in their sequence order: a release flows
+// the epochs before it into a new point of its object, an acquire reads the object's latest
+// point. Objects are timelines from `first_object` on, in the order they first appear. Returns
+// how many points each object's timeline has.
 template <class Edge>
-std::vector<std::uint32_t> sync_edges(const TraceModel& model, const std::vector<std::uint32_t>& order,
-                                      std::uint32_t first_object, const Edge& edge) {
+std::vector<std::uint32_t> sync_edges(const TraceModel& model, std::uint32_t first_object, const Edge& edge) {
   std::map<std::pair<std::uint32_t, std::uint64_t>, std::uint32_t> object_timeline;
   std::vector<std::uint32_t> object_points;
-  for (std::uint32_t index : order) {
-    const SyncEvent& e = model.syncs[index];
+  SyncLog::Reader syncs = model.syncs.in_sequence_order();
+  for (SyncEvent e; syncs.next(e);) {
     auto key = std::make_pair(model.threads[e.thread].process, e.object);
     auto [it, inserted] = object_timeline.try_emplace(key, static_cast<std::uint32_t>(object_points.size()));
     if (inserted) object_points.push_back(0);
@@ -252,15 +251,9 @@ HappensBefore HappensBefore::from_syncs(const TraceModel& model, const std::vect
   const std::size_t n = model.threads.size();
   std::vector<std::uint32_t> points(n, 1);
   for (std::size_t t = 0; t < n && t < epochs_reached.size(); ++t) points[t] = std::max(points[t], epochs_reached[t]);
-  for (const SyncEvent& e : model.syncs) points[e.thread] = std::max(points[e.thread], e.epoch + 1);
+  const std::vector<std::uint32_t>& of_syncs = model.syncs.epochs_reached();
+  for (std::size_t t = 0; t < n && t < of_syncs.size(); ++t) points[t] = std::max(points[t], of_syncs[t]);
   for (const Access& a : model.accesses) points[a.thread] = std::max(points[a.thread], a.epoch + 1);
-
-  if (model.syncs.size() > 0xffffffffu) throw std::length_error("more than 2^32 sync events: too many to analyze");
-  std::vector<std::uint32_t> order(model.syncs.size());
-  for (std::uint32_t i = 0; i < order.size(); ++i) order[i] = i;
-  std::stable_sort(order.begin(), order.end(), [&](std::uint32_t x, std::uint32_t y) {
-    return model.syncs[x].sequence < model.syncs[y].sequence;
-  });
   const auto threads = static_cast<std::uint32_t>(n);
 
   // Whether the edges come in a topological order that arrive() can take one by one: each
@@ -278,18 +271,18 @@ HappensBefore HappensBefore::from_syncs(const TraceModel& model, const std::vect
     targeted[to.timeline] = std::max(targeted[to.timeline], at);
     read[from.timeline] = std::max<std::int64_t>(read[from.timeline], from.index);
   };
-  const std::vector<std::uint32_t> object_points = sync_edges(model, order, threads, check);
+  const std::vector<std::uint32_t> object_points = sync_edges(model, threads, check);
   points.insert(points.end(), object_points.begin(), object_points.end());
   targeted = {};
   read = {};
 
   if (!in_order) {  // a corrupt trace: its edges, as any edges are taken
     std::vector<std::pair<TimelinePoint, TimelinePoint>> edges;
-    sync_edges(model, order, threads, [&](TimelinePoint from, TimelinePoint to) { edges.push_back({from, to}); });
+    sync_edges(model, threads, [&](TimelinePoint from, TimelinePoint to) { edges.push_back({from, to}); });
     return HappensBefore(std::move(points), edges, threads);
   }
   HappensBefore engine(std::move(points), threads, true);
-  sync_edges(model, order, threads, [&](TimelinePoint from, TimelinePoint to) { engine.arrive(from, to); });
+  sync_edges(model, threads, [&](TimelinePoint from, TimelinePoint to) { engine.arrive(from, to); });
   return engine;
 }
 

@@ -80,7 +80,7 @@ class LgtraceReader {
   LgtraceReader(const std::string& path, TraceModel& model, const LoadOptions& options)
       : path_(path), model_(model),
         builder_(model, static_cast<std::uint32_t>(model.processes.size())),
-        memory_(path_, options.accesses_in_memory, model.syncs.size()) {
+        memory_(path_, options.accesses_in_memory) {
     model_.processes.emplace_back().trace_path = path;
   }
 

@@ -1,9 +1,11 @@
 #include "memory_log.h"
 
 #include "lockgraph/analysis/trace_error.h"
+#include "epoch_bounds.h"
 #include "race_search.h"
 
 #include <algorithm>
+#include <deque>
 #include <limits>
 #include <queue>
 #include <tuple>
@@ -155,87 +157,24 @@ IntervalSweep<Item, Source, Bounds> sweep(Source source, Bounds bounds) {
 void MemoryLog::resolve(ModelBuilder& builder) {
   TraceModel& model = builder.model();
   if (empty()) return;
-  ranges_.finish();
-  blocks_.finish();
 
   // Where each thread's epochs begin: an access's epoch lies between the global sequence numbers
   // of its own start and of the thread's next epoch's (0 and "never" where there is none). The
-  // starts are the trace's syncs (held once, in the model: here only their indexes, 4 bytes each)
-  // and the allocations, frees and period markers given to epoch_started.
-  auto by_thread_and_epoch = [](const EpochStart& a, const EpochStart& b) {
-    return a.thread != b.thread ? a.thread < b.thread : a.epoch < b.epoch;
-  };
-  // One sorted list of 4-byte handles to both: a sync's index, or (with kOwnStart) an index into
-  // epoch_starts_.
-  const std::deque<SyncEvent>& syncs = model.syncs;
-  constexpr std::uint32_t kOwnStart = std::uint32_t{1} << 31;
-  const std::size_t first_sync = std::min(first_sync_, syncs.size());
-  if (syncs.size() >= kOwnStart || epoch_starts_.size() >= kOwnStart)
-    throw TraceError(path_ + ": more than 2^31 sync events or epoch starts: too many to analyze (is the trace corrupt?)");
-  auto start_of = [&](std::uint32_t h) {
-    if (h & kOwnStart) return epoch_starts_[h & ~kOwnStart];
-    return EpochStart{syncs[h].thread, syncs[h].epoch, syncs[h].sequence};
-  };
-  // By thread and epoch. A thread's syncs come in the trace in the order it made them, epochs
-  // ascending, and so do its other starts: a counting sort by thread, then a merge of each
-  // thread's two runs, is linear (a comparison sort of them all, two cache misses into the syncs
-  // per comparison, was a fifth of a large analysis). A run out of order (a corrupt trace) is
-  // sorted.
-  auto for_each_start = [&](const auto& visit) {
-    for (std::size_t s = first_sync; s < syncs.size(); ++s)
-      if (!syncs[s].fenced) visit(static_cast<std::uint32_t>(s));
-    for (std::size_t e = 0; e < epoch_starts_.size(); ++e) visit(static_cast<std::uint32_t>(e) | kOwnStart);
-  };
-  std::vector<std::size_t> bucket(1, 0), own_in_bucket;  // per thread: where its starts begin; how many are own
-  for_each_start([&](std::uint32_t h) {
-    const ThreadIndex t = start_of(h).thread;
-    if (bucket.size() < std::size_t{t} + 2) {
-      bucket.resize(std::size_t{t} + 2, 0);
-      own_in_bucket.resize(std::size_t{t} + 1, 0);
-    }
-    ++bucket[t + 1];
-    own_in_bucket[t] += (h & kOwnStart) ? 1 : 0;
-  });
-  for (std::size_t t = 1; t < bucket.size(); ++t) bucket[t] += bucket[t - 1];
-  std::vector<std::uint32_t> starts(bucket.back());
+  // starts are this trace's syncs and the allocations, frees and period markers given to
+  // epoch_started.
+  const std::uint32_t process = builder.process();
   {
-    std::vector<std::size_t> fill(bucket.begin(), bucket.end() - 1);
-    for_each_start([&](std::uint32_t h) { starts[fill[start_of(h).thread]++] = h; });
+    SyncLog::Reader syncs = model.syncs.in_sequence_order();
+    for (SyncEvent e; syncs.next(e);)
+      if (!e.fenced && model.threads[e.thread].process == process) epoch_starts_.push({e.thread, e.epoch, e.sequence});
   }
-  auto by_epoch = [&](std::uint32_t x, std::uint32_t y) { return start_of(x).epoch < start_of(y).epoch; };
-  for (std::size_t t = 0; t + 1 < bucket.size(); ++t) {
-    const auto first = starts.begin() + bucket[t], last = starts.begin() + bucket[t + 1], own = last - own_in_bucket[t];
-    if (std::is_sorted(first, own, by_epoch) && std::is_sorted(own, last, by_epoch))
-      std::inplace_merge(first, own, last, by_epoch);
-    else
-      std::sort(first, last, by_epoch);
+  EpochBounds epoch_bounds;
+  {
+    auto starts = epoch_starts_.read();
+    for (EpochStart s; starts.next(s);) epoch_bounds.add(s.thread, s.epoch, s.sequence);
+    epoch_starts_.clear();
   }
-  // Whether each thread's epochs begin in sequence order, as in any trace its runtime wrote.
-  bool in_sequence_order = true;
-  for (std::size_t i = 1; i < starts.size(); ++i) {
-    const EpochStart previous = start_of(starts[i - 1]), start = start_of(starts[i]);
-    if (previous.thread == start.thread && previous.sequence > start.sequence) in_sequence_order = false;
-  }
-  // Where each thread's starts are in `starts`. A thread's epochs are numbered one after the other
-  // (epoch e begins with its e-th start), so the start after epoch e is usually its thread's
-  // first + e: the search looks there first and gallops out if not (a binary search over all
-  // starts, each step a cache miss into the syncs, was a third of a large analysis).
-  std::vector<std::size_t> thread_starts;
-  for (std::size_t i = 0; i < starts.size(); ++i)
-    for (const ThreadIndex t = start_of(starts[i]).thread; thread_starts.size() <= t;) thread_starts.push_back(i);
-  auto epoch_bounds = [&](ThreadIndex thread, std::uint32_t epoch) -> std::pair<std::uint64_t, std::uint64_t> {
-    const EpochStart query{thread, epoch, 0};
-    const std::size_t first = thread < thread_starts.size() ? thread_starts[thread] : starts.size();
-    const std::size_t last = thread + 1 < thread_starts.size() ? thread_starts[thread + 1] : starts.size();
-    const auto next = starts.begin() + first_true_near(first, last, first + epoch, [&](std::size_t i) {
-                        return by_thread_and_epoch(query, start_of(starts[i]));
-                      });
-    const std::uint64_t end =
-        next != starts.end() && start_of(*next).thread == thread ? start_of(*next).sequence : kNoEnd;
-    const std::uint64_t begin =
-        next != starts.begin() && start_of(*(next - 1)).thread == thread ? start_of(*(next - 1)).sequence : 0;
-    return {begin, end};
-  };
+  const bool in_sequence_order = epoch_bounds.in_sequence_order();
 
   // The race search asks happens-before about every epoch the ranges reach.
   epochs_reached_.resize(std::max(epochs_reached_.size(), model.threads.size()), 0);
@@ -284,8 +223,9 @@ void MemoryLog::resolve(ModelBuilder& builder) {
   // threads or more touched it, and not only by freeing it.
   // Ranges and blocks come from the log in address order, ranges of one extent and kind as one
   // group; benign annotations are few enough to sort here.
+  auto range_reader = ranges_.read();
   MemoryLog::Range pending;
-  bool has_pending = ranges_.next(pending);
+  bool has_pending = range_reader.next(pending);
   auto ranges = sweep<RangeGroup>(
       [&](RangeGroup& next) {
         if (!has_pending) return false;
@@ -298,7 +238,7 @@ void MemoryLog::resolve(ModelBuilder& builder) {
         do {
           next.epochs.push_back(pending.epoch);
           next.orders.push_back(pending.order);
-          has_pending = ranges_.next(pending);
+          has_pending = range_reader.next(pending);
         } while (has_pending && extent_and_kind(pending) == extent_and_kind(next.key));
         constexpr std::size_t kLarge = 4096;  // beyond which the spare capacity is worth a copy
         if (next.epochs.size() > kLarge) {
@@ -308,7 +248,8 @@ void MemoryLog::resolve(ModelBuilder& builder) {
         return true;
       },
       [](const RangeGroup& g) { return std::make_pair(g.key.address, g.key.address + g.key.size); });
-  auto blocks = sweep<Block>([this](Block& next) { return blocks_.next(next); },
+  auto block_reader = blocks_.read();
+  auto blocks = sweep<Block>([&block_reader](Block& next) { return block_reader.next(next); },
                              [](const Block& b) { return std::make_pair(b.address, b.address + b.size); });
   std::sort(benign_.begin(), benign_.end());
   auto benign = sweep<std::pair<std::uint64_t, std::uint64_t>>(
@@ -396,7 +337,7 @@ void MemoryLog::resolve(ModelBuilder& builder) {
             [&](std::size_t i) -> std::pair<std::uint64_t, std::uint32_t> {
               if (covering.empty()) return {kNoLife, kNone};
               if (g.bounds.empty()) g.bounds.assign(g.epochs.size(), kUnknownBounds);
-              if (g.bounds[i] == kUnknownBounds) g.bounds[i] = epoch_bounds(g.key.thread, g.epochs[i]);
+              if (g.bounds[i] == kUnknownBounds) g.bounds[i] = epoch_bounds.of(g.key.thread, g.epochs[i]);
               return life_of(g.bounds[i]);
             },
             in_sequence_order);
@@ -468,7 +409,6 @@ void MemoryLog::resolve(ModelBuilder& builder) {
   // Their memory back, not only their size: the race search that follows needs its own.
   ranges_.clear();
   blocks_.clear();
-  std::deque<EpochStart>().swap(epoch_starts_);
   benign_.clear();
 }
 

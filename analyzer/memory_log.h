@@ -19,14 +19,13 @@
 // sweep merges them back and holds only the ranges covering the address it is at (heap
 // allocations and frees likewise), those of one extent and one kind as one group with the
 // ranges' epochs and places in the log (12 bytes a range; 16 more for the epochs' bounds where
-// two threads share the memory: only there are lives told apart), so the analysis holds
-// the epochs' starts and, compactly, the history of the most accessed address, not every access
-// of the run.
+// two threads share the memory: only there are lives told apart), so the analysis holds the
+// epochs' starts, compactly (epoch_bounds.h), and the history of the most accessed address, not
+// every access of the run.
 #pragma once
 
 #include <algorithm>
 #include <cstdint>
-#include <deque>
 #include <string>
 #include <tuple>
 #include <utility>
@@ -76,10 +75,10 @@ class MemoryLog {
     blocks_.push(block);
   }
   // Thread `thread` entered `epoch` at global sequence number `sequence`, by a record that is not
-  // among the model's syncs (an allocation, a free, a period marker): the syncs added to the
-  // model from `first_sync` on (see the constructor) begin the thread's other epochs.
+  // among the model's syncs (an allocation, a free, a period marker): the process's syncs in the
+  // model (not fenced ones: they begin no epoch) begin the thread's other epochs.
   void epoch_started(ThreadIndex thread, std::uint32_t epoch, std::uint64_t sequence) {
-    epoch_starts_.push_back({thread, epoch, sequence});
+    epoch_starts_.push({thread, epoch, sequence});
   }
   // The block [address, address + size) was freed at global sequence number `sequence` by
   // `thread` (its write is an access too): whatever life it had ends.
@@ -101,19 +100,23 @@ class MemoryLog {
   // shared memory is too large to analyze, std::runtime_error if the temporary file fails.
   void resolve(ModelBuilder& builder);
 
-  // Holds up to `in_memory` ranges, and as many allocations and frees, in memory; more go, sorted
-  // by address, to a temporary file (sorted_spill.h) and are merged back during the sweep, which
-  // holds only the ranges and blocks that cover the address it is at.
-  // `first_sync`: the model's syncs from this index on are this trace's (not fenced ones: they
-  // begin no epoch); each begins its thread's epoch, so they are not given to epoch_started.
-  MemoryLog(std::string path, std::size_t in_memory, std::size_t first_sync)
-      : path_(std::move(path)), ranges_(in_memory), blocks_(in_memory), first_sync_(first_sync) {}
+  // Holds up to `in_memory` ranges, and as many allocations and frees and epoch starts, in
+  // memory; more go, sorted, to a temporary file (sorted_spill.h) and are merged back: ranges and
+  // blocks by address during the sweep, which holds only those that cover the address it is at;
+  // epoch starts by thread and epoch into EpochBounds (epoch_bounds.h), about 4.5 bytes each.
+  MemoryLog(std::string path, std::size_t in_memory)
+      : path_(std::move(path)), ranges_(in_memory), blocks_(in_memory), epoch_starts_(in_memory) {}
 
  private:
   struct EpochStart {
     ThreadIndex thread;
     std::uint32_t epoch;
     std::uint64_t sequence;
+  };
+  struct ByThreadAndEpoch {
+    bool operator()(const EpochStart& a, const EpochStart& b) const {
+      return a.thread != b.thread ? a.thread < b.thread : a.epoch < b.epoch;
+    }
   };
   struct ByAddress {  // as the sweep meets blocks: by address, then in trace order
     bool operator()(const Block& a, const Block& b) const {
@@ -136,10 +139,8 @@ class MemoryLog {
   SortedSpill<Range, ByExtentAndKind> ranges_;
   SortedSpill<Block, ByAddress> blocks_;
   std::vector<std::uint32_t> epochs_reached_;  // per thread: its ranges' epochs are below it
-  // In pieces, not one array: a vector growing to millions holds its old and new arrays at once.
-  std::deque<EpochStart> epoch_starts_;
+  SortedSpill<EpochStart, ByThreadAndEpoch> epoch_starts_;
   std::vector<std::pair<std::uint64_t, std::uint64_t>> benign_;  // [begin, end)
-  std::size_t first_sync_;
 };
 
 }  // namespace lockgraph::analysis

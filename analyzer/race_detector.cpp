@@ -29,49 +29,51 @@
 namespace lockgraph::analysis {
 namespace {
 
-// The events a race's explanation names, indexed once for all races.
-struct SyncIndex {
-  // Per thread, the sync events that begin its epochs (indexes into model.syncs), in epoch order.
-  std::vector<std::vector<std::size_t>> of_thread;
-  // Per (thread, object): the sequence number of the thread's last acquire of it.
-  std::map<std::pair<ThreadIndex, std::uint64_t>, std::uint64_t> last_acquire;
-
-  explicit SyncIndex(const TraceModel& model) : of_thread(model.threads.size()) {
-    for (std::size_t s = 0; s < model.syncs.size(); ++s) {
-      const SyncEvent& e = model.syncs[s];
-      if (!e.fenced) of_thread[e.thread].push_back(s);  // a fenced release names an earlier epoch
-      if (!e.release) {
-        std::uint64_t& last = last_acquire[{e.thread, e.object}];
-        last = std::max(last, e.sequence);
+// Fills each race's `last_seen_sync`, `next_release` and `next_release_acquired_later`, in
+// passes over the syncs (held on file, not in memory: sync_log.h), however many races there are.
+void explain_unordered(const TraceModel& model, const RaceSearch& clocks, std::vector<RaceFinding>& races) {
+  // What each race looks for among the earlier thread's syncs (fenced releases name an earlier
+  // epoch, and begin none): the event that began epoch `seen`, the first release at or after
+  // `after` (the earliest epoch, then the earliest in sequence).
+  struct Wanted {
+    std::uint32_t seen;  // 0: none
+    std::uint32_t after;
+  };
+  std::vector<Wanted> wanted(races.size());
+  std::map<ThreadIndex, std::vector<std::size_t>> by_earlier_thread;
+  for (std::size_t r = 0; r < races.size(); ++r) {
+    const Access& earlier = model.accesses[races[r].first];
+    const Access& later = model.accesses[races[r].second];
+    wanted[r] = {clocks.covers(later, earlier.thread), earlier.epoch + 1};
+    by_earlier_thread[earlier.thread].push_back(r);
+  }
+  {
+    SyncLog::Reader syncs = model.syncs.in_sequence_order();
+    for (SyncEvent e; syncs.next(e);) {
+      if (e.fenced) continue;
+      auto it = by_earlier_thread.find(e.thread);
+      if (it == by_earlier_thread.end()) continue;
+      for (const std::size_t r : it->second) {
+        RaceFinding& race = races[r];
+        if (wanted[r].seen > 0 && e.epoch == wanted[r].seen && !race.last_seen_sync) race.last_seen_sync = e;
+        if (e.release && e.epoch >= wanted[r].after && (!race.next_release || e.epoch < race.next_release->epoch))
+          race.next_release = e;
       }
     }
-    for (auto& list : of_thread)
-      std::stable_sort(list.begin(), list.end(),
-                       [&](std::size_t x, std::size_t y) { return model.syncs[x].epoch < model.syncs[y].epoch; });
   }
-};
-
-// Fills the race's `last_seen_sync`, `next_release` and `next_release_acquired_later`.
-void explain_unordered(const TraceModel& model, const RaceSearch& clocks, const SyncIndex& syncs,
-                       RaceFinding& race) {
-  const Access& earlier = model.accesses[race.first];
-  const Access& later = model.accesses[race.second];
-  const std::vector<std::size_t>& own = syncs.of_thread[earlier.thread];
-  auto at_epoch = [&](std::uint32_t epoch) {
-    return std::lower_bound(own.begin(), own.end(), epoch,
-                            [&](std::size_t s, std::uint32_t e) { return model.syncs[s].epoch < e; });
-  };
-  if (std::uint32_t seen = clocks.covers(later, earlier.thread); seen > 0) {
-    auto it = at_epoch(seen);
-    if (it != own.end() && model.syncs[*it].epoch == seen) race.last_seen_sync = static_cast<std::int64_t>(*it);
-  }
-  for (auto it = at_epoch(earlier.epoch + 1); it != own.end(); ++it) {
-    if (!model.syncs[*it].release) continue;
-    race.next_release = static_cast<std::int64_t>(*it);
-    const SyncEvent& release = model.syncs[*it];
-    auto last = syncs.last_acquire.find({later.thread, release.object});
-    race.next_release_acquired_later = last != syncs.last_acquire.end() && last->second > release.sequence;
-    break;
+  // Whether the later thread acquired the release's object after it.
+  std::map<std::pair<ThreadIndex, std::uint64_t>, std::vector<std::size_t>> by_acquire;
+  for (std::size_t r = 0; r < races.size(); ++r)
+    if (races[r].next_release)
+      by_acquire[{model.accesses[races[r].second].thread, races[r].next_release->object}].push_back(r);
+  if (by_acquire.empty()) return;
+  SyncLog::Reader syncs = model.syncs.in_sequence_order();
+  for (SyncEvent e; syncs.next(e);) {
+    if (e.release) continue;
+    auto it = by_acquire.find({e.thread, e.object});
+    if (it == by_acquire.end()) continue;
+    for (const std::size_t r : it->second)
+      races[r].next_release_acquired_later |= e.sequence > races[r].next_release->sequence;
   }
 }
 
@@ -239,8 +241,7 @@ std::vector<RaceFinding> find_races(const TraceModel& model) {
     else kept[it->second].same_sites.push_back(race.variable);
   }
   races = std::move(kept);
-  const SyncIndex syncs(model);
-  for (RaceFinding& race : races) explain_unordered(model, search, syncs, race);
+  explain_unordered(model, search, races);
   return races;
 }
 

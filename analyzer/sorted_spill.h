@@ -1,8 +1,9 @@
 // Records wanted back in one order, possibly more of them than the analysis should hold in
-// memory (a trace's memory accesses, which grow with the run): up to `in_memory` of them are kept
-// in memory; past that each full buffer is sorted and written to a temporary file as one run, and
-// reading back merges the runs. An external merge sort, so memory is the buffer plus one block of
-// read-ahead per run.
+// memory (a trace's memory accesses and sync events, which grow with the run): up to `in_memory`
+// of them are kept in memory; past that each full buffer is sorted and written to a temporary
+// file as one run, and reading back merges the runs with what is still in memory. An external
+// merge sort, so memory is the buffer plus one block of read-ahead per run; the runs stay on
+// file, so the records can be read back in order as often as wanted, and more pushed between.
 #pragma once
 
 #include <algorithm>
@@ -21,8 +22,8 @@ class SortedSpill {
   static_assert(std::is_trivially_copyable_v<T>, "records are written to a file as bytes");
 
  public:
-  // `less` must be a total order (ties broken, e.g. by arrival), so that the order read back
-  // does not depend on where the runs were cut.
+  // Records equal under `less` come back in the order they were pushed, wherever the runs were
+  // cut.
   explicit SortedSpill(std::size_t in_memory, Less less = Less())
       : in_memory_(std::max<std::size_t>(in_memory, 1)), less_(less) {}
 
@@ -37,78 +38,105 @@ class SortedSpill {
   // How many runs went to the temporary file (0: everything stayed in memory).
   std::size_t runs_written() const { return runs_.size(); }
 
-  // Ends the pushes: next() then gives every record, in order, once.
-  void finish() {
-    if (runs_.empty()) {
-      std::sort(buffer_.begin(), buffer_.end(), less_);
-      return;
-    }
-    if (!buffer_.empty()) write_run();
-    std::vector<T>().swap(buffer_);
-    for (std::size_t r = 0; r < runs_.size(); ++r)
-      if (refill(runs_[r])) heap_.push_back(r);
-    std::make_heap(heap_.begin(), heap_.end(), heap_order());
-  }
-  // The next record in order into `out`; false when none is left.
-  bool next(T& out) {
-    if (runs_.empty()) {
-      if (position_ == buffer_.size()) return false;
-      out = buffer_[position_++];
+  // Every record pushed so far, in order, once each (a push or clear() while it is read makes
+  // the reader invalid).
+  class Reader {
+   public:
+    // The next record in order into `out`; false when none is left.
+    bool next(T& out) {
+      if (heap_.empty()) return false;
+      if (heap_.size() == 1) {  // one source left: no merging
+        Source& only = sources_[heap_.front()];
+        out = only.items[only.position++];
+        if (only.position == only.count && !refill(only)) heap_.clear();
+        return true;
+      }
+      std::pop_heap(heap_.begin(), heap_.end(), heap_order());
+      Source& source = sources_[heap_.back()];
+      out = source.items[source.position++];
+      if (source.position < source.count || refill(source)) std::push_heap(heap_.begin(), heap_.end(), heap_order());
+      else heap_.pop_back();
       return true;
     }
-    if (heap_.empty()) return false;
-    std::pop_heap(heap_.begin(), heap_.end(), heap_order());
-    Run& run = runs_[heap_.back()];
-    out = run.ahead[run.position++];
-    if (run.position < run.ahead.size() || refill(run)) std::push_heap(heap_.begin(), heap_.end(), heap_order());
-    else heap_.pop_back();
-    return true;
+
+   private:
+    friend class SortedSpill;
+    // A run on file (read `kReadAhead` records at a time into `ahead`) or the records in memory.
+    struct Source {
+      std::uint64_t offset = 0;  // in the file, of its next unread record
+      std::uint64_t left = 0;    // records on file not yet read
+      std::vector<T> ahead;
+      const T* items = nullptr;
+      std::size_t count = 0, position = 0;
+    };
+    static constexpr std::size_t kReadAhead = std::max<std::size_t>(1, (64 << 10) / sizeof(T));
+
+    explicit Reader(const SortedSpill& spill) : spill_(&spill), sources_(spill.runs_.size() + 1) {
+      for (std::size_t r = 0; r < spill.runs_.size(); ++r) {
+        sources_[r].offset = spill.runs_[r].offset;
+        sources_[r].left = spill.runs_[r].count;
+        if (refill(sources_[r])) heap_.push_back(r);
+      }
+      Source& memory = sources_.back();
+      memory.items = spill.buffer_.data();
+      memory.count = spill.buffer_.size();
+      if (memory.count > 0) heap_.push_back(spill.runs_.size());
+      std::make_heap(heap_.begin(), heap_.end(), heap_order());
+    }
+    bool refill(Source& source) {
+      if (source.left == 0) return false;
+      const std::size_t n = static_cast<std::size_t>(std::min<std::uint64_t>(source.left, kReadAhead));
+      source.ahead.resize(n);
+      spill_->file_->read_at(source.offset, source.ahead.data(), n * sizeof(T));
+      source.offset += n * sizeof(T);
+      source.left -= n;
+      source.items = source.ahead.data();
+      source.count = n;
+      source.position = 0;
+      return true;
+    }
+    // std::make_heap keeps the greatest on top: the source whose next record comes first, of
+    // equal ones the source pushed earlier (runs in the order written, memory last).
+    auto heap_order() const {
+      return [this](std::size_t a, std::size_t b) {
+        const T& x = sources_[a].items[sources_[a].position];
+        const T& y = sources_[b].items[sources_[b].position];
+        const Less& less = spill_->less_;
+        return less(y, x) || (!less(x, y) && b < a);
+      };
+    }
+
+    const SortedSpill* spill_;
+    std::vector<Source> sources_;
+    std::vector<std::size_t> heap_;
+  };
+  Reader read() {
+    std::stable_sort(buffer_.begin(), buffer_.end(), less_);
+    return Reader(*this);
   }
 
  private:
-  // Records read from a run at a time while merging.
-  static constexpr std::size_t kReadAhead = std::max<std::size_t>(1, (64 << 10) / sizeof(T));
   struct Run {
-    std::uint64_t offset;  // in the file, of its next unread record
-    std::uint64_t left;    // records not yet read
-    std::vector<T> ahead;
-    std::size_t position = 0;
+    std::uint64_t offset;  // in the file
+    std::uint64_t count;
   };
 
   void write_run() {
-    std::sort(buffer_.begin(), buffer_.end(), less_);
+    std::stable_sort(buffer_.begin(), buffer_.end(), less_);
     if (!file_) file_ = std::make_unique<TemporaryFile>();
     file_->write_at(file_size_, buffer_.data(), buffer_.size() * sizeof(T));
-    runs_.push_back({file_size_, buffer_.size(), {}, 0});
+    runs_.push_back({file_size_, buffer_.size()});
     file_size_ += buffer_.size() * sizeof(T);
     buffer_.clear();
-  }
-  bool refill(Run& run) {
-    if (run.left == 0) return false;
-    const std::size_t n = static_cast<std::size_t>(std::min<std::uint64_t>(run.left, kReadAhead));
-    run.ahead.resize(n);
-    file_->read_at(run.offset, run.ahead.data(), n * sizeof(T));
-    run.offset += n * sizeof(T);
-    run.left -= n;
-    run.position = 0;
-    return true;
-  }
-  // std::make_heap keeps the greatest on top: the run whose next record comes first.
-  auto heap_order() {
-    return [this](std::size_t a, std::size_t b) {
-      return less_(runs_[b].ahead[runs_[b].position], runs_[a].ahead[runs_[a].position]);
-    };
   }
 
   std::size_t in_memory_;
   Less less_;
   std::vector<T> buffer_;
-  std::size_t position_ = 0;
   std::uint64_t size_ = 0;
   std::unique_ptr<TemporaryFile> file_;
   std::uint64_t file_size_ = 0;
   std::vector<Run> runs_;
-  std::vector<std::size_t> heap_;
 };
 
 }  // namespace lockgraph::analysis

@@ -54,6 +54,7 @@ std::vector<std::string> trace_files(const std::vector<std::string>& paths) {
 
 TraceModel load_traces(const std::vector<std::string>& paths, const LoadOptions& options) {
   TraceModel model;
+  model.syncs = SyncLog(options.accesses_in_memory);
   for (const auto& file : trace_files(paths)) {
     std::string head = first_bytes(file);
     if (head.empty()) throw TraceError(file + ": empty file, not a trace");

@@ -52,8 +52,9 @@ void add_analysis_options(CLI::App* command, AnalysisArgs& args, bool with_trace
                     "Also print the findings that --suppressions or --baseline take out (they are counted either way)");
   command->add_option("--accesses-in-memory", args.accesses_in_memory,
                       "Memory accesses of a trace built with the race flags held in memory, and as "
-                      "many heap allocations and frees (48 bytes each); more are written, sorted by "
-                      "address, to a temporary file in $TMPDIR (else /tmp) and merged back")
+                      "many heap allocations and frees (48 bytes each), epoch starts (16) and sync "
+                      "events (24); more are written, sorted, to a temporary file in $TMPDIR (else "
+                      "/tmp) and merged back")
       ->check(CLI::Range(std::size_t{1}, std::size_t{1} << 40))
       ->default_str(std::to_string(analysis::LoadOptions{}.accesses_in_memory));
   command->add_option("--error-exitcode", args.error_exitcode,

@@ -7,6 +7,7 @@
 #include <random>
 
 #include "lockgraph/analysis/happens_before.h"
+#include "support/sync_list.h"
 
 namespace lockgraph::analysis {
 namespace {
@@ -109,6 +110,8 @@ TraceModel random_syncs(std::mt19937& random, std::uint32_t threads, bool well_f
   TraceModel model;
   model.processes.emplace_back();
   model.threads.resize(threads);
+  model.syncs = SyncLog(1 + random() % 8);  // mostly on file, in several runs
+  std::vector<SyncEvent> syncs;
   std::vector<std::uint32_t> epoch(threads, 0);
   const std::uint32_t events = random() % 24;
   for (std::uint32_t i = 0; i < events; ++i) {
@@ -120,17 +123,17 @@ TraceModel random_syncs(std::mt19937& random, std::uint32_t threads, bool well_f
     if (!well_formed) e.epoch = random() % 6;
     else if (!e.release && random() % 4 == 0) e.epoch = epoch[e.thread];
     else e.epoch = ++epoch[e.thread];
-    model.syncs.push_back(e);
+    syncs.push_back(e);
   }
-  std::shuffle(model.syncs.begin(), model.syncs.end(), random);  // the trace's order is not sequence order
+  std::shuffle(syncs.begin(), syncs.end(), random);  // the trace's order is not sequence order
+  for (const SyncEvent& e : syncs) model.syncs.push_back(e);
   return model;
 }
 
 // The edges the syncs mean (happens_before.h, from_syncs), derived here on their own: thread
 // timelines first, then one per object in the order objects first appear.
 std::pair<std::vector<std::uint32_t>, Edges> sync_model(const TraceModel& model) {
-  std::vector<SyncEvent> syncs(model.syncs.begin(), model.syncs.end());
-  std::sort(syncs.begin(), syncs.end(), [](const SyncEvent& a, const SyncEvent& b) { return a.sequence < b.sequence; });
+  std::vector<SyncEvent> syncs = testing::sync_list(model.syncs);
   std::vector<std::uint32_t> points(model.threads.size(), 1);
   for (const SyncEvent& e : syncs) points[e.thread] = std::max(points[e.thread], e.epoch + 1);
   std::vector<std::uint64_t> objects;

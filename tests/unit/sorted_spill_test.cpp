@@ -1,6 +1,7 @@
 // The external merge sort the memory log spills its accesses through (analyzer/sorted_spill.h),
-// against std::sort of the same records on random inputs and budgets: every record comes back
-// once, in order, whether it stayed in memory or went through the temporary file in many runs.
+// against std::stable_sort of the same records on random inputs and budgets: every record comes
+// back once, in order, ties in the order pushed, whether it stayed in memory or went through the
+// temporary file in many runs; and again on a second reading, and with more pushed after one.
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -19,14 +20,27 @@ namespace {
 
 struct Record {
   std::uint64_t key;
-  std::uint64_t arrival;  // breaks ties, as the memory log's order does
+  std::uint64_t arrival;  // not compared: ties must come back in the order pushed all the same
   std::uint32_t payload;
 };
 struct ByKey {
-  bool operator()(const Record& a, const Record& b) const {
-    return a.key != b.key ? a.key < b.key : a.arrival < b.arrival;
-  }
+  bool operator()(const Record& a, const Record& b) const { return a.key < b.key; }
 };
+
+// Every record the reader gives, checked against `pushed` sorted stably by key.
+void expect_in_order(SortedSpill<Record, ByKey>& spill, std::vector<Record> pushed, int round) {
+  std::stable_sort(pushed.begin(), pushed.end(), ByKey());
+  auto reader = spill.read();
+  std::vector<Record> got;
+  for (Record r; reader.next(r);) got.push_back(r);
+  Record r;
+  ASSERT_FALSE(reader.next(r)) << "round " << round;
+  ASSERT_EQ(got.size(), pushed.size()) << "round " << round;
+  for (std::size_t i = 0; i < got.size(); ++i)
+    ASSERT_TRUE(got[i].key == pushed[i].key && got[i].arrival == pushed[i].arrival &&
+                got[i].payload == pushed[i].payload)
+        << "round " << round << ", record " << i;
+}
 
 TEST(SortedSpill, GivesBackEveryRecordInOrder) {
   std::mt19937_64 rng(20261202);
@@ -43,24 +57,22 @@ TEST(SortedSpill, GivesBackEveryRecordInOrder) {
       expected.push_back(r);
     }
     ASSERT_EQ(spill.size(), count);
-    spill.finish();
-    std::sort(expected.begin(), expected.end(), ByKey());
-    std::vector<Record> got;
-    for (Record r; spill.next(r);) got.push_back(r);
-    Record r;
-    ASSERT_FALSE(spill.next(r)) << "round " << round;
-    ASSERT_EQ(got.size(), expected.size()) << "round " << round;
-    for (std::size_t i = 0; i < got.size(); ++i)
-      ASSERT_TRUE(got[i].key == expected[i].key && got[i].arrival == expected[i].arrival &&
-                  got[i].payload == expected[i].payload)
-          << "round " << round << ", record " << i;
+    ASSERT_NO_FATAL_FAILURE(expect_in_order(spill, expected, round));
+    ASSERT_NO_FATAL_FAILURE(expect_in_order(spill, expected, round));  // read again: the same
+    for (std::size_t i = 0, more = rng() % 2000; i < more; ++i) {  // more pushed after a reading
+      const Record r{rng() % keys, count + i, static_cast<std::uint32_t>(rng())};
+      spill.push(r);
+      expected.push_back(r);
+    }
+    ASSERT_NO_FATAL_FAILURE(expect_in_order(spill, expected, round));
     spilled += spill.runs_written() > 0;
     many_runs += spill.runs_written() > 100;
     // What is left after clear() is an empty spill that works again.
     spill.clear();
     spill.push({7, 0, 1});
-    spill.finish();
-    ASSERT_TRUE(spill.next(r) && r.key == 7 && !spill.next(r));
+    auto reader = spill.read();
+    Record r;
+    ASSERT_TRUE(reader.next(r) && r.key == 7 && !reader.next(r));
   }
   EXPECT_GT(spilled, 150);  // both ways were exercised, and merges of many runs
   EXPECT_GT(many_runs, 20);

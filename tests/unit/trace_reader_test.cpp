@@ -9,6 +9,7 @@
 #include "lockgraph/analysis/trace_loader.h"
 #include "lockgraph/trace_format.h"
 #include "compact_line.h"
+#include "support/sync_list.h"
 #include "support/synthetic_trace.h"
 #include "support/temp_dir.h"
 
@@ -199,10 +200,11 @@ TEST(TraceReader, CompactLinesReadAsTheRecordsTheyStandFor) {
                           R"({"k":"sync","t":2,"e":2,"q":26,"op":"a","ok":"l","o":10})",
                           R"({"k":"mem","t":2,"e":2,"a":4100,"z":4,"f":2,"s":0,"h":[10]})"});
   TraceModel compact = load({"M 1 1 1000 8 1 0", "S 2 2 1a al a", "M 2 2 1004 4 2 0 a"});
-  ASSERT_EQ(compact.syncs.size(), 1u);
-  EXPECT_EQ(compact.syncs[0].sequence, 26u);
-  EXPECT_FALSE(compact.syncs[0].release);
-  EXPECT_EQ(compact.syncs[0].object, json.syncs[0].object);
+  const std::vector<SyncEvent> compact_syncs = testing::sync_list(compact.syncs);
+  ASSERT_EQ(compact_syncs.size(), 1u);
+  EXPECT_EQ(compact_syncs[0].sequence, 26u);
+  EXPECT_FALSE(compact_syncs[0].release);
+  EXPECT_EQ(compact_syncs[0].object, testing::sync_list(json.syncs).at(0).object);
   ASSERT_EQ(compact.accesses.size(), 2u);
   expect_same_accesses(compact, json);
   const auto& held = compact.locksets[compact.accesses[1].held];
@@ -218,9 +220,10 @@ TEST(TraceReader, AFencedReleaseIsAnAddressReleaseOfTheFencesEpoch) {
                           R"({"k":"sync","t":1,"e":3,"q":9,"op":"r","ok":"F","o":4096})"});
   TraceModel compact = load({"S 1 3 7 af 0", "S 1 3 9 rF 1000"});
   for (const TraceModel* model : {&json, &compact}) {
-    ASSERT_EQ(model->syncs.size(), 2u);
-    const SyncEvent& fence = model->syncs[0];
-    const SyncEvent& store = model->syncs[1];
+    const std::vector<SyncEvent> syncs = testing::sync_list(model->syncs);
+    ASSERT_EQ(syncs.size(), 2u);
+    const SyncEvent& fence = syncs[0];
+    const SyncEvent& store = syncs[1];
     EXPECT_FALSE(fence.release);
     EXPECT_FALSE(fence.fenced);
     EXPECT_TRUE(store.release);

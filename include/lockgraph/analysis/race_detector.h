@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstddef>
+#include <optional>
 #include <vector>
 
 #include "lockgraph/analysis/trace_model.h"
@@ -21,13 +22,13 @@ struct RaceFinding {
   std::size_t guarded_accesses = 0;
   std::size_t accesses = 0;
   // Why the earlier access does not happen before the later one, as the happens-before engine
-  // sees it (indexes into TraceModel::syncs, -1 if none): the last event of the earlier access's
-  // thread that the later access's thread had learned of before its access (a release it
-  // acquired, directly or through other threads), and the first release the earlier thread made
-  // after its access; `next_release_acquired_later`: the later thread acquired that object after
-  // that release, but only after its own access.
-  std::int64_t last_seen_sync = -1;
-  std::int64_t next_release = -1;
+  // sees it (none if there is none): the last event of the earlier access's thread that the later
+  // access's thread had learned of before its access (a release it acquired, directly or through
+  // other threads), and the first release the earlier thread made after its access;
+  // `next_release_acquired_later`: the later thread acquired that object after that release, but
+  // only after its own access.
+  std::optional<SyncEvent> last_seen_sync;
+  std::optional<SyncEvent> next_release;
   bool next_release_acquired_later = false;
   // The other variables the same two stacks race on, in variable order: reported once, here (as
   // TSan's suppress_equal_stacks, but counted): one loop racing over an array is one finding.

@@ -12,8 +12,9 @@ namespace lockgraph::analysis {
 
 struct LoadOptions {
   // How many memory accesses (ranges) of one trace the analysis holds in memory, and as many heap
-  // allocations and frees, 48 bytes each; past it they go, sorted by address, to a temporary file
-  // in $TMPDIR (or /tmp) and are merged back as the accesses are resolved into variables.
+  // allocations and frees (48 bytes each), epoch starts (16) and sync events (24); past it they
+  // go, sorted, to a temporary file in $TMPDIR (or /tmp) and are merged back as they are needed
+  // (sync_log.h, sorted_spill.h).
   std::size_t accesses_in_memory = std::size_t{1} << 18;
 };
 

@@ -9,8 +9,9 @@
 #include <map>
 #include <string>
 #include <utility>
-#include <deque>
 #include <vector>
+
+#include "lockgraph/analysis/sync_log.h"
 
 namespace lockgraph::analysis {
 
@@ -171,23 +172,6 @@ class LockSets {
   std::map<std::vector<LockIndex>, LockSetIndex> index_;
 };
 
-// A release or acquire of a synchronisation object; `sequence` orders them across threads.
-struct SyncEvent {
-  ThreadIndex thread = 0;
-  std::uint32_t epoch = 0;  // the thread's epoch after this event
-  // A global sequence number and two flags share one word: a trace holds millions of sync
-  // events, and 24 bytes each instead of 32 is a quarter less of the analysis's largest part.
-  std::uint64_t sequence : 62;
-  std::uint64_t release : 1;
-  // A relaxed atomic store after a release fence (trace_format.h, kFencedRelease): it releases
-  // the epochs before `epoch`, the one the fence began, and is no event of the thread's own
-  // epochs (which it does not begin).
-  std::uint64_t fenced : 1;
-  std::uint64_t object = 0;  // kind in the top byte, id below
-  SyncEvent() : sequence(0), release(0), fenced(0) {}
-};
-static_assert(sizeof(SyncEvent) == 24);
-
 // One thread's part in an incident (trace_format.h, incident::Role).
 struct IncidentParty {
   ThreadIndex thread = 0;
@@ -216,9 +200,7 @@ struct TraceModel {
   std::vector<Variable> variables;
   std::vector<Access> accesses;
   LockSets locksets;
-  // In blocks, not one array: a trace holds millions, and a vector growing holds its old and new
-  // arrays at once (the analysis's peak was that copy).
-  std::deque<SyncEvent> syncs;
+  SyncLog syncs;
   std::vector<Incident> incidents;
   std::uint64_t events = 0;           // records (or events, for event formats) read
   std::vector<std::string> warnings;  // non-fatal problems, each naming file and line

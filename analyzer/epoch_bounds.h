@@ -1,0 +1,62 @@
+// Where each thread's epochs begin, as global sequence numbers: the bounds in time of any access
+// the memory log dates by its epoch. A trace has an epoch start for every sync event, allocation
+// and free (tens of millions), so they are held in about 4.5 bytes each: a thread's epochs are
+// numbered one after the other, so mostly no epoch is stored, and each sequence number is a
+// 32-bit distance from the first of its block of 16.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <limits>
+#include <utility>
+#include <vector>
+
+namespace lockgraph::analysis {
+
+class EpochBounds {
+ public:
+  static constexpr std::uint64_t kNoEnd = std::numeric_limits<std::uint64_t>::max();
+
+  // Thread `thread`'s epoch `epoch` began at sequence number `sequence`. Starts are added by
+  // thread, then epoch, ascending.
+  void add(std::uint32_t thread, std::uint32_t epoch, std::uint64_t sequence);
+
+  // The sequence numbers between which `thread`'s epoch `epoch` lies: of its latest start at or
+  // before the epoch (0 if none) and of its first start after it (kNoEnd if none).
+  std::pair<std::uint64_t, std::uint64_t> of(std::uint32_t thread, std::uint32_t epoch) const;
+
+  // Whether each thread's epochs begin in sequence order, as in any trace its runtime wrote.
+  bool in_sequence_order() const { return in_sequence_order_; }
+
+ private:
+  static constexpr std::size_t kBlock = 16;
+  struct Thread {
+    std::size_t first = 0;  // its starts are [first, first + count) of the arrays below
+    std::size_t count = 0;
+    std::uint32_t first_epoch = 0;
+    // Its epochs are first_epoch, first_epoch + 1, ...; else they are in epochs_ from `listed`.
+    bool consecutive = true;
+    std::size_t listed = 0;
+  };
+  std::uint64_t sequence(std::size_t start) const {
+    if (wide_) return wide_sequences_[start];
+    return block_bases_[start / kBlock] + static_cast<std::int64_t>(offsets_[start]);
+  }
+  std::uint32_t epoch(const Thread& t, std::size_t i) const {
+    return t.consecutive ? t.first_epoch + static_cast<std::uint32_t>(i) : epochs_[t.listed + i];
+  }
+
+  std::vector<Thread> threads_;
+  std::size_t size_ = 0;
+  // Block b's starts are at block_bases_[b] plus their offsets; a distance beyond 32 bits (or a
+  // sequence number going back by more) makes every sequence number stored whole instead.
+  std::vector<std::uint64_t> block_bases_;
+  std::vector<std::int32_t> offsets_;
+  bool wide_ = false;
+  std::vector<std::uint64_t> wide_sequences_;
+  std::vector<std::uint32_t> epochs_;
+  std::int64_t last_thread_ = -1;
+  bool in_sequence_order_ = true;
+};
+
+}  // namespace lockgraph::analysis
