@@ -4,6 +4,13 @@
 
 namespace lockgraph::analysis {
 
+void EpochBounds::reserve(std::size_t starts, std::size_t threads) {
+  const std::size_t padded = starts + threads * (kBlock - 1);
+  offsets_.reserve(padded);
+  block_bases_.reserve(padded / kBlock + 1);
+  threads_.reserve(threads);
+}
+
 void EpochBounds::add(std::uint32_t thread, std::uint32_t epoch, std::uint64_t sequence) {
   if (thread >= threads_.size()) threads_.resize(std::size_t{thread} + 1);
   Thread& t = threads_[thread];
@@ -12,16 +19,15 @@ void EpochBounds::add(std::uint32_t thread, std::uint32_t epoch, std::uint64_t s
     last_thread_ = thread;
     size_ = (size_ + kBlock - 1) / kBlock * kBlock;
     t.first = size_;
-    t.first_epoch = epoch;
+    t.first_run = runs_.size();
   } else if (sequence < this->sequence(size_ - 1)) {
     in_sequence_order_ = false;
   }
-  if (t.consecutive && epoch != t.first_epoch + t.count) {  // from here on, each epoch listed
-    t.consecutive = false;
-    t.listed = epochs_.size();
-    for (std::size_t i = 0; i < t.count; ++i) epochs_.push_back(t.first_epoch + static_cast<std::uint32_t>(i));
+  if (t.count == 0 || epoch != t.last_epoch + 1) {
+    runs_.push_back({t.count, epoch});
+    ++t.runs;
   }
-  if (!t.consecutive) epochs_.push_back(epoch);
+  t.last_epoch = epoch;
 
   const std::size_t start = size_++;
   if (!wide_) {
@@ -52,13 +58,16 @@ void EpochBounds::add(std::uint32_t thread, std::uint32_t epoch, std::uint64_t s
 std::pair<std::uint64_t, std::uint64_t> EpochBounds::of(std::uint32_t thread, std::uint32_t epoch) const {
   if (thread >= threads_.size()) return {0, kNoEnd};
   const Thread& t = threads_[thread];
-  // The first of the thread's starts with a later epoch.
-  std::size_t next;
-  if (t.consecutive) {
-    next = epoch < t.first_epoch ? 0 : std::min<std::size_t>(std::size_t{epoch} - t.first_epoch + 1, t.count);
-  } else {
-    const auto first = epochs_.begin() + static_cast<std::ptrdiff_t>(t.listed);
-    next = static_cast<std::size_t>(std::upper_bound(first, first + static_cast<std::ptrdiff_t>(t.count), epoch) - first);
+  // The first of the thread's starts with a later epoch: in the last run that begins at or before
+  // the epoch, past it, or else the next run's first.
+  const auto runs = runs_.begin() + static_cast<std::ptrdiff_t>(t.first_run);
+  const auto after = std::upper_bound(runs, runs + static_cast<std::ptrdiff_t>(t.runs), epoch,
+                                      [](std::uint32_t e, const Run& r) { return e < r.first_epoch; });
+  std::size_t next = 0;
+  if (after != runs) {
+    const Run& run = *(after - 1);
+    const std::size_t run_end = after == runs + static_cast<std::ptrdiff_t>(t.runs) ? t.count : after->start;
+    next = std::min(run.start + (std::size_t{epoch} - run.first_epoch) + 1, run_end);
   }
   return {next > 0 ? sequence(t.first + next - 1) : 0, next < t.count ? sequence(t.first + next) : kNoEnd};
 }

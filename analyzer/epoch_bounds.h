@@ -1,8 +1,8 @@
 // Where each thread's epochs begin, as global sequence numbers: the bounds in time of any access
 // the memory log dates by its epoch. A trace has an epoch start for every sync event, allocation
 // and free (tens of millions), so they are held in about 4.5 bytes each: a thread's epochs are
-// numbered one after the other, so mostly no epoch is stored, and each sequence number is a
-// 32-bit distance from the first of its block of 16.
+// mostly numbered one after the other, so only where a run of consecutive ones begins is an epoch
+// stored, and each sequence number is a 32-bit distance from the first of its block of 16.
 #pragma once
 
 #include <cstddef>
@@ -17,8 +17,13 @@ class EpochBounds {
  public:
   static constexpr std::uint64_t kNoEnd = std::numeric_limits<std::uint64_t>::max();
 
+  // Room for `starts` starts of `threads` threads, made at once (growing by doubling held up to
+  // three times their size at the moment of a copy).
+  void reserve(std::size_t starts, std::size_t threads);
+
   // Thread `thread`'s epoch `epoch` began at sequence number `sequence`. Starts are added by
-  // thread, then epoch, ascending.
+  // thread, then epoch, ascending (an epoch may begin more than once: the last start counts as
+  // its beginning, the first as the previous epoch's end).
   void add(std::uint32_t thread, std::uint32_t epoch, std::uint64_t sequence);
 
   // The sequence numbers between which `thread`'s epoch `epoch` lies: of its latest start at or
@@ -30,20 +35,20 @@ class EpochBounds {
 
  private:
   static constexpr std::size_t kBlock = 16;
+  // Starts [start, next run's start) of a thread have epochs first_epoch, first_epoch + 1, ...
+  struct Run {
+    std::size_t start;  // the thread's start index
+    std::uint32_t first_epoch;
+  };
   struct Thread {
     std::size_t first = 0;  // its starts are [first, first + count) of the arrays below
     std::size_t count = 0;
-    std::uint32_t first_epoch = 0;
-    // Its epochs are first_epoch, first_epoch + 1, ...; else they are in epochs_ from `listed`.
-    bool consecutive = true;
-    std::size_t listed = 0;
+    std::size_t first_run = 0, runs = 0;  // its runs in runs_
+    std::uint32_t last_epoch = 0;
   };
   std::uint64_t sequence(std::size_t start) const {
     if (wide_) return wide_sequences_[start];
     return block_bases_[start / kBlock] + static_cast<std::int64_t>(offsets_[start]);
-  }
-  std::uint32_t epoch(const Thread& t, std::size_t i) const {
-    return t.consecutive ? t.first_epoch + static_cast<std::uint32_t>(i) : epochs_[t.listed + i];
   }
 
   std::vector<Thread> threads_;
@@ -54,7 +59,7 @@ class EpochBounds {
   std::vector<std::int32_t> offsets_;
   bool wide_ = false;
   std::vector<std::uint64_t> wide_sequences_;
-  std::vector<std::uint32_t> epochs_;
+  std::vector<Run> runs_;
   std::int64_t last_thread_ = -1;
   bool in_sequence_order_ = true;
 };

@@ -169,6 +169,7 @@ void MemoryLog::resolve(ModelBuilder& builder) {
       if (!e.fenced && model.threads[e.thread].process == process) epoch_starts_.push({e.thread, e.epoch, e.sequence});
   }
   EpochBounds epoch_bounds;
+  epoch_bounds.reserve(epoch_starts_.size(), model.threads.size());
   {
     auto starts = epoch_starts_.read();
     for (EpochStart s; starts.next(s);) epoch_bounds.add(s.thread, s.epoch, s.sequence);
