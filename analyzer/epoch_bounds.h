@@ -2,7 +2,7 @@
 // the memory log dates by its epoch. A trace has an epoch start for every sync event, allocation
 // and free (tens of millions), so they are held in about 4.5 bytes each: a thread's epochs are
 // mostly numbered one after the other, so only where a run of consecutive ones begins is an epoch
-// stored, and each sequence number is a 32-bit distance from the first of its block of 16.
+// stored, and the sequence numbers are NearNumbers (near_numbers.h), each thread's its own blocks.
 #pragma once
 
 #include <cstddef>
@@ -10,6 +10,8 @@
 #include <limits>
 #include <utility>
 #include <vector>
+
+#include "near_numbers.h"
 
 namespace lockgraph::analysis {
 
@@ -34,31 +36,20 @@ class EpochBounds {
   bool in_sequence_order() const { return in_sequence_order_; }
 
  private:
-  static constexpr std::size_t kBlock = 16;
   // Starts [start, next run's start) of a thread have epochs first_epoch, first_epoch + 1, ...
   struct Run {
     std::size_t start;  // the thread's start index
     std::uint32_t first_epoch;
   };
   struct Thread {
-    std::size_t first = 0;  // its starts are [first, first + count) of the arrays below
+    std::size_t first = 0;  // its starts are [first, first + count) of sequences_
     std::size_t count = 0;
     std::size_t first_run = 0, runs = 0;  // its runs in runs_
     std::uint32_t last_epoch = 0;
   };
-  std::uint64_t sequence(std::size_t start) const {
-    if (wide_) return wide_sequences_[start];
-    return block_bases_[start / kBlock] + static_cast<std::int64_t>(offsets_[start]);
-  }
 
   std::vector<Thread> threads_;
-  std::size_t size_ = 0;
-  // Block b's starts are at block_bases_[b] plus their offsets; a distance beyond 32 bits (or a
-  // sequence number going back by more) makes every sequence number stored whole instead.
-  std::vector<std::uint64_t> block_bases_;
-  std::vector<std::int32_t> offsets_;
-  bool wide_ = false;
-  std::vector<std::uint64_t> wide_sequences_;
+  NearNumbers sequences_;
   std::vector<Run> runs_;
   std::int64_t last_thread_ = -1;
   bool in_sequence_order_ = true;

@@ -2,6 +2,7 @@
 
 #include "lockgraph/analysis/trace_error.h"
 #include "epoch_bounds.h"
+#include "near_numbers.h"
 #include "race_search.h"
 
 #include <algorithm>
@@ -74,7 +75,9 @@ class IntervalSweep {
 struct RangeGroup {
   MemoryLog::Range key;               // the first range (its epoch and order are the first's)
   std::vector<std::uint32_t> epochs;  // ascending
-  std::vector<std::uint64_t> orders;  // each range's place in the log, as `epochs`
+  // Each range's place in the log, as `epochs` (a thread's ranges are written in the order it
+  // made them: near each other).
+  NearNumbers orders;
   // Each range's epoch's bounds: the global sequence numbers of its start and of the next's.
   // Found only where a life is asked for (kUnknownBounds until then; none on memory only one
   // thread touched, where most ranges are, and few where a galloping search finds the lives).

@@ -18,7 +18,7 @@
 // a budget and past it written, sorted by address, to a temporary file (sorted_spill.h); the
 // sweep merges them back and holds only the ranges covering the address it is at (heap
 // allocations and frees likewise), those of one extent and one kind as one group with the
-// ranges' epochs and places in the log (12 bytes a range; 16 more for the epochs' bounds where
+// ranges' epochs and places in the log (about 8.5 bytes a range; 16 more for the epochs' bounds where
 // two threads share the memory: only there are lives told apart), so the analysis holds the
 // epochs' starts, compactly (epoch_bounds.h), and the history of the most accessed address, not
 // every access of the run.
