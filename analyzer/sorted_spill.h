@@ -2,7 +2,7 @@
 // memory (a trace's memory accesses and sync events, which grow with the run): up to `in_memory`
 // of them are kept in memory; past that each full buffer is sorted and written to a temporary
 // file as one run, and reading back merges the runs with what is still in memory. An external
-// merge sort, so memory is the buffer plus one block of read-ahead per run; the runs stay on
+// merge sort, so memory is the buffer plus a block of read-ahead per run; the runs stay on
 // file, so the records can be read back in order as often as wanted, and more pushed between.
 #pragma once
 
@@ -61,7 +61,7 @@ class SortedSpill {
 
    private:
     friend class SortedSpill;
-    // A run on file (read `kReadAhead` records at a time into `ahead`) or the records in memory.
+    // A run on file (read `read_ahead_` records at a time into `ahead`) or the records in memory.
     struct Source {
       std::uint64_t offset = 0;  // in the file, of its next unread record
       std::uint64_t left = 0;    // records on file not yet read
@@ -69,9 +69,16 @@ class SortedSpill {
       const T* items = nullptr;
       std::size_t count = 0, position = 0;
     };
-    static constexpr std::size_t kReadAhead = std::max<std::size_t>(1, (64 << 10) / sizeof(T));
+    // Records read from a run at a time: 64 KiB, or less when there are many runs (a long trace
+    // spills thousands: their read-ahead together stays within 16 MiB, 4 KiB a run at least).
+    static std::size_t read_ahead(std::size_t runs) {
+      const std::size_t bytes = std::clamp<std::size_t>((std::size_t{16} << 20) / std::max<std::size_t>(runs, 1),
+                                                        std::size_t{4} << 10, std::size_t{64} << 10);
+      return std::max<std::size_t>(1, bytes / sizeof(T));
+    }
 
-    explicit Reader(const SortedSpill& spill) : spill_(&spill), sources_(spill.runs_.size() + 1) {
+    explicit Reader(const SortedSpill& spill)
+        : spill_(&spill), read_ahead_(read_ahead(spill.runs_.size())), sources_(spill.runs_.size() + 1) {
       for (std::size_t r = 0; r < spill.runs_.size(); ++r) {
         sources_[r].offset = spill.runs_[r].offset;
         sources_[r].left = spill.runs_[r].count;
@@ -85,7 +92,7 @@ class SortedSpill {
     }
     bool refill(Source& source) {
       if (source.left == 0) return false;
-      const std::size_t n = static_cast<std::size_t>(std::min<std::uint64_t>(source.left, kReadAhead));
+      const std::size_t n = static_cast<std::size_t>(std::min<std::uint64_t>(source.left, read_ahead_));
       source.ahead.resize(n);
       spill_->file_->read_at(source.offset, source.ahead.data(), n * sizeof(T));
       source.offset += n * sizeof(T);
@@ -107,6 +114,7 @@ class SortedSpill {
     }
 
     const SortedSpill* spill_;
+    std::size_t read_ahead_;
     std::vector<Source> sources_;
     std::vector<std::size_t> heap_;
   };
