@@ -1,6 +1,6 @@
 // Where each thread's epochs begin, as global sequence numbers: the bounds in time of any access
 // the memory log dates by its epoch. A trace has an epoch start for every sync event, allocation
-// and free (tens of millions), so they are held in about 4.5 bytes each: a thread's epochs are
+// and free (tens of millions), so they are held in about 3 bytes each: a thread's epochs are
 // mostly numbered one after the other, so only where a run of consecutive ones begins is an epoch
 // stored, and the sequence numbers are NearNumbers (near_numbers.h), each thread's its own blocks.
 #pragma once

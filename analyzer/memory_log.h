@@ -18,7 +18,7 @@
 // a budget and past it written, sorted by address, to a temporary file (sorted_spill.h); the
 // sweep merges them back and holds only the ranges covering the address it is at (heap
 // allocations and frees likewise), those of one extent and one kind as one group with the
-// ranges' epochs and places in the log (about 8.5 bytes a range; 16 more for the epochs' bounds where
+// ranges' epochs and places in the log (about 7 bytes a range; 16 more for the epochs' bounds where
 // two threads share the memory: only there are lives told apart), so the analysis holds the
 // epochs' starts, compactly (epoch_bounds.h), and the history of the most accessed address, not
 // every access of the run.
@@ -103,7 +103,7 @@ class MemoryLog {
   // Holds up to `in_memory` ranges, and as many allocations and frees and epoch starts, in
   // memory; more go, sorted, to a temporary file (sorted_spill.h) and are merged back: ranges and
   // blocks by address during the sweep, which holds only those that cover the address it is at;
-  // epoch starts by thread and epoch into EpochBounds (epoch_bounds.h), about 4.5 bytes each.
+  // epoch starts by thread and epoch into EpochBounds (epoch_bounds.h), about 3 bytes each.
   MemoryLog(std::string path, std::size_t in_memory)
       : path_(std::move(path)), ranges_(in_memory), blocks_(in_memory), epoch_starts_(in_memory) {}
 
